@@ -1,0 +1,44 @@
+# The single entry point. `make run` and `make test` are the README's two commands.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+VENV := .venv/bin
+export PATH := $(CURDIR)/.venv/bin:$(PATH)
+
+.PHONY: run test install python-deps pwa system-deps browser lint check-api pytest bench screenshots
+
+run: install ## install everything, seed the demo, serve on http://127.0.0.1:8000
+	$(VENV)/strang demo
+	$(VENV)/strang serve --host 127.0.0.1 --port 8000
+
+test: install browser lint pytest ## install everything and run the whole suite
+
+install: system-deps python-deps pwa
+
+system-deps:
+	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet uv
+	@dpkg -s libpq5 >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq libpq5; }
+
+python-deps:
+	@$$(command -v uv || echo $(UV)) sync --frozen --quiet
+
+pwa:
+	cd pwa && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+browser: ## Debian's chromium for the browser tests
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+lint:
+	$(VENV)/ruff check app tests bench
+	$(VENV)/ruff format --check app tests bench
+	$(VENV)/mypy
+	$(VENV)/python -m app.openapi > pwa/openapi.json.new && mv pwa/openapi.json.new pwa/openapi.json
+	cd pwa && npm run check:api && npm run typecheck && npm test
+
+pytest:
+	$(VENV)/pytest -n 2 --dist loadfile
+
+bench: install
+	$(VENV)/python -m bench
+
+screenshots: install browser
+	$(VENV)/python -m scripts.screenshots

@@ -1,0 +1,84 @@
+"""Who is asking: the one place where requests are authenticated and roles are checked."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine, update
+from sqlmodel import Session
+
+from app.auth.models import AuthSession, Role, User
+from app.auth.service import authenticate
+from app.core import errors
+from app.core.db import READ_METHODS, SessionDep
+from app.core.deps import SettingsDep
+
+SESSION_COOKIE = "strang_session"
+CSRF_HEADER = "X-Requested-With"
+
+
+@dataclass(frozen=True)
+class Principal:
+    user: User
+    session: AuthSession
+
+
+def _token_from(request: Request) -> tuple[str | None, bool]:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value:
+        return value.strip(), False
+    return request.cookies.get(SESSION_COOKIE), True
+
+
+def get_principal(request: Request, session: SessionDep, settings: SettingsDep) -> Principal:
+    token, from_cookie = _token_from(request)
+    if not token:
+        raise errors.Unauthorized()
+    if from_cookie and request.method not in READ_METHODS and not request.headers.get(CSRF_HEADER):
+        raise errors.Forbidden(f"Missing {CSRF_HEADER} header (CSRF check for cookie sessions)")
+    found = authenticate(session, settings, token)
+    if found is None:
+        raise errors.Unauthorized("Session expired or revoked")
+    user, auth_session = found
+    if request.method in READ_METHODS and session.is_modified(auth_session):
+        # Sliding expiry on a read request: write it in its own short transaction, so that a
+        # read-only SQLite transaction never has to upgrade to a write lock.
+        _touch(request.app.state.engine, auth_session)
+        session.expunge(auth_session)
+    return Principal(user=user, session=auth_session)
+
+
+def _touch(engine: Engine, auth_session: AuthSession) -> None:
+    with Session(engine) as write:
+        write.execute(
+            update(AuthSession)
+            .where(AuthSession.id == auth_session.id)  # type: ignore[arg-type]
+            .values(last_seen_at=auth_session.last_seen_at, expires_at=auth_session.expires_at)
+        )
+        write.commit()
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_current_user(principal: PrincipalDep) -> User:
+    return principal.user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_role(*roles: Role) -> Callable[[User], User]:
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise errors.Forbidden("Your role may not do this")
+        return user
+
+    return check
+
+
+RepUser = Annotated[User, Depends(require_role(Role.rep))]
+MarketingUser = Annotated[User, Depends(require_role(Role.marketing, Role.admin))]
+AdminUser = Annotated[User, Depends(require_role(Role.admin))]

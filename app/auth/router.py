@@ -1,0 +1,141 @@
+import uuid
+
+from fastapi import APIRouter, Request, Response, status
+from sqlmodel import col, select
+
+from app.auth import service
+from app.auth.deps import SESSION_COOKIE, AdminUser, CurrentUser, PrincipalDep
+from app.auth.models import AuthSession, User
+from app.auth.schemas import (
+    LoginRequest,
+    LoginResponse,
+    SessionPublic,
+    UserBrief,
+    UserCreate,
+    UserPublic,
+    UserUpdate,
+)
+from app.core import errors
+from app.core.db import SessionDep
+from app.core.deps import SettingsDep
+
+router = APIRouter(tags=["auth"])
+users_router = APIRouter(prefix="/users", tags=["users"])
+
+
+@router.post("/auth/login")
+def login(
+    body: LoginRequest,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> LoginResponse:
+    address = request.client.host if request.client else "unknown"
+    token, user = service.login(
+        session,
+        settings,
+        email=body.email,
+        password=body.password,
+        address=address,
+        agent=request.headers.get("User-Agent", ""),
+    )
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_days * 86400,
+        httponly=True,
+        samesite="strict",
+        secure=settings.https,
+        path="/",
+    )
+    return LoginResponse(token=token, user=UserBrief.model_validate(user))
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(principal: PrincipalDep, session: SessionDep, response: Response) -> None:
+    service.revoke_session(session, principal.session.id)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+@router.get("/me")
+def me(user: CurrentUser) -> UserPublic:
+    return UserPublic.model_validate(user)
+
+
+@router.get("/me/sessions")
+def my_sessions(principal: PrincipalDep, session: SessionDep) -> list[SessionPublic]:
+    return _sessions_of(session, principal.user.id, current=principal.session.id)
+
+
+@router.delete("/me/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_my_session(session_id: uuid.UUID, principal: PrincipalDep, session: SessionDep) -> None:
+    target = session.get(AuthSession, session_id)
+    if target is None or target.user_id != principal.user.id:
+        raise errors.NotFound("Session not found")
+    service.revoke_session(session, session_id)
+
+
+def _sessions_of(
+    session: SessionDep, user_id: uuid.UUID, current: uuid.UUID | None = None
+) -> list[SessionPublic]:
+    rows = session.exec(
+        select(AuthSession)
+        .where(AuthSession.user_id == user_id)
+        .order_by(col(AuthSession.last_seen_at).desc())
+    )
+    return [
+        SessionPublic.model_validate(row).model_copy(update={"current": row.id == current})
+        for row in rows
+    ]
+
+
+@users_router.get("")
+def list_users(_: AdminUser, session: SessionDep) -> list[UserPublic]:
+    users = session.exec(select(User).order_by(col(User.name)))
+    return [UserPublic.model_validate(u) for u in users]
+
+
+@users_router.post("", status_code=status.HTTP_201_CREATED)
+def create_user(body: UserCreate, _: AdminUser, session: SessionDep) -> UserPublic:
+    user = service.create_user(session, **body.model_dump())
+    return UserPublic.model_validate(user)
+
+
+def _user_or_404(session: SessionDep, user_id: uuid.UUID) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise errors.NotFound("User not found")
+    return user
+
+
+@users_router.patch("/{user_id}")
+def update_user(
+    user_id: uuid.UUID, body: UserUpdate, _: AdminUser, session: SessionDep
+) -> UserPublic:
+    user = _user_or_404(session, user_id)
+    for field, value in body.model_dump(exclude_unset=True).items():
+        if value is None:
+            raise errors.BadRequest(f"{field} may not be null")
+        setattr(user, field, value)
+    if body.is_active is False:
+        service.revoke_all_sessions(session, user.id)
+    session.add(user)
+    session.flush()
+    return UserPublic.model_validate(user)
+
+
+@users_router.get("/{user_id}/sessions")
+def user_sessions(user_id: uuid.UUID, _: AdminUser, session: SessionDep) -> list[SessionPublic]:
+    _user_or_404(session, user_id)
+    return _sessions_of(session, user_id)
+
+
+@users_router.delete("/{user_id}/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_user_session(
+    user_id: uuid.UUID, session_id: uuid.UUID, _: AdminUser, session: SessionDep
+) -> None:
+    target = session.get(AuthSession, session_id)
+    if target is None or target.user_id != user_id:
+        raise errors.NotFound("Session not found")
+    service.revoke_session(session, session_id)

@@ -1,0 +1,73 @@
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from app.auth.models import Role
+
+
+def _email(value: str) -> str:
+    value = value.strip()
+    local, _, domain = value.partition("@")
+    if not local or "." not in domain or " " in value or len(value) > 320:
+        raise ValueError("not a valid email address")
+    return value
+
+
+Email = Annotated[str, AfterValidator(_email)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Label = Annotated[str, Field(max_length=100)]
+
+
+class LoginRequest(BaseModel):
+    email: Annotated[str, Field(min_length=1, max_length=320)]
+    password: Annotated[str, Field(min_length=1, max_length=1024)]
+
+
+class UserBrief(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    email: str
+    name: str
+    role: Role
+
+
+class UserPublic(UserBrief):
+    region: str
+    team: str
+    is_active: bool
+    language: str
+
+
+class LoginResponse(BaseModel):
+    token: str
+    user: UserBrief
+
+
+class UserCreate(BaseModel):
+    email: Email
+    name: Name
+    role: Role
+    password: Annotated[str, Field(min_length=8, max_length=1024)]
+    region: Label = ""
+    team: Label = ""
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Name | None = None
+    role: Role | None = None
+    is_active: bool | None = None
+    region: Label | None = None
+    team: Label | None = None
+
+
+class SessionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    user_agent: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    current: bool = False

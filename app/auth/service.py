@@ -1,0 +1,120 @@
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from app.auth.models import AuthSession, LoginFailure, Role, User
+from app.core import errors
+from app.core.security import hash_password, hash_token, new_token, verify_password
+from app.core.settings import Settings
+from app.core.time import utcnow
+
+TOUCH_EVERY = timedelta(hours=1)
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    query = select(User).where(func.lower(User.email) == email.strip().lower())
+    return session.exec(query).first()
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    password: str,
+    region: str = "",
+    team: str = "",
+) -> User:
+    if find_user_by_email(session, email) is not None:
+        raise errors.Conflict("A user with this email already exists")
+    user = User(
+        email=email.strip(),
+        name=name,
+        role=role,
+        region=region,
+        team=team,
+        password_hash=hash_password(password),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def check_login_limit(session: Session, settings: Settings, *, email: str, address: str) -> None:
+    since = utcnow() - timedelta(seconds=settings.login_window_seconds)
+    by_email = session.exec(
+        select(func.count()).where(LoginFailure.email == email, col(LoginFailure.at) > since)
+    ).one()
+    by_address = session.exec(
+        select(func.count()).where(LoginFailure.address == address, col(LoginFailure.at) > since)
+    ).one()
+    if (
+        by_email >= settings.login_max_failures_per_email
+        or by_address >= settings.login_max_failures_per_address
+    ):
+        raise errors.TooManyRequests(
+            "Too many failed logins; try again later", retry_after=settings.login_window_seconds
+        )
+
+
+def login(
+    session: Session, settings: Settings, *, email: str, password: str, address: str, agent: str
+) -> tuple[str, User]:
+    email = email.strip().lower()
+    check_login_limit(session, settings, email=email, address=address)
+    user = find_user_by_email(session, email)
+    ok = verify_password(password, user.password_hash if user else None)
+    if user is None or not ok or not user.is_active:
+        session.add(LoginFailure(email=email, address=address))
+        session.commit()  # the failure must count even though this request ends in an error
+        raise errors.Unauthorized("Wrong email or password")
+    session.execute(delete(LoginFailure).where(col(LoginFailure.email) == email))
+    token = new_token()
+    now = utcnow()
+    session.add(
+        AuthSession(
+            user_id=user.id,
+            token_hash=hash_token(token),
+            user_agent=agent[:300],
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(days=settings.session_days),
+        )
+    )
+    return token, user
+
+
+def authenticate(
+    session: Session, settings: Settings, token: str
+) -> tuple[User, AuthSession] | None:
+    row = session.exec(
+        select(User, AuthSession)
+        .join(AuthSession, col(AuthSession.user_id) == User.id)
+        .where(AuthSession.token_hash == hash_token(token))
+    ).first()
+    if row is None:
+        return None
+    user, auth_session = row
+    now = utcnow()
+    if auth_session.expires_at <= now or not user.is_active:
+        return None
+    if now - auth_session.last_seen_at > TOUCH_EVERY:
+        auth_session.last_seen_at = now
+        auth_session.expires_at = now + timedelta(days=settings.session_days)
+    return user, auth_session
+
+
+def revoke_session(session: Session, session_id: uuid.UUID) -> None:
+    session.execute(delete(AuthSession).where(col(AuthSession.id) == session_id))
+
+
+def revoke_all_sessions(session: Session, user_id: uuid.UUID) -> None:
+    session.execute(delete(AuthSession).where(col(AuthSession.user_id) == user_id))
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    session.add(user)

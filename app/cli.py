@@ -1,0 +1,137 @@
+"""`strang`: serve, migrate, manage users, seed the demo."""
+
+import getpass
+from typing import Annotated
+
+import typer
+import uvicorn
+from sqlmodel import Session
+
+from app.auth import service as auth_service
+from app.auth.models import Role
+from app.core.db import make_engine
+from app.core.migrations import is_at_head, upgrade
+from app.core.settings import Settings
+
+cli = typer.Typer(help="Strang: the field sales companion.", no_args_is_help=True)
+db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
+user_cli = typer.Typer(help="User accounts.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(user_cli, name="user")
+
+
+@cli.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(min=1)] = 1,
+) -> None:
+    """Serve the app. Migrates the embedded SQLite; refuses a PostgreSQL database behind head."""
+    settings = Settings()
+    if settings.is_sqlite:
+        upgrade(settings)
+    else:
+        engine = make_engine(settings)
+        at_head = is_at_head(settings, engine)
+        engine.dispose()
+        if not at_head:
+            typer.echo(
+                "The PostgreSQL database is behind this version of Strang.\n"
+                "Back it up, then run `strang db upgrade`, then start again.",
+                err=True,
+            )
+            raise typer.Exit(code=2)
+    uvicorn.run(
+        "app.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    upgrade(Settings(), revision)
+    typer.echo("Database is at head.")
+
+
+def _session() -> Session:
+    return Session(make_engine(Settings()))
+
+
+@user_cli.command("add")
+def user_add(
+    email: str,
+    name: Annotated[str, typer.Option()],
+    role: Annotated[Role, typer.Option()],
+    password: Annotated[str | None, typer.Option()] = None,
+    region: str = "",
+    team: str = "",
+) -> None:
+    """Create a user; asks for the password when it is not given."""
+    password = password or _ask_password()
+    with _session() as session:
+        try:
+            auth_service.create_user(
+                session,
+                email=email,
+                name=name,
+                role=role,
+                password=password,
+                region=region,
+                team=team,
+            )
+        except Exception as exc:
+            typer.echo(f"Could not add {email}: {getattr(exc, 'detail', exc)}", err=True)
+            raise typer.Exit(code=1) from exc
+        session.commit()
+    typer.echo(f"Added {role.value} {email}")
+
+
+@user_cli.command("passwd")
+def user_passwd(email: str, password: Annotated[str | None, typer.Option()] = None) -> None:
+    """Set a user's password."""
+    with _session() as session:
+        user = auth_service.find_user_by_email(session, email)
+        if user is None:
+            typer.echo(f"No user {email}", err=True)
+            raise typer.Exit(code=1)
+        auth_service.set_password(session, user, password or _ask_password())
+        auth_service.revoke_all_sessions(session, user.id)
+        session.commit()
+    typer.echo(f"Password changed for {email}; their devices must log in again.")
+
+
+def _ask_password() -> str:
+    first = getpass.getpass("Password: ")
+    if len(first) < 8 or first != getpass.getpass("Again: "):
+        typer.echo("Passwords must match and have at least 8 characters.", err=True)
+        raise typer.Exit(code=1)
+    return first
+
+
+@cli.command()
+def demo() -> None:
+    """Create (idempotently) the demo accounts and demo content."""
+    from app.demo import seed_demo
+
+    settings = Settings()
+    upgrade(settings) if settings.is_sqlite else None
+    engine = make_engine(settings)
+    with Session(engine) as session:
+        seed_demo(session, settings)
+        session.commit()
+    engine.dispose()
+    typer.echo(
+        f"Strang demo ready at {settings.base_url}\n"
+        "  marketing@demo.strang / demo   (marketing console)\n"
+        "  admin@demo.strang / demo       (admin)\n"
+        "  rep1@demo.strang … rep3@demo.strang / demo   (rep app)"
+    )
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,74 @@
+"""Engine and the one database session dependency.
+
+SQLite runs with WAL, foreign keys, a busy timeout and synchronous=FULL. Write requests open
+their SQLite transaction with BEGIN IMMEDIATE so that two writers queue on the busy timeout
+instead of failing when a read lock cannot be upgraded.
+"""
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine, create_engine, event
+from sqlmodel import Session
+
+from app.core.settings import Settings
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def make_engine(settings: Settings) -> Engine:
+    if settings.is_sqlite:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            settings.database_url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=8,
+            max_overflow=16,
+        )
+        _configure_sqlite(engine)
+        return engine
+    url = settings.database_url
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def read_engine(engine: Engine) -> Engine:
+    """An engine view whose SQLite transactions start deferred (read-mostly requests)."""
+    return engine.execution_options(sqlite_begin="DEFERRED")
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """Commit at the end of a successful request, roll back on any error."""
+    engine: Engine = request.app.state.engine
+    if request.method in READ_METHODS:
+        engine = request.app.state.read_engine
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+# scope="function": commit before the response is sent, so an answer means "durable".
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

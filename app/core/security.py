@@ -1,0 +1,29 @@
+"""Passwords (argon2 via pwdlib) and opaque tokens stored only as SHA-256 hashes."""
+
+import hashlib
+import secrets
+
+from pwdlib import PasswordHash
+
+_password_hash = PasswordHash.recommended()
+# Verifying against this keeps the timing of "unknown email" close to "wrong password".
+_DUMMY_HASH = _password_hash.hash("strang-dummy-password")
+
+
+def hash_password(password: str) -> str:
+    return _password_hash.hash(password)
+
+
+def verify_password(password: str, password_hash: str | None) -> bool:
+    if password_hash is None:
+        _password_hash.verify(password, _DUMMY_HASH)
+        return False
+    return _password_hash.verify(password, password_hash)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

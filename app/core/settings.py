@@ -1,0 +1,54 @@
+"""The one settings object. Built from `STRANG_*` environment variables and an optional `.env`."""
+
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="STRANG_", env_file=".env", extra="ignore")
+
+    environment: str = Field("development", description="development | test | production")
+    data_dir: Path = Path("./data")
+    database_url: str = ""
+    base_url: str = "http://127.0.0.1:8000"
+
+    session_days: int = 90
+    login_max_failures_per_email: int = 5
+    login_max_failures_per_address: int = 30
+    login_window_seconds: int = 900
+
+    max_upload_bytes: int = 50 * 1024 * 1024
+    pwa_dist: Path = Path(__file__).resolve().parents[2] / "pwa" / "dist"
+
+    push_subject: str = "mailto:admin@strang.invalid"
+    push_coalesce_seconds: float = 30.0
+    push_allow_http_localhost: bool = False
+
+    metrics_token: str = ""
+    log_json: bool = True
+
+    @model_validator(mode="after")
+    def _defaults_and_safety(self) -> "Settings":
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'strang.db').resolve()}"
+        if self.environment == "production" and self.push_subject.endswith(".invalid"):
+            raise ValueError("STRANG_PUSH_SUBJECT must be a real mailto: or https: address")
+        if not self.push_subject.startswith(("mailto:", "https:")):
+            raise ValueError("STRANG_PUSH_SUBJECT must start with mailto: or https:")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @cached_property
+    def https(self) -> bool:
+        return urlsplit(self.base_url).scheme == "https"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"

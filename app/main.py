@@ -1,0 +1,66 @@
+"""The application factory: one place where features are wired together."""
+
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from sqlalchemy import text
+
+from app.auth.router import router as auth_router
+from app.auth.router import users_router
+from app.core.db import make_engine, read_engine
+from app.core.errors import ServiceUnavailable
+from app.core.http import install_security_headers
+from app.core.migrations import is_at_head
+from app.core.settings import Settings
+from app.web.router import router as web_router
+
+API_PREFIX = "/api/v1"
+
+
+def _operation_id(route: APIRoute) -> str:
+    tag = route.tags[0] if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+def api_router() -> APIRouter:
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(auth_router)
+    api.include_router(users_router)
+    return api
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="Strang",
+        version="1",
+        generate_unique_id_function=_operation_id,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings)
+    app.state.read_engine = read_engine(app.state.engine)
+    install_security_headers(app, settings)
+    app.include_router(api_router())
+    _add_health(app, settings)
+    app.include_router(web_router)
+    return app
+
+
+def _add_health(app: FastAPI, settings: Settings) -> None:
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "alive"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> dict[str, object]:
+        try:
+            with app.state.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            at_head = is_at_head(settings, app.state.engine)
+        except Exception as exc:  # the database is down: say so, don't crash
+            raise ServiceUnavailable("Database unreachable") from exc
+        if not at_head:
+            raise ServiceUnavailable("Database schema is behind the code: run `strang db upgrade`")
+        return {"status": "ready", "database": "ok"}

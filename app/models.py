@@ -1,0 +1,12 @@
+"""Every feature's tables, imported explicitly so Alembic sees them all.
+
+A broken import here fails loudly; add one line per feature.
+"""
+
+from sqlmodel import SQLModel
+
+import app.auth.models
+import app.core.types
+import app.sync.changes  # noqa: F401
+
+metadata = SQLModel.metadata

@@ -1,0 +1,93 @@
+"""The change recorder: every change a phone must see goes through `record_change`.
+
+It imports no feature, so any feature can call it inside its own transaction.
+
+Ordering guarantee: sequence numbers come from one counter row that is incremented with
+`UPDATE ... RETURNING`. The row lock is held until the writing transaction ends, so writers
+commit in the order of their sequence numbers. A reader that sees seq N has therefore seen every
+change below N: a plain `seq > cursor` pull can never skip a change committed late.
+"""
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Index, insert, text
+from sqlmodel import Field, Session, SQLModel
+
+from app.core.time import utcnow
+from app.core.types import UtcDateTime, enum_column
+
+
+class SyncEntity(StrEnum):
+    campaign = "campaign"
+    collateral = "collateral"
+    lead = "lead"
+    outcome_code = "outcome_code"
+    signal = "signal"
+
+
+class SyncClock(SQLModel, table=True):
+    __tablename__ = "sync_clock"
+
+    id: int = Field(primary_key=True)
+    value: int = 0
+
+
+class SyncChange(SQLModel, table=True):
+    """Entity X changed; `rep_id` NULL means it may concern every rep (visibility is decided
+    at pull time), otherwise it concerns that one rep."""
+
+    __tablename__ = "sync_change"
+    __table_args__ = (Index("ix_sync_change_rep_seq", "rep_id", "seq"),)
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    entity: SyncEntity = Field(sa_type=enum_column())
+    entity_id: str = Field(max_length=36)
+    rep_id: uuid.UUID | None = Field(default=None)
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False))
+
+
+def _advance_clock(session: Session, by: int) -> int:
+    value = session.execute(
+        text("UPDATE sync_clock SET value = value + :by WHERE id = 1 RETURNING value"),
+        {"by": by},
+    ).scalar()
+    if value is None:
+        raise RuntimeError("sync_clock row missing: run `strang db upgrade`")
+    return int(value)
+
+
+def record_change(
+    session: Session,
+    entity: SyncEntity,
+    entity_id: uuid.UUID | str,
+    *,
+    rep_ids: Iterable[uuid.UUID] | None = None,
+) -> None:
+    """Record that `entity_id` changed, for every rep (`rep_ids=None`) or for the given reps.
+
+    Removals need no special call: the pull re-checks what each rep may see, so recording the
+    change for the old and the new rep of a reassigned lead removes it from one phone and adds
+    it to the other.
+    """
+    targets: list[uuid.UUID | None] = [None] if rep_ids is None else list(dict.fromkeys(rep_ids))
+    if not targets:
+        return
+    last = _advance_clock(session, len(targets))
+    first = last - len(targets) + 1
+    now = utcnow()
+    session.execute(
+        insert(SyncChange),
+        [
+            {
+                "seq": first + i,
+                "entity": entity,
+                "entity_id": str(entity_id),
+                "rep_id": rep,
+                "at": now,
+            }
+            for i, rep in enumerate(targets)
+        ],
+    )
