@@ -1,0 +1,36 @@
+/// <reference lib="webworker" />
+// Strang's service worker. This file only wires events; decisions live beside it.
+// - precache the built shell (the list is injected at build time) and drop old caches;
+// - answer page navigations offline with the right shell (rep app or console),
+//   never for the service's own paths (/api/, /healthz, /readyz);
+// - take over from an older version only when the page asks (the user tapped "Reload").
+import { clientsClaim } from 'workbox-core'
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
+import { registerRoute } from 'workbox-routing'
+import { APP_SHELL, CONSOLE_SHELL, shellFor } from './navigation'
+
+declare const self: ServiceWorkerGlobalScope
+
+precacheAndRoute(self.__WB_MANIFEST)
+cleanupOutdatedCaches()
+
+const shells = {
+  [APP_SHELL]: createHandlerBoundToURL(APP_SHELL),
+  [CONSOLE_SHELL]: createHandlerBoundToURL(CONSOLE_SHELL),
+}
+
+registerRoute(
+  ({ request, url }) => request.mode === 'navigate' && url.origin === self.location.origin && shellFor(url.pathname) !== null,
+  (options) => {
+    const shell = shellFor(options.url.pathname) as keyof typeof shells
+    return shells[shell](options)
+  },
+)
+
+self.addEventListener('message', (event) => {
+  if ((event.data as { type?: unknown } | null)?.type === 'SKIP_WAITING') void self.skipWaiting()
+})
+
+// The first install controls open pages at once, so the app works offline after one visit.
+// Later versions still wait for SKIP_WAITING: claiming only happens on activation.
+clientsClaim()
