@@ -1,0 +1,44 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { endSession, restoreSession } from './session'
+
+const jana = { id: 'u1', email: 'jana@example.com', name: 'Jana', role: 'rep', region: 'North', team: 'A' }
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+
+beforeEach(() => localStorage.clear())
+afterEach(() => vi.unstubAllGlobals())
+
+describe('restoreSession', () => {
+  it('uses /me and remembers the profile, never a token', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => json(200, jana)))
+    expect(await restoreSession()).toEqual({ user: jana, offline: false })
+    const stored = JSON.stringify({ ...localStorage })
+    expect(stored).toContain('Jana')
+    expect(stored).not.toMatch(/token/i)
+  })
+
+  it('opens offline with the remembered user when the server is unreachable', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => json(200, jana)))
+    await restoreSession()
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))))
+    expect(await restoreSession()).toEqual({ user: jana, offline: true })
+  })
+
+  it('forgets the user on 401', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => json(200, jana)))
+    await restoreSession()
+    vi.stubGlobal('fetch', vi.fn(async () => json(401, { detail: 'Not authenticated' })))
+    expect(await restoreSession()).toEqual({ user: null, offline: false })
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('offline'))))
+    expect(await restoreSession()).toEqual({ user: null, offline: true })
+  })
+
+  it('forgets the user after logging out', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => json(200, jana)))
+    await restoreSession()
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(null, { status: 204 })))
+    await endSession()
+    expect(localStorage.length).toBe(0)
+  })
+})

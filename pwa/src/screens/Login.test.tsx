@@ -1,0 +1,72 @@
+// @vitest-environment happy-dom
+import { render } from 'preact'
+import { act } from 'preact/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { setLanguage } from '../i18n'
+import { Login } from './Login'
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } })
+
+let root: HTMLElement
+beforeEach(() => {
+  setLanguage('en')
+  root = document.createElement('div')
+  document.body.append(root)
+})
+afterEach(() => {
+  render(null, root)
+  root.remove()
+  vi.unstubAllGlobals()
+})
+
+async function submit(email: string, password: string) {
+  const form = root.querySelector('form')!
+  root.querySelector<HTMLInputElement>('#email')!.value = email
+  root.querySelector<HTMLInputElement>('#password')!.value = password
+  await act(async () => {
+    form.dispatchEvent(new Event('submit', { cancelable: true, bubbles: true }))
+  })
+  await act(async () => {
+    await new Promise((r) => setTimeout(r, 0))
+  })
+}
+
+describe('Login screen', () => {
+  it('has labelled inputs for email and password', () => {
+    render(<Login onLoggedIn={() => {}} />, root)
+    expect(root.querySelector('label[for="email"]')?.textContent).toBe('Email')
+    expect(root.querySelector<HTMLInputElement>('#email')!.autocomplete).toBe('username')
+    expect(root.querySelector<HTMLInputElement>('#password')!.type).toBe('password')
+  })
+
+  it('hands the user over after a successful login', async () => {
+    const user = { id: 'u1', email: 'jana@example.com', name: 'Jana', role: 'rep' }
+    vi.stubGlobal('fetch', vi.fn(async () => json(200, { token: 'not-kept', user })))
+    const onLoggedIn = vi.fn()
+    render(<Login onLoggedIn={onLoggedIn} />, root)
+    await submit(' jana@example.com ', 'secret')
+    expect(onLoggedIn).toHaveBeenCalledWith(user)
+    const [url, init] = vi.mocked(fetch).mock.calls[0]!
+    expect(url).toBe('/api/v1/auth/login')
+    expect(JSON.parse(String(init!.body))).toEqual({ email: 'jana@example.com', password: 'secret' })
+    expect(JSON.stringify({ ...localStorage })).not.toContain('not-kept')
+  })
+
+  it('shows the wait time when rate-limited', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => json(429, { detail: 'Too many attempts' }, { 'Retry-After': '600' })))
+    const onLoggedIn = vi.fn()
+    render(<Login onLoggedIn={onLoggedIn} />, root)
+    await submit('jana@example.com', 'x')
+    expect(root.querySelector('[role="alert"]')?.textContent).toBe('Too many attempts, try again in 10 minutes.')
+    expect(onLoggedIn).not.toHaveBeenCalled()
+  })
+
+  it('says the credentials are wrong on 401, in German too', async () => {
+    setLanguage('de')
+    vi.stubGlobal('fetch', vi.fn(async () => json(401, { detail: 'Incorrect email or password' })))
+    render(<Login onLoggedIn={() => {}} />, root)
+    await submit('jana@example.com', 'wrong')
+    expect(root.querySelector('[role="alert"]')?.textContent).toBe('E-Mail oder Passwort ist falsch.')
+  })
+})

@@ -1,0 +1,73 @@
+import { useRef, useState } from 'preact/hooks'
+import { login } from '../api/auth'
+import { t } from '../i18n'
+import { useLanguage } from '../i18n/hook'
+import { rememberUser, type SessionUser } from '../offline/session'
+import { LanguageSwitch } from './LanguageSwitch'
+import { loginErrorMessage } from './login-errors'
+
+interface Props {
+  onLoggedIn: (user: SessionUser) => void
+  /** Shown above the form, e.g. when the server could not be reached at start-up. */
+  notice?: string
+}
+
+export function Login({ onLoggedIn, notice }: Props) {
+  useLanguage()
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const [showPassword, setShowPassword] = useState(false)
+  const email = useRef<HTMLInputElement>(null)
+  const password = useRef<HTMLInputElement>(null)
+
+  const passwordProps = { ref: password, id: 'password', name: 'password', autocomplete: 'current-password', required: true }
+
+  async function submit(e: Event) {
+    e.preventDefault()
+    if (busy) return
+    setBusy(true)
+    setError(null)
+    try {
+      const user = await login(email.current!.value.trim(), password.current!.value)
+      rememberUser(user)
+      onLoggedIn(user)
+    } catch (err) {
+      setError(loginErrorMessage(err))
+      password.current?.select()
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <main class="screen login">
+      <header class="login-head">
+        <img src="/icons/icon-192.png" width="56" height="56" alt="" />
+        <h1>{t('app.name')}</h1>
+        <p class="muted">{t('login.intro')}</p>
+      </header>
+      <form onSubmit={submit} noValidate={false} aria-describedby={error ? 'login-error' : undefined}>
+        <h2>{t('login.title')}</h2>
+        {notice && !error && <p class="notice">{notice}</p>}
+        <label for="email">{t('login.email')}</label>
+        <input ref={email} id="email" name="email" type="email" inputMode="email" autocomplete="username" autocapitalize="none" spellcheck={false} required />
+        <label for="password">{t('login.password')}</label>
+        {/* Same DOM node either way (same position and tag), so the typed value stays. */}
+        {showPassword ? <input {...passwordProps} type="text" /> : <input {...passwordProps} type="password" />}
+        <label class="check">
+          <input type="checkbox" checked={showPassword} onChange={(e) => setShowPassword((e.currentTarget as HTMLInputElement).checked)} />
+          {t('login.showPassword')}
+        </label>
+        <p id="login-error" class="error" role="alert" aria-live="assertive">
+          {error}
+        </p>
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? t('login.submitting') : t('login.submit')}
+        </button>
+      </form>
+      <footer class="login-foot">
+        <LanguageSwitch />
+      </footer>
+    </main>
+  )
+}
