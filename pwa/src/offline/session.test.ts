@@ -41,4 +41,15 @@ describe('restoreSession', () => {
     await endSession()
     expect(localStorage.length).toBe(0)
   })
+
+  it('treats an already-ended session as logged out, but keeps the user when offline', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => json(200, jana)))
+    await restoreSession()
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('offline'))))
+    await expect(endSession()).rejects.toMatchObject({ status: 0 })
+    expect(localStorage.length).toBe(1)
+    vi.stubGlobal('fetch', vi.fn(async () => json(401, { detail: 'Not authenticated' })))
+    await endSession()
+    expect(localStorage.length).toBe(0)
+  })
 })

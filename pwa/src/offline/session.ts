@@ -58,8 +58,15 @@ export async function restoreSession(): Promise<Session> {
   }
 }
 
-/** Ends the session on the server, then forgets the user here. Throws if the server can't be reached. */
+/**
+ * Ends the session on the server, then forgets the user here. A 401 means the
+ * session had already ended, which is fine. Throws if the server can't be reached.
+ */
 export async function endSession(): Promise<void> {
-  await apiLogout()
+  try {
+    await apiLogout()
+  } catch (err) {
+    if (!(isApiError(err) && err.status === 401)) throw err
+  }
   forgetUser()
 }
