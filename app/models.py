@@ -6,7 +6,10 @@ A broken import here fails loudly; add one line per feature.
 from sqlmodel import SQLModel
 
 import app.auth.models
+import app.campaigns.models
+import app.collateral.models
 import app.core.types
+import app.leads.models
 import app.sync.changes  # noqa: F401
 
 metadata = SQLModel.metadata

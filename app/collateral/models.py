@@ -1,0 +1,58 @@
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from app.core.time import utcnow
+from app.core.types import UtcDateTime, enum_column
+
+
+class CollateralKind(StrEnum):
+    pdf = "pdf"
+    image = "image"
+    video = "video"
+    link = "link"
+
+
+class Collateral(SQLModel, table=True):
+    """A file or link attached to a campaign, versioned.
+
+    A new version points at the one it `replaces`; the old one gets `replaced_by_id` and
+    disappears from phones (it stays in the database for insights). Deleting sets `deleted_at`
+    for the same reason. "Current" means both are NULL.
+    Files are content-addressed: `sha256` names the blob in `app.core.storage`.
+    """
+
+    __tablename__ = "collateral"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    campaign_id: uuid.UUID = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")
+    kind: CollateralKind = Field(sa_type=enum_column())
+    title: str = Field(max_length=200)
+    description: str = Field(default="", max_length=2000)
+    segments: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    url: str | None = Field(default=None, max_length=2000)
+    sha256: str | None = Field(default=None, max_length=64, index=True)
+    content_type: str | None = Field(default=None, max_length=100)
+    size: int | None = None
+    filename: str | None = Field(default=None, max_length=255)
+    version: int = 1
+    replaces_id: uuid.UUID | None = Field(
+        default=None, foreign_key="collateral.id", ondelete="SET NULL"
+    )
+    replaced_by_id: uuid.UUID | None = Field(
+        default=None, foreign_key="collateral.id", ondelete="SET NULL"
+    )
+    deleted_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False)
+    )
+
+    @property
+    def is_current(self) -> bool:
+        return self.replaced_by_id is None and self.deleted_at is None

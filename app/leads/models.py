@@ -1,0 +1,51 @@
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+from app.core.time import utcnow
+from app.core.types import UtcDateTime
+
+
+class Lead(SQLModel, table=True):
+    """An account/contact to visit, assigned to one rep, with its brief.
+
+    `brief_md` is what marketing wrote; `brief_html` is its sanitised rendering, the only form
+    that reaches a phone. `recommended_collateral_ids` is an ordered JSON list of collateral ids
+    (strings).
+    """
+
+    __tablename__ = "lead"
+    __table_args__ = (Index("ix_lead_rep_id_planned_visit_at", "rep_id", "planned_visit_at"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    external_ref: str | None = Field(default=None, max_length=100, unique=True)
+    company: str = Field(max_length=200)
+    contact_name: str = Field(default="", max_length=200)
+    contact_role: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=50)
+    email: str = Field(default="", max_length=320)
+    street: str = Field(default="", max_length=200)
+    postal_code: str = Field(default="", max_length=20)
+    city: str = Field(default="", max_length=100)
+    country: str = Field(default="", max_length=100)
+    region: str = Field(default="", max_length=100, index=True)
+    segment: str = Field(default="", max_length=100, index=True)
+    campaign_id: uuid.UUID | None = Field(
+        default=None, foreign_key="campaign.id", index=True, ondelete="SET NULL"
+    )
+    rep_id: uuid.UUID = Field(foreign_key="user_account.id")
+    planned_visit_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    priority: int = 2
+    brief_md: str = Field(default="", sa_column=Column(Text, nullable=False))
+    brief_html: str = Field(default="", sa_column=Column(Text, nullable=False))
+    recommended_collateral_ids: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False)
+    )
