@@ -11,7 +11,7 @@ describe('shellFor', () => {
     expect(shellFor(path)).toBe(CONSOLE_SHELL),
   )
 
-  it.each(['/api', '/api/v1/me', '/api/v1/collateral/3/file', '/healthz', '/readyz', '/docs', '/openapi.json', '/robots.txt'])(
+  it.each(['/api', '/api/v1/me', '/api/v1/collateral/3/file', '/healthz', '/readyz', '/metrics', '/docs', '/openapi.json', '/robots.txt'])(
     'leaves %s to the network',
     (path) => expect(shellFor(path)).toBeNull(),
   )
