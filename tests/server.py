@@ -1,0 +1,95 @@
+"""A real `strang serve` in a subprocess, for tests that need real HTTP."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from app.core.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_env(settings: Settings, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STRANG_")}
+    env.update(
+        STRANG_ENVIRONMENT="test",
+        STRANG_DATA_DIR=str(settings.data_dir),
+        STRANG_DATABASE_URL=settings.database_url,
+        STRANG_LOG_JSON="false",
+    )
+    env.update(extra)
+    return env
+
+
+@dataclass
+class Server:
+    url: str
+    port: int
+    process: subprocess.Popen[bytes]
+    env: dict[str, str]
+    workers: int
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: no graceful shutdown, like a power cut."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def restart(self) -> None:
+        self.stop()
+        self.process = _spawn(self.port, self.env, self.workers)
+        _wait_ready(self.url, self.process)
+
+
+def _spawn(port: int, env: dict[str, str], workers: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "app", "serve", "--port", str(port), "--workers", str(workers)]
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError("server did not start")
+
+
+@contextmanager
+def running_server(settings: Settings, *, workers: int = 1, **env: str) -> Iterator[Server]:
+    port = free_port()
+    full_env = server_env(settings, **env)
+    process = _spawn(port, full_env, workers)
+    server = Server(f"http://127.0.0.1:{port}", port, process, full_env, workers)
+    try:
+        _wait_ready(server.url, process)
+        yield server
+    finally:
+        server.stop()
