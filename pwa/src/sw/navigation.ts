@@ -4,7 +4,7 @@ export const APP_SHELL = '/index.html'
 export const CONSOLE_SHELL = '/console/index.html'
 
 /** Paths the service answers itself; the worker must never replace them with a shell. */
-const SERVICE_PATHS = [/^\/api(\/|$)/, /^\/(healthz|readyz)$/, /^\/(docs|redoc|openapi\.json)(\/|$)/]
+const SERVICE_PATHS = [/^\/api(\/|$)/, /^\/(healthz|readyz|metrics)$/, /^\/(docs|redoc|openapi\.json)(\/|$)/]
 
 /**
  * Returns the precached shell that should answer a navigation to `pathname`,
