@@ -10,6 +10,9 @@ import app.campaigns.models
 import app.collateral.models
 import app.core.types
 import app.leads.models
-import app.sync.changes  # noqa: F401
+import app.outcomes.models
+import app.signals.models
+import app.sync.changes
+import app.sync.models  # noqa: F401
 
 metadata = SQLModel.metadata
