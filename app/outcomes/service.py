@@ -9,9 +9,13 @@ without any call. Listeners must not commit; an exception rolls the whole push b
 
 from collections.abc import Callable
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from app.outcomes.models import Outcome
+from app.core import errors
+from app.core.time import utcnow
+from app.outcomes.models import Outcome, OutcomeCode
+from app.outcomes.schemas import OutcomeCodeCreate, OutcomeCodeUpdate
+from app.sync.changes import SyncEntity, record_change
 
 OutcomeListener = Callable[[Session, Outcome, int], None]
 OUTCOME_LISTENERS: list[OutcomeListener] = []
@@ -20,3 +24,34 @@ OUTCOME_LISTENERS: list[OutcomeListener] = []
 def notify_listeners(session: Session, outcome: Outcome, sign: int) -> None:
     for listener in OUTCOME_LISTENERS:
         listener(session, outcome, sign)
+
+
+def list_codes(session: Session) -> list[OutcomeCode]:
+    query = select(OutcomeCode).order_by(col(OutcomeCode.position), col(OutcomeCode.code))
+    return list(session.exec(query))
+
+
+def create_code(session: Session, *, data: OutcomeCodeCreate) -> OutcomeCode:
+    if session.get(OutcomeCode, data.code) is not None:
+        raise errors.Conflict(f"code: {data.code!r} already exists")
+    code = OutcomeCode(**data.model_dump())
+    code.details = list(dict.fromkeys(code.details))
+    session.add(code)
+    session.flush()
+    record_change(session, SyncEntity.outcome_code, code.code)
+    return code
+
+
+def update_code(session: Session, *, code: OutcomeCode, data: OutcomeCodeUpdate) -> OutcomeCode:
+    """Edit labels, chips, order or `active`. The code itself never changes and is never
+    deleted, so outcomes logged with it keep their meaning."""
+    changes = data.model_dump(exclude_unset=True)
+    for key, value in changes.items():
+        if value is None:
+            raise errors.BadRequest(f"{key}: may not be null")
+        setattr(code, key, list(dict.fromkeys(value)) if key == "details" else value)
+    code.updated_at = utcnow()
+    session.add(code)
+    session.flush()
+    record_change(session, SyncEntity.outcome_code, code.code)
+    return code

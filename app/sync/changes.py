@@ -59,6 +59,43 @@ def _advance_clock(session: Session, by: int) -> int:
     return int(value)
 
 
+def lock_clock(session: Session) -> int:
+    """Take the clock's row lock now (PostgreSQL) and return its committed value.
+
+    The push takes it first, so pushes run one at a time from here to commit: the checks it
+    makes (is this mutation id new? did a retraction for this outcome arrive?) cannot race
+    another push. SQLite needs nothing: a write transaction already holds the database lock.
+    """
+    bind = session.get_bind()
+    suffix = "" if bind.dialect.name == "sqlite" else " FOR UPDATE"
+    value = session.execute(text(f"SELECT value FROM sync_clock WHERE id = 1{suffix}")).scalar()
+    return int(value or 0)
+
+
+def current_clock(session: Session) -> int:
+    """The newest committed sequence number; every change up to it is visible to this reader."""
+    return int(session.execute(text("SELECT value FROM sync_clock WHERE id = 1")).scalar() or 0)
+
+
+def record_changes(
+    session: Session, changes: Iterable[tuple[SyncEntity, uuid.UUID | str, uuid.UUID | None]]
+) -> None:
+    """Record many `(entity, entity_id, rep_id)` changes with one clock step (bulk writers)."""
+    rows = list(dict.fromkeys((e, str(i), r) for e, i, r in changes))
+    if not rows:
+        return
+    last = _advance_clock(session, len(rows))
+    first = last - len(rows) + 1
+    now = utcnow()
+    session.execute(
+        insert(SyncChange),
+        [
+            {"seq": first + n, "entity": e, "entity_id": i, "rep_id": r, "at": now}
+            for n, (e, i, r) in enumerate(rows)
+        ],
+    )
+
+
 def record_change(
     session: Session,
     entity: SyncEntity,

@@ -48,4 +48,3 @@ class SyncDevice(SQLModel, table=True):
     last_seen_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False)
     )
-    last_pull_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))

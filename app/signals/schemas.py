@@ -1,0 +1,29 @@
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from app.signals.models import SignalKind, SignalStatus
+
+
+class Ref(BaseModel):
+    id: uuid.UUID
+    name: str
+
+
+class SignalPublic(BaseModel):
+    id: uuid.UUID
+    kind: SignalKind
+    text: str
+    rep: Ref
+    lead: Ref | None
+    campaign: Ref | None
+    created_at: datetime
+    status: SignalStatus
+    acknowledged_at: datetime | None
+    acknowledged_by: Ref | None
+    reply: str
+
+
+class SignalAcknowledge(BaseModel):
+    reply: str = Field(default="", max_length=2000)

@@ -1,0 +1,81 @@
+"""Signals on the marketing side: the inbox and acknowledging (with an optional reply).
+
+Reps send signals through sync push (`signal.send`); an acknowledgement is recorded for that
+rep's phones, which show it beside the signal.
+"""
+
+import uuid
+
+from sqlmodel import Session, col, select
+
+from app.auth.models import User
+from app.campaigns.models import Campaign
+from app.core.time import utcnow
+from app.leads.models import Lead
+from app.signals.models import Signal, SignalStatus
+from app.signals.schemas import Ref, SignalPublic
+from app.sync.changes import SyncEntity, record_change
+
+
+def list_signals(
+    session: Session, *, status: SignalStatus | None, limit: int, offset: int
+) -> list[SignalPublic]:
+    query = select(Signal).order_by(col(Signal.created_at).desc(), col(Signal.id))
+    if status is not None:
+        query = query.where(Signal.status == status)
+    signals = list(session.exec(query.offset(offset).limit(limit)))
+    return describe(session, signals)
+
+
+def describe(session: Session, signals: list[Signal]) -> list[SignalPublic]:
+    user_ids = {s.rep_id for s in signals} | {
+        s.acknowledged_by_id for s in signals if s.acknowledged_by_id
+    }
+    lead_ids = {s.lead_id for s in signals if s.lead_id}
+    campaign_ids = {s.campaign_id for s in signals if s.campaign_id}
+    users = _names(session, User, User.name, user_ids)
+    leads = _names(session, Lead, Lead.company, lead_ids)
+    campaigns = _names(session, Campaign, Campaign.name, campaign_ids)
+    return [
+        SignalPublic(
+            id=s.id,
+            kind=s.kind,
+            text=s.text,
+            rep=Ref(id=s.rep_id, name=users.get(s.rep_id, "")),
+            lead=_ref(s.lead_id, leads),
+            campaign=_ref(s.campaign_id, campaigns),
+            created_at=s.created_at,
+            status=s.status,
+            acknowledged_at=s.acknowledged_at,
+            acknowledged_by=_ref(s.acknowledged_by_id, users),
+            reply=s.reply,
+        )
+        for s in signals
+    ]
+
+
+def _names(
+    session: Session, model: type[User | Lead | Campaign], column: object, ids: set[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    rows = session.exec(select(model.id, column).where(col(model.id).in_(ids)))  # type: ignore[call-overload]
+    return {i: str(name) for i, name in rows}
+
+
+def _ref(value: uuid.UUID | None, names: dict[uuid.UUID, str]) -> Ref | None:
+    if value is None:
+        return None
+    return Ref(id=value, name=names.get(value, ""))
+
+
+def acknowledge(session: Session, *, signal: Signal, by: User, reply: str) -> Signal:
+    """Acknowledge (again, to change the reply); the rep's phones get it at their next pull."""
+    signal.status = SignalStatus.acknowledged
+    signal.acknowledged_at = utcnow()
+    signal.acknowledged_by_id = by.id
+    signal.reply = reply
+    session.add(signal)
+    session.flush()
+    record_change(session, SyncEntity.signal, signal.id, rep_ids=[signal.rep_id])
+    return signal

@@ -1,0 +1,436 @@
+"""The pull: state-based, so it can never hand a phone something it may no longer see.
+
+The change log only says "entity X changed (for everyone / for rep R)". For each such entity the
+pull decides *now* whether the rep may see it: visible → its current state in `changes`, not
+visible (or gone) → its id in `removed`. A campaign change also re-evaluates that campaign's
+current collateral, so archiving a campaign or narrowing its audience removes its collateral.
+
+Cursors are opaque to the phone: base64url JSON `{"v", "r", "m", "c", "k", "a"}`
+(version, rep, mode snapshot/delta, clock, snapshot kind index, last id of that kind).
+A snapshot is read page by page in id order, then continues as a delta from the clock value
+taken when it began; whatever changed meanwhile is re-sent by that delta.
+"""
+
+import base64
+import binascii
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from app.auth.models import User
+from app.campaigns.models import Campaign
+from app.campaigns.service import visible_campaign_ids
+from app.collateral.models import Collateral
+from app.collateral.service import current_collateral_of
+from app.leads.models import Lead
+from app.leads.service import leads_of_rep
+from app.outcomes.models import Outcome, OutcomeCode
+from app.signals.models import Signal
+from app.sync.changes import SyncChange, SyncEntity, current_clock
+from app.sync.schemas import (
+    CampaignSync,
+    Changes,
+    CollateralSync,
+    HistoryItem,
+    LeadSync,
+    OutcomeCodeSync,
+    PullResponse,
+    Removed,
+    SignalSync,
+)
+
+CURSOR_VERSION = 1
+HISTORY_ITEMS = 5
+NOTE_EXCERPT = 140
+SNAPSHOT_KINDS = ("outcome_codes", "campaigns", "collateral", "leads", "signals")
+
+
+@dataclass
+class Cursor:
+    rep: str
+    mode: str  # "s" snapshot, "d" delta
+    clock: int
+    kind: int = 0
+    after: str = ""
+
+    def encode(self) -> str:
+        data = {"v": CURSOR_VERSION, "r": self.rep, "m": self.mode, "c": self.clock}
+        if self.mode == "s":
+            data |= {"k": self.kind, "a": self.after}
+        raw = json.dumps(data, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _rep_tag(rep_id: uuid.UUID) -> str:
+    return rep_id.hex[:12]
+
+
+def decode_cursor(value: str, rep_id: uuid.UUID, clock: int) -> Cursor | None:
+    """The cursor, or None when it is garbled, from another version or rep, or from the future
+    (a restored database): the caller then starts a full resync."""
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        data = json.loads(raw)
+        if not isinstance(data, dict) or data.get("v") != CURSOR_VERSION:
+            return None
+        cursor = Cursor(
+            rep=str(data["r"]),
+            mode=str(data["m"]),
+            clock=int(data["c"]),
+            kind=int(data.get("k", 0)),
+            after=str(data.get("a", "")),
+        )
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+        return None
+    if cursor.rep != _rep_tag(rep_id) or cursor.mode not in ("s", "d"):
+        return None
+    if not 0 <= cursor.clock <= clock or not 0 <= cursor.kind < len(SNAPSHOT_KINDS):
+        return None
+    return cursor
+
+
+class _Reader:
+    """Loads and shapes what one rep may see, caching per request."""
+
+    def __init__(self, session: Session, rep: User) -> None:
+        self.session = session
+        self.rep = rep
+        self._campaigns: set[uuid.UUID] | None = None
+        self._collateral: set[uuid.UUID] | None = None
+
+    @property
+    def visible_campaigns(self) -> set[uuid.UUID]:
+        if self._campaigns is None:
+            self._campaigns = set(visible_campaign_ids(self.session, self.rep))
+        return self._campaigns
+
+    @property
+    def visible_collateral(self) -> set[uuid.UUID]:
+        if self._collateral is None:
+            query = current_collateral_of(self.visible_campaigns).with_only_columns(
+                col(Collateral.id)
+            )
+            self._collateral = set(self.session.exec(query))  # type: ignore[call-overload]
+        return self._collateral
+
+    # ---- shaping ----
+
+    def campaign(self, c: Campaign) -> CampaignSync:
+        return CampaignSync(
+            id=c.id,
+            name=c.name,
+            key_message=c.key_message,
+            talking_points_html=c.talking_points_html,
+            starts_on=c.starts_on,
+            ends_on=c.ends_on,
+            updated_at=c.updated_at,
+        )
+
+    def collateral(self, c: Collateral) -> CollateralSync:
+        return CollateralSync(
+            id=c.id,
+            campaign_id=c.campaign_id,
+            kind=c.kind,
+            title=c.title,
+            description=c.description,
+            segments=c.segments,
+            url=c.url,
+            file_url=f"/api/v1/files/{c.sha256}" if c.sha256 else None,
+            sha256=c.sha256,
+            content_type=c.content_type,
+            size=c.size,
+            filename=c.filename,
+            version=c.version,
+            replaces_id=c.replaces_id,
+            updated_at=c.updated_at,
+        )
+
+    def leads(self, leads: list[Lead]) -> list[LeadSync]:
+        if not leads:
+            return []
+        history = self._history([lead.id for lead in leads])
+        resolve = self._current_versions(
+            {i for lead in leads for i in lead.recommended_collateral_ids}
+        )
+        out = []
+        for lead in leads:
+            recommended: list[uuid.UUID] = []
+            for raw in lead.recommended_collateral_ids:
+                current = resolve.get(str(raw))
+                if current is not None and current not in recommended:
+                    recommended.append(current)
+            out.append(
+                LeadSync(
+                    id=lead.id,
+                    company=lead.company,
+                    contact_name=lead.contact_name,
+                    contact_role=lead.contact_role,
+                    phone=lead.phone,
+                    email=lead.email,
+                    street=lead.street,
+                    postal_code=lead.postal_code,
+                    city=lead.city,
+                    country=lead.country,
+                    region=lead.region,
+                    segment=lead.segment,
+                    campaign_id=lead.campaign_id,
+                    planned_visit_at=lead.planned_visit_at,
+                    priority=lead.priority,
+                    brief_html=lead.brief_html,
+                    recommended_collateral_ids=recommended,
+                    history=history.get(lead.id, []),
+                    updated_at=lead.updated_at,
+                )
+            )
+        return out
+
+    def _history(self, lead_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[HistoryItem]]:
+        rows = self.session.execute(
+            sa_select(
+                col(Outcome.lead_id),
+                col(Outcome.code),
+                col(Outcome.occurred_at),
+                col(Outcome.note),
+                col(User.name),
+            )
+            .join(User, col(User.id) == Outcome.rep_id)
+            .where(col(Outcome.lead_id).in_(lead_ids), col(Outcome.retracted_at).is_(None))
+            .order_by(col(Outcome.occurred_at).desc())
+        )
+        history: dict[uuid.UUID, list[HistoryItem]] = defaultdict(list)
+        for lead_id, code, occurred_at, note, rep_name in rows:
+            items = history[lead_id]
+            if len(items) < HISTORY_ITEMS:
+                excerpt = note if len(note) <= NOTE_EXCERPT else note[: NOTE_EXCERPT - 1] + "…"
+                items.append(
+                    HistoryItem(
+                        code=code, occurred_at=occurred_at, rep_name=rep_name, note_excerpt=excerpt
+                    )
+                )
+        return history
+
+    def _current_versions(self, ids: Iterable[Any]) -> dict[str, uuid.UUID]:
+        """Recommended collateral id -> the version the rep may see now (following
+        replacements), for the ids that resolve to something visible."""
+        visible = self.visible_collateral
+        result: dict[str, uuid.UUID] = {}
+        unresolved: dict[str, str] = {}  # original id -> id currently followed
+        for raw in ids:
+            try:
+                cid = uuid.UUID(str(raw))
+            except ValueError:
+                continue
+            if cid in visible:
+                result[str(raw)] = cid
+            else:
+                unresolved[str(raw)] = str(cid)
+        for _ in range(5):
+            if not unresolved:
+                break
+            rows = self.session.exec(
+                select(Collateral.id, Collateral.replaced_by_id).where(
+                    col(Collateral.id).in_([uuid.UUID(v) for v in unresolved.values()])
+                )
+            )
+            successor = {str(i): r for i, r in rows}
+            following: dict[str, str] = {}
+            for original, current in unresolved.items():
+                nxt = successor.get(current)
+                if nxt is None:
+                    continue
+                if nxt in visible:
+                    result[original] = nxt
+                else:
+                    following[original] = str(nxt)
+            unresolved = following
+        return result
+
+    def outcome_code(self, c: OutcomeCode) -> OutcomeCodeSync:
+        return OutcomeCodeSync.model_validate(c, from_attributes=True)
+
+    def signal(self, s: Signal) -> SignalSync:
+        return SignalSync.model_validate(s, from_attributes=True)
+
+    # ---- snapshot pages ----
+
+    def snapshot_page(self, kind: str, after: str, limit: int, into: Changes) -> list[str]:
+        """Up to `limit` items of `kind` with ids above `after`; returns their ids."""
+        if kind == "outcome_codes":
+            q_codes = select(OutcomeCode).order_by(col(OutcomeCode.code)).limit(limit)
+            if after:
+                q_codes = q_codes.where(col(OutcomeCode.code) > after)
+            codes = list(self.session.exec(q_codes))
+            into.outcome_codes += [self.outcome_code(c) for c in codes]
+            return [c.code for c in codes]
+        start = uuid.UUID(after) if after else None
+        if kind == "campaigns":
+            q_camp = select(Campaign).where(col(Campaign.id).in_(self.visible_campaigns))
+            if start:
+                q_camp = q_camp.where(col(Campaign.id) > start)
+            campaigns = list(self.session.exec(q_camp.order_by(col(Campaign.id)).limit(limit)))
+            into.campaigns += [self.campaign(c) for c in campaigns]
+            return [str(c.id) for c in campaigns]
+        if kind == "collateral":
+            q_coll = current_collateral_of(self.visible_campaigns)
+            if start:
+                q_coll = q_coll.where(col(Collateral.id) > start)
+            items = list(self.session.exec(q_coll.order_by(col(Collateral.id)).limit(limit)))
+            into.collateral += [self.collateral(c) for c in items]
+            return [str(c.id) for c in items]
+        if kind == "leads":
+            q_lead = leads_of_rep(self.rep.id)
+            if start:
+                q_lead = q_lead.where(col(Lead.id) > start)
+            leads = list(self.session.exec(q_lead.order_by(col(Lead.id)).limit(limit)))
+            into.leads += self.leads(leads)
+            return [str(lead.id) for lead in leads]
+        q_sig = select(Signal).where(Signal.rep_id == self.rep.id)
+        if start:
+            q_sig = q_sig.where(col(Signal.id) > start)
+        signals = list(self.session.exec(q_sig.order_by(col(Signal.id)).limit(limit)))
+        into.signals += [self.signal(s) for s in signals]
+        return [str(s.id) for s in signals]
+
+    # ---- delta ----
+
+    def evaluate(
+        self, touched: dict[SyncEntity, set[str]], changes: Changes, removed: Removed
+    ) -> None:
+        """Current state or removal for every touched entity."""
+        campaign_ids = _uuids(touched.get(SyncEntity.campaign, set()))
+        collateral_ids = _uuids(touched.get(SyncEntity.collateral, set()))
+        if campaign_ids:
+            found = {
+                c.id: c
+                for c in self.session.exec(
+                    select(Campaign).where(col(Campaign.id).in_(campaign_ids))
+                )
+            }
+            for cid in sorted(campaign_ids):
+                campaign = found.get(cid)
+                if campaign is not None and cid in self.visible_campaigns:
+                    changes.campaigns.append(self.campaign(campaign))
+                else:
+                    removed.campaigns.append(cid)
+            # Their current collateral follows the campaign in or out of sight.
+            query = select(Collateral.id).where(
+                col(Collateral.campaign_id).in_(campaign_ids),
+                col(Collateral.replaced_by_id).is_(None),
+                col(Collateral.deleted_at).is_(None),
+            )
+            collateral_ids |= set(self.session.exec(query))
+        if collateral_ids:
+            found_c = {
+                c.id: c
+                for c in self.session.exec(
+                    select(Collateral).where(col(Collateral.id).in_(collateral_ids))
+                )
+            }
+            for cid in sorted(collateral_ids):
+                item = found_c.get(cid)
+                if item is not None and cid in self.visible_collateral:
+                    changes.collateral.append(self.collateral(item))
+                else:
+                    removed.collateral.append(cid)
+        lead_ids = _uuids(touched.get(SyncEntity.lead, set()))
+        if lead_ids:
+            mine = list(
+                self.session.exec(
+                    leads_of_rep(self.rep.id)
+                    .where(col(Lead.id).in_(lead_ids))
+                    .order_by(col(Lead.id))
+                )
+            )
+            changes.leads += self.leads(mine)
+            removed.leads += sorted(lead_ids - {lead.id for lead in mine})
+        codes = touched.get(SyncEntity.outcome_code, set())
+        if codes:
+            rows = self.session.exec(
+                select(OutcomeCode)
+                .where(col(OutcomeCode.code).in_(codes))
+                .order_by(col(OutcomeCode.code))
+            )
+            changes.outcome_codes += [self.outcome_code(c) for c in rows]
+        signal_ids = _uuids(touched.get(SyncEntity.signal, set()))
+        if signal_ids:
+            rows_s = self.session.exec(
+                select(Signal)
+                .where(col(Signal.id).in_(signal_ids), Signal.rep_id == self.rep.id)
+                .order_by(col(Signal.id))
+            )
+            changes.signals += [self.signal(s) for s in rows_s]
+
+
+def _uuids(values: Iterable[str]) -> set[uuid.UUID]:
+    out = set()
+    for value in values:
+        try:
+            out.add(uuid.UUID(value))
+        except ValueError:
+            continue
+    return out
+
+
+def pull(session: Session, *, rep: User, cursor: str | None, limit: int) -> PullResponse:
+    clock = current_clock(session)
+    state = decode_cursor(cursor, rep.id, clock) if cursor else None
+    reset = cursor is not None and state is None
+    if state is None:
+        state = Cursor(rep=_rep_tag(rep.id), mode="s", clock=clock)
+    reader = _Reader(session, rep)
+    if state.mode == "s":
+        return _snapshot(reader, state, limit, clock, reset)
+    return _delta(reader, state, limit)
+
+
+def _snapshot(reader: _Reader, state: Cursor, limit: int, clock: int, reset: bool) -> PullResponse:
+    changes = Changes()
+    remaining = limit
+    kind, after = state.kind, state.after
+    while remaining > 0 and kind < len(SNAPSHOT_KINDS):
+        ids = reader.snapshot_page(SNAPSHOT_KINDS[kind], after, remaining, changes)
+        remaining -= len(ids)
+        if remaining > 0:  # this kind is exhausted
+            kind, after = kind + 1, ""
+        else:
+            after = ids[-1]
+    if kind < len(SNAPSHOT_KINDS):
+        nxt = Cursor(rep=state.rep, mode="s", clock=state.clock, kind=kind, after=after)
+        return PullResponse(cursor=nxt.encode(), has_more=True, reset=reset, changes=changes)
+    # Snapshot done: continue as a delta from the clock value taken when it began.
+    nxt = Cursor(rep=state.rep, mode="d", clock=state.clock)
+    return PullResponse(
+        cursor=nxt.encode(), has_more=clock > state.clock, reset=reset, changes=changes
+    )
+
+
+def _delta(reader: _Reader, state: Cursor, limit: int) -> PullResponse:
+    rows = list(
+        reader.session.exec(
+            select(SyncChange.seq, SyncChange.entity, SyncChange.entity_id)
+            .where(
+                col(SyncChange.seq) > state.clock,
+                or_(col(SyncChange.rep_id).is_(None), col(SyncChange.rep_id) == reader.rep.id),
+            )
+            .order_by(col(SyncChange.seq))
+            .limit(limit + 1)
+        )
+    )
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    if not rows:
+        return PullResponse(cursor=state.encode(), has_more=False)
+    touched: dict[SyncEntity, set[str]] = defaultdict(set)
+    for _, entity, entity_id in rows:
+        touched[SyncEntity(entity)].add(entity_id)
+    changes, removed = Changes(), Removed()
+    reader.evaluate(touched, changes, removed)
+    nxt = Cursor(rep=state.rep, mode="d", clock=rows[-1][0])
+    return PullResponse(cursor=nxt.encode(), has_more=has_more, changes=changes, removed=removed)

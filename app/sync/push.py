@@ -1,0 +1,441 @@
+"""The push: a batch of mutations from one device, each applied exactly once.
+
+One push runs like this, in the request's transaction:
+1. every mutation is validated on its own (a malformed one gets its own `invalid` reason);
+2. the clock row is locked (`lock_clock`), so pushes run one at a time until commit;
+3. everything the batch refers to is loaded with a handful of queries (ledger rows, leads,
+   codes, outcomes, pending retractions, collateral), and each mutation is planned in order
+   against that state plus what earlier mutations of the batch did;
+4. the plan is written with bulk inserts inside one savepoint. Should an insert still collide
+   (a writer that bypassed the lock), the savepoint is rolled back and the batch planned again
+   from fresh state, where the colliding ids are now duplicates;
+5. listeners, change records for the phones, and the device's sequence numbers follow.
+A mutation is either written whole or not at all; the answer goes out after the commit.
+"""
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import and_, insert, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.campaigns.models import Campaign
+from app.collateral.models import Collateral
+from app.core.time import utcnow
+from app.leads.models import Lead
+from app.outcomes.models import (
+    Outcome,
+    OutcomeCode,
+    OutcomeCollateralFit,
+    OutcomeCollateralView,
+)
+from app.outcomes.service import notify_listeners
+from app.signals.models import Signal
+from app.sync.changes import SyncChange, SyncEntity, lock_clock, record_changes
+from app.sync.models import AppliedMutation, SyncDevice
+from app.sync.schemas import (
+    DeviceState,
+    Mutation,
+    MutationResult,
+    MutationStatus,
+    OutcomeLog,
+    OutcomeRetract,
+    PushResponse,
+    SignalSend,
+)
+
+FUTURE_LIMIT = timedelta(hours=24)
+_mutation_adapter: TypeAdapter[OutcomeLog | OutcomeRetract | SignalSend] = TypeAdapter(Mutation)
+MAX_ATTEMPTS = 5
+
+
+def payload_hash(rep_id: uuid.UUID, mutation: OutcomeLog | OutcomeRetract | SignalSend) -> str:
+    """SHA-256 of the canonical mutation (UTC times, sorted keys, without the transport `seq`)."""
+    data = mutation.model_dump(mode="json", exclude={"seq"})
+    data["rep"] = str(rep_id)
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors()[:3]:
+        where = ".".join(str(p) for p in item["loc"]) or "mutation"
+        parts.append(f"{where}: {item['msg']}")
+    return "; ".join(parts)
+
+
+@dataclass
+class _Parsed:
+    index: int
+    raw_id: str | None
+    mutation: OutcomeLog | OutcomeRetract | SignalSend | None
+    hash: str = ""
+    error: str = ""
+
+
+def _parse(rep_id: uuid.UUID, raw: list[dict[str, Any]]) -> list[_Parsed]:
+    parsed = []
+    for index, item in enumerate(raw):
+        raw_id = item.get("id")
+        shown = str(raw_id)[:100] if raw_id is not None else None
+        try:
+            mutation = _mutation_adapter.validate_python(item)
+        except ValidationError as error:
+            parsed.append(_Parsed(index, shown, None, error=_describe(error)))
+            continue
+        parsed.append(_Parsed(index, str(mutation.id), mutation, payload_hash(rep_id, mutation)))
+    return parsed
+
+
+@dataclass
+class _State:
+    """What the batch refers to, loaded in a few queries."""
+
+    ledger: dict[uuid.UUID, tuple[uuid.UUID, str]]
+    leads: dict[uuid.UUID, Lead]
+    ever_assigned: set[uuid.UUID]
+    codes: dict[str, OutcomeCode]
+    outcomes: dict[uuid.UUID, Outcome]
+    pending_retractions: set[uuid.UUID]
+    collateral: set[uuid.UUID]
+    campaigns: set[uuid.UUID]
+
+
+def _load(session: Session, rep_id: uuid.UUID, items: list[_Parsed]) -> _State:
+    ids = [p.mutation.id for p in items if p.mutation]
+    logs = [p.mutation for p in items if isinstance(p.mutation, OutcomeLog)]
+    retracts = [p.mutation for p in items if isinstance(p.mutation, OutcomeRetract)]
+    signals = [p.mutation for p in items if isinstance(p.mutation, SignalSend)]
+    ledger = (
+        {
+            row.id: (row.rep_id, row.payload_hash)
+            for row in session.exec(select(AppliedMutation).where(col(AppliedMutation.id).in_(ids)))
+        }
+        if ids
+        else {}
+    )
+    outcome_ids = {r.outcome_id for r in retracts}
+    outcomes = (
+        {o.id: o for o in session.exec(select(Outcome).where(col(Outcome.id).in_(outcome_ids)))}
+        if outcome_ids
+        else {}
+    )
+    lead_ids = {m.lead_id for m in logs} | {m.lead_id for m in signals if m.lead_id}
+    lead_ids |= {o.lead_id for o in outcomes.values()}
+    leads = (
+        {lead.id: lead for lead in session.exec(select(Lead).where(col(Lead.id).in_(lead_ids)))}
+        if lead_ids
+        else {}
+    )
+    foreign = [lid for lid, lead in leads.items() if lead.rep_id != rep_id]
+    ever_assigned = set()
+    if foreign:
+        ever_assigned = {
+            uuid.UUID(eid)
+            for eid in session.exec(
+                select(SyncChange.entity_id).where(
+                    SyncChange.rep_id == rep_id,
+                    SyncChange.entity == SyncEntity.lead,
+                    col(SyncChange.entity_id).in_([str(f) for f in foreign]),
+                )
+            )
+        }
+    log_ids = [m.id for m in logs]
+    pending = set()
+    if log_ids:
+        pending = {
+            t
+            for t in session.exec(
+                select(AppliedMutation.target_id).where(
+                    col(AppliedMutation.target_id).in_(log_ids),
+                    AppliedMutation.rep_id == rep_id,
+                )
+            )
+            if t is not None
+        }
+    collateral_ids = {v.collateral_id for m in logs for v in m.collateral_viewed}
+    collateral_ids |= {f.collateral_id for m in logs for f in m.collateral_fit}
+    collateral = (
+        set(session.exec(select(Collateral.id).where(col(Collateral.id).in_(collateral_ids))))
+        if collateral_ids
+        else set()
+    )
+    campaign_ids = {m.campaign_id for m in signals if m.campaign_id}
+    campaigns = (
+        set(session.exec(select(Campaign.id).where(col(Campaign.id).in_(campaign_ids))))
+        if campaign_ids
+        else set()
+    )
+    codes = {c.code: c for c in session.exec(select(OutcomeCode))}
+    return _State(ledger, leads, ever_assigned, codes, outcomes, pending, collateral, campaigns)
+
+
+@dataclass
+class _Plan:
+    results: list[MutationResult] = field(default_factory=list)
+    ledger: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    views: list[dict[str, Any]] = field(default_factory=list)
+    fits: list[dict[str, Any]] = field(default_factory=list)
+    signals: list[dict[str, Any]] = field(default_factory=list)
+    retract: list[Outcome] = field(default_factory=list)
+    lead_changes: set[tuple[uuid.UUID, uuid.UUID]] = field(default_factory=set)
+    signal_ids: list[uuid.UUID] = field(default_factory=list)
+
+
+def _reject(plan: _Plan, item: _Parsed, reason: str, detail: str = "") -> None:
+    plan.results.append(
+        MutationResult(
+            id=item.raw_id, status=MutationStatus.rejected, reason=reason, detail=detail or None
+        )
+    )
+
+
+def _plan(
+    rep_id: uuid.UUID, device_id: str, items: list[_Parsed], state: _State, now: datetime
+) -> _Plan:
+    plan = _Plan()
+    seen: dict[uuid.UUID, str] = {}  # mutation id -> hash, applied earlier in this batch
+    new_outcomes: dict[uuid.UUID, dict[str, Any]] = {}
+    pending = set(state.pending_retractions)
+    for item in items:
+        m = item.mutation
+        if m is None:
+            _reject(plan, item, "invalid", item.error)
+            continue
+        known = state.ledger.get(m.id)
+        earlier = seen.get(m.id)
+        if known is not None or earlier is not None:
+            same = (known == (rep_id, item.hash)) if known else (earlier == item.hash)
+            if same:
+                plan.results.append(MutationResult(id=item.raw_id, status="duplicate"))
+            else:
+                _reject(plan, item, "conflict", "This id was used before with other content")
+            continue
+        flags: list[str] = []
+        target: uuid.UUID | None = None
+        if isinstance(m, OutcomeLog):
+            lead = state.leads.get(m.lead_id)
+            if lead is None or (lead.rep_id != rep_id and lead.id not in state.ever_assigned):
+                _reject(plan, item, "unknown_lead", "lead_id: no such lead of yours")
+                continue
+            code = state.codes.get(m.code)
+            if code is None:
+                _reject(plan, item, "unknown_code", f"code: {m.code!r} is not an outcome code")
+                continue
+            bad = [d for d in m.details if d not in code.details]
+            if bad:
+                _reject(plan, item, "invalid_details", f"details: not allowed for {m.code}: {bad}")
+                continue
+            if m.occurred_at > now + FUTURE_LIMIT:
+                _reject(plan, item, "future_timestamp", "occurred_at: more than 24 h ahead")
+                continue
+            reassigned = lead.rep_id != rep_id
+            if reassigned:
+                flags.append("reassigned")
+            retracted = m.id in pending
+            if retracted:
+                flags.append("retracted")
+            row = {
+                "id": m.id,
+                "rep_id": rep_id,
+                "lead_id": lead.id,
+                "campaign_id": lead.campaign_id,
+                "code": m.code,
+                "details": list(dict.fromkeys(m.details)),
+                "note": m.note,
+                "occurred_at": m.occurred_at,
+                "received_at": now,
+                "device_id": device_id,
+                "device_seq": m.seq,
+                "reassigned": reassigned,
+                "retracted_at": now if retracted else None,
+            }
+            plan.outcomes.append(row)
+            new_outcomes[m.id] = row
+            views: dict[uuid.UUID, dict[str, Any]] = {}
+            for v in m.collateral_viewed:
+                if v.collateral_id not in state.collateral:
+                    continue
+                got = views.setdefault(
+                    v.collateral_id,
+                    {
+                        "outcome_id": m.id,
+                        "collateral_id": v.collateral_id,
+                        "seconds": 0,
+                        "pages": [],
+                    },
+                )
+                got["seconds"] = min(got["seconds"] + v.seconds, 86_400)
+                got["pages"] = sorted(set(got["pages"]) | set(v.pages))
+            plan.views.extend(views.values())
+            fits = {
+                f.collateral_id: {
+                    "outcome_id": m.id,
+                    "collateral_id": f.collateral_id,
+                    "fit": f.fit,
+                }
+                for f in m.collateral_fit
+                if f.collateral_id in state.collateral
+            }
+            plan.fits.extend(fits.values())
+            plan.lead_changes.add((lead.id, lead.rep_id))
+        elif isinstance(m, OutcomeRetract):
+            target = m.outcome_id
+            outcome = state.outcomes.get(target)
+            if outcome is not None:
+                if outcome.rep_id != rep_id:
+                    _reject(plan, item, "unknown_outcome", "outcome_id: no such outcome of yours")
+                    continue
+                if outcome.retracted_at is None and outcome not in plan.retract:
+                    plan.retract.append(outcome)
+                    lead = state.leads.get(outcome.lead_id)
+                    if lead is not None:
+                        plan.lead_changes.add((lead.id, lead.rep_id))
+            elif target in new_outcomes:
+                new_outcomes[target]["retracted_at"] = now
+            else:
+                pending.add(target)  # kept; applied when the outcome arrives
+                flags.append("pending")
+        else:
+            if m.lead_id is not None:
+                lead = state.leads.get(m.lead_id)
+                if lead is None or (lead.rep_id != rep_id and lead.id not in state.ever_assigned):
+                    _reject(plan, item, "unknown_lead", "lead_id: no such lead of yours")
+                    continue
+            if m.campaign_id is not None and m.campaign_id not in state.campaigns:
+                _reject(plan, item, "unknown_campaign", "campaign_id: no such campaign")
+                continue
+            plan.signals.append(
+                {
+                    "id": m.id,
+                    "rep_id": rep_id,
+                    "kind": m.kind,
+                    "lead_id": m.lead_id,
+                    "campaign_id": m.campaign_id,
+                    "text": m.text,
+                    "created_at": now,
+                    "device_id": device_id,
+                    "status": "open",
+                    "reply": "",
+                }
+            )
+            plan.signal_ids.append(m.id)
+        seen[m.id] = item.hash
+        plan.ledger.append(
+            {
+                "id": m.id,
+                "rep_id": rep_id,
+                "kind": m.type,
+                "payload_hash": item.hash,
+                "target_id": target,
+                "device_id": device_id,
+                "device_seq": m.seq,
+                "received_at": now,
+            }
+        )
+        plan.results.append(
+            MutationResult(id=item.raw_id, status=MutationStatus.applied, flags=flags)
+        )
+    return plan
+
+
+def _write(session: Session, plan: _Plan, now: datetime) -> None:
+    if plan.ledger:
+        session.execute(insert(AppliedMutation), plan.ledger)
+    if plan.outcomes:
+        session.execute(insert(Outcome), plan.outcomes)
+    if plan.views:
+        session.execute(insert(OutcomeCollateralView), plan.views)
+    if plan.fits:
+        session.execute(insert(OutcomeCollateralFit), plan.fits)
+    if plan.signals:
+        session.execute(insert(Signal), plan.signals)
+    if plan.retract:
+        session.execute(
+            update(Outcome)
+            .where(
+                and_(
+                    col(Outcome.id).in_([o.id for o in plan.retract]),
+                    col(Outcome.retracted_at).is_(None),
+                )
+            )
+            .values(retracted_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def push(
+    session: Session, *, rep_id: uuid.UUID, device_id: str, mutations: list[dict[str, Any]]
+) -> PushResponse:
+    items = _parse(rep_id, mutations)
+    lock_clock(session)
+    now = utcnow()
+    for attempt in range(MAX_ATTEMPTS):
+        state = _load(session, rep_id, items)
+        plan = _plan(rep_id, device_id, items, state, now)
+        try:
+            with session.begin_nested():
+                _write(session, plan, now)
+            break
+        except IntegrityError:
+            if attempt == MAX_ATTEMPTS - 1:
+                raise
+            session.expire_all()
+    for row in plan.outcomes:
+        if row["retracted_at"] is None:
+            notify_listeners(session, Outcome(**row), +1)
+    for outcome in plan.retract:
+        outcome.retracted_at = now
+        notify_listeners(session, outcome, -1)
+    changes: list[tuple[SyncEntity, uuid.UUID, uuid.UUID | None]] = [
+        (SyncEntity.lead, lead_id, lead_rep) for lead_id, lead_rep in sorted(plan.lead_changes)
+    ]
+    changes += [(SyncEntity.signal, sid, rep_id) for sid in plan.signal_ids]
+    record_changes(session, changes)
+    seqs = [p.mutation.seq for p in items if p.mutation and p.mutation.seq]
+    device = track_device(session, rep_id=rep_id, device_id=device_id, seqs=seqs, now=now)
+    return PushResponse(results=plan.results, device=device)
+
+
+def gaps_of(device: SyncDevice) -> list[tuple[int, int]]:
+    """Ranges of sequence numbers below the highest one seen that never arrived."""
+    gaps: list[tuple[int, int]] = []
+    expected = device.contiguous_through + 1
+    for seq in sorted(device.above):
+        if seq > expected:
+            gaps.append((expected, seq - 1))
+        expected = seq + 1
+    return gaps
+
+
+def track_device(
+    session: Session, *, rep_id: uuid.UUID, device_id: str, seqs: list[int], now: datetime
+) -> DeviceState:
+    device = session.get(SyncDevice, (rep_id, device_id))
+    if device is None:
+        device = SyncDevice(rep_id=rep_id, device_id=device_id, first_seen_at=now)
+    above = set(device.above)
+    above.update(s for s in seqs if s > device.contiguous_through)
+    through = device.contiguous_through
+    while through + 1 in above:
+        through += 1
+        above.discard(through)
+    device.contiguous_through = through
+    device.above = sorted(above)
+    device.max_seq = max([device.max_seq, through, *above])
+    device.last_seen_at = now
+    session.add(device)
+    return DeviceState(
+        device_id=device_id,
+        contiguous_through=through,
+        max_seq=device.max_seq,
+        gaps=gaps_of(device),
+    )

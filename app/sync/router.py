@@ -1,0 +1,60 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlmodel import col, select
+
+from app.auth.deps import AdminUser, RepUser
+from app.auth.models import User
+from app.core.db import SessionDep
+from app.sync import pull as pull_service
+from app.sync import push as push_service
+from app.sync.models import SyncDevice
+from app.sync.schemas import DevicePublic, PullResponse, PushRequest, PushResponse
+
+router = APIRouter(prefix="/sync", tags=["sync"])
+
+
+@router.get("/pull")
+def pull(
+    session: SessionDep,
+    user: RepUser,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+) -> PullResponse:
+    """What changed for this rep since `cursor` (all, without one); see app/sync/README.md."""
+    return pull_service.pull(session, rep=user, cursor=cursor, limit=limit)
+
+
+@router.post("/push")
+def push(body: PushRequest, session: SessionDep, user: RepUser) -> PushResponse:
+    """Apply a batch of mutations, each exactly once; one result per mutation, in order."""
+    return push_service.push(
+        session, rep_id=user.id, device_id=body.device_id, mutations=body.mutations
+    )
+
+
+@router.get("/devices")
+def devices(session: SessionDep, _: AdminUser) -> list[DevicePublic]:
+    """Every device that pushed, with the mutation sequence numbers that never arrived."""
+    rows = session.exec(
+        select(SyncDevice, User)
+        .join(User, col(User.id) == SyncDevice.rep_id)
+        .order_by(col(SyncDevice.last_seen_at).desc())
+    )
+    out = []
+    for device, rep in rows:
+        gaps = push_service.gaps_of(device)
+        out.append(
+            DevicePublic(
+                device_id=device.device_id,
+                contiguous_through=device.contiguous_through,
+                max_seq=device.max_seq,
+                gaps=gaps,
+                rep_id=rep.id,
+                rep_name=rep.name,
+                missing=sum(b - a + 1 for a, b in gaps),
+                first_seen_at=device.first_seen_at,
+                last_seen_at=device.last_seen_at,
+            )
+        )
+    return out

@@ -1,0 +1,210 @@
+"""Shapes of the sync API: push mutations and answers, pull answers."""
+
+import uuid
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from app.outcomes.models import Fit, Sentiment
+from app.signals.models import SignalKind, SignalStatus
+
+MAX_BATCH = 500
+Chip = Annotated[str, Field(min_length=1, max_length=40)]
+
+
+class _Mutation(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: uuid.UUID
+    seq: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class CollateralViewed(BaseModel):
+    collateral_id: uuid.UUID
+    seconds: int = Field(default=0, ge=0, le=86_400)
+    pages: list[Annotated[int, Field(ge=1, le=100_000)]] = Field(
+        default_factory=list, max_length=500
+    )
+
+
+class CollateralFit(BaseModel):
+    collateral_id: uuid.UUID
+    fit: Fit
+
+
+class OutcomeLog(_Mutation):
+    type: Literal["outcome.log"]
+    lead_id: uuid.UUID
+    code: str = Field(min_length=1, max_length=40)
+    occurred_at: AwareDatetime
+    details: list[Chip] = Field(default_factory=list, max_length=20)
+    note: str = Field(default="", max_length=2000)
+    collateral_viewed: list[CollateralViewed] = Field(default_factory=list, max_length=100)
+    collateral_fit: list[CollateralFit] = Field(default_factory=list, max_length=100)
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return value.astimezone(UTC)
+
+
+class OutcomeRetract(_Mutation):
+    type: Literal["outcome.retract"]
+    outcome_id: uuid.UUID
+
+
+class SignalSend(_Mutation):
+    type: Literal["signal.send"]
+    kind: SignalKind
+    lead_id: uuid.UUID | None = None
+    campaign_id: uuid.UUID | None = None
+    text: str = Field(min_length=1, max_length=2000)
+
+
+Mutation = Annotated[OutcomeLog | OutcomeRetract | SignalSend, Field(discriminator="type")]
+
+
+class PushRequest(BaseModel):
+    device_id: str = Field(min_length=1, max_length=100)
+    # Checked one by one in the service, so one malformed mutation gets its own reason.
+    mutations: list[dict[str, Any]] = Field(max_length=MAX_BATCH)
+
+
+class MutationStatus(StrEnum):
+    applied = "applied"
+    duplicate = "duplicate"
+    rejected = "rejected"
+
+
+class MutationResult(BaseModel):
+    id: str | None
+    status: MutationStatus
+    reason: str | None = None
+    detail: str | None = None
+    flags: list[str] = Field(default_factory=list)
+
+
+class DeviceState(BaseModel):
+    device_id: str
+    contiguous_through: int
+    max_seq: int
+    gaps: list[tuple[int, int]]
+
+
+class PushResponse(BaseModel):
+    results: list[MutationResult]
+    device: DeviceState
+
+
+class DevicePublic(DeviceState):
+    rep_id: uuid.UUID
+    rep_name: str
+    missing: int
+    first_seen_at: datetime
+    last_seen_at: datetime
+
+
+# ---- pull ----
+
+
+class CampaignSync(BaseModel):
+    id: uuid.UUID
+    name: str
+    key_message: str
+    talking_points_html: str
+    starts_on: date | None
+    ends_on: date | None
+    updated_at: datetime
+
+
+class CollateralSync(BaseModel):
+    id: uuid.UUID
+    campaign_id: uuid.UUID
+    kind: str
+    title: str
+    description: str
+    segments: list[str]
+    url: str | None
+    file_url: str | None
+    sha256: str | None
+    content_type: str | None
+    size: int | None
+    filename: str | None
+    version: int
+    replaces_id: uuid.UUID | None
+    updated_at: datetime
+
+
+class HistoryItem(BaseModel):
+    code: str
+    occurred_at: datetime
+    rep_name: str
+    note_excerpt: str
+
+
+class LeadSync(BaseModel):
+    id: uuid.UUID
+    company: str
+    contact_name: str
+    contact_role: str
+    phone: str
+    email: str
+    street: str
+    postal_code: str
+    city: str
+    country: str
+    region: str
+    segment: str
+    campaign_id: uuid.UUID | None
+    planned_visit_at: datetime | None
+    priority: int
+    brief_html: str
+    recommended_collateral_ids: list[uuid.UUID]
+    history: list[HistoryItem]
+    updated_at: datetime
+
+
+class OutcomeCodeSync(BaseModel):
+    code: str
+    label_en: str
+    label_de: str
+    sentiment: Sentiment
+    details: list[str]
+    position: int
+    active: bool
+
+
+class SignalSync(BaseModel):
+    id: uuid.UUID
+    kind: SignalKind
+    lead_id: uuid.UUID | None
+    campaign_id: uuid.UUID | None
+    text: str
+    created_at: datetime
+    status: SignalStatus
+    acknowledged_at: datetime | None
+    reply: str
+
+
+class Changes(BaseModel):
+    campaigns: list[CampaignSync] = Field(default_factory=list)
+    collateral: list[CollateralSync] = Field(default_factory=list)
+    leads: list[LeadSync] = Field(default_factory=list)
+    outcome_codes: list[OutcomeCodeSync] = Field(default_factory=list)
+    signals: list[SignalSync] = Field(default_factory=list)
+
+
+class Removed(BaseModel):
+    campaigns: list[uuid.UUID] = Field(default_factory=list)
+    collateral: list[uuid.UUID] = Field(default_factory=list)
+    leads: list[uuid.UUID] = Field(default_factory=list)
+
+
+class PullResponse(BaseModel):
+    cursor: str
+    has_more: bool
+    reset: bool = False
+    changes: Changes = Field(default_factory=Changes)
+    removed: Removed = Field(default_factory=Removed)
