@@ -1,11 +1,8 @@
 """The application factory: one place where features are wired together."""
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractContextManager, ExitStack, asynccontextmanager
-
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 
 from app.auth.router import router as auth_router
 from app.auth.router import users_router
@@ -13,29 +10,13 @@ from app.core.db import make_engine, read_engine
 from app.core.errors import ServiceUnavailable
 from app.core.http import install_security_headers
 from app.core.migrations import is_at_head
-from app.core.observability import install_observability
 from app.core.settings import Settings
 from app.outcomes.router import router as outcome_codes_router
-from app.push.lifecycle import push_lifespan, push_readiness
-from app.push.router import router as push_router
 from app.signals.router import router as signals_router
 from app.sync.router import router as sync_router
 from app.web.router import router as web_router
 
 API_PREFIX = "/api/v1"
-
-# Background work that lives as long as the app process: entered at startup, left at shutdown.
-LIFESPAN_HOOKS: list[Callable[[FastAPI], AbstractContextManager[None]]] = [push_lifespan]
-# Extra sections of `/readyz` (e.g. push counters), each a dict merged into the answer.
-READINESS_DETAILS: list[Callable[[Engine], dict[str, object]]] = [push_readiness]
-
-
-@asynccontextmanager
-async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    with ExitStack() as stack:
-        for hook in LIFESPAN_HOOKS:
-            stack.enter_context(hook(app))
-        yield
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -50,7 +31,6 @@ def api_router() -> APIRouter:
     api.include_router(sync_router)
     api.include_router(outcome_codes_router)
     api.include_router(signals_router)
-    api.include_router(push_router)
     return api
 
 
@@ -63,13 +43,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
-        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings)
     app.state.read_engine = read_engine(app.state.engine)
     install_security_headers(app, settings)
-    install_observability(app, settings)
     app.include_router(api_router())
     _add_health(app, settings)
     app.include_router(web_router)
@@ -91,10 +69,4 @@ def _add_health(app: FastAPI, settings: Settings) -> None:
             raise ServiceUnavailable("Database unreachable") from exc
         if not at_head:
             raise ServiceUnavailable("Database schema is behind the code: run `strang db upgrade`")
-        details: dict[str, object] = {"status": "ready", "database": "ok"}
-        for section in READINESS_DETAILS:
-            try:
-                details.update(section(app.state.engine))
-            except Exception:  # a detail must never make a ready app look down
-                details[getattr(section, "__name__", "detail")] = "unavailable"
-        return details
+        return {"status": "ready", "database": "ok"}
