@@ -114,7 +114,6 @@ def upgrade() -> None:
         sa.Column("max_seq", sa.Integer(), nullable=False),
         sa.Column("first_seen_at", app.core.types.UtcDateTime(timezone=True), nullable=False),
         sa.Column("last_seen_at", app.core.types.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("last_pull_at", app.core.types.UtcDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["rep_id"], ["user_account.id"], name=op.f("fk_sync_device_rep_id_user_account")
         ),
