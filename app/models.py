@@ -9,6 +9,7 @@ import app.auth.models
 import app.campaigns.models
 import app.collateral.models
 import app.core.types
+import app.insights.models
 import app.leads.models
 import app.outcomes.models
 import app.signals.models

@@ -7,6 +7,10 @@ Create Date: 2026-11-27 03:40:00
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+
+from alembic import op
+
 revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
@@ -14,8 +18,141 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        "insight_chip",
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("value", sa.String(length=100), nullable=False),
+        sa.Column("grain", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("period", sa.Date(), nullable=False),
+        sa.Column("campaign_key", sa.String(length=36), nullable=False),
+        sa.Column("chip", sa.String(length=100), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "kind", "value", "grain", "period", "campaign_key", "chip", name=op.f("pk_insight_chip")
+        ),
+    )
+    op.create_table(
+        "insight_collateral",
+        sa.Column("grain", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("period", sa.Date(), nullable=False),
+        sa.Column("campaign_key", sa.String(length=36), nullable=False),
+        sa.Column("collateral_id", sa.Uuid(), nullable=False),
+        sa.Column("viewed", sa.Integer(), nullable=False),
+        sa.Column("won_viewed", sa.Integer(), nullable=False),
+        sa.Column("fit_up", sa.Integer(), nullable=False),
+        sa.Column("fit_down", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "grain", "period", "campaign_key", "collateral_id", name=op.f("pk_insight_collateral")
+        ),
+    )
+    op.create_table(
+        "insight_collateral_page",
+        sa.Column("grain", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("period", sa.Date(), nullable=False),
+        sa.Column("campaign_key", sa.String(length=36), nullable=False),
+        sa.Column("collateral_id", sa.Uuid(), nullable=False),
+        sa.Column("page", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "grain",
+            "period",
+            "campaign_key",
+            "collateral_id",
+            "page",
+            name=op.f("pk_insight_collateral_page"),
+        ),
+    )
+    op.create_table(
+        "insight_collateral_seconds",
+        sa.Column("grain", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("period", sa.Date(), nullable=False),
+        sa.Column("campaign_key", sa.String(length=36), nullable=False),
+        sa.Column("collateral_id", sa.Uuid(), nullable=False),
+        sa.Column("bucket", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "grain",
+            "period",
+            "campaign_key",
+            "collateral_id",
+            "bucket",
+            name=op.f("pk_insight_collateral_seconds"),
+        ),
+    )
+    op.create_table(
+        "insight_count",
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("value", sa.String(length=100), nullable=False),
+        sa.Column("grain", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("period", sa.Date(), nullable=False),
+        sa.Column("campaign_key", sa.String(length=36), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "kind",
+            "value",
+            "grain",
+            "period",
+            "campaign_key",
+            "code",
+            name=op.f("pk_insight_count"),
+        ),
+    )
+    op.create_index(
+        "ix_insight_count_campaign",
+        "insight_count",
+        ["kind", "value", "campaign_key", "grain", "period", "code"],
+        unique=False,
+    )
+    op.create_table(
+        "insight_fact",
+        sa.Column("outcome_id", sa.Uuid(), nullable=False),
+        sa.Column("lead_id", sa.Uuid(), nullable=False),
+        sa.Column("rep_id", sa.Uuid(), nullable=False),
+        sa.Column("campaign_key", sa.String(length=36), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("region", sa.String(length=100), nullable=False),
+        sa.Column("segment", sa.String(length=100), nullable=False),
+        sa.Column("team", sa.String(length=100), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("outcome_id", name=op.f("pk_insight_fact")),
+    )
+    op.create_index(
+        "ix_insight_fact_campaign_day", "insight_fact", ["campaign_key", "day"], unique=False
+    )
+    op.create_index("ix_insight_fact_day", "insight_fact", ["day"], unique=False)
+    op.create_index("ix_insight_fact_lead_day", "insight_fact", ["lead_id", "day"], unique=False)
+    op.create_index("ix_insight_fact_rep_day", "insight_fact", ["rep_id", "day"], unique=False)
+    op.create_table(
+        "insight_lead_visit",
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("value", sa.String(length=100), nullable=False),
+        sa.Column("campaign_key", sa.String(length=36), nullable=False),
+        sa.Column("lead_id", sa.Uuid(), nullable=False),
+        sa.Column("year", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("w0", sa.BigInteger(), nullable=False),
+        sa.Column("w1", sa.BigInteger(), nullable=False),
+        sa.Column("w2", sa.BigInteger(), nullable=False),
+        sa.Column("w3", sa.BigInteger(), nullable=False),
+        sa.Column("w4", sa.BigInteger(), nullable=False),
+        sa.Column("w5", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "kind", "value", "campaign_key", "lead_id", "year", name=op.f("pk_insight_lead_visit")
+        ),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index("ix_insight_count_campaign", table_name="insight_count")
+    op.drop_index("ix_insight_fact_campaign_day", table_name="insight_fact")
+    op.drop_index("ix_insight_fact_day", table_name="insight_fact")
+    op.drop_index("ix_insight_fact_lead_day", table_name="insight_fact")
+    op.drop_index("ix_insight_fact_rep_day", table_name="insight_fact")
+    op.drop_table("insight_lead_visit")
+    op.drop_table("insight_fact")
+    op.drop_table("insight_count")
+    op.drop_table("insight_collateral_seconds")
+    op.drop_table("insight_collateral_page")
+    op.drop_table("insight_collateral")
+    op.drop_table("insight_chip")

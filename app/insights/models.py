@@ -1,0 +1,132 @@
+"""Aggregates behind the insights API, kept in step with outcomes in the writing transaction.
+
+Design (see `app/insights/README.md` for the argument why it is exact):
+
+- `insight_fact`: one row per outcome ever stored, with the attributes it is counted under,
+  taken at outcome time: `region` and `segment` from the lead, `team` from the rep, the UTC day
+  of `occurred_at`. A retraction flips `active` and subtracts exactly what was added, even if
+  the lead moved region in between.
+- `insight_count` / `insight_chip`: additive counts per (kind, value, grain, period,
+  campaign, code | chip). `kind` is the filter dimension the row answers (`all`, `team`,
+  `region`, `segment`) and `value` its value; `grain` is a period length in days (1, 7, 28,
+  112) and `period` its first day, aligned to a Monday epoch. A date range is cut into the
+  fewest aligned periods, so a year reads a few dozen periods, not 365 days.
+- `insight_lead_visit`: per (kind, value, campaign, lead, calendar year) the days with at
+  least one outcome, as a bitmap in six 62-bit words. Unique leads over any range is a count
+  of rows whose masked bits are non-zero: exact and not additive by construction.
+- `insight_collateral*`: per (grain, period, campaign, collateral) viewed visits, won visits
+  among them, fit up/down, a seconds histogram (median) and page counts.
+
+String keys use "" for "none" (no campaign, no region) because key columns cannot be NULL.
+"""
+
+import uuid
+from datetime import date
+
+from sqlalchemy import BigInteger, Column, Index
+from sqlmodel import Field, SQLModel
+
+NO_CAMPAIGN = ""
+
+
+class InsightFact(SQLModel, table=True):
+    __tablename__ = "insight_fact"
+    __table_args__ = (
+        Index("ix_insight_fact_lead_day", "lead_id", "day"),
+        Index("ix_insight_fact_rep_day", "rep_id", "day"),
+        Index("ix_insight_fact_campaign_day", "campaign_key", "day"),
+        Index("ix_insight_fact_day", "day"),
+    )
+
+    outcome_id: uuid.UUID = Field(primary_key=True)
+    lead_id: uuid.UUID
+    rep_id: uuid.UUID
+    campaign_key: str = Field(max_length=36)
+    code: str = Field(max_length=40)
+    day: date
+    region: str = Field(max_length=100)
+    segment: str = Field(max_length=100)
+    team: str = Field(max_length=100)
+    active: bool = True
+
+
+class InsightCount(SQLModel, table=True):
+    __tablename__ = "insight_count"
+    __table_args__ = (
+        Index(
+            "ix_insight_count_campaign", "kind", "value", "campaign_key", "grain", "period", "code"
+        ),
+    )
+
+    kind: str = Field(primary_key=True, max_length=10)
+    value: str = Field(primary_key=True, max_length=100)
+    grain: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    period: date = Field(primary_key=True)
+    campaign_key: str = Field(primary_key=True, max_length=36)
+    code: str = Field(primary_key=True, max_length=40)
+    n: int = 0
+
+
+class InsightChip(SQLModel, table=True):
+    __tablename__ = "insight_chip"
+
+    kind: str = Field(primary_key=True, max_length=10)
+    value: str = Field(primary_key=True, max_length=100)
+    grain: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    period: date = Field(primary_key=True)
+    campaign_key: str = Field(primary_key=True, max_length=36)
+    chip: str = Field(primary_key=True, max_length=100)
+    n: int = 0
+
+
+class InsightLeadVisit(SQLModel, table=True):
+    """Bit `i % 62` of word `i // 62` is day-of-year `i` (0-based) of `year`."""
+
+    __tablename__ = "insight_lead_visit"
+
+    kind: str = Field(primary_key=True, max_length=10)
+    value: str = Field(primary_key=True, max_length=100)
+    campaign_key: str = Field(primary_key=True, max_length=36)
+    lead_id: uuid.UUID = Field(primary_key=True)
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    w0: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    w1: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    w2: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    w3: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    w4: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    w5: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+
+
+class InsightCollateral(SQLModel, table=True):
+    __tablename__ = "insight_collateral"
+
+    grain: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    period: date = Field(primary_key=True)
+    campaign_key: str = Field(primary_key=True, max_length=36)
+    collateral_id: uuid.UUID = Field(primary_key=True)
+    viewed: int = 0
+    won_viewed: int = 0
+    fit_up: int = 0
+    fit_down: int = 0
+
+
+class InsightCollateralSeconds(SQLModel, table=True):
+    __tablename__ = "insight_collateral_seconds"
+
+    grain: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    period: date = Field(primary_key=True)
+    campaign_key: str = Field(primary_key=True, max_length=36)
+    collateral_id: uuid.UUID = Field(primary_key=True)
+    bucket: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    n: int = 0
+
+
+class InsightCollateralPage(SQLModel, table=True):
+    __tablename__ = "insight_collateral_page"
+
+    grain: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    period: date = Field(primary_key=True)
+    campaign_key: str = Field(primary_key=True, max_length=36)
+    collateral_id: uuid.UUID = Field(primary_key=True)
+    page: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    n: int = 0

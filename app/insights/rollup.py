@@ -1,0 +1,420 @@
+"""Keeping the aggregates in step with outcomes.
+
+`on_outcome` is registered in `app.outcomes.service.OUTCOME_LISTENERS`: it runs in the transaction
+that stores (+1) or retracts (-1) an outcome and applies exactly the same contribution with the
+opposite sign on retraction, read back from the outcome's `insight_fact` row. It is idempotent
+per outcome: a second +1 for an active fact, or a -1 for an inactive or unknown one, changes
+nothing, so the aggregates can never count a tap twice.
+
+`rebuild_rollups` recomputes everything from the outcome tables with the same contribution
+functions (for admins after a restore, and for the benchmark's bulk load).
+"""
+
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date
+from typing import Any
+
+from sqlalchemy import Table, delete, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, col
+
+from app.auth.models import User
+from app.insights.models import (
+    NO_CAMPAIGN,
+    InsightChip,
+    InsightCollateral,
+    InsightCollateralPage,
+    InsightCollateralSeconds,
+    InsightCount,
+    InsightFact,
+    InsightLeadVisit,
+)
+from app.insights.periods import GRAINS, WORDS, day_bit, period_start, seconds_bucket
+from app.leads.models import Lead
+from app.outcomes.models import Fit, Outcome, OutcomeCollateralFit, OutcomeCollateralView
+
+WON = "won"
+FOLLOW_UP = "follow_up"
+KINDS = ("all", "team", "region", "segment")
+
+Key = tuple[Any, ...]
+
+
+def campaign_key(campaign_id: uuid.UUID | None) -> str:
+    return NO_CAMPAIGN if campaign_id is None else str(campaign_id)
+
+
+def outcome_day(outcome: Outcome) -> date:
+    return outcome.occurred_at.astimezone(UTC).date()
+
+
+def kind_values(fact: InsightFact) -> list[tuple[str, str]]:
+    """The (kind, value) slices an outcome counts in; an empty attribute has no slice."""
+    pairs = [("all", ""), ("team", fact.team), ("region", fact.region), ("segment", fact.segment)]
+    return [(kind, value) for kind, value in pairs if kind == "all" or value]
+
+
+@dataclass
+class Deltas:
+    count: Counter[Key] = field(default_factory=Counter)
+    chip: Counter[Key] = field(default_factory=Counter)
+    collateral: dict[Key, list[int]] = field(default_factory=dict)
+    seconds: Counter[Key] = field(default_factory=Counter)
+    page: Counter[Key] = field(default_factory=Counter)
+
+    def add_collateral(self, key: Key, values: Sequence[int]) -> None:
+        current = self.collateral.setdefault(key, [0, 0, 0, 0])
+        for i, v in enumerate(values):
+            current[i] += v
+
+
+def add_outcome(deltas: Deltas, fact: InsightFact, chips: Iterable[str], sign: int) -> None:
+    slices = kind_values(fact)
+    distinct_chips = sorted(set(chips))
+    for grain in GRAINS:
+        period = period_start(fact.day, grain)
+        for kind, value in slices:
+            deltas.count[(kind, value, grain, period, fact.campaign_key, fact.code)] += sign
+            for chip in distinct_chips:
+                deltas.chip[(kind, value, grain, period, fact.campaign_key, chip)] += sign
+
+
+def add_view(
+    deltas: Deltas,
+    fact: InsightFact,
+    collateral_id: uuid.UUID,
+    seconds: int,
+    pages: Iterable[int],
+    sign: int,
+) -> None:
+    won = sign if fact.code == WON else 0
+    bucket = seconds_bucket(seconds)
+    distinct_pages = sorted({p for p in pages if isinstance(p, int) and 0 < p < 100_000})
+    for grain in GRAINS:
+        base = (grain, period_start(fact.day, grain), fact.campaign_key, collateral_id)
+        deltas.add_collateral(base, (sign, won, 0, 0))
+        deltas.seconds[(*base, bucket)] += sign
+        for page in distinct_pages:
+            deltas.page[(*base, page)] += sign
+
+
+def add_fit(
+    deltas: Deltas, fact: InsightFact, collateral_id: uuid.UUID, fit: str, sign: int
+) -> None:
+    up, down = (sign, 0) if fit == Fit.up else (0, sign)
+    for grain in GRAINS:
+        base = (grain, period_start(fact.day, grain), fact.campaign_key, collateral_id)
+        deltas.add_collateral(base, (0, 0, up, down))
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    return model.__table__  # type: ignore[attr-defined]
+
+
+def _insert_for(session: Session, table: Table) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def upsert_add(
+    session: Session, table: Table, keys: Sequence[str], values: Sequence[str], rows: list[Key]
+) -> None:
+    """`INSERT ... ON CONFLICT (keys) DO UPDATE SET v = v + excluded.v` for every row.
+
+    Rows are sorted by key, so concurrent PostgreSQL writers lock them in one order.
+    """
+    if not rows:
+        return
+    stmt = _insert_for(session, table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={v: table.c[v] + stmt.excluded[v] for v in values},
+    )
+    names = [*keys, *values]
+    session.execute(stmt, [dict(zip(names, row, strict=True)) for row in sorted(rows)])
+
+
+def apply_deltas(session: Session, deltas: Deltas) -> None:
+    count_keys = ("kind", "value", "grain", "period", "campaign_key")
+    coll_keys = ("grain", "period", "campaign_key", "collateral_id")
+    upsert_add(
+        session,
+        table_of(InsightCount),
+        (*count_keys, "code"),
+        ("n",),
+        [(*k, n) for k, n in deltas.count.items() if n],
+    )
+    upsert_add(
+        session,
+        table_of(InsightChip),
+        (*count_keys, "chip"),
+        ("n",),
+        [(*k, n) for k, n in deltas.chip.items() if n],
+    )
+    upsert_add(
+        session,
+        table_of(InsightCollateral),
+        coll_keys,
+        ("viewed", "won_viewed", "fit_up", "fit_down"),
+        [(*k, *v) for k, v in deltas.collateral.items() if any(v)],
+    )
+    upsert_add(
+        session,
+        table_of(InsightCollateralSeconds),
+        (*coll_keys, "bucket"),
+        ("n",),
+        [(*k, n) for k, n in deltas.seconds.items() if n],
+    )
+    upsert_add(
+        session,
+        table_of(InsightCollateralPage),
+        (*coll_keys, "page"),
+        ("n",),
+        [(*k, n) for k, n in deltas.page.items() if n],
+    )
+
+
+def _lock_lead(session: Session, lead_id: uuid.UUID) -> None:
+    """Serialise writers per lead on PostgreSQL (SQLite writers are serialised already), so
+    the read-then-flip of a visit bit cannot race."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"insight:{lead_id}"}
+        )
+
+
+def _flip_visit_bits(session: Session, fact: InsightFact, sign: int) -> None:
+    """Set (sign +1) or clear (-1) the fact's day in each slice's bitmap, unless another
+    active outcome of the same lead, day and campaign keeps the slice's day visited."""
+    others = session.execute(
+        select(col(InsightFact.team), col(InsightFact.region), col(InsightFact.segment)).where(
+            col(InsightFact.lead_id) == fact.lead_id,
+            col(InsightFact.day) == fact.day,
+            col(InsightFact.campaign_key) == fact.campaign_key,
+            col(InsightFact.active).is_(True),
+            col(InsightFact.outcome_id) != fact.outcome_id,
+        )
+    ).all()
+    word, bit = day_bit(fact.day)
+    table = table_of(InsightLeadVisit)
+    column = table.c[f"w{word}"]
+    for kind, value in kind_values(fact):
+        attr = {"all": None, "team": 0, "region": 1, "segment": 2}[kind]
+        if any(attr is None or other[attr] == value for other in others):
+            continue
+        key = {
+            "kind": kind,
+            "value": value,
+            "campaign_key": fact.campaign_key,
+            "lead_id": fact.lead_id,
+            "year": fact.day.year,
+        }
+        if sign > 0:
+            stmt = _insert_for(session, table)
+            words = {f"w{i}": (bit if i == word else 0) for i in range(WORDS)}
+            stmt = stmt.values(**key, **words).on_conflict_do_update(
+                index_elements=list(key), set_={column.name: column.bitwise_or(bit)}
+            )
+            session.execute(stmt)
+        else:
+            session.execute(
+                update(table)
+                .where(*(table.c[k] == v for k, v in key.items()))
+                .values({column.name: column.bitwise_and(~bit)})
+            )
+
+
+def _new_fact(session: Session, outcome: Outcome) -> InsightFact:
+    lead = session.get(Lead, outcome.lead_id)
+    rep = session.get(User, outcome.rep_id)
+    return InsightFact(
+        outcome_id=outcome.id,
+        lead_id=outcome.lead_id,
+        rep_id=outcome.rep_id,
+        campaign_key=campaign_key(outcome.campaign_id),
+        code=outcome.code,
+        day=outcome_day(outcome),
+        region=lead.region if lead else "",
+        segment=lead.segment if lead else "",
+        team=rep.team if rep else "",
+    )
+
+
+def on_outcome(session: Session, outcome: Outcome, sign: int) -> None:
+    """The outcome listener: add (+1) or take back (-1) one outcome's contribution."""
+    session.flush()
+    _lock_lead(session, outcome.lead_id)
+    fact = session.get(InsightFact, outcome.id)
+    if sign > 0:
+        if fact is not None and fact.active:
+            return
+        if fact is None:
+            fact = _new_fact(session, outcome)
+            session.add(fact)
+        fact.active = True
+    else:
+        if fact is None or not fact.active:
+            return
+        fact.active = False
+    session.flush()
+    deltas = Deltas()
+    add_outcome(deltas, fact, outcome.details or [], sign)
+    for view in session.scalars(
+        select(OutcomeCollateralView).where(col(OutcomeCollateralView.outcome_id) == outcome.id)
+    ).all():
+        add_view(deltas, fact, view.collateral_id, view.seconds, view.pages or [], sign)
+    for fit in session.scalars(
+        select(OutcomeCollateralFit).where(col(OutcomeCollateralFit.outcome_id) == outcome.id)
+    ).all():
+        add_fit(deltas, fact, fit.collateral_id, fit.fit, sign)
+    apply_deltas(session, deltas)
+    _flip_visit_bits(session, fact, sign)
+
+
+# --- rebuilding --------------------------------------------------------------------------
+
+AGGREGATE_TABLES = (
+    InsightCount,
+    InsightChip,
+    InsightLeadVisit,
+    InsightCollateral,
+    InsightCollateralSeconds,
+    InsightCollateralPage,
+)
+
+
+def bulk_insert(session: Session, table: Table, names: Sequence[str], rows: Iterable[Key]) -> int:
+    """Plain multi-row INSERTs in chunks (executemany), for empty tables."""
+    written = 0
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(dict(zip(names, row, strict=True)))
+        if len(chunk) >= 5000:
+            session.execute(insert(table), chunk)
+            written += len(chunk)
+            chunk = []
+    if chunk:
+        session.execute(insert(table), chunk)
+        written += len(chunk)
+    return written
+
+
+FACT_COLUMNS = (
+    "outcome_id", "lead_id", "rep_id", "campaign_key", "code", "day", "region", "segment", "team",
+    "active",
+)  # fmt: skip
+
+
+def rebuild_facts(session: Session) -> None:
+    """Recreate `insight_fact` from the outcomes, with today's lead and rep attributes."""
+    session.execute(delete(InsightFact))
+    lead_attrs = {
+        row[0]: (row[1], row[2])
+        for row in session.execute(select(col(Lead.id), col(Lead.region), col(Lead.segment))).all()
+    }
+    teams = {row[0]: row[1] for row in session.execute(select(col(User.id), col(User.team))).all()}
+    o = table_of(Outcome).c
+    query = select(o.id, o.lead_id, o.rep_id, o.campaign_id, o.code, o.occurred_at).where(
+        o.retracted_at.is_(None)
+    )
+
+    def rows() -> Iterator[Key]:
+        for oid, lead_id, rep_id, cid, code, occurred in session.execute(
+            query.execution_options(yield_per=10_000)
+        ):
+            region, segment = lead_attrs.get(lead_id, ("", ""))
+            team = teams.get(rep_id, "")
+            day = occurred.astimezone(UTC).date()
+            yield (oid, lead_id, rep_id, campaign_key(cid), code, day, region, segment, team, True)
+
+    bulk_insert(session, table_of(InsightFact), FACT_COLUMNS, rows())
+
+
+_FACT_FIELDS = tuple(table_of(InsightFact).c[name] for name in FACT_COLUMNS)
+
+
+def _fact(row: Sequence[Any]) -> InsightFact:
+    """A detached, unsaved fact built from a row (cheaper than loading ORM objects)."""
+    return InsightFact.model_construct(
+        **dict(zip(FACT_COLUMNS, row[: len(FACT_COLUMNS)], strict=True))
+    )
+
+
+def rebuild_rollups(session: Session, *, refresh_facts: bool = True) -> None:
+    """Recompute every aggregate from the outcome tables, in the caller's transaction.
+
+    With `refresh_facts=False` the existing `insight_fact` rows (attributes at outcome time)
+    are kept and only the aggregates are recomputed from them.
+    """
+    if refresh_facts:
+        rebuild_facts(session)
+    for model in AGGREGATE_TABLES:
+        session.execute(delete(model))
+    deltas = Deltas()
+    visits: dict[Key, list[int]] = {}
+    fact_c, outcome_c = table_of(InsightFact).c, table_of(Outcome).c
+    active = fact_c.active.is_(True)
+    joined = fact_c.outcome_id
+    outcomes = select(*_FACT_FIELDS, outcome_c.details).join(
+        table_of(Outcome), outcome_c.id == joined
+    )
+    for row in session.execute(outcomes.where(active).execution_options(yield_per=20_000)):
+        fact = _fact(row)
+        add_outcome(deltas, fact, row[-1] or [], 1)
+        word, bit = day_bit(fact.day)
+        for kind, value in kind_values(fact):
+            key = (kind, value, fact.campaign_key, fact.lead_id, fact.day.year)
+            words = visits.setdefault(key, [0] * WORDS)
+            words[word] |= bit
+    view = table_of(OutcomeCollateralView)
+    views = select(*_FACT_FIELDS, view.c.collateral_id, view.c.seconds, view.c.pages).join(
+        view, view.c.outcome_id == joined
+    )
+    for row in session.execute(views.where(active).execution_options(yield_per=20_000)):
+        add_view(deltas, _fact(row), row[-3], row[-2], row[-1] or [], 1)
+    fit = table_of(OutcomeCollateralFit)
+    fits = select(*_FACT_FIELDS, fit.c.collateral_id, fit.c.fit).join(
+        fit, fit.c.outcome_id == joined
+    )
+    for row in session.execute(fits.where(active).execution_options(yield_per=20_000)):
+        add_fit(deltas, _fact(row), row[-2], row[-1], 1)
+    write_deltas(session, deltas, visits)
+
+
+def write_deltas(session: Session, deltas: Deltas, visits: dict[Key, list[int]]) -> None:
+    """Bulk-insert freshly computed aggregates into empty tables."""
+    count_keys = ("kind", "value", "grain", "period", "campaign_key")
+    coll_keys = ("grain", "period", "campaign_key", "collateral_id")
+    plan: list[tuple[type[SQLModel], tuple[str, ...], Iterable[Key]]] = [
+        (InsightCount, (*count_keys, "code", "n"), ((*k, n) for k, n in deltas.count.items() if n)),
+        (InsightChip, (*count_keys, "chip", "n"), ((*k, n) for k, n in deltas.chip.items() if n)),
+        (
+            InsightCollateral,
+            (*coll_keys, "viewed", "won_viewed", "fit_up", "fit_down"),
+            ((*k, *v) for k, v in deltas.collateral.items() if any(v)),
+        ),
+        (
+            InsightCollateralSeconds,
+            (*coll_keys, "bucket", "n"),
+            ((*k, n) for k, n in deltas.seconds.items() if n),
+        ),
+        (
+            InsightCollateralPage,
+            (*coll_keys, "page", "n"),
+            ((*k, n) for k, n in deltas.page.items() if n),
+        ),
+        (
+            InsightLeadVisit,
+            ("kind", "value", "campaign_key", "lead_id", "year", *(f"w{i}" for i in range(WORDS))),
+            ((*k, *w) for k, w in visits.items()),
+        ),
+    ]
+    for model, names, rows in plan:
+        bulk_insert(session, table_of(model), names, rows)
