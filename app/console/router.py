@@ -1,0 +1,29 @@
+"""Small read helpers for the marketing console (marketing and admin only)."""
+
+from fastapi import APIRouter
+
+from app.auth.deps import MarketingUser
+from app.campaigns.markdown import render_markdown
+from app.console import service
+from app.console.schemas import Facets, MarkdownPreview, MarkdownPreviewRequest, RepChoice
+from app.core.db import SessionDep
+
+router = APIRouter(prefix="/console", tags=["console"])
+
+
+@router.get("/reps")
+def list_reps(_: MarketingUser, session: SessionDep) -> list[RepChoice]:
+    """Every rep (active first is up to the client), for assignment and the rep filter."""
+    return service.list_reps(session)
+
+
+@router.get("/facets")
+def facets(_: MarketingUser, session: SessionDep) -> Facets:
+    """Regions, segments and teams in use, for the console's filter menus."""
+    return service.facets(session)
+
+
+@router.post("/markdown-preview")
+def markdown_preview(body: MarkdownPreviewRequest, _: MarketingUser) -> MarkdownPreview:
+    """The sanitised HTML a phone would show for this Markdown (briefs, talking points)."""
+    return MarkdownPreview(html=render_markdown(body.text))
