@@ -1,12 +1,19 @@
 """Campaigns: writing them, and who may see them (shared with sync and the file route)."""
 
 import uuid
+from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.auth.models import Role, User
+from app.campaigns.history import campaign_has_history
+from app.campaigns.markdown import render_markdown
 from app.campaigns.models import Campaign, CampaignStatus
+from app.core import errors
+from app.core.time import utcnow
+from app.sync.changes import SyncEntity, record_change
 
 
 def in_audience(campaign: Campaign, user: User) -> bool:
@@ -38,3 +45,86 @@ def visible_campaign_ids(session: Session, rep: User) -> list[uuid.UUID]:
 def campaigns_visible_to(session: Session, rep: User) -> SelectOfScalar[Campaign]:
     """A select of the campaigns `rep` may see (live, in the audience)."""
     return select(Campaign).where(col(Campaign.id).in_(visible_campaign_ids(session, rep)))
+
+
+# --- writing (marketing) -------------------------------------------------------------------
+
+ALLOWED_MOVES: dict[CampaignStatus, set[CampaignStatus]] = {
+    CampaignStatus.draft: {CampaignStatus.draft, CampaignStatus.live, CampaignStatus.archived},
+    CampaignStatus.live: {CampaignStatus.live, CampaignStatus.archived},
+    CampaignStatus.archived: {CampaignStatus.archived, CampaignStatus.live},
+}
+
+
+def list_campaigns(session: Session, *, status: CampaignStatus | None = None) -> list[Campaign]:
+    query = select(Campaign).order_by(col(Campaign.created_at).desc(), col(Campaign.name))
+    if status is not None:
+        query = query.where(Campaign.status == status)
+    return list(session.exec(query))
+
+
+def create_campaign(session: Session, *, data: dict[str, Any]) -> Campaign:
+    campaign = Campaign(**data)
+    campaign.talking_points_html = render_markdown(campaign.talking_points_md)
+    session.add(campaign)
+    session.flush()
+    record_change(session, SyncEntity.campaign, campaign.id)
+    return campaign
+
+
+def update_campaign(session: Session, *, campaign: Campaign, changes: dict[str, Any]) -> Campaign:
+    for name, value in changes.items():
+        if value is None and name not in ("starts_on", "ends_on"):
+            raise errors.BadRequest(f"{name}: may not be null")
+    new_status = changes.get("status")
+    if new_status is not None and new_status not in ALLOWED_MOVES[campaign.status]:
+        raise errors.Conflict(
+            f"status: a {campaign.status} campaign cannot go back to {new_status}"
+        )
+    starts_on = changes.get("starts_on", campaign.starts_on)
+    ends_on = changes.get("ends_on", campaign.ends_on)
+    if starts_on and ends_on and ends_on < starts_on:
+        raise errors.BadRequest("ends_on: before starts_on")
+    for name, value in changes.items():
+        setattr(campaign, name, value)
+    if "talking_points_md" in changes:
+        campaign.talking_points_html = render_markdown(campaign.talking_points_md)
+    campaign.updated_at = utcnow()
+    session.add(campaign)
+    session.flush()
+    record_change(session, SyncEntity.campaign, campaign.id)
+    return campaign
+
+
+def delete_campaign(session: Session, *, campaign: Campaign) -> bool:
+    """Delete a campaign with its collateral, or archive it when it has outcomes.
+
+    Returns True when deleted, False when archived instead. Leads of a deleted campaign stay,
+    without a campaign.
+    """
+    if campaign_has_history(session, campaign.id):
+        if campaign.status != CampaignStatus.archived:
+            update_campaign(session, campaign=campaign, changes={"status": CampaignStatus.archived})
+        return False
+    # Imported here: collateral and leads build on campaigns, not the other way round.
+    from app.collateral.models import Collateral
+    from app.leads.models import Lead
+
+    collateral_ids = session.exec(
+        select(Collateral.id).where(Collateral.campaign_id == campaign.id)
+    ).all()
+    leads = session.exec(select(Lead.id, Lead.rep_id).where(Lead.campaign_id == campaign.id)).all()
+    record_change(session, SyncEntity.campaign, campaign.id)
+    for collateral_id in collateral_ids:
+        record_change(session, SyncEntity.collateral, collateral_id)
+    now = utcnow()
+    session.execute(
+        update(Lead)
+        .where(col(Lead.campaign_id) == campaign.id)
+        .values(campaign_id=None, updated_at=now)
+    )
+    for lead_id, rep_id in leads:
+        record_change(session, SyncEntity.lead, lead_id, rep_ids=[rep_id])
+    session.delete(campaign)
+    session.flush()
+    return True

@@ -2,11 +2,28 @@
 
 import uuid
 from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
 
-from sqlmodel import col, select
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import String, cast
+from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app.collateral.models import Collateral
+from app.auth.models import Role, User
+from app.campaigns.models import Campaign
+from app.campaigns.service import is_campaign_visible
+from app.collateral.filenames import clean_filename
+from app.collateral.models import Collateral, CollateralKind
+from app.collateral.schemas import Description, Segments, Title
+from app.collateral.sniff import claimed_kind, sniff
+from app.collateral.upload import MultipartForm
+from app.core import errors
+from app.core.storage import BlobStorage
+from app.core.time import utcnow
+from app.sync.changes import SyncEntity, record_change
+
+# --- visibility (shared with sync and the file route) ---------------------------------------
 
 
 def current_collateral_of(campaign_ids: Iterable[uuid.UUID]) -> SelectOfScalar[Collateral]:
@@ -16,3 +33,184 @@ def current_collateral_of(campaign_ids: Iterable[uuid.UUID]) -> SelectOfScalar[C
         col(Collateral.replaced_by_id).is_(None),
         col(Collateral.deleted_at).is_(None),
     )
+
+
+def is_recommended_to(session: Session, collateral_id: uuid.UUID, rep_id: uuid.UUID) -> bool:
+    """Is this collateral item recommended on one of the rep's own leads?"""
+    from app.leads.models import Lead  # leads build on collateral, not the other way round
+
+    query = select(Lead.id).where(
+        Lead.rep_id == rep_id,
+        cast(Lead.recommended_collateral_ids, String).contains(str(collateral_id)),
+    )
+    return session.exec(query.limit(1)).first() is not None
+
+
+def is_collateral_visible(session: Session, item: Collateral, user: User) -> bool:
+    """Marketing and admin: any item. A rep: a current item of a live campaign in their
+    audience, or one recommended on their own leads."""
+    if user.role in (Role.marketing, Role.admin):
+        return True
+    if not item.is_current:
+        return False
+    campaign = session.get(Campaign, item.campaign_id)
+    if campaign is not None and is_campaign_visible(campaign, user):
+        return True
+    return is_recommended_to(session, item.id, user.id)
+
+
+def collateral_for_file(session: Session, sha256: str, user: User) -> Collateral | None:
+    """A collateral item using the blob `sha256` that `user` may see (newest first)."""
+    items = session.exec(
+        select(Collateral)
+        .where(Collateral.sha256 == sha256)
+        .order_by(col(Collateral.created_at).desc())
+    ).all()
+    items = sorted(items, key=lambda c: not c.is_current)  # prefer current versions' names
+    return next((c for c in items if is_collateral_visible(session, c, user)), None)
+
+
+# --- writing (marketing) ---------------------------------------------------------------------
+
+
+def _valid(adapter: TypeAdapter[Any], name: str, value: object) -> Any:
+    try:
+        return adapter.validate_python(value)
+    except ValidationError as exc:
+        raise errors.BadRequest(f"{name}: {exc.errors()[0]['msg']}") from exc
+
+
+_TITLE: TypeAdapter[str] = TypeAdapter(Title)
+_DESCRIPTION: TypeAdapter[str] = TypeAdapter(Description)
+_SEGMENTS: TypeAdapter[list[str]] = TypeAdapter(Segments)
+
+
+def _link(url: str) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 2000:
+        raise errors.BadRequest("url: must be an http(s) address of at most 2000 characters")
+    return url
+
+
+def _replaced(session: Session, campaign: Campaign, raw: str | None) -> Collateral | None:
+    if not raw:
+        return None
+    try:
+        replaces_id = uuid.UUID(raw)
+    except ValueError as exc:
+        raise errors.BadRequest("replaces: not a valid id") from exc
+    old = session.get(Collateral, replaces_id)
+    if old is None or old.campaign_id != campaign.id:
+        raise errors.BadRequest("replaces: no such collateral item in this campaign")
+    if not old.is_current:
+        raise errors.Conflict("replaces: that item was already replaced or deleted")
+    return old
+
+
+def create_collateral(
+    session: Session, *, storage: BlobStorage, campaign: Campaign, form: MultipartForm
+) -> Collateral:
+    """A new item (or a new version of one) from an upload form; checks everything before the
+    file is stored, so a refused upload leaves nothing behind."""
+    fields = form.fields
+    title = _valid(_TITLE, "title", fields.get("title", "").strip())
+    description = _valid(_DESCRIPTION, "description", fields.get("description", ""))
+    segments = [s.strip() for s in fields.get("segments", "").split(",") if s.strip()]
+    segments = _valid(_SEGMENTS, "segments", segments)
+    url = fields.get("url", "").strip()
+    if (form.file is None) == (not url):
+        raise errors.BadRequest("file: send either a file or a url")
+    old = _replaced(session, campaign, fields.get("replaces"))
+    item = Collateral(
+        campaign_id=campaign.id,
+        kind=CollateralKind.link,
+        title=title,
+        description=description,
+        segments=segments,
+        version=old.version + 1 if old else 1,
+        replaces_id=old.id if old else None,
+    )
+    if form.file is None:
+        item.url = _link(url)
+    else:
+        blob = form.file
+        found = sniff(blob.head)
+        if found is None:
+            raise errors.UnsupportedMediaType(
+                "file: content is not a PDF, PNG, JPEG, WebP image or MP4 video"
+            )
+        promised = claimed_kind(form.filename)
+        if promised is not None and promised != found.kind:
+            raise errors.UnsupportedMediaType(
+                f"file: the name promises {promised.value}, but the content is {found.kind.value}"
+            )
+        storage.put(blob.path, blob.sha256)
+        item.kind = found.kind
+        item.sha256 = blob.sha256
+        item.size = blob.size
+        item.content_type = found.content_type
+        item.filename = clean_filename(form.filename, found.extension)
+    session.add(item)
+    session.flush()
+    if old is not None:
+        _supersede(session, old=old, new=item)
+    record_change(session, SyncEntity.collateral, item.id)
+    return item
+
+
+def _supersede(session: Session, *, old: Collateral, new: Collateral) -> None:
+    """The old version leaves phones; leads that recommended it now recommend the new one."""
+    from app.leads.models import Lead
+
+    old.replaced_by_id = new.id
+    old.updated_at = utcnow()
+    session.add(old)
+    record_change(session, SyncEntity.collateral, old.id)
+    old_id, new_id = str(old.id), str(new.id)
+    leads = session.exec(
+        select(Lead).where(cast(Lead.recommended_collateral_ids, String).contains(old_id))
+    ).all()
+    for lead in leads:
+        ids = [new_id if i == old_id else i for i in lead.recommended_collateral_ids]
+        lead.recommended_collateral_ids = list(dict.fromkeys(ids))
+        lead.updated_at = utcnow()
+        session.add(lead)
+        record_change(session, SyncEntity.lead, lead.id, rep_ids=[lead.rep_id])
+    session.flush()
+
+
+def list_collateral(
+    session: Session, *, campaign: Campaign, include_history: bool = False
+) -> list[Collateral]:
+    query = (
+        select(Collateral)
+        .where(Collateral.campaign_id == campaign.id)
+        .order_by(col(Collateral.created_at), col(Collateral.id))
+    )
+    if not include_history:
+        query = query.where(
+            col(Collateral.replaced_by_id).is_(None), col(Collateral.deleted_at).is_(None)
+        )
+    return list(session.exec(query))
+
+
+def update_collateral(session: Session, *, item: Collateral, changes: dict[str, Any]) -> Collateral:
+    for name, value in changes.items():
+        if value is None:
+            raise errors.BadRequest(f"{name}: may not be null")
+        setattr(item, name, value)
+    item.updated_at = utcnow()
+    session.add(item)
+    session.flush()
+    record_change(session, SyncEntity.collateral, item.id)
+    return item
+
+
+def delete_collateral(session: Session, *, item: Collateral) -> None:
+    """Removes the item from phones; the row stays (deleted) for insights."""
+    if item.deleted_at is None:
+        item.deleted_at = item.updated_at = utcnow()
+        session.add(item)
+        session.flush()
+        record_change(session, SyncEntity.collateral, item.id)

@@ -1,13 +1,173 @@
 """Leads and their briefs."""
 
 import uuid
+from typing import Any
 
-from sqlmodel import select
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from app.auth.models import Role, User
+from app.campaigns.markdown import render_markdown
+from app.campaigns.models import Campaign
+from app.collateral.models import Collateral
+from app.core import errors
+from app.core.time import utcnow
 from app.leads.models import Lead
+from app.sync.changes import SyncEntity, record_change
+
+# --- visibility (shared with sync) -----------------------------------------------------------
 
 
 def leads_of_rep(rep_id: uuid.UUID) -> SelectOfScalar[Lead]:
     """Every lead assigned to `rep_id` (what that rep's phone holds)."""
     return select(Lead).where(Lead.rep_id == rep_id)
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+def check_rep(session: Session, rep_id: uuid.UUID, field: str = "rep_id") -> User:
+    user = session.get(User, rep_id)
+    if user is None or user.role != Role.rep or not user.is_active:
+        raise errors.BadRequest(f"{field}: no active rep with this id")
+    return user
+
+
+def check_campaign(session: Session, campaign_id: uuid.UUID | None) -> None:
+    if campaign_id is not None and session.get(Campaign, campaign_id) is None:
+        raise errors.BadRequest("campaign_id: no such campaign")
+
+
+def check_recommended(session: Session, ids: list[uuid.UUID]) -> list[str]:
+    ids = list(dict.fromkeys(ids))
+    if ids:
+        found = set(
+            session.exec(
+                select(Collateral.id).where(
+                    col(Collateral.id).in_(ids), col(Collateral.deleted_at).is_(None)
+                )
+            )
+        )
+        missing = [str(i) for i in ids if i not in found]
+        if missing:
+            raise errors.BadRequest(f"recommended_collateral_ids: unknown item {missing[0]}")
+    return [str(i) for i in ids]
+
+
+def check_external_ref(session: Session, ref: str | None, lead_id: uuid.UUID | None) -> None:
+    if ref is None:
+        return
+    other = session.exec(select(Lead.id).where(Lead.external_ref == ref)).first()
+    if other is not None and other != lead_id:
+        raise errors.Conflict("external_ref: already used by another lead")
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def create_lead(session: Session, *, data: dict[str, Any]) -> Lead:
+    check_rep(session, data["rep_id"])
+    check_campaign(session, data.get("campaign_id"))
+    check_external_ref(session, data.get("external_ref"), None)
+    data["recommended_collateral_ids"] = check_recommended(
+        session, data.get("recommended_collateral_ids", [])
+    )
+    lead = Lead(**data)
+    lead.brief_html = render_markdown(lead.brief_md)
+    session.add(lead)
+    session.flush()
+    record_change(session, SyncEntity.lead, lead.id, rep_ids=[lead.rep_id])
+    return lead
+
+
+NULLABLE = {"external_ref", "campaign_id", "planned_visit_at"}
+
+
+def update_lead(session: Session, *, lead: Lead, changes: dict[str, Any]) -> Lead:
+    for name, value in changes.items():
+        if value is None and name not in NULLABLE:
+            raise errors.BadRequest(f"{name}: may not be null")
+    if "rep_id" in changes:
+        check_rep(session, changes["rep_id"])
+    if "campaign_id" in changes:
+        check_campaign(session, changes["campaign_id"])
+    if "external_ref" in changes:
+        check_external_ref(session, changes["external_ref"], lead.id)
+    if "recommended_collateral_ids" in changes:
+        changes["recommended_collateral_ids"] = check_recommended(
+            session, changes["recommended_collateral_ids"]
+        )
+    old_rep = lead.rep_id
+    for name, value in changes.items():
+        setattr(lead, name, value)
+    if "brief_md" in changes:
+        lead.brief_html = render_markdown(lead.brief_md)
+    lead.updated_at = utcnow()
+    session.add(lead)
+    session.flush()
+    # On reassignment both phones hear of it: one drops the lead, the other gets it.
+    record_change(session, SyncEntity.lead, lead.id, rep_ids=[old_rep, lead.rep_id])
+    return lead
+
+
+def delete_lead(session: Session, *, lead: Lead) -> None:
+    """Outcomes keep the lead's id without a foreign key, so history survives the delete."""
+    record_change(session, SyncEntity.lead, lead.id, rep_ids=[lead.rep_id])
+    session.delete(lead)
+    session.flush()
+
+
+# --- reading (marketing) ---------------------------------------------------------------------
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_leads(
+    session: Session,
+    *,
+    campaign_id: uuid.UUID | None = None,
+    rep_id: uuid.UUID | None = None,
+    region: str | None = None,
+    segment: str | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Lead], int]:
+    conditions: list[Any] = []
+    if campaign_id is not None:
+        conditions.append(Lead.campaign_id == campaign_id)
+    if rep_id is not None:
+        conditions.append(Lead.rep_id == rep_id)
+    if region:
+        conditions.append(Lead.region == region)
+    if segment:
+        conditions.append(Lead.segment == segment)
+    if q and q.strip():
+        pattern = f"%{_escape_like(q.strip().lower())}%"
+        conditions.append(
+            or_(
+                *(
+                    func.lower(column).like(pattern, escape="\\")
+                    for column in (
+                        col(Lead.company),
+                        col(Lead.contact_name),
+                        col(Lead.city),
+                        col(Lead.postal_code),
+                        col(Lead.external_ref),
+                        col(Lead.email),
+                    )
+                )
+            )
+        )
+    total = session.exec(select(func.count()).select_from(Lead).where(*conditions)).one()
+    rows = session.exec(
+        select(Lead)
+        .where(*conditions)
+        .order_by(col(Lead.company), col(Lead.id))
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return list(rows), total

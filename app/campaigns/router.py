@@ -1,0 +1,56 @@
+from fastapi import APIRouter, status
+
+from app.auth.deps import MarketingUser
+from app.campaigns import service
+from app.campaigns.deps import MarketingCampaign
+from app.campaigns.models import CampaignStatus
+from app.campaigns.schemas import (
+    CampaignCreate,
+    CampaignDeleted,
+    CampaignPublic,
+    CampaignUpdate,
+)
+from app.core.db import SessionDep
+
+router = APIRouter(prefix="/campaigns", tags=["campaigns"])
+
+
+@router.get("")
+def list_campaigns(
+    _: MarketingUser, session: SessionDep, status: CampaignStatus | None = None
+) -> list[CampaignPublic]:
+    rows = service.list_campaigns(session, status=status)
+    return [CampaignPublic.model_validate(c) for c in rows]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_campaign(body: CampaignCreate, _: MarketingUser, session: SessionDep) -> CampaignPublic:
+    campaign = service.create_campaign(session, data=body.model_dump())
+    return CampaignPublic.model_validate(campaign)
+
+
+@router.get("/{campaign_id}")
+def get_campaign(campaign: MarketingCampaign) -> CampaignPublic:
+    return CampaignPublic.model_validate(campaign)
+
+
+@router.patch("/{campaign_id}")
+def update_campaign(
+    body: CampaignUpdate, campaign: MarketingCampaign, session: SessionDep
+) -> CampaignPublic:
+    changes = body.model_dump(exclude_unset=True)
+    campaign = service.update_campaign(session, campaign=campaign, changes=changes)
+    return CampaignPublic.model_validate(campaign)
+
+
+@router.delete("/{campaign_id}")
+def delete_campaign(campaign: MarketingCampaign, session: SessionDep) -> CampaignDeleted:
+    """Deletes the campaign and its collateral; a campaign with outcomes is archived instead,
+    and the answer says which happened."""
+    if service.delete_campaign(session, campaign=campaign):
+        return CampaignDeleted(result="deleted", detail="Campaign deleted with its collateral")
+    return CampaignDeleted(
+        result="archived",
+        detail="Campaign has outcomes, so it was archived instead of deleted",
+        campaign=CampaignPublic.model_validate(campaign),
+    )

@@ -1,0 +1,70 @@
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.campaigns.models import CampaignStatus
+
+Label = Annotated[str, Field(min_length=1, max_length=100)]
+Labels = Annotated[list[Label], Field(max_length=50)]
+
+
+class CampaignFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CampaignCreate(CampaignFields):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    key_message: Annotated[str, Field(max_length=1000)] = ""
+    talking_points_md: Annotated[str, Field(max_length=20_000)] = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
+    status: CampaignStatus = CampaignStatus.draft
+    audience_all: bool = True
+    audience_regions: Labels = []
+    audience_teams: Labels = []
+
+    @model_validator(mode="after")
+    def _period(self) -> "CampaignCreate":
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValueError("ends_on: before starts_on")
+        return self
+
+
+class CampaignUpdate(CampaignFields):
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    key_message: Annotated[str, Field(max_length=1000)] | None = None
+    talking_points_md: Annotated[str, Field(max_length=20_000)] | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    status: CampaignStatus | None = None
+    audience_all: bool | None = None
+    audience_regions: Labels | None = None
+    audience_teams: Labels | None = None
+
+
+class CampaignPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    name: str
+    key_message: str
+    talking_points_md: str
+    talking_points_html: str
+    starts_on: date | None
+    ends_on: date | None
+    status: CampaignStatus
+    audience_all: bool
+    audience_regions: list[str]
+    audience_teams: list[str]
+    created_at: datetime
+    updated_at: datetime
+
+
+class CampaignDeleted(BaseModel):
+    """`deleted`: gone with its collateral; `archived`: it has outcomes, so it was archived
+    instead and its history stays for insights."""
+
+    result: Literal["deleted", "archived"]
+    detail: str
+    campaign: CampaignPublic | None = None

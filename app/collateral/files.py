@@ -1,0 +1,116 @@
+"""`GET /files/{sha256}`: collateral files for whoever may see an item that uses them.
+
+Blobs never change, so the ETag is the hash itself and clients may cache forever. Range
+requests serve one byte range (video seeking, large PDFs); several ranges get the whole file.
+"""
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Response
+from fastapi.responses import StreamingResponse
+
+from app.auth.deps import CurrentUser
+from app.collateral.deps import StorageDep
+from app.collateral.filenames import content_disposition
+from app.collateral.models import Collateral
+from app.collateral.service import collateral_for_file
+from app.core import errors
+from app.core.db import SessionDep
+from app.core.storage import is_sha256
+
+router = APIRouter(tags=["files"])
+
+CACHE_CONTROL = "private, max-age=31536000, immutable"
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def visible_file(
+    sha256: str, user: CurrentUser, session: SessionDep, storage: StorageDep
+) -> Collateral:
+    """The collateral item that lets `user` see this file, or 404 (never says whether the file
+    exists for someone else)."""
+    if not is_sha256(sha256):
+        raise errors.NotFound("File not found")
+    item = collateral_for_file(session, sha256, user)
+    if item is None or not storage.exists(sha256):
+        raise errors.NotFound("File not found")
+    return item
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | None:
+    """(start, end inclusive) of a single `bytes=` range; None to serve the whole file.
+    Raises 416 when the range lies outside the file."""
+    match = _RANGE.match(header.strip())
+    if match is None:
+        return None  # malformed or several ranges: ignore and send everything (RFC 9110)
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:  # the last N bytes
+        suffix = int(last)
+        if suffix == 0 or size == 0:
+            raise _unsatisfiable(size)
+        return max(0, size - suffix), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or (last and int(last) < start):
+        raise _unsatisfiable(size)
+    return start, end
+
+
+class RangeNotSatisfiable(errors.AppError):
+    status_code = 416
+
+
+def _unsatisfiable(size: int) -> errors.AppError:
+    return RangeNotSatisfiable(
+        "Range not satisfiable", headers={"Content-Range": f"bytes */{size}"}
+    )
+
+
+@router.get(
+    "/files/{sha256}",
+    response_class=Response,
+    responses={
+        200: {"description": "The file", "content": {"application/octet-stream": {}}},
+        206: {"description": "Part of the file"},
+        304: {"description": "Not modified"},
+        416: {"description": "Range not satisfiable"},
+    },
+)
+def get_file(
+    item: Annotated[Collateral, Depends(visible_file)],
+    storage: StorageDep,
+    range_header: Annotated[str | None, Header(alias="Range")] = None,
+    if_range: Annotated[str | None, Header()] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    sha256 = item.sha256 or ""
+    etag = f'"{sha256}"'
+    headers = {
+        "ETag": etag,
+        "Cache-Control": CACHE_CONTROL,
+        "Accept-Ranges": "bytes",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": content_disposition(item.filename or "file"),
+    }
+    if if_none_match and etag in [t.strip().removeprefix("W/") for t in if_none_match.split(",")]:
+        return Response(status_code=304, headers=headers)
+    size = storage.size(sha256)
+    media_type = item.content_type or "application/octet-stream"
+    wanted = None
+    if range_header and (if_range is None or if_range.strip() == etag):
+        wanted = parse_range(range_header, size)
+    if wanted is None:
+        headers["Content-Length"] = str(size)
+        return StreamingResponse(storage.read(sha256), media_type=media_type, headers=headers)
+    start, end = wanted
+    headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    headers["Content-Length"] = str(end - start + 1)
+    return StreamingResponse(
+        storage.read(sha256, start, end - start + 1),
+        status_code=206,
+        media_type=media_type,
+        headers=headers,
+    )

@@ -1,0 +1,78 @@
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.collateral.models import CollateralKind
+
+Title = Annotated[str, Field(min_length=1, max_length=200)]
+Description = Annotated[str, Field(max_length=2000)]
+Segments = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=30)
+]
+
+
+class CollateralUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: Title | None = None
+    description: Description | None = None
+    segments: Segments | None = None
+
+
+class CollateralPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    campaign_id: uuid.UUID
+    kind: CollateralKind
+    title: str
+    description: str
+    segments: list[str]
+    url: str | None
+    sha256: str | None
+    content_type: str | None
+    size: int | None
+    filename: str | None
+    version: int
+    replaces_id: uuid.UUID | None
+    replaced_by_id: uuid.UUID | None
+    deleted_at: datetime | None
+    is_current: bool
+    file_url: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, item: object) -> "CollateralPublic":
+        public = cls.model_validate(item)
+        if public.sha256:
+            public.file_url = f"/api/v1/files/{public.sha256}"
+        return public
+
+
+# The multipart form of `POST /campaigns/{id}/collateral`, for the OpenAPI schema only: the body
+# itself is streamed by `app.collateral.upload`.
+UPLOAD_FORM_SCHEMA = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["title"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "url": {"type": "string", "maxLength": 2000},
+                        "title": {"type": "string", "minLength": 1, "maxLength": 200},
+                        "description": {"type": "string", "maxLength": 2000},
+                        "segments": {
+                            "type": "string",
+                            "description": "comma-separated segment names",
+                        },
+                        "replaces": {"type": "string", "format": "uuid"},
+                    },
+                }
+            }
+        },
+    }
+}

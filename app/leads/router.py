@@ -1,0 +1,120 @@
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from app.auth.deps import MarketingUser
+from app.collateral.deps import StorageDep
+from app.collateral.upload import read_multipart
+from app.core import errors
+from app.core.db import SessionDep
+from app.core.deps import SettingsDep
+from app.leads import service
+from app.leads.csv_import import import_leads
+from app.leads.deps import MarketingLead
+from app.leads.schemas import ImportReport, LeadCreate, LeadPage, LeadPublic, LeadUpdate
+
+router = APIRouter(prefix="/leads", tags=["leads"])
+
+IMPORT_FORM_SCHEMA = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            }
+        },
+    }
+}
+
+
+@router.get("")
+def list_leads(
+    _: MarketingUser,
+    session: SessionDep,
+    campaign_id: uuid.UUID | None = None,
+    rep_id: uuid.UUID | None = None,
+    region: Annotated[str | None, Query(max_length=100)] = None,
+    segment: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[str | None, Query(max_length=200, description="text search")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> LeadPage:
+    rows, total = service.list_leads(
+        session,
+        campaign_id=campaign_id,
+        rep_id=rep_id,
+        region=region,
+        segment=segment,
+        q=q,
+        limit=limit,
+        offset=offset,
+    )
+    items = [LeadPublic.model_validate(r) for r in rows]
+    return LeadPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_lead(body: LeadCreate, _: MarketingUser, session: SessionDep) -> LeadPublic:
+    return LeadPublic.model_validate(service.create_lead(session, data=body.model_dump()))
+
+
+@router.post(
+    "/import",
+    openapi_extra=IMPORT_FORM_SCHEMA,
+    response_model=ImportReport,
+    responses={422: {"model": ImportReport, "description": "Bad rows; nothing was written"}},
+)
+async def import_csv(
+    request: Request,
+    _: MarketingUser,
+    storage: StorageDep,
+    settings: SettingsDep,
+    session: SessionDep,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    timezone: Annotated[str, Query(max_length=64)] = "UTC",
+) -> Response:
+    """Multipart `file`: a CSV (UTF-8 ± BOM or Windows-1252; `,` `;` or tab; English or German
+    headers). Upserts by `external_ref`. If any row is bad nothing is written (422 with the
+    report) unless `skip_invalid=true`. `dry_run=true` previews. Times without an offset are
+    read in `timezone`."""
+    form = await read_multipart(request, folder=storage.temp_dir(), limit=settings.max_upload_bytes)
+    try:
+        if form.file is None:
+            raise errors.BadRequest("file: required")
+        data = form.file.path.read_bytes()
+    finally:
+        form.discard()
+    report = await run_in_threadpool(
+        lambda: import_leads(
+            session, data=data, dry_run=dry_run, skip_invalid=skip_invalid, timezone=timezone
+        )
+    )
+    body = report.model_dump(mode="json")
+    if report.error_count and not report.written and not dry_run:
+        body["detail"] = f"{report.error_count} problems in the file; nothing was imported"
+        return JSONResponse(body, status_code=422)
+    return JSONResponse(body)
+
+
+@router.get("/{lead_id}")
+def get_lead(lead: MarketingLead) -> LeadPublic:
+    return LeadPublic.model_validate(lead)
+
+
+@router.patch("/{lead_id}")
+def update_lead(body: LeadUpdate, lead: MarketingLead, session: SessionDep) -> LeadPublic:
+    changes = body.model_dump(exclude_unset=True)
+    return LeadPublic.model_validate(service.update_lead(session, lead=lead, changes=changes))
+
+
+@router.delete("/{lead_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_lead(lead: MarketingLead, session: SessionDep) -> None:
+    service.delete_lead(session, lead=lead)
