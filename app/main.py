@@ -6,11 +6,15 @@ from sqlalchemy import text
 
 from app.auth.router import router as auth_router
 from app.auth.router import users_router
+from app.campaigns.router import router as campaigns_router
+from app.collateral.files import router as files_router
+from app.collateral.router import router as collateral_router
 from app.core.db import make_engine, read_engine
 from app.core.errors import ServiceUnavailable
 from app.core.http import install_security_headers
 from app.core.migrations import is_at_head
 from app.core.settings import Settings
+from app.leads.router import router as leads_router
 from app.outcomes.router import router as outcome_codes_router
 from app.signals.router import router as signals_router
 from app.sync.router import router as sync_router
@@ -28,6 +32,10 @@ def api_router() -> APIRouter:
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(auth_router)
     api.include_router(users_router)
+    api.include_router(campaigns_router)
+    api.include_router(collateral_router)
+    api.include_router(files_router)
+    api.include_router(leads_router)
     api.include_router(sync_router)
     api.include_router(outcome_codes_router)
     api.include_router(signals_router)
