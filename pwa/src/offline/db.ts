@@ -1,13 +1,72 @@
 // The phone's IndexedDB: a typed schema and numbered, additive upgrade steps
 // (client-side migrations, like Alembic). Never edit a shipped step; add one.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
+import type { CampaignSync, CollateralSync, LeadSync, Mutation, OutcomeCodeSync, SignalSync } from './types'
 
 export const DB_NAME = 'strang'
 
-export interface StrangDB extends DBSchema {
-  /** Small key/value facts about this device (e.g. the sync cursor). */
-  meta: { key: string; value: unknown }
+/** One mutation waiting for the server. The outbox is the only truth for unsent taps. */
+export interface OutboxEntry {
+  id: string
+  /** Whose tap it is: sent only while this same user is logged in. */
+  userId: string
+  /** Per-device sequence number (the server spots gaps with it). */
+  seq: number
+  mutation: Mutation
+  /** queued: never tried; sent: pushed, answer not seen yet; rejected: the server said no. */
+  status: 'queued' | 'sent' | 'rejected'
+  reason?: string
+  createdAt: string
 }
+
+/** What the rep logged on this phone, kept after sync for "logged today" and the day summary. */
+export interface LocalOutcome {
+  id: string
+  userId: string
+  leadId: string
+  code: string
+  occurredAt: string
+  retracted: boolean
+}
+
+/** Seconds and pages of one collateral item shown for one lead. */
+export interface CollateralView {
+  id?: number
+  userId: string
+  leadId: string
+  collateralId: string
+  seconds: number
+  pages: number[]
+  at: string
+}
+
+export interface SyncState {
+  userId: string
+  cursor: string | null
+  lastPullAt: string | null
+  lastPushAt: string | null
+  lastError: string | null
+}
+
+export interface StrangDB extends DBSchema {
+  /** Small key/value facts about this device (device id, sequence counter). */
+  meta: { key: string; value: unknown }
+  campaigns: { key: string; value: CampaignSync }
+  collateral: { key: string; value: CollateralSync }
+  leads: { key: string; value: LeadSync }
+  outcome_codes: { key: string; value: OutcomeCodeSync }
+  signals: { key: string; value: SignalSync }
+  sync: { key: string; value: SyncState }
+  outbox: { key: string; value: OutboxEntry; indexes: { userId: string; seq: number } }
+  outcomes: { key: string; value: LocalOutcome; indexes: { userId: string; leadId: string } }
+  views: { key: number; value: CollateralView; indexes: { leadId: string } }
+  /** Notes and signals being typed, by a key such as `note:<leadId>`. */
+  drafts: { key: string; value: { key: string; userId: string; text: string; updatedAt: string } }
+}
+
+export type StoreName = 'campaigns' | 'collateral' | 'leads' | 'outcome_codes' | 'signals'
+/** Stores filled by the pull, wiped on reset and on logout. */
+export const SYNCED_STORES: StoreName[] = ['campaigns', 'collateral', 'leads', 'outcome_codes', 'signals']
 
 type Step = (db: IDBPDatabase<StrangDB>) => void
 
@@ -15,6 +74,23 @@ type Step = (db: IDBPDatabase<StrangDB>) => void
 const steps: Step[] = [
   (db) => {
     db.createObjectStore('meta')
+  },
+  (db) => {
+    db.createObjectStore('campaigns', { keyPath: 'id' })
+    db.createObjectStore('collateral', { keyPath: 'id' })
+    db.createObjectStore('leads', { keyPath: 'id' })
+    db.createObjectStore('outcome_codes', { keyPath: 'code' })
+    db.createObjectStore('signals', { keyPath: 'id' })
+    db.createObjectStore('sync', { keyPath: 'userId' })
+    const outbox = db.createObjectStore('outbox', { keyPath: 'id' })
+    outbox.createIndex('userId', 'userId')
+    outbox.createIndex('seq', 'seq')
+    const outcomes = db.createObjectStore('outcomes', { keyPath: 'id' })
+    outcomes.createIndex('userId', 'userId')
+    outcomes.createIndex('leadId', 'leadId')
+    const views = db.createObjectStore('views', { keyPath: 'id', autoIncrement: true })
+    views.createIndex('leadId', 'leadId')
+    db.createObjectStore('drafts', { keyPath: 'key' })
   },
 ]
 
@@ -26,4 +102,15 @@ export function openStrangDB(name: string = DB_NAME): Promise<IDBPDatabase<Stran
       for (let v = oldVersion; v < steps.length; v++) steps[v]!(db)
     },
   })
+}
+
+let shared: Promise<IDBPDatabase<StrangDB>> | null = null
+/** The app's one connection (opened on first use). */
+export function db(): Promise<IDBPDatabase<StrangDB>> {
+  shared ??= openStrangDB()
+  return shared
+}
+/** Tests swap in their own database. */
+export function useDatabase(p: Promise<IDBPDatabase<StrangDB>>): void {
+  shared = p
 }

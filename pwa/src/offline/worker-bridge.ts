@@ -62,3 +62,24 @@ export function applyUpdate(): void {
 export function dismissUpdate(): void {
   setWaiting(null)
 }
+
+/** Background Sync tag the worker answers by pushing the outbox. */
+export const OUTBOX_SYNC_TAG = 'strang-outbox'
+
+/**
+ * Asks the browser to wake the worker to push the outbox once a connection is back, even if
+ * the app is closed (Chromium). Elsewhere (Safari) the page's own triggers cover it.
+ */
+export async function registerBackgroundSync(): Promise<boolean> {
+  if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return false
+  try {
+    const reg = (await navigator.serviceWorker.ready) as ServiceWorkerRegistration & {
+      sync?: { register(tag: string): Promise<void> }
+    }
+    if (!reg.sync) return false
+    await reg.sync.register(OUTBOX_SYNC_TAG)
+    return true
+  } catch {
+    return false
+  }
+}

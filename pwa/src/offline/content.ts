@@ -1,0 +1,122 @@
+// Read side for the screens: what the pull stored, shaped for display.
+import { db, type OutboxEntry } from './db'
+import { localOutcomes } from './outbox'
+import type { CampaignSync, CollateralSync, LeadSync, OutcomeCodeSync, SignalSync } from './types'
+
+/** Local calendar day of an ISO time, as YYYY-MM-DD. */
+export function dayOf(iso: string | Date): string {
+  const d = typeof iso === 'string' ? new Date(iso) : iso
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
+
+/** Leads with a visit planned today first (by time), then by priority (1 = highest), then name. */
+export function sortForToday(leads: LeadSync[], now: Date = new Date()): LeadSync[] {
+  const today = dayOf(now)
+  const planned = (l: LeadSync) => (l.planned_visit_at && dayOf(l.planned_visit_at) === today ? Date.parse(l.planned_visit_at) : null)
+  return [...leads].sort((a, b) => {
+    const pa = planned(a)
+    const pb = planned(b)
+    if (pa !== null || pb !== null) {
+      if (pa === null) return 1
+      if (pb === null) return -1
+      if (pa !== pb) return pa - pb
+    }
+    if (a.priority !== b.priority) return a.priority - b.priority
+    return a.company.localeCompare(b.company)
+  })
+}
+
+export function isPlannedToday(lead: LeadSync, now: Date = new Date()): boolean {
+  return !!lead.planned_visit_at && dayOf(lead.planned_visit_at) === dayOf(now)
+}
+
+/** Case- and accent-insensitive search on company, city and postal code. */
+export function matchesSearch(lead: LeadSync, query: string): boolean {
+  const norm = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+  const q = norm(query.trim())
+  if (!q) return true
+  return [lead.company, lead.city, lead.postal_code].some((f) => norm(f).includes(q))
+}
+
+export async function allLeads(): Promise<LeadSync[]> {
+  return (await db()).getAll('leads')
+}
+export async function getLead(id: string): Promise<LeadSync | undefined> {
+  return (await db()).get('leads', id)
+}
+export async function getCampaign(id: string | null): Promise<CampaignSync | undefined> {
+  return id ? (await db()).get('campaigns', id) : undefined
+}
+export async function allCampaigns(): Promise<CampaignSync[]> {
+  return (await db()).getAll('campaigns')
+}
+export async function getCollateral(id: string): Promise<CollateralSync | undefined> {
+  return (await db()).get('collateral', id)
+}
+export async function allCollateral(): Promise<CollateralSync[]> {
+  return (await db()).getAll('collateral')
+}
+export async function outcomeCodes(): Promise<OutcomeCodeSync[]> {
+  return ((await db()).getAll('outcome_codes')).then((c) => c.filter((x) => x.active).sort((a, b) => a.position - b.position))
+}
+export async function allSignals(): Promise<SignalSync[]> {
+  return ((await db()).getAll('signals')).then((s) => s.sort((a, b) => b.created_at.localeCompare(a.created_at)))
+}
+
+/** Ids of leads this user logged an outcome for today on this phone. */
+export async function loggedToday(userId: string, now: Date = new Date()): Promise<Map<string, string>> {
+  const today = dayOf(now)
+  const out = new Map<string, string>()
+  for (const o of await localOutcomes(userId)) if (dayOf(o.occurredAt) === today) out.set(o.leadId, o.code)
+  return out
+}
+
+export interface Summary {
+  today: Record<string, number>
+  week: Record<string, number>
+  todayTotal: number
+  weekTotal: number
+}
+
+/** Start of the local ISO week (Monday 00:00). */
+export function weekStart(now: Date): Date {
+  const d = new Date(now.getFullYear(), now.getMonth(), now.getDate())
+  d.setDate(d.getDate() - ((d.getDay() + 6) % 7))
+  return d
+}
+
+/** Today's and this week's outcomes by code, from what this phone logged. */
+export async function daySummary(userId: string, now: Date = new Date()): Promise<Summary> {
+  const today = dayOf(now)
+  const monday = weekStart(now).getTime()
+  const s: Summary = { today: {}, week: {}, todayTotal: 0, weekTotal: 0 }
+  for (const o of await localOutcomes(userId)) {
+    const at = Date.parse(o.occurredAt)
+    if (at >= monday) {
+      s.week[o.code] = (s.week[o.code] ?? 0) + 1
+      s.weekTotal++
+    }
+    if (dayOf(o.occurredAt) === today) {
+      s.today[o.code] = (s.today[o.code] ?? 0) + 1
+      s.todayTotal++
+    }
+  }
+  return s
+}
+
+export async function rejectedEntries(userId: string): Promise<OutboxEntry[]> {
+  const d = await db()
+  return (await d.getAllFromIndex('outbox', 'userId', userId)).filter((e) => e.status === 'rejected')
+}
+
+// ---- drafts: nothing typed is ever lost ----
+
+export async function readDraft(userId: string, key: string): Promise<string> {
+  const row = await (await db()).get('drafts', `${userId}:${key}`)
+  return row?.text ?? ''
+}
+export async function saveDraft(userId: string, key: string, text: string): Promise<void> {
+  const d = await db()
+  if (text === '') await d.delete('drafts', `${userId}:${key}`)
+  else await d.put('drafts', { key: `${userId}:${key}`, userId, text, updatedAt: new Date().toISOString() })
+}

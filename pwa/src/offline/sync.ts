@@ -1,0 +1,268 @@
+// The sync engine: pulls what changed for this rep and pushes the outbox.
+// - pull on start, on focus, on regaining the connection and every few minutes;
+// - push in batches, with exponential backoff when the server can't be reached or fails;
+// - an outbox entry leaves only when the server answered applied/duplicate for it;
+//   rejected ones stay with the reason; a killed tab just means "sent" entries are sent again;
+// - `reset: true` from the server wipes the synced stores and pulls them again;
+// - 401 (session revoked, user deactivated) wipes this user's content at once.
+import { isApiError, request } from '../api/client'
+import { db, SYNCED_STORES, type OutboxEntry, type SyncState } from './db'
+import { deviceId, notifyOutbox, onOutboxChange as subscribeOutbox } from './outbox'
+import type { PullResponse, PushResponse } from './types'
+
+export const PUSH_BATCH = 100
+export const PULL_LIMIT = 500
+export const PULL_EVERY_MS = 3 * 60 * 1000
+const BACKOFF_BASE_MS = 2000
+const BACKOFF_MAX_MS = 5 * 60 * 1000
+
+export interface SyncStatus {
+  running: boolean
+  lastPullAt: string | null
+  lastPushAt: string | null
+  lastError: string | null
+  /** When the next attempt is due after a failure (ms since epoch), or null. */
+  retryAt: number | null
+}
+
+type Listener = (status: SyncStatus) => void
+const listeners = new Set<Listener>()
+const dataListeners = new Set<() => void>()
+let status: SyncStatus = { running: false, lastPullAt: null, lastPushAt: null, lastError: null, retryAt: null }
+
+function setStatus(patch: Partial<SyncStatus>): void {
+  status = { ...status, ...patch }
+  for (const fn of listeners) fn(status)
+}
+export function syncStatus(): SyncStatus {
+  return status
+}
+export function onSyncStatus(fn: Listener): () => void {
+  listeners.add(fn)
+  fn(status)
+  return () => listeners.delete(fn)
+}
+/** Called after a pull changed the local data. */
+export function onDataChange(fn: () => void): () => void {
+  dataListeners.add(fn)
+  return () => dataListeners.delete(fn)
+}
+function notifyData(): void {
+  for (const fn of dataListeners) fn()
+}
+
+async function readState(userId: string): Promise<SyncState> {
+  const d = await db()
+  return (await d.get('sync', userId)) ?? { userId, cursor: null, lastPullAt: null, lastPushAt: null, lastError: null }
+}
+async function writeState(state: SyncState): Promise<void> {
+  const d = await db()
+  await d.put('sync', state)
+}
+
+/**
+ * Wipes everything the pull brought (briefs, collateral, cursors). The outbox, the local
+ * outcome records, views and drafts stay: each is tied to its user and only shown to them.
+ */
+export async function wipeSynced(): Promise<void> {
+  const d = await db()
+  const tx = d.transaction([...SYNCED_STORES, 'sync'], 'readwrite')
+  for (const s of SYNCED_STORES) void tx.objectStore(s).clear()
+  void tx.objectStore('sync').clear()
+  await tx.done
+  notifyData()
+}
+
+/** Applies one pull page in one transaction. */
+async function applyPage(userId: string, page: PullResponse): Promise<void> {
+  const d = await db()
+  const tx = d.transaction([...SYNCED_STORES, 'sync'], 'readwrite')
+  if (page.reset) for (const s of SYNCED_STORES) await tx.objectStore(s).clear()
+  const c = page.changes ?? {}
+  for (const row of c.campaigns ?? []) void tx.objectStore('campaigns').put(row)
+  for (const row of c.collateral ?? []) void tx.objectStore('collateral').put(row)
+  for (const row of c.leads ?? []) void tx.objectStore('leads').put(row)
+  for (const row of c.outcome_codes ?? []) void tx.objectStore('outcome_codes').put(row)
+  for (const row of c.signals ?? []) void tx.objectStore('signals').put(row)
+  const r = page.removed ?? {}
+  for (const id of r.campaigns ?? []) void tx.objectStore('campaigns').delete(id)
+  for (const id of r.collateral ?? []) void tx.objectStore('collateral').delete(id)
+  for (const id of r.leads ?? []) void tx.objectStore('leads').delete(id)
+  const prev = (await tx.objectStore('sync').get(userId)) ?? { userId, cursor: null, lastPullAt: null, lastPushAt: null, lastError: null }
+  await tx.objectStore('sync').put({ ...prev, cursor: page.cursor, lastPullAt: new Date().toISOString(), lastError: null })
+  await tx.done
+}
+
+export interface EngineOptions {
+  userId: string
+  /** The server said this session is over (401): the app wipes content and shows login. */
+  onUnauthorized?: () => void
+}
+
+/** Pulls every page since the stored cursor. */
+export async function pull(opts: EngineOptions): Promise<void> {
+  let state = await readState(opts.userId)
+  let cursor = state.cursor
+  for (let guard = 0; guard < 1000; guard++) {
+    const page = await request<PullResponse>('get', '/api/v1/sync/pull', undefined, {
+      query: { cursor: cursor ?? undefined, limit: PULL_LIMIT },
+    })
+    await applyPage(opts.userId, page)
+    cursor = page.cursor
+    if (!page.has_more) break
+  }
+  state = await readState(opts.userId)
+  setStatus({ lastPullAt: state.lastPullAt })
+  notifyData()
+}
+
+/** Marks this user's unsent entries as sent (in one transaction) and returns a batch. */
+async function takeBatch(userId: string): Promise<OutboxEntry[]> {
+  const d = await db()
+  const tx = d.transaction('outbox', 'readwrite')
+  const all = (await tx.store.index('userId').getAll(userId)).filter((e) => e.status !== 'rejected').sort((a, b) => a.seq - b.seq)
+  const batch = all.slice(0, PUSH_BATCH)
+  for (const e of batch) if (e.status === 'queued') void tx.store.put({ ...e, status: 'sent' })
+  await tx.done
+  return batch
+}
+
+/** Applies the server's answers: acknowledged entries leave, rejected ones keep the reason. */
+async function settle(batch: OutboxEntry[], answer: PushResponse): Promise<number> {
+  const d = await db()
+  const tx = d.transaction(['outbox', 'outcomes'], 'readwrite')
+  const byId = new Map(answer.results.map((r) => [r.id, r]))
+  let acknowledged = 0
+  for (const e of batch) {
+    const r = byId.get(e.id)
+    if (!r) continue
+    if (r.status === 'applied' || r.status === 'duplicate') {
+      void tx.objectStore('outbox').delete(e.id)
+      acknowledged++
+    } else {
+      const reason = [r.reason, r.detail].filter(Boolean).join(': ') || 'rejected'
+      void tx.objectStore('outbox').put({ ...e, status: 'rejected', reason })
+    }
+  }
+  await tx.done
+  return acknowledged
+}
+
+/** Pushes this user's outbox in batches until it is empty. Returns how many were acknowledged. */
+export async function push(opts: EngineOptions): Promise<number> {
+  const device = await deviceId()
+  let total = 0
+  for (let guard = 0; guard < 1000; guard++) {
+    const batch = await takeBatch(opts.userId)
+    if (batch.length === 0) break
+    const answer = await request<PushResponse>('post', '/api/v1/sync/push', {
+      device_id: device,
+      mutations: batch.map((e) => e.mutation),
+    })
+    const n = await settle(batch, answer)
+    total += n
+    notifyOutbox()
+    if (n === 0 && answer.results.every((r) => r.status === 'rejected')) {
+      if (batch.length < PUSH_BATCH) break
+    }
+  }
+  const state = await readState(opts.userId)
+  const now = new Date().toISOString()
+  await writeState({ ...state, lastPushAt: now })
+  setStatus({ lastPushAt: now })
+  return total
+}
+
+/** Delay before attempt number `failures` (1, 2, ...): doubling from 2 s, capped at 5 min, with jitter. */
+export function backoffMs(failures: number, random: () => number = Math.random): number {
+  const base = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1))
+  return Math.round(base * (0.75 + random() * 0.5))
+}
+
+/** One full round: push what is waiting, then pull. Throws on failure. */
+export async function syncOnce(opts: EngineOptions): Promise<void> {
+  await push(opts)
+  await pull(opts)
+}
+
+/** Runs the engine for a logged-in user; returns a stop function. */
+export function startSync(opts: EngineOptions): { stop: () => void; now: () => Promise<void> } {
+  let stopped = false
+  let failures = 0
+  let timer: ReturnType<typeof setTimeout> | null = null
+  let inFlight: Promise<void> | null = null
+  let again = false
+
+  const schedule = (ms: number) => {
+    if (timer) clearTimeout(timer)
+    if (!stopped) timer = setTimeout(() => void run(), ms)
+  }
+
+  const run = (): Promise<void> => {
+    if (stopped) return Promise.resolve()
+    if (inFlight) {
+      again = true
+      return inFlight
+    }
+    inFlight = (async () => {
+      setStatus({ running: true })
+      try {
+        await syncOnce(opts)
+        failures = 0
+        setStatus({ lastError: null, retryAt: null })
+        schedule(PULL_EVERY_MS)
+      } catch (err) {
+        if (isApiError(err) && err.status === 401) {
+          stopped = true
+          opts.onUnauthorized?.()
+          return
+        }
+        failures++
+        const wait = isApiError(err) && err.retryAfter ? err.retryAfter * 1000 : backoffMs(failures)
+        setStatus({ lastError: err instanceof Error ? err.message : String(err), retryAt: Date.now() + wait })
+        schedule(wait)
+      } finally {
+        setStatus({ running: false })
+        inFlight = null
+        if (again && !stopped) {
+          again = false
+          void run()
+        }
+      }
+    })()
+    return inFlight
+  }
+
+  const onOnline = () => {
+    failures = 0
+    void run()
+  }
+  const onVisible = () => {
+    if (document.visibilityState === 'visible') void run()
+  }
+  const offOutbox = subscribeOutbox(() => {
+    // a new tap: push soon (after the running round), unless we're backing off
+    if (failures > 0) return
+    if (inFlight) again = true
+    else schedule(200)
+  })
+  globalThis.addEventListener?.('online', onOnline)
+  globalThis.addEventListener?.('focus', onVisible)
+  globalThis.document?.addEventListener('visibilitychange', onVisible)
+  void run()
+
+  return {
+    now: () => {
+      failures = 0
+      return run()
+    },
+    stop: () => {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      offOutbox()
+      globalThis.removeEventListener?.('online', onOnline)
+      globalThis.removeEventListener?.('focus', onVisible)
+      globalThis.document?.removeEventListener('visibilitychange', onVisible)
+    },
+  }
+}
