@@ -1,0 +1,92 @@
+"""Real headless Chromium (Debian's) driven by Playwright against a real `strang serve`.
+
+Browser tests run on SQLite with the demo data seeded; each test gets a fresh server.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from sqlmodel import Session
+
+from app.core.db import make_engine
+from app.core.migrations import upgrade
+from app.core.settings import Settings
+from app.demo import seed_demo
+from tests.server import Server, running_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "has_touch": True,
+    "is_mobile": True,
+    "device_scale_factor": 2,
+}
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("STRANG_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def demo_settings(tmp_path: Path) -> Settings:
+    """A fresh data folder, migrated, with the demo accounts and content."""
+    settings = Settings(_env_file=None, environment="test", data_dir=tmp_path / "data")  # type: ignore[call-arg]
+    upgrade(settings)
+    engine = make_engine(settings)
+    with Session(engine) as session:
+        seed_demo(session, settings)
+        session.commit()
+    engine.dispose()
+    return settings
+
+
+@pytest.fixture
+def live_server(demo_settings: Settings) -> Iterator[Server]:
+    with running_server(demo_settings) as server:
+        yield server
+
+
+@pytest.fixture
+def phone(browser: Browser, live_server: Server) -> Iterator[BrowserContext]:
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", **PHONE)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(phone: BrowserContext) -> Page:
+    return phone.new_page()
+
+
+def log_in(page: Page, email: str, password: str = "demo") -> None:
+    page.goto("/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
