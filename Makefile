@@ -1,6 +1,8 @@
 # The single entry point. `make run` and `make test` are the README's two commands.
 SHELL := /bin/bash
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# uv runs as a module of the machine's Python, so it needs no PATH set-up after installing it.
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
 VENV := .venv/bin
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
@@ -15,11 +17,13 @@ test: install browser lint pytest ## install everything and run the whole suite
 install: system-deps python-deps pwa
 
 system-deps:
-	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --quiet uv
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
+	  || $(PYTHON) -m pip install --quiet --break-system-packages uv \
+	  || { apt-get update -qq && apt-get install -y -qq python3-pip && $(PYTHON) -m pip install --quiet --break-system-packages uv; }
 	@dpkg -s libpq5 >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq libpq5; }
 
 python-deps:
-	@$$(command -v uv || echo $(UV)) sync --frozen --quiet
+	$(UV) sync --locked --quiet
 
 pwa:
 	cd pwa && npm ci --no-audit --no-fund --loglevel=error && npm run build
@@ -35,7 +39,7 @@ lint:
 	cd pwa && npm run check:api && npm run typecheck && npm test
 
 pytest:
-	$(VENV)/pytest -n 2 --dist loadfile
+	STRANG_REQUIRE_BROWSER=1 $(VENV)/pytest -n 2 --dist loadfile
 
 bench: install
 	$(VENV)/python -m bench
