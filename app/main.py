@@ -14,6 +14,7 @@ from app.core.errors import ServiceUnavailable
 from app.core.http import install_security_headers
 from app.core.migrations import is_at_head
 from app.core.settings import Settings
+from app.insights.router import router as insights_router
 from app.leads.router import router as leads_router
 from app.outcomes.router import router as outcome_codes_router
 from app.signals.router import router as signals_router
@@ -39,6 +40,7 @@ def api_router() -> APIRouter:
     api.include_router(sync_router)
     api.include_router(outcome_codes_router)
     api.include_router(signals_router)
+    api.include_router(insights_router)
     return api
 
 

@@ -1,0 +1,307 @@
+"""The counts behind an answer, read either from the aggregates or from the raw outcomes.
+
+Both readers return the same `SummaryTallies` / `CollateralTallies`, so one builder turns
+them into API answers and the tests can hold one against the other. The aggregate reader
+answers when the filter names at most one of team/region/segment and no rep; otherwise (and
+for the benchmark's baseline) the raw reader asks the outcome tables directly.
+"""
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, distinct, func, literal, or_, select
+from sqlmodel import Session
+
+from app.insights.models import (
+    InsightChip,
+    InsightCollateral,
+    InsightCollateralPage,
+    InsightCollateralSeconds,
+    InsightCount,
+    InsightFact,
+    InsightLeadVisit,
+)
+from app.insights.periods import (
+    WORDS,
+    decompose,
+    seconds_bucket,
+    week_start,
+    weeks_of,
+    year_masks,
+)
+from app.insights.rollup import WON, campaign_key, table_of
+from app.insights.schemas import Filters
+from app.outcomes.models import Outcome, OutcomeCollateralFit, OutcomeCollateralView
+
+
+@dataclass
+class SummaryTallies:
+    codes: Counter[tuple[str, str]] = field(default_factory=Counter)  # (campaign_key, code)
+    trend: Counter[tuple[date, str]] = field(default_factory=Counter)  # (week, code)
+    unique_leads: int = 0
+    unique_by_campaign: dict[str, int] = field(default_factory=dict)
+    chips: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class CollateralTallies:
+    # (campaign_key, collateral_id) -> [viewed, won_viewed, fit_up, fit_down]
+    items: dict[tuple[str, uuid.UUID], list[int]] = field(default_factory=dict)
+    seconds: Counter[tuple[uuid.UUID, int]] = field(default_factory=Counter)
+    pages: Counter[tuple[uuid.UUID, int]] = field(default_factory=Counter)
+    codes: Counter[tuple[str, str]] = field(default_factory=Counter)  # (campaign_key, code)
+
+    def add_item(self, key: tuple[str, uuid.UUID], values: list[int]) -> None:
+        current = self.items.setdefault(key, [0, 0, 0, 0])
+        for i, v in enumerate(values):
+            current[i] += int(v or 0)
+
+
+def aggregate_slice(filters: Filters) -> tuple[str, str] | None:
+    """The (kind, value) slice of the aggregates that answers `filters`, or None (raw)."""
+    named = [
+        (kind, value)
+        for kind, value in (
+            ("team", filters.team),
+            ("region", filters.region),
+            ("segment", filters.segment),
+        )
+        if value is not None
+    ]
+    if filters.rep_id is not None or len(named) > 1:
+        return None
+    return named[0] if named else ("all", "")
+
+
+# --- from the aggregates -----------------------------------------------------------------
+
+
+def _sum_runs(
+    session: Session,
+    model: type[Any],
+    group: tuple[str, ...],
+    value: str,
+    where: list[ColumnElement[bool]],
+    runs: list[Any],
+) -> list[tuple[Any, ...]]:
+    """Per run of aligned periods: SUM(value) grouped by `group` (one small query per run)."""
+    t = table_of(model)
+    rows: list[tuple[Any, ...]] = []
+    for run in runs:
+        query = (
+            select(*(t.c[g] for g in group), func.sum(t.c[value]))
+            .where(*where, t.c.grain == run.grain, t.c.period.between(run.first, run.last))
+            .group_by(*(t.c[g] for g in group))
+        )
+        rows.extend(tuple(r) for r in session.execute(query))
+    return rows
+
+
+def _slice_where(model: type[Any], kind: str, value: str, filters: Filters) -> list[Any]:
+    t = table_of(model)
+    where = [t.c.kind == kind, t.c.value == value]
+    if filters.campaign_id is not None:
+        where.append(t.c.campaign_key == campaign_key(filters.campaign_id))
+    return where
+
+
+def _visited_condition(filters: Filters) -> ColumnElement[bool]:
+    t = table_of(InsightLeadVisit)
+    per_year = []
+    for year, masks in year_masks(filters.start, filters.end).items():
+        hits: ColumnElement[Any] | None = None
+        for i in range(WORDS):
+            if masks[i]:
+                term = t.c[f"w{i}"].bitwise_and(literal(masks[i], BigInteger))
+                hits = term if hits is None else hits.bitwise_or(term)
+        if hits is not None:
+            per_year.append(and_(t.c.year == year, hits != 0))
+    return or_(*per_year)
+
+
+def codes_from_aggregates(
+    session: Session, filters: Filters, kind: str, value: str
+) -> Counter[tuple[str, str]]:
+    """Visits per (campaign key, code)."""
+    codes: Counter[tuple[str, str]] = Counter()
+    where = _slice_where(InsightCount, kind, value, filters)
+    runs = decompose(filters.start, filters.end)
+    for ck, code, n in _sum_runs(session, InsightCount, ("campaign_key", "code"), "n", where, runs):
+        codes[(ck, code)] += int(n)
+    return codes
+
+
+def summary_from_aggregates(
+    session: Session, filters: Filters, kind: str, value: str
+) -> SummaryTallies:
+    tallies = SummaryTallies()
+    runs = decompose(filters.start, filters.end)
+    where = _slice_where(InsightCount, kind, value, filters)
+    for ck, code, n in _sum_runs(session, InsightCount, ("campaign_key", "code"), "n", where, runs):
+        tallies.codes[(ck, code)] += int(n)
+    for period, code, n in _sum_runs(
+        session, InsightCount, ("period", "code"), "n", where, weeks_of(filters.start, filters.end)
+    ):
+        tallies.trend[(week_start(period), code)] += int(n)
+    chip_where = _slice_where(InsightChip, kind, value, filters)
+    for chip, n in _sum_runs(session, InsightChip, ("chip",), "n", chip_where, runs):
+        tallies.chips[chip] += int(n)
+    t = table_of(InsightLeadVisit)
+    visit_where = [
+        *_slice_where(InsightLeadVisit, kind, value, filters),
+        _visited_condition(filters),
+    ]
+    tallies.unique_leads = int(
+        session.execute(select(func.count(distinct(t.c.lead_id))).where(*visit_where)).scalar_one()
+    )
+    by_campaign = (
+        select(t.c.campaign_key, func.count(distinct(t.c.lead_id)))
+        .where(*visit_where)
+        .group_by(t.c.campaign_key)
+    )
+    tallies.unique_by_campaign = {ck: int(n) for ck, n in session.execute(by_campaign)}
+    return tallies
+
+
+def collateral_from_aggregates(
+    session: Session, filters: Filters, codes: Counter[tuple[str, str]]
+) -> CollateralTallies:
+    tallies = CollateralTallies(codes=codes)
+    runs = decompose(filters.start, filters.end)
+    ck = None if filters.campaign_id is None else campaign_key(filters.campaign_id)
+
+    def scoped(model: type[Any]) -> list[ColumnElement[bool]]:
+        return [] if ck is None else [table_of(model).c.campaign_key == ck]
+
+    t = table_of(InsightCollateral)
+    for run in runs:
+        query = (
+            select(
+                t.c.campaign_key,
+                t.c.collateral_id,
+                func.sum(t.c.viewed),
+                func.sum(t.c.won_viewed),
+                func.sum(t.c.fit_up),
+                func.sum(t.c.fit_down),
+            )
+            .where(
+                *scoped(InsightCollateral),
+                t.c.grain == run.grain,
+                t.c.period.between(run.first, run.last),
+            )
+            .group_by(t.c.campaign_key, t.c.collateral_id)
+        )
+        for row_key, cid, *values in session.execute(query):
+            tallies.add_item((row_key, cid), values)
+    for model, target, counter in (
+        (InsightCollateralSeconds, "bucket", tallies.seconds),
+        (InsightCollateralPage, "page", tallies.pages),
+    ):
+        for cid, bucket, n in _sum_runs(
+            session, model, ("collateral_id", target), "n", scoped(model), runs
+        ):
+            counter[(cid, int(bucket))] += int(n)
+    return tallies
+
+
+# --- from the raw outcomes ---------------------------------------------------------------
+
+
+def day_bounds(filters: Filters) -> tuple[datetime, datetime]:
+    start = datetime.combine(filters.start, time(), tzinfo=UTC)
+    end = datetime.combine(filters.end + timedelta(days=1), time(), tzinfo=UTC)
+    return start, end
+
+
+def raw_scope(query: Select[Any], filters: Filters, *, fact_joined: bool = False) -> Select[Any]:
+    """Restrict a query over `outcome` to the filters (attributes at outcome time, from
+    `insight_fact`, joined here unless the query has joined it already)."""
+    o = table_of(Outcome).c
+    start, end = day_bounds(filters)
+    query = query.where(o.occurred_at >= start, o.occurred_at < end, o.retracted_at.is_(None))
+    if filters.campaign_id is not None:
+        query = query.where(o.campaign_id == filters.campaign_id)
+    if filters.rep_id is not None:
+        query = query.where(o.rep_id == filters.rep_id)
+    attrs = {"team": filters.team, "region": filters.region, "segment": filters.segment}
+    if any(v is not None for v in attrs.values()):
+        f = table_of(InsightFact)
+        if not fact_joined:
+            query = query.join(f, f.c.outcome_id == o.id)
+        query = query.where(*(f.c[k] == v for k, v in attrs.items() if v is not None))
+    return query
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def raw_day_column(session: Session) -> ColumnElement[Any]:
+    o = table_of(Outcome).c
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("UTC", o.occurred_at))
+    return func.date(o.occurred_at)
+
+
+def codes_from_raw(session: Session, filters: Filters) -> Counter[tuple[str, str]]:
+    o = table_of(Outcome).c
+    codes: Counter[tuple[str, str]] = Counter()
+    by_code = select(o.campaign_id, o.code, func.count()).group_by(o.campaign_id, o.code)
+    for cid, code, n in session.execute(raw_scope(by_code, filters)):
+        codes[(campaign_key(cid), code)] += int(n)
+    return codes
+
+
+def summary_from_raw(session: Session, filters: Filters) -> SummaryTallies:
+    o = table_of(Outcome).c
+    tallies = SummaryTallies(codes=codes_from_raw(session, filters))
+    day = raw_day_column(session)
+    by_day = select(day, o.code, func.count()).group_by(day, o.code)
+    for d, code, n in session.execute(raw_scope(by_day, filters)):
+        tallies.trend[(week_start(_day(d)), code)] += int(n)
+    unique = select(func.count(distinct(o.lead_id)))
+    tallies.unique_leads = int(session.execute(raw_scope(unique, filters)).scalar_one())
+    per_campaign = select(o.campaign_id, func.count(distinct(o.lead_id))).group_by(o.campaign_id)
+    tallies.unique_by_campaign = {
+        campaign_key(cid): int(n) for cid, n in session.execute(raw_scope(per_campaign, filters))
+    }
+    details = select(o.details).execution_options(yield_per=20_000)
+    for (chips,) in session.execute(raw_scope(details, filters)):
+        for chip in set(chips or []):
+            tallies.chips[chip] += 1
+    return tallies
+
+
+def collateral_from_raw(
+    session: Session, filters: Filters, codes: Counter[tuple[str, str]]
+) -> CollateralTallies:
+    o = table_of(Outcome).c
+    v = table_of(OutcomeCollateralView)
+    fit = table_of(OutcomeCollateralFit)
+    tallies = CollateralTallies(codes=codes)
+    views = (
+        select(o.campaign_id, v.c.collateral_id, o.code, v.c.seconds, v.c.pages)
+        .select_from(table_of(Outcome).join(v, v.c.outcome_id == o.id))
+        .execution_options(yield_per=20_000)
+    )
+    for cid, coll, code, seconds, pages in session.execute(raw_scope(views, filters)):
+        tallies.add_item((campaign_key(cid), coll), [1, int(code == WON), 0, 0])
+        tallies.seconds[(coll, seconds_bucket(int(seconds or 0)))] += 1
+        for page in {p for p in pages or [] if isinstance(p, int) and 0 < p < 100_000}:
+            tallies.pages[(coll, page)] += 1
+    fits = (
+        select(o.campaign_id, fit.c.collateral_id, fit.c.fit, func.count())
+        .select_from(table_of(Outcome).join(fit, fit.c.outcome_id == o.id))
+        .group_by(o.campaign_id, fit.c.collateral_id, fit.c.fit)
+    )
+    for cid, coll, verdict, n in session.execute(raw_scope(fits, filters)):
+        up = int(n) if verdict == "up" else 0
+        tallies.add_item((campaign_key(cid), coll), [0, 0, up, int(n) - up])
+    return tallies
