@@ -16,7 +16,7 @@ from app.campaigns.service import is_campaign_visible
 from app.collateral.filenames import clean_filename
 from app.collateral.models import Collateral, CollateralKind
 from app.collateral.schemas import Description, Segments, Title
-from app.collateral.sniff import claimed_kind, sniff
+from app.collateral.sniff import MAX_PIXELS, claimed_kind, declared_pixels, sniff
 from app.collateral.upload import MultipartForm
 from app.core import errors
 from app.core.storage import BlobStorage
@@ -140,6 +140,8 @@ def create_collateral(
             raise errors.UnsupportedMediaType(
                 "file: content is not a PDF, PNG, JPEG, WebP image or MP4 video"
             )
+        if (declared_pixels(blob.head) or 0) > MAX_PIXELS:
+            raise errors.UnsupportedMediaType(f"file: images may have at most {MAX_PIXELS} pixels")
         promised = claimed_kind(form.filename)
         if promised is not None and promised != found.kind:
             raise errors.UnsupportedMediaType(

@@ -61,3 +61,24 @@ def claimed_kind(filename: str) -> CollateralKind | None:
     """The kind a file name's extension promises, if it names a media kind at all."""
     dot = filename.rfind(".")
     return EXTENSION_KINDS.get(filename[dot:].lower()) if dot >= 0 else None
+
+
+# Decompression bombs: a small file declaring a huge canvas would exhaust a phone's memory.
+MAX_PIXELS = 50_000_000
+
+
+def declared_pixels(head: bytes) -> int | None:
+    """Width times height a PNG or WebP header declares (None when the head does not say)."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR" and len(head) >= 24:
+        return int.from_bytes(head[16:20], "big") * int.from_bytes(head[20:24], "big")
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP" and len(head) >= 30:
+        if head[12:16] == b"VP8X":
+            w, h = int.from_bytes(head[24:27], "little"), int.from_bytes(head[27:30], "little")
+            return (w + 1) * (h + 1)
+        if head[12:16] == b"VP8 ":
+            w, h = int.from_bytes(head[26:28], "little"), int.from_bytes(head[28:30], "little")
+            return (w & 0x3FFF) * (h & 0x3FFF)
+        if head[12:16] == b"VP8L":
+            bits = int.from_bytes(head[21:25], "little")
+            return ((bits & 0x3FFF) + 1) * (((bits >> 14) & 0x3FFF) + 1)
+    return None
