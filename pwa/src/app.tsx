@@ -2,10 +2,18 @@ import { useEffect, useState } from 'preact/hooks'
 import { homeFor } from './api/auth'
 import { t } from './i18n'
 import { useLanguage } from './i18n/hook'
+import { clearDevice, startDevice, stopDevice } from './offline/device'
 import { restoreSession, type Session, type SessionUser } from './offline/session'
 import { matchPath, usePath } from './router'
+import { Collateral } from './screens/Collateral'
+import { Lead } from './screens/Lead'
 import { Login } from './screens/Login'
+import { Nav } from './screens/Nav'
 import { Placeholder } from './screens/Placeholder'
+import { Settings } from './screens/Settings'
+import { Signals } from './screens/Signals'
+import { Summary } from './screens/Summary'
+import { ToastHost } from './screens/Toast'
 import { Today } from './screens/Today'
 import { UpdatePrompt } from './screens/UpdatePrompt'
 
@@ -19,14 +27,28 @@ function leaveIfNotRep(user: SessionUser): boolean {
 
 function Routes({ session, onLoggedOut }: { session: Session & { user: SessionUser }; onLoggedOut: () => void }) {
   const path = usePath()
+  const user = session.user
+  const query = new URLSearchParams(location.search)
   let params: Record<string, string> | null
-  if (matchPath('/', path)) return <Today user={session.user} offline={session.offline} onLoggedOut={onLoggedOut} />
-  if ((params = matchPath('/lead/:id', path))) return <Placeholder title="lead.title" detail={params.id} />
-  if ((params = matchPath('/collateral/:id', path))) return <Placeholder title="collateral.title" detail={params.id} />
-  if (matchPath('/signals', path)) return <Placeholder title="signals.title" />
-  if (matchPath('/summary', path)) return <Placeholder title="summary.title" />
-  if (matchPath('/settings', path)) return <Placeholder title="settings.title" />
-  return <Placeholder title="notFound.title" detail={path} />
+  let screen
+  let tabs = true
+  if (matchPath('/', path)) screen = <Today user={user} offline={session.offline} />
+  else if ((params = matchPath('/lead/:id', path))) {
+    screen = <Lead key={params.id} user={user} id={params.id!} />
+    tabs = false
+  } else if ((params = matchPath('/collateral/:id', path))) {
+    screen = <Collateral key={params.id} user={user} id={params.id!} leadId={query.get('lead')} />
+    tabs = false
+  } else if (matchPath('/signals', path)) screen = <Signals user={user} leadId={query.get('lead')} />
+  else if (matchPath('/summary', path)) screen = <Summary user={user} />
+  else if (matchPath('/settings', path)) screen = <Settings user={user} onLoggedOut={onLoggedOut} />
+  else screen = <Placeholder title="notFound.title" detail={path} />
+  return (
+    <>
+      {screen}
+      {tabs && <Nav userId={user.id} />}
+    </>
+  )
 }
 
 export function App() {
@@ -34,11 +56,20 @@ export function App() {
   const [session, setSession] = useState<Session | null>(null)
 
   useEffect(() => {
-    restoreSession().then((s) => {
+    restoreSession().then(async (s) => {
       if (s.user && leaveIfNotRep(s.user)) return
+      // Nobody is logged in (any more): nothing of a previous user's content stays on the phone.
+      if (!s.user && !s.offline) await clearDevice()
       setSession(s)
     })
   }, [])
+
+  const userId = session?.user?.id
+  useEffect(() => {
+    if (!userId) return
+    startDevice(userId, () => setSession({ user: null, offline: false }))
+    return stopDevice
+  }, [userId])
 
   let body
   if (!session) {
@@ -62,6 +93,7 @@ export function App() {
   return (
     <>
       {body}
+      <ToastHost />
       <UpdatePrompt />
     </>
   )

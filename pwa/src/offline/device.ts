@@ -3,7 +3,8 @@
 import { db } from './db'
 import { clearFiles, prefetchRecommended, requestPersistence } from './files'
 import { forgetUser } from './session'
-import { onDataChange, startSync, wipeSynced } from './sync'
+import { startSync } from './engine'
+import { onDataChange, wipeSynced } from './sync'
 import { registerBackgroundSync } from './worker-bridge'
 import { onOutboxChange } from './outbox'
 

@@ -3,7 +3,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { allLeads, outcomeCodes } from './content'
 import { db, openStrangDB, useDatabase } from './db'
 import { logOutcome, outboxOf, undoOutcome } from './outbox'
-import { backoffMs, pull, push, startSync, wipeSynced } from './sync'
+import { startSync } from './engine'
+import { backoffMs, pull, push, wipeSynced } from './sync'
 import type { LeadSync, Mutation } from './types'
 
 let n = 0

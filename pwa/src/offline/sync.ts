@@ -5,14 +5,13 @@
 //   rejected ones stay with the reason; a killed tab just means "sent" entries are sent again;
 // - `reset: true` from the server wipes the synced stores and pulls them again;
 // - 401 (session revoked, user deactivated) wipes this user's content at once.
-import { isApiError, request } from '../api/client'
+import { request } from '../api/client'
 import { db, SYNCED_STORES, type OutboxEntry, type SyncState } from './db'
-import { deviceId, notifyOutbox, onOutboxChange as subscribeOutbox } from './outbox'
+import { deviceId, notifyOutbox } from './outbox'
 import type { PullResponse, PushResponse } from './types'
 
 export const PUSH_BATCH = 100
 export const PULL_LIMIT = 500
-export const PULL_EVERY_MS = 3 * 60 * 1000
 const BACKOFF_BASE_MS = 2000
 const BACKOFF_MAX_MS = 5 * 60 * 1000
 
@@ -30,7 +29,7 @@ const listeners = new Set<Listener>()
 const dataListeners = new Set<() => void>()
 let status: SyncStatus = { running: false, lastPullAt: null, lastPushAt: null, lastError: null, retryAt: null }
 
-function setStatus(patch: Partial<SyncStatus>): void {
+export function setStatus(patch: Partial<SyncStatus>): void {
   status = { ...status, ...patch }
   for (const fn of listeners) fn(status)
 }
@@ -183,86 +182,4 @@ export function backoffMs(failures: number, random: () => number = Math.random):
 export async function syncOnce(opts: EngineOptions): Promise<void> {
   await push(opts)
   await pull(opts)
-}
-
-/** Runs the engine for a logged-in user; returns a stop function. */
-export function startSync(opts: EngineOptions): { stop: () => void; now: () => Promise<void> } {
-  let stopped = false
-  let failures = 0
-  let timer: ReturnType<typeof setTimeout> | null = null
-  let inFlight: Promise<void> | null = null
-  let again = false
-
-  const schedule = (ms: number) => {
-    if (timer) clearTimeout(timer)
-    if (!stopped) timer = setTimeout(() => void run(), ms)
-  }
-
-  const run = (): Promise<void> => {
-    if (stopped) return Promise.resolve()
-    if (inFlight) {
-      again = true
-      return inFlight
-    }
-    inFlight = (async () => {
-      setStatus({ running: true })
-      try {
-        await syncOnce(opts)
-        failures = 0
-        setStatus({ lastError: null, retryAt: null })
-        schedule(PULL_EVERY_MS)
-      } catch (err) {
-        if (isApiError(err) && err.status === 401) {
-          stopped = true
-          opts.onUnauthorized?.()
-          return
-        }
-        failures++
-        const wait = isApiError(err) && err.retryAfter ? err.retryAfter * 1000 : backoffMs(failures)
-        setStatus({ lastError: err instanceof Error ? err.message : String(err), retryAt: Date.now() + wait })
-        schedule(wait)
-      } finally {
-        setStatus({ running: false })
-        inFlight = null
-        if (again && !stopped) {
-          again = false
-          void run()
-        }
-      }
-    })()
-    return inFlight
-  }
-
-  const onOnline = () => {
-    failures = 0
-    void run()
-  }
-  const onVisible = () => {
-    if (document.visibilityState === 'visible') void run()
-  }
-  const offOutbox = subscribeOutbox(() => {
-    // a new tap: push soon (after the running round), unless we're backing off
-    if (failures > 0) return
-    if (inFlight) again = true
-    else schedule(200)
-  })
-  globalThis.addEventListener?.('online', onOnline)
-  globalThis.addEventListener?.('focus', onVisible)
-  globalThis.document?.addEventListener('visibilitychange', onVisible)
-  void run()
-
-  return {
-    now: () => {
-      failures = 0
-      return run()
-    },
-    stop: () => {
-      stopped = true
-      if (timer) clearTimeout(timer)
-      offOutbox()
-      globalThis.removeEventListener?.('online', onOnline)
-      globalThis.removeEventListener?.('focus', onVisible)
-      globalThis.document?.removeEventListener('visibilitychange', onVisible)
-    },
-  }
 }

@@ -1,24 +1,75 @@
+import { useState } from 'preact/hooks'
 import { t } from '../i18n'
+import { allLeads, isPlannedToday, loggedToday, matchesSearch, sortForToday } from '../offline/content'
+import { pendingCount } from '../offline/outbox'
 import type { SessionUser } from '../offline/session'
-import { LogoutButton } from './LogoutButton'
+import { syncStatus } from '../offline/sync'
+import { formatTime } from './format'
+import { useLive } from './live'
 
 interface Props {
   user: SessionUser
   offline: boolean
-  onLoggedOut: () => void
 }
 
-/** Placeholder for the day's visits. */
-export function Today({ user, offline, onLoggedOut }: Props) {
+/** Today's visits first, then by priority; search by company, city or postal code. */
+export function Today({ user, offline }: Props) {
+  const [query, setQuery] = useState('')
+  const data = useLive(async () => {
+    const [leads, logged, counts] = await Promise.all([allLeads(), loggedToday(user.id), pendingCount(user.id)])
+    return { leads: sortForToday(leads), logged, counts }
+  }, [user.id])
+  const leads = data?.leads.filter((l) => matchesSearch(l, query)) ?? []
+
   return (
-    <main class="screen">
+    <main class="screen with-tabs">
       <header class="bar">
         <h1>{t('today.title')}</h1>
-        <LogoutButton onLoggedOut={onLoggedOut} />
+        {data && data.counts.pending > 0 && (
+          <span class="quiet" data-testid="pending-count">
+            {t('today.pending', { n: data.counts.pending })}
+          </span>
+        )}
       </header>
       {offline && <p class="notice">{t('today.offline')}</p>}
+      {data && data.counts.rejected > 0 && (
+        <p class="notice bad">
+          <a href="/settings">{t('today.rejected', { n: data.counts.rejected })}</a>
+        </p>
+      )}
       <p class="greeting">{t('today.greeting', { name: user.name })}</p>
-      <p class="muted">{t('today.empty')}</p>
+      <label class="search">
+        <span class="visually-hidden">{t('today.search')}</span>
+        <input type="search" placeholder={t('today.search')} value={query} onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)} />
+      </label>
+      {data && data.leads.length === 0 && <p class="muted">{syncStatus().lastPullAt ? t('today.empty') : t('today.syncing')}</p>}
+      {data && data.leads.length > 0 && leads.length === 0 && <p class="muted">{t('today.none')}</p>}
+      <ul class="leads">
+        {leads.map((lead) => {
+          const logged = data?.logged.has(lead.id)
+          return (
+            <li key={lead.id}>
+              <a class="lead-row" href={`/lead/${lead.id}`}>
+                <span class="lead-main">
+                  <strong>{lead.company}</strong>
+                  <span class="muted">
+                    {lead.postal_code} {lead.city}
+                  </span>
+                </span>
+                <span class="lead-side">
+                  {isPlannedToday(lead) && lead.planned_visit_at && <span class="pill">{t('today.planned', { time: formatTime(lead.planned_visit_at) })}</span>}
+                  {logged && (
+                    <span class="pill ok" data-testid="logged-mark">
+                      ✓ {t('today.logged')}
+                    </span>
+                  )}
+                  {!isPlannedToday(lead) && !logged && <span class="muted small">{t('today.priority', { n: lead.priority })}</span>}
+                </span>
+              </a>
+            </li>
+          )
+        })}
+      </ul>
     </main>
   )
 }

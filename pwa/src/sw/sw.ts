@@ -7,6 +7,9 @@
 import { clientsClaim } from 'workbox-core'
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
 import { registerRoute } from 'workbox-routing'
+import { db } from '../offline/db'
+import { push } from '../offline/sync'
+import { answerFile, FILES_CACHE, FILES_PREFIX } from './files'
 import { APP_SHELL, CONSOLE_SHELL, shellFor } from './navigation'
 
 declare const self: ServiceWorkerGlobalScope
@@ -26,6 +29,32 @@ registerRoute(
     return shells[shell](options)
   },
 )
+
+// Collateral files: from their own cache (Range answered from the full copy), else the network.
+registerRoute(
+  ({ request, url }) => request.method === 'GET' && url.origin === self.location.origin && url.pathname.startsWith(FILES_PREFIX),
+  ({ request }) => answerFile(request),
+)
+
+// Background Sync: push the outbox of the user logged in on this device, even with the app closed.
+// Only acknowledged mutations leave the outbox, so a push cut short here is simply repeated.
+self.addEventListener('sync', (event: Event) => {
+  const e = event as ExtendableEvent & { tag?: string }
+  if (e.tag !== 'strang-outbox') return
+  e.waitUntil(
+    (async () => {
+      const userId = (await (await db()).get('meta', 'session.userId')) as string | undefined
+      if (userId) await push({ userId })
+    })(),
+  )
+})
+
+// Old file caches of earlier versions go when this version takes over.
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches.keys().then((keys) => Promise.all(keys.filter((k) => k.startsWith('strang-files-') && k !== FILES_CACHE).map((k) => caches.delete(k)))),
+  )
+})
 
 self.addEventListener('message', (event) => {
   if ((event.data as { type?: unknown } | null)?.type === 'SKIP_WAITING') void self.skipWaiting()

@@ -1,0 +1,81 @@
+import { useEffect, useState } from 'preact/hooks'
+import { t } from '../i18n'
+import { clearDevice, syncNow } from '../offline/device'
+import { storageUsage } from '../offline/files'
+import { dismissRejected, outboxOf } from '../offline/outbox'
+import type { SessionUser } from '../offline/session'
+import { onSyncStatus, type SyncStatus } from '../offline/sync'
+import type { Mutation } from '../offline/types'
+import { formatBytes, formatDateTime, kindLabel } from './format'
+import { LanguageSwitch } from './LanguageSwitch'
+import { useLive } from './live'
+import { LogoutButton } from './LogoutButton'
+
+function describe(m: Mutation): string {
+  if (m.type === 'outcome.log') return t('mutation.outcome', { code: m.code })
+  if (m.type === 'outcome.retract') return t('mutation.retract')
+  return t('mutation.signal', { kind: kindLabel(m.kind) })
+}
+
+export function Settings({ user, onLoggedOut }: { user: SessionUser; onLoggedOut: () => void }) {
+  const outbox = useLive(() => outboxOf(user.id), [user.id])
+  const storage = useLive(() => storageUsage(), [])
+  const [status, setStatus] = useState<SyncStatus | null>(null)
+  useEffect(() => onSyncStatus(setStatus), [])
+  const pending = outbox?.filter((e) => e.status !== 'rejected') ?? []
+  const rejected = outbox?.filter((e) => e.status === 'rejected') ?? []
+
+  return (
+    <main class="screen with-tabs">
+      <header class="bar">
+        <h1>{t('settings.title')}</h1>
+      </header>
+      <section class="card">
+        <h2>{t('settings.language')}</h2>
+        <LanguageSwitch />
+      </section>
+      <section class="card" aria-labelledby="sync-h">
+        <h2 id="sync-h">{t('settings.sync')}</h2>
+        <p>{t('settings.lastSync', { when: status?.lastPullAt ? formatDateTime(status.lastPullAt) : t('settings.never') })}</p>
+        {status?.lastError && <p class="muted">{t('settings.syncError', { detail: status.lastError })}</p>}
+        <p data-testid="settings-pending">{t('settings.pending', { n: pending.length })}</p>
+        <button type="button" class="secondary" disabled={status?.running} onClick={() => void syncNow()}>
+          {t('settings.syncNow')}
+        </button>
+        {rejected.length > 0 && (
+          <>
+            <h3>{t('settings.rejected')}</h3>
+            <ul class="rejected" data-testid="rejected">
+              {rejected.map((e) => (
+                <li key={e.id}>
+                  <strong>{describe(e.mutation)}</strong>
+                  <p class="error">{e.reason}</p>
+                  <button type="button" class="link" onClick={() => void dismissRejected(e.id)}>
+                    {t('settings.dismiss')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
+      <section class="card">
+        <h2>{t('settings.storage')}</h2>
+        {storage && (
+          <p>
+            {t('settings.storageValue', { used: formatBytes(storage.usage), quota: formatBytes(storage.quota) })}
+            {storage.persisted && <span class="muted"> · {t('settings.persisted')}</span>}
+          </p>
+        )}
+      </section>
+      <section class="card">
+        <p>{t('settings.account', { name: user.name })}</p>
+        <LogoutButton
+          onLoggedOut={() => {
+            void clearDevice().then(onLoggedOut)
+          }}
+        />
+      </section>
+    </main>
+  )
+}

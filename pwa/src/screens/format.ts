@@ -1,0 +1,43 @@
+// Dates, numbers and labels for the current language (Intl).
+import { getLanguage, t, type MessageKey } from '../i18n'
+import type { OutcomeCodeSync } from '../offline/types'
+
+const locale = () => (getLanguage() === 'de' ? 'de-DE' : 'en-GB')
+
+export function formatTime(iso: string): string {
+  return new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit' }).format(new Date(iso))
+}
+export function formatDate(iso: string): string {
+  return new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(iso))
+}
+export function formatDateTime(iso: string): string {
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))
+}
+export function formatNumber(n: number): string {
+  return new Intl.NumberFormat(locale()).format(n)
+}
+export function formatBytes(n: number): string {
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const
+  let i = 0
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024
+    i++
+  }
+  return new Intl.NumberFormat(locale(), { style: 'unit', unit: units[i], unitDisplay: 'short', maximumFractionDigits: 1 }).format(n)
+}
+
+/** The server's label for an outcome code in the current language (the code itself as fallback). */
+export function codeLabel(code: string, codes: OutcomeCodeSync[]): string {
+  const c = codes.find((x) => x.code === code)
+  if (!c) return code
+  return getLanguage() === 'de' ? c.label_de || c.label_en : c.label_en
+}
+
+/** A detail chip such as `price` → readable text. */
+export function chipLabel(detail: string): string {
+  return detail.replace(/_/g, ' ')
+}
+
+export function kindLabel(kind: string): string {
+  return t(`kind.${kind}` as MessageKey)
+}
