@@ -44,7 +44,7 @@ export default defineConfig({
       injectManifest: {
         rollupFormat: 'iife',
         // The shell only: pages, code, styles, icons. The manifest is added by the plugin.
-        globPatterns: ['**/*.{js,css,html}', 'icons/*.png'],
+        globPatterns: ['**/*.{js,mjs,css,html}', 'icons/*.png'], // mjs: the pdf.js worker
       },
       manifest: {
         name: 'Strang',
