@@ -5,19 +5,30 @@ import { useEffect, useState } from 'preact/hooks'
 import { homeFor } from '../api/auth'
 import { initLanguage, t } from '../i18n'
 import { useLanguage } from '../i18n/hook'
-import { restoreSession, type Session } from '../offline/session'
+import { restoreSession, type Session, type SessionUser } from '../offline/session'
 import { startWorker } from '../offline/worker-bridge'
-import { LanguageSwitch } from '../screens/LanguageSwitch'
 import { Login } from '../screens/Login'
-import { LogoutButton } from '../screens/LogoutButton'
 import { UpdatePrompt } from '../screens/UpdatePrompt'
 import '../styles.css'
+import './console.css'
+import { startConsoleRouter } from './nav'
+import { Shell } from './Shell'
+
+/** A rep has no business here: send them to the rep app. Returns true when leaving. */
+function leaveIfRep(user: SessionUser): boolean {
+  if (homeFor(user.role) === '/console/') return false
+  location.replace('/')
+  return true
+}
 
 function Console() {
   useLanguage()
   const [session, setSession] = useState<Session | null>(null)
   useEffect(() => {
-    restoreSession().then(setSession)
+    restoreSession().then((s) => {
+      if (s.user && leaveIfRep(s.user)) return
+      setSession(s)
+    })
   }, [])
 
   let body
@@ -27,29 +38,13 @@ function Console() {
     body = (
       <Login
         notice={session.offline ? t('login.offline') : undefined}
-        onLoggedIn={(user) => setSession({ user, offline: false })}
+        onLoggedIn={(user) => {
+          if (!leaveIfRep(user)) setSession({ user, offline: false })
+        }}
       />
     )
-  } else if (homeFor(session.user.role) !== '/console/') {
-    body = (
-      <main class="screen">
-        <h1>{t('console.title')}</h1>
-        <p>{t('console.repHint')}</p>
-        <a class="button primary" href="/">{t('console.openApp')}</a>
-      </main>
-    )
   } else {
-    body = (
-      <main class="screen wide">
-        <header class="bar">
-          <h1>{t('console.title')}</h1>
-          <LanguageSwitch />
-          <LogoutButton onLoggedOut={() => setSession({ user: null, offline: false })} />
-        </header>
-        <p class="greeting">{session.user.name}</p>
-        <p>{t('console.soon')}</p>
-      </main>
-    )
+    body = <Shell user={session.user} onLoggedOut={() => setSession({ user: null, offline: false })} />
   }
   return (
     <>
@@ -60,5 +55,6 @@ function Console() {
 }
 
 initLanguage()
+startConsoleRouter()
 render(<Console />, document.getElementById('app')!)
 void startWorker()

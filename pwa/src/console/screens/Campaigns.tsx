@@ -1,0 +1,215 @@
+// Campaigns: the list, and one form to create or edit (message, talking points, period,
+// audience), with go live / archive and the campaign's collateral below.
+import { useEffect, useState } from 'preact/hooks'
+import { useLanguage } from '../../i18n/hook'
+import { consoleApi, errorText, type Campaign, type CampaignInput, type CampaignStatus } from '../api'
+import { ct, fmtDate } from '../i18n'
+import { go, href } from '../nav'
+import { Loadable, lookups, MarkdownEditor, splitList, useAsync } from '../ui'
+import { CollateralPanel } from './Collateral'
+
+const statusLabel = (s: CampaignStatus) => ct(`campaigns.status.${s}`)
+
+export function CampaignList() {
+  useLanguage()
+  const list = useAsync(() => consoleApi.campaigns(), [])
+  return (
+    <div>
+      <div class="page-head">
+        <h1>{ct('campaigns.title')}</h1>
+        <a class="button primary" href={href('/campaigns/new')}>
+          {ct('campaigns.new')}
+        </a>
+      </div>
+      <Loadable state={list}>
+        {(rows) =>
+          rows.length === 0 ? (
+            <p class="muted">{ct('common.empty')}</p>
+          ) : (
+            <div class="table-wrap">
+              <table data-testid="campaigns">
+                <thead>
+                  <tr>
+                    <th>{ct('campaigns.name')}</th>
+                    <th>{ct('col.status')}</th>
+                    <th>{ct('col.period')}</th>
+                    <th>{ct('campaigns.audience')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((c) => (
+                    <tr key={c.id}>
+                      <td>
+                        <a href={href(`/campaigns/${c.id}`)}>{c.name}</a>
+                      </td>
+                      <td>
+                        <span class={`status ${c.status}`}>{statusLabel(c.status)}</span>
+                      </td>
+                      <td>
+                        {fmtDate(c.starts_on)} – {fmtDate(c.ends_on)}
+                      </td>
+                      <td>{c.audience_all ? ct('campaigns.audienceAll') : [...c.audience_regions, ...c.audience_teams].join(', ')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Loadable>
+    </div>
+  )
+}
+
+interface Draft {
+  name: string
+  key_message: string
+  talking_points_md: string
+  starts_on: string
+  ends_on: string
+  audience_all: boolean
+  regions: string
+  teams: string
+}
+
+function toDraft(c: Campaign | null): Draft {
+  return {
+    name: c?.name ?? '',
+    key_message: c?.key_message ?? '',
+    talking_points_md: c?.talking_points_md ?? '',
+    starts_on: c?.starts_on ?? '',
+    ends_on: c?.ends_on ?? '',
+    audience_all: c?.audience_all ?? true,
+    regions: c?.audience_regions.join(', ') ?? '',
+    teams: c?.audience_teams.join(', ') ?? '',
+  }
+}
+
+function fromDraft(d: Draft): CampaignInput {
+  return {
+    name: d.name.trim(),
+    key_message: d.key_message,
+    talking_points_md: d.talking_points_md,
+    starts_on: d.starts_on || null,
+    ends_on: d.ends_on || null,
+    audience_all: d.audience_all,
+    audience_regions: splitList(d.regions),
+    audience_teams: splitList(d.teams),
+  }
+}
+
+export function CampaignEdit({ id }: { id: string | null }) {
+  useLanguage()
+  const loaded = useAsync(() => (id ? consoleApi.campaign(id) : Promise.resolve(null)), [id])
+  return <Loadable state={loaded}>{(c) => <CampaignForm key={c?.id ?? 'new'} campaign={c} />}</Loadable>
+}
+
+function CampaignForm({ campaign: initial }: { campaign: Campaign | null }) {
+  const [campaign, setCampaign] = useState(initial)
+  const [draft, setDraft] = useState(() => toDraft(initial))
+  const [busy, setBusy] = useState(false)
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null)
+  const facets = useAsync(() => lookups.facets(), [])
+  useEffect(() => setMessage(null), [draft])
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }))
+  const text = (k: keyof Draft) => (e: Event) => set(k, (e.currentTarget as HTMLInputElement).value as never)
+
+  async function save(extra: CampaignInput = {}) {
+    setBusy(true)
+    try {
+      const body = { ...fromDraft(draft), ...extra }
+      const saved = campaign ? await consoleApi.updateCampaign(campaign.id, body) : await consoleApi.createCampaign(body)
+      lookups.forgetCampaigns()
+      setCampaign(saved)
+      setDraft(toDraft(saved))
+      setMessage({ text: campaign ? ct('common.saved') : ct('campaigns.created'), error: false })
+      if (!campaign) go(href(`/campaigns/${saved.id}`), { replace: true })
+    } catch (err) {
+      setMessage({ text: errorText(err), error: true })
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <div>
+      <div class="page-head">
+        <h1>{campaign ? ct('campaigns.edit') : ct('campaigns.new')}</h1>
+        {campaign && <span class={`status ${campaign.status}`} data-testid="campaign-status">{statusLabel(campaign.status)}</span>}
+        <a href={href('/campaigns')}>{ct('common.back')}</a>
+      </div>
+      <form
+        class="panel form"
+        onSubmit={(e) => {
+          e.preventDefault()
+          void save()
+        }}
+      >
+        <div class="grid2">
+          <div class="field">
+            <label for="c-name">{ct('campaigns.name')}</label>
+            <input id="c-name" type="text" required maxLength={200} value={draft.name} onInput={text('name')} />
+          </div>
+          <div class="field">
+            <label for="c-message">{ct('campaigns.message')}</label>
+            <input id="c-message" type="text" maxLength={1000} value={draft.key_message} onInput={text('key_message')} />
+          </div>
+          <div class="field">
+            <label for="c-starts">{ct('campaigns.starts')}</label>
+            <input id="c-starts" type="date" value={draft.starts_on} onInput={text('starts_on')} />
+          </div>
+          <div class="field">
+            <label for="c-ends">{ct('campaigns.ends')}</label>
+            <input id="c-ends" type="date" value={draft.ends_on} onInput={text('ends_on')} />
+          </div>
+        </div>
+        <MarkdownEditor id="c-talking" label={ct('campaigns.talkingPoints')} value={draft.talking_points_md} onInput={(v) => set('talking_points_md', v)} />
+        <fieldset>
+          <legend>{ct('campaigns.audience')}</legend>
+          <label class="check">
+            <input type="checkbox" checked={draft.audience_all} onChange={(e) => set('audience_all', (e.currentTarget as HTMLInputElement).checked)} />
+            {ct('campaigns.audienceAll')}
+          </label>
+          {!draft.audience_all && (
+            <div class="grid2">
+              <div class="field">
+                <label for="c-regions">{ct('campaigns.regions')}</label>
+                <input id="c-regions" type="text" list="known-regions" placeholder={ct('common.commaHint')} value={draft.regions} onInput={text('regions')} />
+              </div>
+              <div class="field">
+                <label for="c-teams">{ct('campaigns.teams')}</label>
+                <input id="c-teams" type="text" list="known-teams" placeholder={ct('common.commaHint')} value={draft.teams} onInput={text('teams')} />
+              </div>
+              <datalist id="known-regions">{facets.data?.regions.map((r) => <option key={r} value={r} />)}</datalist>
+              <datalist id="known-teams">{facets.data?.teams.map((r) => <option key={r} value={r} />)}</datalist>
+            </div>
+          )}
+        </fieldset>
+        <p class={message?.error ? 'error' : 'ok'} role={message?.error ? 'alert' : 'status'}>
+          {message?.text}
+        </p>
+        <div class="actions">
+          <button type="submit" class="primary" disabled={busy}>
+            {busy ? ct('common.saving') : ct('common.save')}
+          </button>
+          {campaign && campaign.status !== 'live' && (
+            <button type="button" class="secondary" disabled={busy} onClick={() => save({ status: 'live' })}>
+              {ct('campaigns.goLive')}
+            </button>
+          )}
+          {campaign && campaign.status !== 'archived' && (
+            <button type="button" class="secondary" disabled={busy} onClick={() => save({ status: 'archived' })}>
+              {ct('campaigns.archive')}
+            </button>
+          )}
+          {campaign && campaign.status === 'archived' && (
+            <button type="button" class="secondary" disabled={busy} onClick={() => save({ status: 'draft' })}>
+              {ct('campaigns.toDraft')}
+            </button>
+          )}
+        </div>
+      </form>
+      {campaign && <CollateralPanel campaignId={campaign.id} />}
+    </div>
+  )
+}
