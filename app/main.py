@@ -9,6 +9,7 @@ from app.auth.router import users_router
 from app.campaigns.router import router as campaigns_router
 from app.collateral.files import router as files_router
 from app.collateral.router import router as collateral_router
+from app.console.router import router as console_router
 from app.core.db import make_engine, read_engine
 from app.core.errors import ServiceUnavailable
 from app.core.http import install_security_headers
@@ -41,6 +42,7 @@ def api_router() -> APIRouter:
     api.include_router(outcome_codes_router)
     api.include_router(signals_router)
     api.include_router(insights_router)
+    api.include_router(console_router)
     return api
 
 
