@@ -1,0 +1,56 @@
+"""The rep's core journey in a real browser: brief, PDF, one tap, toast, and the server holds it."""
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from app.core.settings import Settings
+from tests.browser.conftest import log_in
+from tests.browser.rep_content import add_visit, in_force, outcomes_of
+from tests.server import Server
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 25) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.25)
+
+
+def open_lead_and_pdf(page: Page, company: str) -> None:
+    page.get_by_role("link", name=company).click()
+    expect(page.get_by_role("heading", name=company)).to_be_visible()
+    expect(page.get_by_text("Family business")).to_be_visible()
+    page.get_by_role("link", name="Spring offer").click()
+    expect(page.locator("[data-testid=pdf] canvas").first).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("img", name="Page 2 of 2")).to_be_attached()
+    page.wait_for_timeout(1200)  # the rep reads for a moment
+    page.get_by_role("link", name="Back").click()
+
+
+def test_online_journey(page: Page, live_server: Server, demo_settings: Settings) -> None:
+    visit = add_visit(live_server.url)
+    log_in(page, "rep1@demo.strang")
+    row = page.get_by_role("link", name=visit.company)
+    expect(row).to_be_visible(timeout=15_000)
+    # today's planned visit comes first
+    expect(page.locator(".lead-row").first).to_contain_text(visit.company)
+    open_lead_and_pdf(page, visit.company)
+
+    page.locator("button.outcome").first.tap()
+    expect(page.get_by_test_id("toast")).to_contain_text("Saved")
+    code = page.locator("button.outcome").first.get_attribute("data-code")
+
+    held = wait_for(lambda: in_force(demo_settings, visit.lead_id))
+    assert len(held) == 1, outcomes_of(demo_settings, visit.lead_id)
+    assert held[0]["code"] == code
+    [(collateral_id, seconds, pages)] = held[0]["views"]
+    assert collateral_id == visit.collateral_id
+    assert seconds >= 1
+    assert 1 in pages
+    page.get_by_role("link", name="Back").click()
+    expect(page.get_by_role("link", name=visit.company).get_by_test_id("logged-mark")).to_be_visible()
