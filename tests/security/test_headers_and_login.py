@@ -1,6 +1,5 @@
 """Security headers on every kind of answer, session cookie flags, login brute force limits."""
 
-import hashlib
 from pathlib import Path
 
 import httpx
@@ -9,12 +8,11 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.auth.models import Role
-from app.collateral.models import Collateral, CollateralKind
 from app.core.settings import Settings
-from app.core.storage import LocalBlobStorage
 from app.main import create_app
 from tests.conftest import base_settings
 from tests.factories import PASSWORD, Factory
+from tests.security.helpers import store_pdf
 from tests.server import running_server
 from tests.sync.helpers import Content
 
@@ -41,25 +39,7 @@ def assert_secure_headers(response: httpx.Response, *, https: bool = False) -> N
 
 def _file(db: Session, factory: Factory, settings: Settings) -> tuple[str, dict[str, str]]:
     """A PDF attached to a campaign every rep sees, and a rep's credentials."""
-    content = Content(db)
-    campaign = content.campaign()
-    data = b"%PDF-1.4\n% price list\n"
-    sha256 = hashlib.sha256(data).hexdigest()
-    storage = LocalBlobStorage(settings.blob_dir)
-    source = storage.temp_dir() / "upload"
-    source.write_bytes(data)
-    storage.put(source, sha256)
-    item = Collateral(
-        campaign_id=campaign.id,
-        kind=CollateralKind.pdf,
-        title="Prices",
-        sha256=sha256,
-        content_type="application/pdf",
-        size=len(data),
-        filename="prices.pdf",
-    )
-    db.add(item)
-    db.commit()
+    sha256, _ = store_pdf(db, settings, Content(db).campaign().id)
     _, headers = factory.login_as(Role.rep)
     return sha256, headers
 

@@ -1,0 +1,193 @@
+"""Every API operation x every kind of caller, with the status each must get.
+
+The table is checked against the app's own routes (its OpenAPI operations), so a new endpoint
+without a row here fails this test until someone decides who may call it.
+
+Cells: a status code, or OK = the caller got past authorization (2xx, or 400/409/415/422 when
+the minimal body below is not what the operation needs). What belongs to someone else (another
+rep's session, a file of a campaign for another region) is 404, never 403, so that its
+existence does not leak.
+"""
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.auth.models import Role
+from app.core.settings import Settings
+from tests.factories import Factory
+from tests.security.helpers import store_pdf
+from tests.sync.helpers import Content, outcome, push
+
+OK = "ok"
+ROLES = ("anonymous", "rep", "other_rep", "marketing", "admin")
+# (anonymous, rep, other rep, marketing, admin)
+MARKETING_ONLY = (401, 403, 403, OK, OK)
+ADMIN_ONLY = (401, 403, 403, 403, OK)
+ANY_USER = (401, OK, OK, OK, OK)
+REP_ONLY = (401, OK, OK, 403, 403)
+
+TABLE: dict[str, tuple[object, ...]] = {
+    # public; the table's credentials are wrong, which is a 401 whoever asks
+    "POST /api/v1/auth/login": (401, 401, 401, 401, 401),
+    "POST /api/v1/auth/logout": (401, OK, OK, OK, OK),
+    "GET /api/v1/me": ANY_USER,
+    "GET /api/v1/me/sessions": ANY_USER,
+    # the rep's own second session; someone else's session is "not found" for everybody else
+    "DELETE /api/v1/me/sessions/{session_id}": (401, OK, 404, 404, 404),
+    "GET /api/v1/users": ADMIN_ONLY,
+    "POST /api/v1/users": ADMIN_ONLY,
+    "PATCH /api/v1/users/{user_id}": ADMIN_ONLY,
+    "GET /api/v1/users/{user_id}/sessions": ADMIN_ONLY,
+    "DELETE /api/v1/users/{user_id}/sessions/{session_id}": ADMIN_ONLY,
+    "GET /api/v1/campaigns": MARKETING_ONLY,
+    "POST /api/v1/campaigns": MARKETING_ONLY,
+    "GET /api/v1/campaigns/{campaign_id}": MARKETING_ONLY,
+    "PATCH /api/v1/campaigns/{campaign_id}": MARKETING_ONLY,
+    "DELETE /api/v1/campaigns/{campaign_id}": MARKETING_ONLY,
+    "GET /api/v1/campaigns/{campaign_id}/collateral": MARKETING_ONLY,
+    "POST /api/v1/campaigns/{campaign_id}/collateral": MARKETING_ONLY,
+    "GET /api/v1/collateral/{collateral_id}": MARKETING_ONLY,
+    "PATCH /api/v1/collateral/{collateral_id}": MARKETING_ONLY,
+    "DELETE /api/v1/collateral/{collateral_id}": MARKETING_ONLY,
+    # a file of a campaign for the North only: the rep in the South never learns it exists
+    "GET /api/v1/files/{sha256}": (401, OK, 404, OK, OK),
+    "GET /api/v1/leads": MARKETING_ONLY,
+    "POST /api/v1/leads": MARKETING_ONLY,
+    "POST /api/v1/leads/import": MARKETING_ONLY,
+    "GET /api/v1/leads/{lead_id}": MARKETING_ONLY,
+    "PATCH /api/v1/leads/{lead_id}": MARKETING_ONLY,
+    "DELETE /api/v1/leads/{lead_id}": MARKETING_ONLY,
+    "GET /api/v1/sync/pull": REP_ONLY,
+    "POST /api/v1/sync/push": REP_ONLY,
+    "GET /api/v1/sync/devices": ADMIN_ONLY,
+    "GET /api/v1/outcome-codes": ANY_USER,
+    "POST /api/v1/outcome-codes": ADMIN_ONLY,
+    "PATCH /api/v1/outcome-codes/{code}": ADMIN_ONLY,
+    "GET /api/v1/signals": MARKETING_ONLY,
+    "POST /api/v1/signals/{signal_id}/acknowledge": MARKETING_ONLY,
+    "GET /api/v1/insights/summary": MARKETING_ONLY,
+    "GET /api/v1/insights/collateral": MARKETING_ONLY,
+    "GET /api/v1/insights/outcomes.csv": MARKETING_ONLY,
+    "GET /api/v1/console/reps": MARKETING_ONLY,
+    "GET /api/v1/console/facets": MARKETING_ONLY,
+    "POST /api/v1/console/markdown-preview": MARKETING_ONLY,
+    "GET /api/v1/push/public-key": ANY_USER,
+    "POST /api/v1/push/subscriptions": ANY_USER,
+    "DELETE /api/v1/push/subscriptions": ANY_USER,
+}
+
+# Minimal bodies (enough to get past validation where it is cheap to do so).
+BODIES: dict[str, Any] = {
+    "POST /api/v1/auth/login": {"email": "x@example.test", "password": "not the password"},
+    "POST /api/v1/sync/push": {"device_id": "table", "mutations": []},
+    "POST /api/v1/console/markdown-preview": {"markdown": "**hi**"},
+    "POST /api/v1/signals/{signal_id}/acknowledge": {"reply": "Thanks"},
+    "PATCH /api/v1/campaigns/{campaign_id}": {},
+    "PATCH /api/v1/collateral/{collateral_id}": {},
+    "PATCH /api/v1/leads/{lead_id}": {},
+    "PATCH /api/v1/users/{user_id}": {},
+    "PATCH /api/v1/outcome-codes/{code}": {},
+    "DELETE /api/v1/push/subscriptions": {"endpoint": "https://push.example.test/x"},
+}
+
+# Run last, in this order: they end the caller's session or remove the shared resources.
+LAST = [
+    "DELETE /api/v1/collateral/{collateral_id}",
+    "DELETE /api/v1/leads/{lead_id}",
+    "DELETE /api/v1/campaigns/{campaign_id}",
+    "DELETE /api/v1/users/{user_id}/sessions/{session_id}",
+    "DELETE /api/v1/me/sessions/{session_id}",
+    "POST /api/v1/auth/logout",
+]
+
+
+@dataclass
+class World:
+    params: dict[str, str]
+    headers: dict[str, dict[str, str]]
+
+
+def build_world(client: TestClient, factory: Factory, db: Session, settings: Settings) -> World:
+    content = Content(db)
+    rep = factory.user(Role.rep, region="North")
+    other = factory.user(Role.rep, region="South")
+    headers = {
+        "anonymous": {},
+        "rep": factory.auth(rep),
+        "other_rep": factory.auth(other),
+        "marketing": factory.auth(factory.user(Role.marketing)),
+        "admin": factory.auth(factory.user(Role.admin)),
+    }
+    spare = factory.token(rep)  # a second device of the rep, to revoke
+    sessions = client.get("/api/v1/me/sessions", headers={"Authorization": f"Bearer {spare}"})
+    current = [s for s in sessions.json() if s.get("current")]
+    session_id = str(current[0]["id"]) if current else str(sessions.json()[0]["id"])
+    north = content.campaign(regions=["North"])
+    sha256, collateral_id = store_pdf(db, settings, north.id)
+    lead = content.lead(rep, campaign=north)
+    tap = outcome(lead.id, "objection")
+    signal = {"type": "signal.send", "id": str(uuid.uuid4()), "kind": "need_material", "text": "?"}
+    push(client, headers["rep"], tap, signal)
+    signals = client.get("/api/v1/signals", headers=headers["marketing"]).json()
+    params = {
+        "session_id": session_id,
+        "user_id": str(rep.id),
+        "campaign_id": str(north.id),
+        "collateral_id": str(collateral_id),
+        "sha256": sha256,
+        "lead_id": str(lead.id),
+        "code": "won",
+        "signal_id": str(signals[0]["id"]),
+    }
+    return World(params, headers)
+
+
+def api_operations(client: TestClient) -> list[str]:
+    schema = client.get("/api/openapi.json").json()
+    return [f"{method.upper()} {path}" for path, ops in schema["paths"].items() for method in ops]
+
+
+def test_every_api_operation_has_a_row(client: TestClient) -> None:
+    operations = api_operations(client)
+    missing = sorted(set(operations) - set(TABLE))
+    assert not missing, f"add these operations to TABLE (who may call them?): {missing}"
+    assert not sorted(set(TABLE) - set(operations)), "TABLE names operations that are gone"
+
+
+def _call(client: TestClient, operation: str, world: World, headers: dict[str, str]) -> int:
+    method, template = operation.split(" ", 1)
+    path = template.format(**world.params)
+    body = BODIES.get(operation)
+    if body is None and method in {"POST", "PATCH", "PUT"}:
+        body = {}
+    response = client.request(method, path, headers=headers, json=body)
+    return response.status_code
+
+
+def _matches(expected: object, status: int) -> bool:
+    if expected == OK:
+        return 200 <= status < 300 or status in {400, 409, 415, 422}
+    return expected == status
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_on_every_endpoint(
+    client: TestClient, factory: Factory, db: Session, settings: Settings, role: str
+) -> None:
+    world = build_world(client, factory, db, settings)
+    operations = [op for op in api_operations(client) if op not in LAST] + LAST
+    column = ROLES.index(role)
+    wrong = {}
+    for operation in operations:
+        if operation not in TABLE:
+            continue  # reported by test_every_api_operation_has_a_row
+        status = _call(client, operation, world, world.headers[role])
+        assert status < 500, f"{operation} as {role}: {status}"
+        if not _matches(TABLE[operation][column], status):
+            wrong[operation] = (TABLE[operation][column], status)
+    assert not wrong, f"{role}: (expected, got) {wrong}"
