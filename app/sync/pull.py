@@ -381,7 +381,7 @@ def _uuids(values: Iterable[str]) -> set[uuid.UUID]:
 def pull(session: Session, *, rep: User, cursor: str | None, limit: int) -> PullResponse:
     clock = current_clock(session)
     state = decode_cursor(cursor, rep.id, clock) if cursor else None
-    reset = cursor is not None and state is None
+    reset = bool(cursor) and state is None
     if state is None:
         state = Cursor(rep=_rep_tag(rep.id), mode="s", clock=clock)
     reader = _Reader(session, rep)

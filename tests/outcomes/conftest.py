@@ -1,0 +1,3 @@
+from tests.sync.conftest import content
+
+__all__ = ["content"]

@@ -1,0 +1,164 @@
+"""Content builders (written as the content feature does: row + `record_change`) and a
+minimal phone that follows the protocol in app/sync/README.md."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.auth.models import User
+from app.campaigns.models import Campaign, CampaignStatus
+from app.collateral.models import Collateral, CollateralKind
+from app.core.time import utcnow
+from app.leads.models import Lead
+from app.sync.changes import SyncEntity, record_change
+
+KINDS = ("campaigns", "collateral", "leads", "outcome_codes", "signals")
+
+
+class Content:
+    def __init__(self, db: Session) -> None:
+        self.db = db
+
+    def campaign(self, *, live: bool = True, regions: list[str] | None = None) -> Campaign:
+        campaign = Campaign(
+            name=f"Campaign {uuid.uuid4().hex[:6]}",
+            status=CampaignStatus.live if live else CampaignStatus.draft,
+            audience_all=regions is None,
+            audience_regions=regions or [],
+        )
+        self.db.add(campaign)
+        self.db.flush()
+        record_change(self.db, SyncEntity.campaign, campaign.id)
+        self.db.commit()
+        return campaign
+
+    def update_campaign(self, campaign: Campaign, **values: Any) -> None:
+        for key, value in values.items():
+            setattr(campaign, key, value)
+        campaign.updated_at = utcnow()
+        self.db.add(campaign)
+        record_change(self.db, SyncEntity.campaign, campaign.id)
+        self.db.commit()
+
+    def collateral(self, campaign: Campaign, *, replaces: Collateral | None = None) -> Collateral:
+        item = Collateral(
+            campaign_id=campaign.id,
+            kind=CollateralKind.link,
+            title="Price list",
+            url="https://example.test/prices",
+            version=(replaces.version + 1) if replaces else 1,
+            replaces_id=replaces.id if replaces else None,
+        )
+        self.db.add(item)
+        self.db.flush()
+        if replaces is not None:
+            replaces.replaced_by_id = item.id
+            self.db.add(replaces)
+            record_change(self.db, SyncEntity.collateral, replaces.id)
+        record_change(self.db, SyncEntity.collateral, item.id)
+        self.db.commit()
+        return item
+
+    def lead(
+        self, rep: User, *, campaign: Campaign | None = None, recommended: list[str] | None = None
+    ) -> Lead:
+        lead = Lead(
+            company=f"Firma {uuid.uuid4().hex[:6]} GmbH",
+            rep_id=rep.id,
+            campaign_id=campaign.id if campaign else None,
+            brief_md="Visit **soon**",
+            brief_html="<p>Visit <strong>soon</strong></p>",
+            recommended_collateral_ids=recommended or [],
+        )
+        self.db.add(lead)
+        self.db.flush()
+        record_change(self.db, SyncEntity.lead, lead.id, rep_ids=[rep.id])
+        self.db.commit()
+        return lead
+
+    def reassign(self, lead: Lead, to: User) -> None:
+        old = lead.rep_id
+        lead.rep_id = to.id
+        lead.updated_at = utcnow()
+        self.db.add(lead)
+        record_change(self.db, SyncEntity.lead, lead.id, rep_ids=[old, to.id])
+        self.db.commit()
+
+
+def outcome(lead_id: uuid.UUID | str, code: str = "won", **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "outcome.log",
+        "id": str(extra.pop("id", uuid.uuid4())),
+        "lead_id": str(lead_id),
+        "code": code,
+        "occurred_at": extra.pop("occurred_at", datetime.now(UTC).isoformat()),
+        **extra,
+    }
+
+
+def retract(outcome_id: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "outcome.retract",
+        "id": str(extra.pop("id", uuid.uuid4())),
+        "outcome_id": outcome_id,
+        **extra,
+    }
+
+
+def push(
+    client: TestClient, headers: dict[str, str], *mutations: dict[str, Any], device: str = "d1"
+) -> list[dict[str, Any]]:
+    response = client.post(
+        "/api/v1/sync/push", headers=headers, json={"device_id": device, "mutations": mutations}
+    )
+    assert response.status_code == 200, response.text
+    return list(response.json()["results"])
+
+
+class Phone:
+    """The pulled state of one phone: kind -> id -> item."""
+
+    def __init__(self, client: TestClient, headers: dict[str, str]) -> None:
+        self.client = client
+        self.headers = headers
+        self.cursor: str | None = None
+        self.state: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in KINDS}
+
+    def sync(self, limit: int = 500) -> int:
+        """Pull until nothing more; returns the number of requests."""
+        requests = 0
+        resync: set[tuple[str, str]] | None = None
+        while True:
+            params: dict[str, Any] = {"limit": limit}
+            if self.cursor:
+                params["cursor"] = self.cursor
+            response = self.client.get("/api/v1/sync/pull", headers=self.headers, params=params)
+            assert response.status_code == 200, response.text
+            requests += 1
+            body = response.json()
+            if body["reset"]:
+                resync = set()
+            for kind in KINDS:
+                for item in body["changes"][kind]:
+                    key = str(item.get("id") or item.get("code"))
+                    self.state[kind][key] = item
+                    if resync is not None:
+                        resync.add((kind, key))
+            for kind, ids in body["removed"].items():
+                for item_id in ids:
+                    self.state[kind].pop(item_id, None)
+            self.cursor = body["cursor"]
+            if not body["has_more"]:
+                break
+        if resync is not None:  # a full resync: drop what it did not send
+            for kind in KINDS:
+                for key in list(self.state[kind]):
+                    if (kind, key) not in resync:
+                        del self.state[kind][key]
+        return requests
+
+    def ids(self, kind: str) -> set[str]:
+        return set(self.state[kind])
