@@ -54,3 +54,45 @@ def test_online_journey(page: Page, live_server: Server, demo_settings: Settings
     assert 1 in pages
     page.get_by_role("link", name="Back").click()
     expect(page.get_by_role("link", name=visit.company).get_by_test_id("logged-mark")).to_be_visible()
+
+
+def wait_offline_ready(page: Page) -> None:
+    """The worker controls the page and the lead's PDF is in the files cache."""
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000)
+    page.wait_for_function(
+        "caches.open('strang-files-v1').then(c => c.keys()).then(k => k.length > 0)",
+        timeout=20_000,
+        polling=250,
+    )
+
+
+def test_offline_journey(page: Page, live_server: Server, demo_settings: Settings) -> None:
+    visit = add_visit(live_server.url)
+    log_in(page, "rep1@demo.strang")
+    expect(page.get_by_role("link", name=visit.company)).to_be_visible(timeout=15_000)
+    wait_offline_ready(page)
+
+    live_server.stop()  # no network at all, the worker's requests included
+    page.reload()
+    expect(page.get_by_text("Offline — showing what is on this phone.")).to_be_visible()
+    open_lead_and_pdf(page, visit.company)
+    outcomes = page.locator("button.outcome")
+    outcomes.nth(0).tap()
+    page.get_by_role("button", name="Undo").tap()
+    expect(page.get_by_test_id("toast")).to_contain_text("Taken back")
+    outcomes.nth(1).tap()
+    expect(page.get_by_test_id("toast")).to_contain_text("Saved")
+    kept = outcomes.nth(1).get_attribute("data-code")
+    page.close()
+
+    again = page.context.new_page()
+    again.goto("/")
+    expect(again.get_by_test_id("pending-count")).to_have_text("1 waiting to sync")
+    assert outcomes_of(demo_settings, visit.lead_id) == []
+
+    live_server.restart()
+    again.reload()
+    held = wait_for(lambda: outcomes_of(demo_settings, visit.lead_id))
+    assert [(o["code"], o["retracted"]) for o in held] == [(kept, False)]
+    assert held[0]["views"] and held[0]["views"][0][0] == visit.collateral_id
+    expect(again.get_by_test_id("pending-count")).to_have_count(0)

@@ -2,7 +2,7 @@
 // connection, a little after each tap and every few minutes; backs off exponentially on failure.
 import { isApiError } from '../api/client'
 import { onOutboxChange as subscribeOutbox, UNDO_MS } from './outbox'
-import { backoffMs, setStatus, syncOnce, type EngineOptions } from './sync'
+import { backoffMs, heldFor, setStatus, syncOnce, type EngineOptions } from './sync'
 
 export const PULL_EVERY_MS = 3 * 60 * 1000
 /** A tap is pushed once its Undo window has passed (Undo then just deletes it locally). */
@@ -33,7 +33,9 @@ export function startSync(opts: EngineOptions): { stop: () => void; now: () => P
         await syncOnce(opts)
         failures = 0
         setStatus({ lastError: null, retryAt: null })
-        schedule(PULL_EVERY_MS)
+        // an outcome still in its Undo window goes right after it; otherwise the next regular pull
+        const held = await heldFor(opts.userId, opts.holdMs ?? UNDO_MS)
+        schedule(held > 0 ? held + 300 : PULL_EVERY_MS)
       } catch (err) {
         if (isApiError(err) && err.status === 401) {
           stopped = true
@@ -64,7 +66,7 @@ export function startSync(opts: EngineOptions): { stop: () => void; now: () => P
     if (document.visibilityState === 'visible') void run()
   }
   const offOutbox = subscribeOutbox(() => {
-    // a new tap: push soon (after the running round), unless we're backing off
+    // a new tap: push once its Undo window has passed, unless we're backing off
     if (failures > 0) return
     if (inFlight) again = true
     else schedule(PUSH_DELAY_MS)

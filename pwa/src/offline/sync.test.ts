@@ -2,11 +2,12 @@ import 'fake-indexeddb/auto'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { allLeads, outcomeCodes } from './content'
 import { db, openStrangDB, useDatabase } from './db'
-import { logOutcome, outboxOf, undoOutcome } from './outbox'
+import { logOutcome, outboxOf, sendSignal, undoOutcome } from './outbox'
 import { startSync } from './engine'
-import { backoffMs, pull, push, wipeSynced } from './sync'
+import { backoffMs, heldFor, pull, push, wipeSynced } from './sync'
 import type { LeadSync, Mutation } from './types'
 
+const U1 = { userId: 'u1', holdMs: 0 }
 let n = 0
 beforeEach(() => {
   useDatabase(openStrangDB(`sync-test-${++n}`))
@@ -50,23 +51,23 @@ describe('push', () => {
     const server = fakeServer((m) =>
       m.id === bad ? { status: 'rejected', reason: 'unknown_code' } : { status: m.id === dup ? 'duplicate' : 'applied' },
     )
-    expect(await push({ userId: 'u1' })).toBe(2)
+    expect(await push(U1)).toBe(2)
     expect(server.pushed[0]!.map((m) => m.id)).toEqual([good, dup, bad])
     const left = await outboxOf('u1')
     expect(left).toHaveLength(1)
     expect(left[0]).toMatchObject({ id: bad, status: 'rejected', reason: 'unknown_code' })
     // rejected entries are not sent again
-    await push({ userId: 'u1' })
+    await push(U1)
     expect(server.pushed).toHaveLength(1)
   })
 
   it('keeps everything when the server cannot be reached, and sends it again later', async () => {
     const id = await logOutcome({ userId: 'u1', leadId: 'l1', code: 'interested' })
     vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('offline'))))
-    await expect(push({ userId: 'u1' })).rejects.toMatchObject({ status: 0 })
+    await expect(push(U1)).rejects.toMatchObject({ status: 0 })
     expect((await outboxOf('u1'))[0]).toMatchObject({ id, status: 'sent' })
     const server = fakeServer(() => ({ status: 'applied' }))
-    await push({ userId: 'u1' })
+    await push(U1)
     expect(server.pushed[0]!.map((m) => m.id)).toEqual([id])
     expect(await outboxOf('u1')).toEqual([])
   })
@@ -74,7 +75,7 @@ describe('push', () => {
   it('keeps a 5xx batch in the outbox (a server error is not a delivery)', async () => {
     await logOutcome({ userId: 'u1', leadId: 'l1', code: 'interested' })
     vi.stubGlobal('fetch', vi.fn(async () => json(503, { detail: 'busy' })))
-    await expect(push({ userId: 'u1' })).rejects.toMatchObject({ status: 503 })
+    await expect(push(U1)).rejects.toMatchObject({ status: 503 })
     expect(await outboxOf('u1')).toHaveLength(1)
   })
 
@@ -82,7 +83,7 @@ describe('push', () => {
     await logOutcome({ userId: 'u1', leadId: 'l1', code: 'interested' })
     const other = await logOutcome({ userId: 'u2', leadId: 'l2', code: 'interested' })
     const server = fakeServer(() => ({ status: 'applied' }))
-    await push({ userId: 'u2' })
+    await push({ userId: 'u2', holdMs: 0 })
     expect(server.pushed.flat().map((m) => m.id)).toEqual([other])
     expect(await outboxOf('u1')).toHaveLength(1)
   })
@@ -90,11 +91,24 @@ describe('push', () => {
   it('undo after the entry was sent queues a retraction instead of deleting', async () => {
     const id = await logOutcome({ userId: 'u1', leadId: 'l1', code: 'interested' })
     fakeServer(() => ({ status: 'applied' }))
-    await push({ userId: 'u1' })
+    await push(U1)
     expect(await undoOutcome('u1', id)).toBe('retracted')
     const server = fakeServer(() => ({ status: 'applied' }))
-    await push({ userId: 'u1' })
+    await push(U1)
     expect(server.pushed[0]).toEqual([expect.objectContaining({ type: 'outcome.retract', outcome_id: id })])
+  })
+})
+
+describe('the Undo window', () => {
+  it('holds a fresh outcome back, so Undo can delete it; it goes once the window has passed', async () => {
+    const id = await logOutcome({ userId: 'u1', leadId: 'l1', code: 'interested' })
+    const signal = await sendSignal('u1', { kind: 'other', text: 'hi' })
+    const server = fakeServer(() => ({ status: 'applied' }))
+    await push({ userId: 'u1', holdMs: 60_000 })
+    expect(server.pushed.flat().map((m) => m.id)).toEqual([signal.id])
+    expect(await heldFor('u1', 60_000)).toBeGreaterThan(50_000)
+    expect(await undoOutcome('u1', id)).toBe('deleted')
+    expect(await outboxOf('u1')).toEqual([])
   })
 })
 
@@ -144,7 +158,7 @@ describe('the engine', () => {
   it('pushes then pulls on start, and calls onUnauthorized on 401', async () => {
     await logOutcome({ userId: 'u1', leadId: 'l1', code: 'interested' })
     const server = fakeServer(() => ({ status: 'applied' }), [page({ changes: { leads: [lead('a')] } })])
-    const engine = startSync({ userId: 'u1' })
+    const engine = startSync(U1)
     await engine.now()
     engine.stop()
     expect(server.pushed).toHaveLength(1)
@@ -153,7 +167,7 @@ describe('the engine', () => {
     vi.stubGlobal('fetch', vi.fn(async () => json(401, { detail: 'Not authenticated' })))
     await logOutcome({ userId: 'u1', leadId: 'l1', code: 'interested' })
     const onUnauthorized = vi.fn()
-    const e2 = startSync({ userId: 'u1', onUnauthorized })
+    const e2 = startSync({ ...U1, onUnauthorized })
     await e2.now()
     e2.stop()
     expect(onUnauthorized).toHaveBeenCalledOnce()

@@ -7,7 +7,7 @@
 // - 401 (session revoked, user deactivated) wipes this user's content at once.
 import { request } from '../api/client'
 import { db, SYNCED_STORES, type OutboxEntry, type SyncState } from './db'
-import { deviceId, notifyOutbox } from './outbox'
+import { deviceId, notifyOutbox, UNDO_MS } from './outbox'
 import type { PullResponse, PushResponse } from './types'
 
 export const PUSH_BATCH = 100
@@ -94,6 +94,8 @@ async function applyPage(userId: string, page: PullResponse): Promise<void> {
 
 export interface EngineOptions {
   userId: string
+  /** Outcomes younger than this stay on the phone, so Undo can still simply delete them. */
+  holdMs?: number
   /** The server said this session is over (401): the app wipes content and shows login. */
   onUnauthorized?: () => void
 }
@@ -115,11 +117,29 @@ export async function pull(opts: EngineOptions): Promise<void> {
   notifyData()
 }
 
+/** True while an outcome is inside its Undo window (it is not sent yet). */
+export function isHeld(e: OutboxEntry, holdMs: number, now: number = Date.now()): boolean {
+  return e.mutation.type === 'outcome.log' && e.status === 'queued' && now - Date.parse(e.createdAt) < holdMs
+}
+
+/** How long until the youngest held outcome may go (0 when none is held). */
+export async function heldFor(userId: string, holdMs: number = UNDO_MS): Promise<number> {
+  const d = await db()
+  const now = Date.now()
+  let wait = 0
+  for (const e of await d.getAllFromIndex('outbox', 'userId', userId))
+    if (isHeld(e, holdMs, now)) wait = Math.max(wait, holdMs - (now - Date.parse(e.createdAt)))
+  return wait
+}
+
 /** Marks this user's unsent entries as sent (in one transaction) and returns a batch. */
-async function takeBatch(userId: string): Promise<OutboxEntry[]> {
+async function takeBatch(userId: string, holdMs: number): Promise<OutboxEntry[]> {
   const d = await db()
   const tx = d.transaction('outbox', 'readwrite')
-  const all = (await tx.store.index('userId').getAll(userId)).filter((e) => e.status !== 'rejected').sort((a, b) => a.seq - b.seq)
+  const now = Date.now()
+  const all = (await tx.store.index('userId').getAll(userId))
+    .filter((e) => e.status !== 'rejected' && !isHeld(e, holdMs, now))
+    .sort((a, b) => a.seq - b.seq)
   const batch = all.slice(0, PUSH_BATCH)
   for (const e of batch) if (e.status === 'queued') void tx.store.put({ ...e, status: 'sent' })
   await tx.done
@@ -152,7 +172,7 @@ export async function push(opts: EngineOptions): Promise<number> {
   const device = await deviceId()
   let total = 0
   for (let guard = 0; guard < 1000; guard++) {
-    const batch = await takeBatch(opts.userId)
+    const batch = await takeBatch(opts.userId, opts.holdMs ?? UNDO_MS)
     if (batch.length === 0) break
     const answer = await request<PushResponse>('post', '/api/v1/sync/push', {
       device_id: device,
