@@ -15,12 +15,10 @@ def clean_filename(raw: str, extension: str) -> str:
     name = raw.replace("\\", "/").rsplit("/", 1)[-1]
     name = unicodedata.normalize("NFC", name)
     name = "".join(ch for ch in name if unicodedata.category(ch) not in _INVISIBLE)
-    name = _UNSAFE.sub("_", name).strip(" .")
-    stem = name
+    name = _UNSAFE.sub("_", name)
     dot = name.rfind(".")
-    if dot > 0:
-        stem = name[:dot]
-    stem = stem.strip(" .")[:MAX_NAME] or "file"
+    stem = name[:dot] if dot >= 0 else name  # the extension comes from the content instead
+    stem = stem.strip(" .")[:MAX_NAME].strip(" .") or "file"
     return stem + extension
 
 

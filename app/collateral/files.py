@@ -23,6 +23,18 @@ router = APIRouter(tags=["files"])
 
 CACHE_CONTROL = "private, max-age=31536000, immutable"
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# What a file can be served as (the sniffed types of app.collateral.sniff).
+FILE_TYPES: dict[str, object] = {
+    t: {}
+    for t in (
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "image/webp",
+        "video/mp4",
+        "application/octet-stream",
+    )
+}
 
 
 def visible_file(
@@ -73,8 +85,8 @@ def _unsatisfiable(size: int) -> errors.AppError:
     "/files/{sha256}",
     response_class=Response,
     responses={
-        200: {"description": "The file", "content": {"application/octet-stream": {}}},
-        206: {"description": "Part of the file"},
+        200: {"description": "The file", "content": FILE_TYPES},
+        206: {"description": "Part of the file", "content": FILE_TYPES},
         304: {"description": "Not modified"},
         416: {"description": "Range not satisfiable"},
     },

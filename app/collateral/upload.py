@@ -8,6 +8,7 @@ the body through this dependency instead.
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 from fastapi import Request
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -105,11 +106,26 @@ class _Collector:
         self.form.discard()
 
 
+async def _read_urlencoded(request: Request) -> MultipartForm:
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FIELD_BYTES * 4:
+            raise errors.PayloadTooLarge("Form too large")
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise errors.BadRequest("Malformed form body") from exc
+    return MultipartForm(fields=dict(pairs))
+
+
 async def read_multipart(
     request: Request, *, folder: Path, limit: int, file_field: str = "file"
 ) -> MultipartForm:
     """Parse a multipart body, streaming `file_field` into a temporary file in `folder`."""
     content_type, params = parse_options_header(request.headers.get("content-type"))
+    if content_type == b"application/x-www-form-urlencoded":  # fields only (e.g. a link)
+        return await _read_urlencoded(request)
     boundary = params.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
         raise errors.UnsupportedMediaType("Send the form as multipart/form-data")

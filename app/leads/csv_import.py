@@ -25,7 +25,7 @@ from app.core import errors
 from app.core.time import utcnow
 from app.leads.models import Lead
 from app.leads.schemas import ImportProblem, ImportReport
-from app.sync.changes import SyncEntity, record_change
+from app.sync.changes import SyncEntity, record_changes
 
 MAX_REPORTED_ERRORS = 1000
 
@@ -361,13 +361,16 @@ def _write(
 ) -> None:
     for start in range(0, len(created), 1000):
         session.execute(insert(Lead), created[start : start + 1000])
-    for changes, _ in updated:
-        session.execute(update(Lead).where(col(Lead.id) == changes["id"]).values(**changes))
-    for lead in created:
-        record_change(session, SyncEntity.lead, lead["id"], rep_ids=[lead["rep_id"]])
-    for changes, old_rep in updated:
-        new_rep = changes.get("rep_id", old_rep)
-        record_change(session, SyncEntity.lead, changes["id"], rep_ids=[old_rep, new_rep])
+    if updated:
+        session.execute(update(Lead), [changes for changes, _ in updated])  # by primary key
+    changes: list[tuple[SyncEntity, uuid.UUID, uuid.UUID | None]] = [
+        (SyncEntity.lead, lead["id"], lead["rep_id"]) for lead in created
+    ]
+    for row, old_rep in updated:
+        # A reassigned lead is recorded for both reps: one phone drops it, the other gets it.
+        changes.append((SyncEntity.lead, row["id"], old_rep))
+        changes.append((SyncEntity.lead, row["id"], row.get("rep_id", old_rep)))
+    record_changes(session, changes)
     session.flush()
 
 

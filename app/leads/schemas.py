@@ -9,8 +9,9 @@ def _blank_to_none(value: object) -> object:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+# The limits apply to the string only (on `str | None` they made pydantic fail on null: a 500).
 ExternalRef = Annotated[
-    str | None, BeforeValidator(_blank_to_none), Field(min_length=1, max_length=100)
+    Annotated[str, Field(min_length=1, max_length=100)] | None, BeforeValidator(_blank_to_none)
 ]
 Priority = Annotated[int, Field(ge=1, le=3)]
 Recommended = Annotated[list[uuid.UUID], Field(max_length=30)]

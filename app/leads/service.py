@@ -12,7 +12,7 @@ from app.campaigns.markdown import render_markdown
 from app.campaigns.models import Campaign
 from app.collateral.models import Collateral
 from app.core import errors
-from app.core.time import utcnow
+from app.core.time import as_utc, utcnow
 from app.leads.models import Lead
 from app.sync.changes import SyncEntity, record_change
 
@@ -66,7 +66,13 @@ def check_external_ref(session: Session, ref: str | None, lead_id: uuid.UUID | N
 # --- writing ---------------------------------------------------------------------------------
 
 
+def _utc_visit(values: dict[str, Any]) -> None:
+    if values.get("planned_visit_at") is not None:
+        values["planned_visit_at"] = as_utc(values["planned_visit_at"])
+
+
 def create_lead(session: Session, *, data: dict[str, Any]) -> Lead:
+    _utc_visit(data)
     check_rep(session, data["rep_id"])
     check_campaign(session, data.get("campaign_id"))
     check_external_ref(session, data.get("external_ref"), None)
@@ -98,6 +104,7 @@ def update_lead(session: Session, *, lead: Lead, changes: dict[str, Any]) -> Lea
         changes["recommended_collateral_ids"] = check_recommended(
             session, changes["recommended_collateral_ids"]
         )
+    _utc_visit(changes)
     old_rep = lead.rep_id
     for name, value in changes.items():
         setattr(lead, name, value)

@@ -1,0 +1,19 @@
+"""Add yours to BENCHMARKS: a module with `main() -> bool` (True: on target)."""
+
+import importlib
+import sys
+
+BENCHMARKS = [
+    "bench.csv_import",
+]
+
+
+def run_all() -> bool:
+    ok = True
+    for name in BENCHMARKS:
+        ok = bool(importlib.import_module(name).main()) and ok
+    return ok
+
+
+if __name__ == "__main__":
+    sys.exit(0 if run_all() else 1)

@@ -1,0 +1,160 @@
+import uuid
+from html.parser import HTMLParser
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.auth.models import Role
+from app.leads.service import leads_of_rep
+from app.sync.changes import SyncChange, SyncEntity
+from tests.campaigns.factories import campaign, lead, pdf_bytes, upload
+from tests.factories import Factory
+
+XSS = """# Visit
+
+<script>alert('x')</script>
+<img src=x onerror="alert(1)">
+[click](javascript:alert(1)) [also](JaVaScRiPt:alert(1)) <a href="javascript:alert(1)">raw</a>
+<iframe src="https://evil.test"></iframe>
+**Bring** the [price list](https://example.com/p.pdf).
+"""
+
+
+class LiveMarkup(HTMLParser):
+    """Collects the tags and attributes a browser would actually act on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.attributes: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.attributes += [(name, value or "") for name, value in attrs]
+
+
+def live_markup(html: str) -> LiveMarkup:
+    parser = LiveMarkup()
+    parser.feed(html)
+    return parser
+
+
+def test_marketing_creates_a_lead_with_a_sanitised_brief(
+    client: TestClient, factory: Factory, db: Session
+) -> None:
+    _, marketing = factory.login_as(Role.marketing)
+    rep = factory.user()
+    row = campaign(db)
+    item = upload(client, marketing, row.id, pdf_bytes()).json()
+    body = {
+        "company": "Bäckerei Schmidt GmbH",
+        "contact_name": "Anna Schmidt",
+        "city": "Hamburg",
+        "rep_id": str(rep.id),
+        "campaign_id": str(row.id),
+        "external_ref": "CRM-1",
+        "priority": 1,
+        "planned_visit_at": "2027-03-02T09:30:00+01:00",
+        "brief_md": XSS,
+        "recommended_collateral_ids": [item["id"]],
+    }
+    created = client.post("/api/v1/leads", json=body, headers=marketing)
+    assert created.status_code == 201, created.text
+    lead_json = created.json()
+    html = lead_json["brief_html"]
+    markup = live_markup(html)
+    assert markup.tags <= {"h1", "p", "a", "strong"}
+    assert not [name for name, _ in markup.attributes if name.startswith("on")]
+    hrefs = [value for name, value in markup.attributes if name == "href"]
+    assert hrefs == ["https://example.com/p.pdf"]
+    assert "<strong>Bring</strong>" in html
+    assert lead_json["brief_md"] == XSS
+    assert lead_json["planned_visit_at"] == "2027-03-02T08:30:00Z"
+    fetched = client.get(f"/api/v1/leads/{lead_json['id']}", headers=marketing).json()
+    assert fetched["brief_html"] == lead_json["brief_html"]
+    duplicate = client.post("/api/v1/leads", json=body, headers=marketing)
+    assert duplicate.status_code == 409 and "external_ref" in duplicate.json()["detail"]
+
+
+def test_bad_lead_input_names_the_field(client: TestClient, factory: Factory) -> None:
+    _, marketing = factory.login_as(Role.marketing)
+    rep = factory.user()
+    base = {"company": "X", "rep_id": str(rep.id)}
+    cases = {
+        "priority": {**base, "priority": 4},
+        "rep_id": {**base, "rep_id": str(marketing and uuid.uuid4())},
+        "campaign_id": {**base, "campaign_id": str(uuid.uuid4())},
+        "recommended_collateral_ids": {**base, "recommended_collateral_ids": [str(uuid.uuid4())]},
+        "planned_visit_at": {**base, "planned_visit_at": "2027-03-02T09:30:00"},
+        "company": {**base, "company": ""},
+    }
+    for field, body in cases.items():
+        answer = client.post("/api/v1/leads", json=body, headers=marketing)
+        assert answer.status_code in (400, 422), field
+        assert field in answer.text, field
+    assert client.get("/api/v1/leads", headers=marketing).json()["total"] == 0
+
+
+def test_reassigning_a_lead_tells_both_phones(
+    client: TestClient, factory: Factory, db: Session
+) -> None:
+    _, marketing = factory.login_as(Role.marketing)
+    first, second = factory.user(), factory.user()
+    row = lead(db, first)
+    answer = client.patch(
+        f"/api/v1/leads/{row.id}", json={"rep_id": str(second.id)}, headers=marketing
+    )
+    assert answer.status_code == 200 and answer.json()["rep_id"] == str(second.id)
+    changes = db.exec(select(SyncChange).where(SyncChange.entity == SyncEntity.lead)).all()
+    assert {c.rep_id for c in changes} == {first.id, second.id}
+    assert db.exec(leads_of_rep(first.id)).all() == []
+    assert [x.id for x in db.exec(leads_of_rep(second.id))] == [row.id]
+    url = f"/api/v1/leads/{row.id}"
+    db.rollback()  # end the read (and touch no row after it), so the API can write
+    edited = client.patch(url, json={"brief_md": "<b onclick=x>hi</b>"}, headers=marketing)
+    assert "<b " not in edited.json()["brief_html"]
+    assert client.delete(url, headers=marketing).status_code == 204
+    assert client.get(url, headers=marketing).status_code == 404
+
+
+def test_lead_list_filters_searches_and_pages(
+    client: TestClient, factory: Factory, db: Session
+) -> None:
+    _, marketing = factory.login_as(Role.marketing)
+    rep, other = factory.user(), factory.user()
+    row = campaign(db)
+    lead(db, rep, company="Alpha AG", city="Köln", region="West", campaign_id=row.id)
+    lead(db, rep, company="Beta GmbH", city="Hamburg", segment="retail")
+    lead(db, other, company="Gamma 100% Ltd", city="London")
+    url = "/api/v1/leads"
+
+    def companies(**params: object) -> list[str]:
+        page = client.get(url, params=params, headers=marketing).json()
+        return [i["company"] for i in page["items"]]
+
+    assert companies() == ["Alpha AG", "Beta GmbH", "Gamma 100% Ltd"]
+    assert companies(rep_id=str(rep.id)) == ["Alpha AG", "Beta GmbH"]
+    assert companies(campaign_id=str(row.id)) == ["Alpha AG"]
+    assert companies(region="West") == ["Alpha AG"]
+    assert companies(segment="retail") == ["Beta GmbH"]
+    assert companies(q="köln") == ["Alpha AG"]
+    assert companies(q="100%") == ["Gamma 100% Ltd"]
+    page = client.get(url, params={"limit": 1, "offset": 1}, headers=marketing).json()
+    assert page["total"] == 3 and [i["company"] for i in page["items"]] == ["Beta GmbH"]
+    assert client.get(url, params={"limit": 0}, headers=marketing).status_code == 422
+
+
+def test_reps_cannot_read_or_change_leads(
+    client: TestClient, factory: Factory, db: Session
+) -> None:
+    rep_user, rep = factory.login_as(Role.rep)
+    own = lead(db, rep_user)
+    assert client.get("/api/v1/leads", headers=rep).status_code == 403
+    assert client.get(f"/api/v1/leads/{own.id}", headers=rep).status_code == 403
+    assert client.patch(f"/api/v1/leads/{own.id}", json={}, headers=rep).status_code == 403
+    assert client.delete(f"/api/v1/leads/{own.id}", headers=rep).status_code == 403
+    body = {"company": "X", "rep_id": str(rep_user.id)}
+    assert client.post("/api/v1/leads", json=body, headers=rep).status_code == 403
+    files = {"file": ("l.csv", b"company,rep\nX,a@b.c\n", "text/csv")}
+    assert client.post("/api/v1/leads/import", files=files, headers=rep).status_code == 403
+    assert client.get("/api/v1/leads").status_code == 401
