@@ -47,40 +47,56 @@ def add_visit(base_url: str, rep_email: str = "rep1@demo.strang", company: str =
     company = company or f"Aaron Testhaus {uuid.uuid4().hex[:4]}"
     m = api_client(base_url, "marketing@demo.strang")
     try:
-        campaign = m.post(
-            "/campaigns",
-            json={
-                "name": f"Spring {uuid.uuid4().hex[:4]}",
-                "status": "live",
-                "audience_all": True,
-                "key_message": "Save energy before the summer",
-                "talking_points_md": "- Ask about the heat pump\n- Mention the spring price",
-            },
-        ).raise_for_status().json()
-        pdf = pdf_document([["Spring offer", "Details"], ["Page two", "Prices"]], title="Spring offer")
-        collateral = m.post(
-            f"/campaigns/{campaign['id']}/collateral",
-            data={"title": "Spring offer"},
-            files={"file": ("offer.pdf", pdf, "application/octet-stream")},
-        ).raise_for_status().json()
+        campaign = (
+            m.post(
+                "/campaigns",
+                json={
+                    "name": f"Spring {uuid.uuid4().hex[:4]}",
+                    "status": "live",
+                    "audience_all": True,
+                    "key_message": "Save energy before the summer",
+                    "talking_points_md": "- Ask about the heat pump\n- Mention the spring price",
+                },
+            )
+            .raise_for_status()
+            .json()
+        )
+        pdf = pdf_document(
+            [["Spring offer", "Details"], ["Page two", "Prices"]], title="Spring offer"
+        )
+        collateral = (
+            m.post(
+                f"/campaigns/{campaign['id']}/collateral",
+                data={"title": "Spring offer"},
+                files={"file": ("offer.pdf", pdf, "application/octet-stream")},
+            )
+            .raise_for_status()
+            .json()
+        )
         now = datetime.now(UTC)
-        lead = m.post(
-            "/leads",
-            json={
-                "company": company,
-                "rep_id": rep_id(m, rep_email),
-                "campaign_id": campaign["id"],
-                "contact_name": "Eva Test",
-                "phone": "+49 40 123456",
-                "street": "Hafenstraße 1",
-                "postal_code": "20095",
-                "city": "Hamburg",
-                "priority": 1,
-                "planned_visit_at": now.replace(hour=0, minute=1, second=0, microsecond=0).isoformat(),
-                "brief_md": "**Family business**, asked about heating last year.",
-                "recommended_collateral_ids": [collateral["id"]],
-            },
-        ).raise_for_status().json()
+        lead = (
+            m.post(
+                "/leads",
+                json={
+                    "company": company,
+                    "rep_id": rep_id(m, rep_email),
+                    "campaign_id": campaign["id"],
+                    "contact_name": "Eva Test",
+                    "phone": "+49 40 123456",
+                    "street": "Hafenstraße 1",
+                    "postal_code": "20095",
+                    "city": "Hamburg",
+                    "priority": 1,
+                    "planned_visit_at": now.replace(
+                        hour=0, minute=1, second=0, microsecond=0
+                    ).isoformat(),
+                    "brief_md": "**Family business**, asked about heating last year.",
+                    "recommended_collateral_ids": [collateral["id"]],
+                },
+            )
+            .raise_for_status()
+            .json()
+        )
     finally:
         m.close()
     return Visit(str(lead["id"]), company, str(campaign["id"]), str(collateral["id"]))

@@ -53,12 +53,16 @@ def test_online_journey(page: Page, live_server: Server, demo_settings: Settings
     assert seconds >= 1
     assert 1 in pages
     page.get_by_role("link", name="Back").click()
-    expect(page.get_by_role("link", name=visit.company).get_by_test_id("logged-mark")).to_be_visible()
+    expect(
+        page.get_by_role("link", name=visit.company).get_by_test_id("logged-mark")
+    ).to_be_visible()
 
 
 def wait_offline_ready(page: Page) -> None:
     """The worker controls the page and the lead's PDF is in the files cache."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000)
+    page.wait_for_function(
+        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000
+    )
     page.wait_for_function(
         "caches.open('strang-files-v1').then(c => c.keys()).then(k => k.length > 0)",
         timeout=20_000,
