@@ -38,6 +38,295 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Campaigns */
+        get: operations["campaigns-list_campaigns"];
+        put?: never;
+        /** Create Campaign */
+        post: operations["campaigns-create_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Campaign */
+        get: operations["campaigns-get_campaign"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Campaign
+         * @description Deletes the campaign and its collateral; a campaign with outcomes is archived instead,
+         *     and the answer says which happened.
+         */
+        delete: operations["campaigns-delete_campaign"];
+        options?: never;
+        head?: never;
+        /** Update Campaign */
+        patch: operations["campaigns-update_campaign"];
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/collateral": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Collateral
+         * @description Current items; with `include_history=true` also replaced and deleted versions.
+         */
+        get: operations["collateral-list_collateral"];
+        put?: never;
+        /**
+         * Create Collateral
+         * @description Multipart: `file` (PDF, PNG, JPEG, WebP, MP4; the type is read from the content) or
+         *     `url`, plus `title`, optional `description`, `segments`, and `replaces` (the id of the
+         *     version this one replaces).
+         */
+        post: operations["collateral-create_collateral"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/collateral/{collateral_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Collateral */
+        get: operations["collateral-get_collateral"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Collateral
+         * @description Removed from phones at their next sync; kept (as deleted) for insights.
+         */
+        delete: operations["collateral-delete_collateral"];
+        options?: never;
+        head?: never;
+        /** Update Collateral */
+        patch: operations["collateral-update_collateral"];
+        trace?: never;
+    };
+    "/api/v1/console/facets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Facets
+         * @description Regions, segments and teams in use, for the console's filter menus.
+         */
+        get: operations["console-facets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/markdown-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Markdown Preview
+         * @description The sanitised HTML a phone would show for this Markdown (briefs, talking points).
+         */
+        post: operations["console-markdown_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/reps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Reps
+         * @description Every rep (active first is up to the client), for assignment and the rep filter.
+         */
+        get: operations["console-list_reps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/{sha256}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get File */
+        get: operations["files-get_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/collateral": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Collateral
+         * @description Per collateral item: viewed visits, conversion with and without it (lift), median
+         *     viewing time, pages shown, fit; and dead stock (live items nobody opened).
+         */
+        get: operations["insights-collateral"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/outcomes.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Outcomes Csv
+         * @description Every non-retracted outcome in the filter, streamed (German Excel: `delimiter=semicolon`,
+         *     `lang=de`).
+         */
+        get: operations["insights-outcomes_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Summary
+         * @description Visits, unique leads, coverage, conversion, the outcome mix, the weekly trend, per
+         *     campaign figures and the top objections, for the filtered period.
+         */
+        get: operations["insights-summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Leads */
+        get: operations["leads-list_leads"];
+        put?: never;
+        /** Create Lead */
+        post: operations["leads-create_lead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Csv
+         * @description Multipart `file`: a CSV (UTF-8 ± BOM or Windows-1252; `,` `;` or tab; English or German
+         *     headers). Upserts by `external_ref`. If any row is bad nothing is written (422 with the
+         *     report) unless `skip_invalid=true`. `dry_run=true` previews. Times without an offset are
+         *     read in `timezone`.
+         */
+        post: operations["leads-import_csv"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{lead_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Lead */
+        get: operations["leads-get_lead"];
+        put?: never;
+        post?: never;
+        /** Delete Lead */
+        delete: operations["leads-delete_lead"];
+        options?: never;
+        head?: never;
+        /** Update Lead */
+        patch: operations["leads-update_lead"];
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -84,6 +373,192 @@ export interface paths {
         post?: never;
         /** Revoke My Session */
         delete: operations["auth-revoke_my_session"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outcome-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Codes
+         * @description All outcome codes in button order, inactive ones included (flagged).
+         */
+        get: operations["outcome-codes-list_codes"];
+        put?: never;
+        /** Create Code */
+        post: operations["outcome-codes-create_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outcome-codes/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Code
+         * @description Change labels, chips, order, or deactivate (`active: false`; history is kept).
+         */
+        patch: operations["outcome-codes-update_code"];
+        trace?: never;
+    };
+    "/api/v1/push/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public Key
+         * @description The server's VAPID public key (`applicationServerKey`), made on first use.
+         */
+        get: operations["push-public_key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Subscribe
+         * @description Register this device's push subscription (idempotent per endpoint). It is removed when
+         *     this device logs out.
+         */
+        post: operations["push-subscribe"];
+        /**
+         * Unsubscribe
+         * @description Forget this endpoint (nothing happens if it is unknown or someone else's).
+         */
+        delete: operations["push-unsubscribe"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Signals
+         * @description The signals inbox, newest first; `status=open` for what still needs an answer.
+         */
+        get: operations["signals-list_signals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signals/{signal_id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge
+         * @description Mark a signal seen, optionally with a reply the rep reads on the phone.
+         */
+        post: operations["signals-acknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Devices
+         * @description Every device that pushed, with the mutation sequence numbers that never arrived.
+         */
+        get: operations["sync-devices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/pull": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pull
+         * @description What changed for this rep since `cursor` (all, without one); see app/sync/README.md.
+         */
+        get: operations["sync-pull"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push
+         * @description Apply a batch of mutations, each exactly once; one result per mutation, in order.
+         */
+        post: operations["sync-push"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -162,10 +637,771 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** CampaignCreate */
+        CampaignCreate: {
+            /**
+             * Audience All
+             * @default true
+             */
+            audience_all: boolean;
+            /**
+             * Audience Regions
+             * @default []
+             */
+            audience_regions: string[];
+            /**
+             * Audience Teams
+             * @default []
+             */
+            audience_teams: string[];
+            /** Ends On */
+            ends_on?: string | null;
+            /**
+             * Key Message
+             * @default
+             */
+            key_message: string;
+            /** Name */
+            name: string;
+            /** Starts On */
+            starts_on?: string | null;
+            /** @default draft */
+            status: components["schemas"]["CampaignStatus"];
+            /**
+             * Talking Points Md
+             * @default
+             */
+            talking_points_md: string;
+        };
+        /**
+         * CampaignDeleted
+         * @description `deleted`: gone with its collateral; `archived`: it has outcomes, so it was archived
+         *     instead and its history stays for insights.
+         */
+        CampaignDeleted: {
+            campaign?: components["schemas"]["CampaignPublic"] | null;
+            /** Detail */
+            detail: string;
+            /**
+             * Result
+             * @enum {string}
+             */
+            result: "deleted" | "archived";
+        };
+        /** CampaignFigures */
+        CampaignFigures: {
+            /** Campaign Id */
+            campaign_id: string | null;
+            /** Campaign Name */
+            campaign_name: string;
+            /** Codes */
+            codes: components["schemas"]["CodeCount"][];
+            /** Conversion */
+            conversion: number | null;
+            /** Coverage */
+            coverage: number | null;
+            /** Follow Up Rate */
+            follow_up_rate: number | null;
+            /** Leads Assigned */
+            leads_assigned: number;
+            /** Unique Leads */
+            unique_leads: number;
+            /** Visits */
+            visits: number;
+        };
+        /** CampaignPublic */
+        CampaignPublic: {
+            /** Audience All */
+            audience_all: boolean;
+            /** Audience Regions */
+            audience_regions: string[];
+            /** Audience Teams */
+            audience_teams: string[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Ends On */
+            ends_on: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Key Message */
+            key_message: string;
+            /** Name */
+            name: string;
+            /** Starts On */
+            starts_on: string | null;
+            status: components["schemas"]["CampaignStatus"];
+            /** Talking Points Html */
+            talking_points_html: string;
+            /** Talking Points Md */
+            talking_points_md: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * CampaignStatus
+         * @enum {string}
+         */
+        CampaignStatus: "draft" | "live" | "archived";
+        /** CampaignSync */
+        CampaignSync: {
+            /** Ends On */
+            ends_on: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Key Message */
+            key_message: string;
+            /** Name */
+            name: string;
+            /** Starts On */
+            starts_on: string | null;
+            /** Talking Points Html */
+            talking_points_html: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** CampaignUpdate */
+        CampaignUpdate: {
+            /** Audience All */
+            audience_all?: boolean | null;
+            /** Audience Regions */
+            audience_regions?: string[] | null;
+            /** Audience Teams */
+            audience_teams?: string[] | null;
+            /** Ends On */
+            ends_on?: string | null;
+            /** Key Message */
+            key_message?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Starts On */
+            starts_on?: string | null;
+            status?: components["schemas"]["CampaignStatus"] | null;
+            /** Talking Points Md */
+            talking_points_md?: string | null;
+        };
+        /** Changes */
+        Changes: {
+            /** Campaigns */
+            campaigns?: components["schemas"]["CampaignSync"][];
+            /** Collateral */
+            collateral?: components["schemas"]["CollateralSync"][];
+            /** Leads */
+            leads?: components["schemas"]["LeadSync"][];
+            /** Outcome Codes */
+            outcome_codes?: components["schemas"]["OutcomeCodeSync"][];
+            /** Signals */
+            signals?: components["schemas"]["SignalSync"][];
+        };
+        /** ChipCount */
+        ChipCount: {
+            /** Chip */
+            chip: string;
+            /** Count */
+            count: number;
+        };
+        /** CodeCount */
+        CodeCount: {
+            /** Code */
+            code: string;
+            /** Count */
+            count: number;
+            /** Label */
+            label: string;
+            /** Share */
+            share: number | null;
+        };
+        /** CollateralFigures */
+        CollateralFigures: {
+            /** Campaign Id */
+            campaign_id: string | null;
+            /** Campaign Name */
+            campaign_name: string;
+            /**
+             * Collateral Id
+             * Format: uuid
+             */
+            collateral_id: string;
+            /** Conversion Not Viewed */
+            conversion_not_viewed: number | null;
+            /** Conversion Viewed */
+            conversion_viewed: number | null;
+            /** Fit Down */
+            fit_down: number;
+            /** Fit Up */
+            fit_up: number;
+            /** Is Current */
+            is_current: boolean;
+            /** Kind */
+            kind: string;
+            /** Lift */
+            lift: number | null;
+            /** Median Seconds */
+            median_seconds: number | null;
+            /** Pages */
+            pages: components["schemas"]["PageCount"][];
+            /** Title */
+            title: string;
+            /** Viewed Visits */
+            viewed_visits: number;
+            /** Visits Not Viewed */
+            visits_not_viewed: number;
+            /** Won Viewed */
+            won_viewed: number;
+        };
+        /** CollateralInsights */
+        CollateralInsights: {
+            /** Dead Stock */
+            dead_stock: components["schemas"]["DeadStock"][];
+            filters: components["schemas"]["FiltersPublic"];
+            /** Items */
+            items: components["schemas"]["CollateralFigures"][];
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "aggregate" | "raw";
+        };
+        /**
+         * CollateralKind
+         * @enum {string}
+         */
+        CollateralKind: "pdf" | "image" | "video" | "link";
+        /** CollateralPublic */
+        CollateralPublic: {
+            /**
+             * Campaign Id
+             * Format: uuid
+             */
+            campaign_id: string;
+            /** Content Type */
+            content_type: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Deleted At */
+            deleted_at: string | null;
+            /** Description */
+            description: string;
+            /** File Url */
+            file_url?: string | null;
+            /** Filename */
+            filename: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Is Current */
+            is_current: boolean;
+            kind: components["schemas"]["CollateralKind"];
+            /** Replaced By Id */
+            replaced_by_id: string | null;
+            /** Replaces Id */
+            replaces_id: string | null;
+            /** Segments */
+            segments: string[];
+            /** Sha256 */
+            sha256: string | null;
+            /** Size */
+            size: number | null;
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Url */
+            url: string | null;
+            /** Version */
+            version: number;
+        };
+        /** CollateralSync */
+        CollateralSync: {
+            /**
+             * Campaign Id
+             * Format: uuid
+             */
+            campaign_id: string;
+            /** Content Type */
+            content_type: string | null;
+            /** Description */
+            description: string;
+            /** File Url */
+            file_url: string | null;
+            /** Filename */
+            filename: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Replaces Id */
+            replaces_id: string | null;
+            /** Segments */
+            segments: string[];
+            /** Sha256 */
+            sha256: string | null;
+            /** Size */
+            size: number | null;
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Url */
+            url: string | null;
+            /** Version */
+            version: number;
+        };
+        /** CollateralUpdate */
+        CollateralUpdate: {
+            /** Description */
+            description?: string | null;
+            /** Segments */
+            segments?: string[] | null;
+            /** Title */
+            title?: string | null;
+        };
+        /** DeadStock */
+        DeadStock: {
+            /**
+             * Campaign Id
+             * Format: uuid
+             */
+            campaign_id: string;
+            /** Campaign Name */
+            campaign_name: string;
+            /**
+             * Collateral Id
+             * Format: uuid
+             */
+            collateral_id: string;
+            /** Kind */
+            kind: string;
+            /** Title */
+            title: string;
+        };
+        /** DevicePublic */
+        DevicePublic: {
+            /** Contiguous Through */
+            contiguous_through: number;
+            /** Device Id */
+            device_id: string;
+            /**
+             * First Seen At
+             * Format: date-time
+             */
+            first_seen_at: string;
+            /** Gaps */
+            gaps: [
+                number,
+                number
+            ][];
+            /**
+             * Last Seen At
+             * Format: date-time
+             */
+            last_seen_at: string;
+            /** Max Seq */
+            max_seq: number;
+            /** Missing */
+            missing: number;
+            /**
+             * Rep Id
+             * Format: uuid
+             */
+            rep_id: string;
+            /** Rep Name */
+            rep_name: string;
+        };
+        /** DeviceState */
+        DeviceState: {
+            /** Contiguous Through */
+            contiguous_through: number;
+            /** Device Id */
+            device_id: string;
+            /** Gaps */
+            gaps: [
+                number,
+                number
+            ][];
+            /** Max Seq */
+            max_seq: number;
+        };
+        /**
+         * Facets
+         * @description Known values for the console's filter menus.
+         */
+        Facets: {
+            /** Regions */
+            regions: string[];
+            /** Segments */
+            segments: string[];
+            /** Teams */
+            teams: string[];
+        };
+        /** Figures */
+        Figures: {
+            /** Codes */
+            codes: components["schemas"]["CodeCount"][];
+            /** Conversion */
+            conversion: number | null;
+            /** Coverage */
+            coverage: number | null;
+            /** Follow Up Rate */
+            follow_up_rate: number | null;
+            /** Leads Assigned */
+            leads_assigned: number;
+            /** Unique Leads */
+            unique_leads: number;
+            /** Visits */
+            visits: number;
+        };
+        /** FiltersPublic */
+        FiltersPublic: {
+            /** Campaign Id */
+            campaign_id: string | null;
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /** Region */
+            region: string | null;
+            /** Rep Id */
+            rep_id: string | null;
+            /** Segment */
+            segment: string | null;
+            /** Team */
+            team: string | null;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** HistoryItem */
+        HistoryItem: {
+            /** Code */
+            code: string;
+            /** Note Excerpt */
+            note_excerpt: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Rep Name */
+            rep_name: string;
+        };
+        /** ImportProblem */
+        ImportProblem: {
+            /**
+             * Column
+             * @description column name as written in the file, or '' for the row
+             */
+            column: string;
+            /**
+             * Line
+             * @description line in the file (the header is line 1)
+             */
+            line: number;
+            /** Reason */
+            reason: string;
+        };
+        /** ImportReport */
+        ImportReport: {
+            /** Created */
+            created: number;
+            /** Delimiter */
+            delimiter: string;
+            /** Dry Run */
+            dry_run: boolean;
+            /** Encoding */
+            encoding: string;
+            /**
+             * Error Count
+             * @description all bad rows; `errors` lists the first 1000
+             */
+            error_count: number;
+            /** Errors */
+            errors: components["schemas"]["ImportProblem"][];
+            /** Ignored Columns */
+            ignored_columns: string[];
+            /** Rows */
+            rows: number;
+            /** Skipped */
+            skipped: number;
+            /** Unchanged */
+            unchanged: number;
+            /** Updated */
+            updated: number;
+            /** Written */
+            written: boolean;
+        };
+        /** LeadCreate */
+        LeadCreate: {
+            /**
+             * Brief Md
+             * @default
+             */
+            brief_md: string;
+            /** Campaign Id */
+            campaign_id?: string | null;
+            /**
+             * City
+             * @default
+             */
+            city: string;
+            /** Company */
+            company: string;
+            /**
+             * Contact Name
+             * @default
+             */
+            contact_name: string;
+            /**
+             * Contact Role
+             * @default
+             */
+            contact_role: string;
+            /**
+             * Country
+             * @default
+             */
+            country: string;
+            /**
+             * Email
+             * @default
+             */
+            email: string;
+            /** External Ref */
+            external_ref?: string | null;
+            /**
+             * Phone
+             * @default
+             */
+            phone: string;
+            /** Planned Visit At */
+            planned_visit_at?: string | null;
+            /**
+             * Postal Code
+             * @default
+             */
+            postal_code: string;
+            /**
+             * Priority
+             * @default 2
+             */
+            priority: number;
+            /**
+             * Recommended Collateral Ids
+             * @default []
+             */
+            recommended_collateral_ids: string[];
+            /**
+             * Region
+             * @default
+             */
+            region: string;
+            /**
+             * Rep Id
+             * Format: uuid
+             */
+            rep_id: string;
+            /**
+             * Segment
+             * @default
+             */
+            segment: string;
+            /**
+             * Street
+             * @default
+             */
+            street: string;
+        };
+        /** LeadPage */
+        LeadPage: {
+            /** Items */
+            items: components["schemas"]["LeadPublic"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** LeadPublic */
+        LeadPublic: {
+            /** Brief Html */
+            brief_html: string;
+            /** Brief Md */
+            brief_md: string;
+            /** Campaign Id */
+            campaign_id: string | null;
+            /** City */
+            city: string;
+            /** Company */
+            company: string;
+            /** Contact Name */
+            contact_name: string;
+            /** Contact Role */
+            contact_role: string;
+            /** Country */
+            country: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Email */
+            email: string;
+            /** External Ref */
+            external_ref: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Phone */
+            phone: string;
+            /** Planned Visit At */
+            planned_visit_at: string | null;
+            /** Postal Code */
+            postal_code: string;
+            /** Priority */
+            priority: number;
+            /** Recommended Collateral Ids */
+            recommended_collateral_ids: string[];
+            /** Region */
+            region: string;
+            /**
+             * Rep Id
+             * Format: uuid
+             */
+            rep_id: string;
+            /** Segment */
+            segment: string;
+            /** Street */
+            street: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** LeadSync */
+        LeadSync: {
+            /** Brief Html */
+            brief_html: string;
+            /** Campaign Id */
+            campaign_id: string | null;
+            /** City */
+            city: string;
+            /** Company */
+            company: string;
+            /** Contact Name */
+            contact_name: string;
+            /** Contact Role */
+            contact_role: string;
+            /** Country */
+            country: string;
+            /** Email */
+            email: string;
+            /** History */
+            history: components["schemas"]["HistoryItem"][];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Phone */
+            phone: string;
+            /** Planned Visit At */
+            planned_visit_at: string | null;
+            /** Postal Code */
+            postal_code: string;
+            /** Priority */
+            priority: number;
+            /** Recommended Collateral Ids */
+            recommended_collateral_ids: string[];
+            /** Region */
+            region: string;
+            /** Segment */
+            segment: string;
+            /** Street */
+            street: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** LeadUpdate */
+        LeadUpdate: {
+            /** Brief Md */
+            brief_md?: string | null;
+            /** Campaign Id */
+            campaign_id?: string | null;
+            /** City */
+            city?: string | null;
+            /** Company */
+            company?: string | null;
+            /** Contact Name */
+            contact_name?: string | null;
+            /** Contact Role */
+            contact_role?: string | null;
+            /** Country */
+            country?: string | null;
+            /** Email */
+            email?: string | null;
+            /** External Ref */
+            external_ref?: string | null;
+            /** Phone */
+            phone?: string | null;
+            /** Planned Visit At */
+            planned_visit_at?: string | null;
+            /** Postal Code */
+            postal_code?: string | null;
+            /** Priority */
+            priority?: number | null;
+            /** Recommended Collateral Ids */
+            recommended_collateral_ids?: string[] | null;
+            /** Region */
+            region?: string | null;
+            /** Rep Id */
+            rep_id?: string | null;
+            /** Segment */
+            segment?: string | null;
+            /** Street */
+            street?: string | null;
         };
         /** LoginRequest */
         LoginRequest: {
@@ -180,11 +1416,197 @@ export interface components {
             token: string;
             user: components["schemas"]["UserBrief"];
         };
+        /** MarkdownPreview */
+        MarkdownPreview: {
+            /** Html */
+            html: string;
+        };
+        /** MarkdownPreviewRequest */
+        MarkdownPreviewRequest: {
+            /** Text */
+            text: string;
+        };
+        /** MutationResult */
+        MutationResult: {
+            /** Detail */
+            detail?: string | null;
+            /** Flags */
+            flags?: string[];
+            /** Id */
+            id: string | null;
+            /** Reason */
+            reason?: string | null;
+            status: components["schemas"]["MutationStatus"];
+        };
+        /**
+         * MutationStatus
+         * @enum {string}
+         */
+        MutationStatus: "applied" | "duplicate" | "rejected";
+        /** OutcomeCodeCreate */
+        OutcomeCodeCreate: {
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+            /** Code */
+            code: string;
+            /** Details */
+            details?: string[];
+            /** Label De */
+            label_de: string;
+            /** Label En */
+            label_en: string;
+            /**
+             * Position
+             * @default 100
+             */
+            position: number;
+            /** @default neutral */
+            sentiment: components["schemas"]["Sentiment"];
+        };
+        /** OutcomeCodePublic */
+        OutcomeCodePublic: {
+            /** Active */
+            active: boolean;
+            /** Code */
+            code: string;
+            /** Details */
+            details: string[];
+            /** Label De */
+            label_de: string;
+            /** Label En */
+            label_en: string;
+            /** Position */
+            position: number;
+            sentiment: components["schemas"]["Sentiment"];
+        };
+        /** OutcomeCodeSync */
+        OutcomeCodeSync: {
+            /** Active */
+            active: boolean;
+            /** Code */
+            code: string;
+            /** Details */
+            details: string[];
+            /** Label De */
+            label_de: string;
+            /** Label En */
+            label_en: string;
+            /** Position */
+            position: number;
+            sentiment: components["schemas"]["Sentiment"];
+        };
+        /** OutcomeCodeUpdate */
+        OutcomeCodeUpdate: {
+            /** Active */
+            active?: boolean | null;
+            /** Details */
+            details?: string[] | null;
+            /** Label De */
+            label_de?: string | null;
+            /** Label En */
+            label_en?: string | null;
+            /** Position */
+            position?: number | null;
+            sentiment?: components["schemas"]["Sentiment"] | null;
+        };
+        /** PageCount */
+        PageCount: {
+            /** Page */
+            page: number;
+            /** Visits */
+            visits: number;
+        };
+        /**
+         * PublicKey
+         * @description The `applicationServerKey` for `pushManager.subscribe()`: base64url, uncompressed
+         *     P-256 point.
+         */
+        PublicKey: {
+            /** Public Key */
+            public_key: string;
+        };
+        /** PullResponse */
+        PullResponse: {
+            changes?: components["schemas"]["Changes"];
+            /** Cursor */
+            cursor: string;
+            /** Has More */
+            has_more: boolean;
+            removed?: components["schemas"]["Removed"];
+            /**
+             * Reset
+             * @default false
+             */
+            reset: boolean;
+        };
+        /** PushRequest */
+        PushRequest: {
+            /** Device Id */
+            device_id: string;
+            /** Mutations */
+            mutations: {
+                [key: string]: unknown;
+            }[];
+        };
+        /** PushResponse */
+        PushResponse: {
+            device: components["schemas"]["DeviceState"];
+            /** Results */
+            results: components["schemas"]["MutationResult"][];
+        };
+        /** Ref */
+        Ref: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+        };
+        /** Removed */
+        Removed: {
+            /** Campaigns */
+            campaigns?: string[];
+            /** Collateral */
+            collateral?: string[];
+            /** Leads */
+            leads?: string[];
+        };
+        /**
+         * RepChoice
+         * @description A rep as the console offers them for assignment and filters.
+         */
+        RepChoice: {
+            /** Email */
+            email: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Is Active */
+            is_active: boolean;
+            /** Name */
+            name: string;
+            /** Region */
+            region: string;
+            /** Team */
+            team: string;
+        };
         /**
          * Role
          * @enum {string}
          */
         Role: "rep" | "marketing" | "admin";
+        /**
+         * Sentiment
+         * @enum {string}
+         */
+        Sentiment: "positive" | "neutral" | "negative";
         /** SessionPublic */
         SessionPublic: {
             /**
@@ -214,6 +1636,130 @@ export interface components {
             last_seen_at: string;
             /** User Agent */
             user_agent: string;
+        };
+        /** SignalAcknowledge */
+        SignalAcknowledge: {
+            /**
+             * Reply
+             * @default
+             */
+            reply: string;
+        };
+        /**
+         * SignalKind
+         * @enum {string}
+         */
+        SignalKind: "need_material" | "competitor" | "price_pressure" | "customer_wish" | "other";
+        /** SignalPublic */
+        SignalPublic: {
+            /** Acknowledged At */
+            acknowledged_at: string | null;
+            acknowledged_by: components["schemas"]["Ref"] | null;
+            campaign: components["schemas"]["Ref"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["SignalKind"];
+            lead: components["schemas"]["Ref"] | null;
+            rep: components["schemas"]["Ref"];
+            /** Reply */
+            reply: string;
+            status: components["schemas"]["SignalStatus"];
+            /** Text */
+            text: string;
+        };
+        /**
+         * SignalStatus
+         * @enum {string}
+         */
+        SignalStatus: "open" | "acknowledged";
+        /** SignalSync */
+        SignalSync: {
+            /** Acknowledged At */
+            acknowledged_at: string | null;
+            /** Campaign Id */
+            campaign_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["SignalKind"];
+            /** Lead Id */
+            lead_id: string | null;
+            /** Reply */
+            reply: string;
+            status: components["schemas"]["SignalStatus"];
+            /** Text */
+            text: string;
+        };
+        /**
+         * SubscriptionCreate
+         * @description What `PushSubscription.toJSON()` gives in the browser (expirationTime is ignored).
+         */
+        SubscriptionCreate: {
+            /** Endpoint */
+            endpoint: string;
+            keys: components["schemas"]["SubscriptionKeys"];
+        };
+        /** SubscriptionDelete */
+        SubscriptionDelete: {
+            /** Endpoint */
+            endpoint: string;
+        };
+        /** SubscriptionKeys */
+        SubscriptionKeys: {
+            /** Auth */
+            auth: string;
+            /** P256Dh */
+            p256dh: string;
+        };
+        /** SubscriptionPublic */
+        SubscriptionPublic: {
+            /** Created */
+            created: boolean;
+            /** Endpoint */
+            endpoint: string;
+        };
+        /** Summary */
+        Summary: {
+            /** Campaigns */
+            campaigns: components["schemas"]["CampaignFigures"][];
+            filters: components["schemas"]["FiltersPublic"];
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "aggregate" | "raw";
+            /** Top Objections */
+            top_objections: components["schemas"]["ChipCount"][];
+            totals: components["schemas"]["Figures"];
+            /** Trend */
+            trend: components["schemas"]["TrendWeek"][];
+        };
+        /** TrendWeek */
+        TrendWeek: {
+            /** Counts */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * Week
+             * Format: date
+             */
+            week: string;
         };
         /** UserBrief */
         UserBrief: {
@@ -354,6 +1900,795 @@ export interface operations {
             };
         };
     };
+    "campaigns-list_campaigns": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["CampaignStatus"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignPublic"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-create_campaign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-get_campaign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-delete_campaign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDeleted"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-update_campaign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "collateral-list_collateral": {
+        parameters: {
+            query?: {
+                include_history?: boolean;
+            };
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollateralPublic"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "collateral-create_collateral": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    description?: string;
+                    /** Format: binary */
+                    file?: string;
+                    /** Format: uuid */
+                    replaces?: string;
+                    /** @description comma-separated segment names */
+                    segments?: string;
+                    title: string;
+                    url?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollateralPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "collateral-get_collateral": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collateral_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollateralPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "collateral-delete_collateral": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collateral_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "collateral-update_collateral": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collateral_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CollateralUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollateralPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "console-facets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Facets"];
+                };
+            };
+        };
+    };
+    "console-markdown_preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkdownPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkdownPreview"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "console-list_reps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepChoice"][];
+                };
+            };
+        };
+    };
+    "files-get_file": {
+        parameters: {
+            query?: never;
+            header?: {
+                Range?: string | null;
+                "if-range"?: string | null;
+                "if-none-match"?: string | null;
+            };
+            path: {
+                sha256: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Part of the file */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Range not satisfiable */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "insights-collateral": {
+        parameters: {
+            query?: {
+                /** @description First UTC day (default: to - 364 days) */
+                from?: string | null;
+                /** @description Last UTC day, inclusive (default: today) */
+                to?: string | null;
+                campaign_id?: string | null;
+                region?: string | null;
+                segment?: string | null;
+                team?: string | null;
+                rep_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollateralInsights"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "insights-outcomes_csv": {
+        parameters: {
+            query?: {
+                lang?: "en" | "de";
+                delimiter?: "comma" | "semicolon";
+                /** @description First UTC day (default: to - 364 days) */
+                from?: string | null;
+                /** @description Last UTC day, inclusive (default: today) */
+                to?: string | null;
+                campaign_id?: string | null;
+                region?: string | null;
+                segment?: string | null;
+                team?: string | null;
+                rep_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UTF-8 CSV with BOM */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "insights-summary": {
+        parameters: {
+            query?: {
+                lang?: "en" | "de";
+                /** @description First UTC day (default: to - 364 days) */
+                from?: string | null;
+                /** @description Last UTC day, inclusive (default: today) */
+                to?: string | null;
+                campaign_id?: string | null;
+                region?: string | null;
+                segment?: string | null;
+                team?: string | null;
+                rep_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Summary"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "leads-list_leads": {
+        parameters: {
+            query?: {
+                campaign_id?: string | null;
+                rep_id?: string | null;
+                region?: string | null;
+                segment?: string | null;
+                /** @description text search */
+                q?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "leads-create_lead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeadCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "leads-import_csv": {
+        parameters: {
+            query?: {
+                dry_run?: boolean;
+                skip_invalid?: boolean;
+                timezone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Bad rows; nothing was written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+        };
+    };
+    "leads-get_lead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lead_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "leads-delete_lead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lead_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "leads-update_lead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lead_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeadUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "auth-me": {
         parameters: {
             query?: never;
@@ -411,6 +2746,338 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "outcome-codes-list_codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomeCodePublic"][];
+                };
+            };
+        };
+    };
+    "outcome-codes-create_code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutcomeCodeCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomeCodePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "outcome-codes-update_code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutcomeCodeUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomeCodePublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "push-public_key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicKey"];
+                };
+            };
+        };
+    };
+    "push-subscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionCreate"];
+            };
+        };
+        responses: {
+            /** @description Already known: keys and owner updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "push-unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionDelete"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "signals-list_signals": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["SignalStatus"] | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignalPublic"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "signals-acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                signal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignalAcknowledge"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignalPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sync-devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevicePublic"][];
+                };
+            };
+        };
+    };
+    "sync-pull": {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PullResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sync-push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PushRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushResponse"];
+                };
             };
             /** @description Validation Error */
             422: {

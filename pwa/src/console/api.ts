@@ -1,178 +1,28 @@
 // The console's calls to the service. JSON goes through the shared client (CSRF header, typed
 // errors); multipart uploads go through XMLHttpRequest so the page can show upload progress.
 import { ApiError, CSRF_HEADER, CSRF_VALUE, describeDetail, request } from '../api/client'
+import type { components } from '../api/schema'
 
-export type Role = 'rep' | 'marketing' | 'admin'
-export type CampaignStatus = 'draft' | 'live' | 'archived'
+type S = components['schemas']
 
-export interface Campaign {
-  id: string
-  name: string
-  key_message: string
-  talking_points_md: string
-  talking_points_html: string
-  starts_on: string | null
-  ends_on: string | null
-  status: CampaignStatus
-  audience_all: boolean
-  audience_regions: string[]
-  audience_teams: string[]
-  created_at: string
-  updated_at: string
-}
-export type CampaignInput = Partial<Omit<Campaign, 'id' | 'talking_points_html' | 'created_at' | 'updated_at'>>
-
-export interface Collateral {
-  id: string
-  campaign_id: string
-  kind: 'pdf' | 'image' | 'video' | 'link'
-  title: string
-  description: string
-  segments: string[]
-  url: string | null
-  sha256: string | null
-  content_type: string | null
-  size: number | null
-  filename: string | null
-  version: number
-  replaces_id: string | null
-  replaced_by_id: string | null
-  deleted_at: string | null
-  is_current: boolean
-  file_url: string | null
-}
-
-export interface Lead {
-  id: string
-  external_ref: string | null
-  company: string
-  contact_name: string
-  contact_role: string
-  phone: string
-  email: string
-  street: string
-  postal_code: string
-  city: string
-  country: string
-  region: string
-  segment: string
-  campaign_id: string | null
-  rep_id: string
-  planned_visit_at: string | null
-  priority: number
-  brief_md: string
-  brief_html: string
-  recommended_collateral_ids: string[]
-}
-export interface LeadPage {
-  items: Lead[]
-  total: number
-  limit: number
-  offset: number
-}
-export interface ImportReport {
-  dry_run: boolean
-  written: boolean
-  rows: number
-  created: number
-  updated: number
-  unchanged: number
-  skipped: number
-  encoding: string
-  delimiter: string
-  ignored_columns: string[]
-  errors: { line: number; column: string; reason: string }[]
-}
-
-export interface Ref {
-  id: string
-  name: string
-}
-export interface Signal {
-  id: string
-  kind: string
-  text: string
-  rep: Ref
-  lead: Ref | null
-  campaign: Ref | null
-  created_at: string
-  status: 'open' | 'acknowledged'
-  acknowledged_at: string | null
-  acknowledged_by: Ref | null
-  reply: string
-}
-
-export interface User {
-  id: string
-  email: string
-  name: string
-  role: Role
-  region: string
-  team: string
-  is_active: boolean
-  language: string
-}
-
-export interface RepChoice {
-  id: string
-  name: string
-  email: string
-  region: string
-  team: string
-  is_active: boolean
-}
-export interface Facets {
-  regions: string[]
-  segments: string[]
-  teams: string[]
-}
-
-export interface CodeCount {
-  code: string
-  label: string
-  count: number
-  share: number | null
-}
-export interface Figures {
-  visits: number
-  unique_leads: number
-  leads_assigned: number
-  coverage: number | null
-  conversion: number | null
-  follow_up_rate: number | null
-  codes: CodeCount[]
-}
-export interface CampaignFigures extends Figures {
-  campaign_id: string | null
-  campaign_name: string
-}
-export interface Summary {
-  totals: Figures
-  trend: { week: string; counts: Record<string, number> }[]
-  campaigns: CampaignFigures[]
-  top_objections: { chip: string; count: number }[]
-}
-export interface CollateralFigures {
-  collateral_id: string
-  title: string
-  kind: string
-  campaign_id: string | null
-  campaign_name: string
-  is_current: boolean
-  viewed_visits: number
-  conversion_viewed: number | null
-  visits_not_viewed: number
-  conversion_not_viewed: number | null
-  lift: number | null
-  median_seconds: number | null
-  pages: { page: number; visits: number }[]
-  fit_up: number
-  fit_down: number
-}
-export interface CollateralInsights {
-  items: CollateralFigures[]
-  dead_stock: { collateral_id: string; title: string; kind: string; campaign_id: string; campaign_name: string }[]
-}
+export type Role = S['UserPublic']['role']
+export type CampaignStatus = S['CampaignPublic']['status']
+export type Campaign = S['CampaignPublic']
+export type CampaignInput = S['CampaignUpdate']
+export type Collateral = S['CollateralPublic']
+export type Lead = S['LeadPublic']
+export type LeadUpdate = S['LeadUpdate']
+export type LeadPage = S['LeadPage']
+export type ImportReport = S['ImportReport']
+export type Signal = S['SignalPublic']
+export type User = S['UserPublic']
+export type UserCreate = S['UserCreate']
+export type UserUpdate = S['UserUpdate']
+export type RepChoice = S['RepChoice']
+export type Facets = S['Facets']
+export type Summary = S['Summary']
+export type CollateralFigures = S['CollateralFigures']
+export type CollateralInsights = S['CollateralInsights']
 
 export type Query = Record<string, string | number | boolean | undefined>
 
@@ -191,16 +41,15 @@ export const consoleApi = {
 
   leads: (query: Query) => request<LeadPage>('get', '/api/v1/leads', undefined, { query }),
   lead: (id: string) => request<Lead>('get', `/api/v1/leads/${id}`),
-  updateLead: (id: string, body: Partial<Lead>) => request<Lead>('patch', `/api/v1/leads/${id}`, body),
+  updateLead: (id: string, body: LeadUpdate) => request<Lead>('patch', `/api/v1/leads/${id}`, body),
 
   signals: (status?: 'open' | 'acknowledged', limit = 100) =>
     request<Signal[]>('get', '/api/v1/signals', undefined, { query: { status, limit } }),
   acknowledge: (id: string, reply: string) => request<Signal>('post', `/api/v1/signals/${id}/acknowledge`, { reply }),
 
   users: () => request<User[]>('get', '/api/v1/users'),
-  createUser: (body: { email: string; name: string; role: Role; password: string; region: string; team: string }) =>
-    request<User>('post', '/api/v1/users', body),
-  updateUser: (id: string, body: Partial<Pick<User, 'name' | 'role' | 'is_active' | 'region' | 'team'>>) =>
+  createUser: (body: UserCreate) => request<User>('post', '/api/v1/users', body),
+  updateUser: (id: string, body: UserUpdate) =>
     request<User>('patch', `/api/v1/users/${id}`, body),
 
   summary: (query: Query) => request<Summary>('get', '/api/v1/insights/summary', undefined, { query }),

@@ -12,11 +12,12 @@ export function filtersFrom(query: URLSearchParams): DashFilters {
   return out
 }
 
-/** The export URL for the same filters; `semicolon` for German Excel. */
-export function csvHref(filters: DashFilters, semicolon: boolean): string {
+/** The export URL for the same filters; `semicolon` for German Excel, labels in `lang`. */
+export function csvHref(filters: DashFilters, semicolon: boolean, lang: string): string {
   const q = new URLSearchParams()
   for (const key of FILTER_KEYS) if (filters[key]) q.set(key, filters[key]!)
   if (semicolon) q.set('delimiter', 'semicolon')
+  q.set('lang', lang)
   const qs = q.toString()
   return `/api/v1/insights/outcomes.csv${qs ? `?${qs}` : ''}`
 }

@@ -166,18 +166,17 @@ export function Dashboard() {
   const loc = useLoc()
   const filters = filtersFrom(loc.query)
   const key = JSON.stringify(filters)
-  const summary = useAsync(() => consoleApi.summary(filters), [key])
+  const summary = useAsync(() => consoleApi.summary({ ...filters, lang }), [key, lang])
   const collateral = useAsync(() => consoleApi.collateralInsights(filters), [key])
   const [semicolon, setSemicolon] = useState(lang === 'de')
-  const eff = summary.data as (Summary & { filters?: { from_?: string; from?: string; to?: string } }) | undefined
-  const effective = eff?.filters ? { from: eff.filters.from_ ?? eff.filters.from ?? '', to: eff.filters.to ?? '' } : undefined
+  const effective = summary.data?.filters
 
   return (
     <div class="dashboard">
       <div class="page-head">
         <h1>{ct('dash.title')}</h1>
         <div class="export">
-          <a class="button secondary" href={csvHref(filters, semicolon)} download>
+          <a class="button secondary" href={csvHref(filters, semicolon, lang)} download>
             {ct('dash.export')}
           </a>
           <label class="check inline">
