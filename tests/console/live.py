@@ -102,4 +102,14 @@ def seed_field(base_url: str) -> Seeded:
     return seeded
 
 
+def send_signal(base_url: str, email: str, text: str) -> str:
+    """A signal from `email`'s phone, as its sync would push it; returns its id."""
+    signal_id = str(uuid.uuid4())
+    with httpx.Client(base_url=base_url, timeout=20) as client:
+        rep = bearer(client, email)
+        mutation = {"type": "signal.send", "id": signal_id, "kind": "need_material", "text": text}
+        push(client, rep, [mutation])
+    return signal_id
+
+
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
