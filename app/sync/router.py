@@ -6,6 +6,7 @@ from sqlmodel import col, select
 from app.auth.deps import AdminUser, RepUser
 from app.auth.models import User
 from app.core.db import SessionDep
+from app.core.observability import SYNC_MUTATIONS, SYNC_PULLS
 from app.sync import pull as pull_service
 from app.sync import push as push_service
 from app.sync.models import SyncDevice
@@ -22,15 +23,19 @@ def pull(
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> PullResponse:
     """What changed for this rep since `cursor` (all, without one); see app/sync/README.md."""
+    SYNC_PULLS.inc()
     return pull_service.pull(session, rep=user, cursor=cursor, limit=limit)
 
 
 @router.post("/push")
 def push(body: PushRequest, session: SessionDep, user: RepUser) -> PushResponse:
     """Apply a batch of mutations, each exactly once; one result per mutation, in order."""
-    return push_service.push(
+    answer = push_service.push(
         session, rep_id=user.id, device_id=body.device_id, mutations=body.mutations
     )
+    for result in answer.results:  # counted before the commit: a rolled-back batch is retried
+        SYNC_MUTATIONS.labels(result.status.value).inc()
+    return answer
 
 
 @router.get("/devices")

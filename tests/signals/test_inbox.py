@@ -10,7 +10,7 @@ from tests.sync.helpers import push
 def test_only_marketing_and_admin_read_and_acknowledge_signals(
     client: TestClient, factory: Factory
 ) -> None:
-    rep, rep_headers = factory.login_as(Role.rep, name="Lena Fischer")
+    _, rep_headers = factory.login_as(Role.rep, name="Lena Fischer")
     signal_id = str(uuid.uuid4())
     push(
         client,

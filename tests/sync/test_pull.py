@@ -1,5 +1,6 @@
 import base64
 import json
+import uuid
 
 import pytest
 from fastapi.testclient import TestClient
@@ -158,9 +159,7 @@ def test_lead_carries_the_history_of_earlier_outcomes_by_anyone(
 def test_signal_acknowledgement_reaches_the_reps_phone(
     client: TestClient, factory: Factory, content: Content
 ) -> None:
-    import uuid
-
-    rep, headers = factory.login_as(Role.rep)
+    _, headers = factory.login_as(Role.rep)
     _, marketing = factory.login_as(Role.marketing)
     signal_id = str(uuid.uuid4())
     send = {"type": "signal.send", "id": signal_id, "kind": "need_material", "text": "Flyer?"}
