@@ -272,13 +272,23 @@ def _read_rows(text: str, delimiter: str, ctx: _Context, out: _Outcome) -> list[
 
 
 def _existing(session: Session, refs: list[str]) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
+    """The leads these external refs already name. Few refs: looked up by chunks of `IN`;
+    many: one scan of every lead with a ref (long `IN` lists are slow on PostgreSQL)."""
     columns = [col(Lead.id), *(getattr(Lead, name) for name in COMPARED)]
-    for start in range(0, len(refs), 500):
-        chunk = refs[start : start + 500]
-        for row in session.exec(select(*columns).where(col(Lead.external_ref).in_(chunk))):
+    if len(refs) > 1000:
+        queries = [select(*columns).where(col(Lead.external_ref).is_not(None))]
+    else:
+        queries = [
+            select(*columns).where(col(Lead.external_ref).in_(refs[start : start + 500]))
+            for start in range(0, len(refs), 500)
+        ]
+    wanted = set(refs)
+    found: dict[str, dict[str, Any]] = {}
+    for query in queries:
+        for row in session.exec(query):
             mapping = dict(zip(["id", *COMPARED], row, strict=True))
-            found[mapping["external_ref"]] = mapping
+            if mapping["external_ref"] in wanted:
+                found[mapping["external_ref"]] = mapping
     return found
 
 
