@@ -133,5 +133,33 @@ def demo() -> None:
     )
 
 
+push_cli = typer.Typer(help="Web Push.", no_args_is_help=True)
+cli.add_typer(push_cli, name="push")
+
+
+@push_cli.command("keys")
+def push_keys(
+    rotate: Annotated[
+        bool, typer.Option(help="Make a new key pair and drop every subscription.")
+    ] = False,
+) -> None:
+    """Print the VAPID public key (made on first use); the private key never leaves the DB."""
+    from app.push.keys import ensure_vapid_key, rotate_vapid_key
+
+    with _session() as session:
+        if rotate:
+            public, dropped = rotate_vapid_key(session)
+        else:
+            public, dropped = ensure_vapid_key(session).public_key, -1
+        session.commit()
+    typer.echo(public)
+    if dropped >= 0:
+        typer.echo(
+            f"New VAPID key pair; {dropped} subscriptions dropped "
+            "(phones subscribe again at their next start).",
+            err=True,
+        )
+
+
 def main() -> None:
     cli()

@@ -1,8 +1,11 @@
 """The application factory: one place where features are wired together."""
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager, ExitStack, asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from app.auth.router import router as auth_router
 from app.auth.router import users_router
@@ -18,11 +21,26 @@ from app.core.settings import Settings
 from app.insights.router import router as insights_router
 from app.leads.router import router as leads_router
 from app.outcomes.router import router as outcome_codes_router
+from app.push.lifecycle import push_lifespan, push_readiness
+from app.push.router import router as push_router
 from app.signals.router import router as signals_router
 from app.sync.router import router as sync_router
 from app.web.router import router as web_router
 
 API_PREFIX = "/api/v1"
+
+# Background work that lives as long as the app process: entered at startup, left at shutdown.
+LIFESPAN_HOOKS: list[Callable[[FastAPI], AbstractContextManager[None]]] = [push_lifespan]
+# Extra sections of `/readyz` (e.g. push counters), each a dict merged into the answer.
+READINESS_DETAILS: list[Callable[[Engine], dict[str, object]]] = [push_readiness]
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    with ExitStack() as stack:
+        for hook in LIFESPAN_HOOKS:
+            stack.enter_context(hook(app))
+        yield
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -43,6 +61,7 @@ def api_router() -> APIRouter:
     api.include_router(signals_router)
     api.include_router(insights_router)
     api.include_router(console_router)
+    api.include_router(push_router)
     return api
 
 
@@ -55,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings)
@@ -81,4 +101,10 @@ def _add_health(app: FastAPI, settings: Settings) -> None:
             raise ServiceUnavailable("Database unreachable") from exc
         if not at_head:
             raise ServiceUnavailable("Database schema is behind the code: run `strang db upgrade`")
-        return {"status": "ready", "database": "ok"}
+        details: dict[str, object] = {"status": "ready", "database": "ok"}
+        for section in READINESS_DETAILS:
+            try:
+                details.update(section(app.state.engine))
+            except Exception:  # a detail must never make a ready app look down
+                details[getattr(section, "__name__", "detail")] = "unavailable"
+        return details

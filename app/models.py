@@ -12,6 +12,7 @@ import app.core.types
 import app.insights.models
 import app.leads.models
 import app.outcomes.models
+import app.push.models
 import app.signals.models
 import app.sync.changes
 import app.sync.models  # noqa: F401

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     push_subject: str = "mailto:admin@strang.invalid"
     push_coalesce_seconds: float = 30.0
     push_allow_http_localhost: bool = False
+    # The push sender thread; None means "on, except when environment is test".
+    push_sender_enabled: bool | None = None
 
     metrics_token: str = ""
     log_json: bool = True
@@ -39,6 +41,8 @@ class Settings(BaseSettings):
             raise ValueError("STRANG_PUSH_SUBJECT must be a real mailto: or https: address")
         if not self.push_subject.startswith(("mailto:", "https:")):
             raise ValueError("STRANG_PUSH_SUBJECT must start with mailto: or https:")
+        if self.push_sender_enabled is None:
+            self.push_sender_enabled = self.environment != "test"
         return self
 
     @property

@@ -1,0 +1,54 @@
+import binascii
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, Field
+
+from app.push.keys import b64url_decode
+
+
+def _key_bytes(value: str, size: int, what: str) -> str:
+    try:
+        raw = b64url_decode(value.strip())
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError(f"{what} must be base64url") from exc
+    if len(raw) != size:
+        raise ValueError(f"{what} must be {size} bytes, got {len(raw)}")
+    if size == 65 and raw[0] != 0x04:
+        raise ValueError(f"{what} must be an uncompressed P-256 point")
+    return value.strip().rstrip("=")
+
+
+def _p256dh(value: str) -> str:
+    return _key_bytes(value, 65, "p256dh")
+
+
+def _auth(value: str) -> str:
+    return _key_bytes(value, 16, "auth")
+
+
+class SubscriptionKeys(BaseModel):
+    p256dh: Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_p256dh)]
+    auth: Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_auth)]
+
+
+class SubscriptionCreate(BaseModel):
+    """What `PushSubscription.toJSON()` gives in the browser (expirationTime is ignored)."""
+
+    endpoint: str = Field(min_length=1, max_length=2000)
+    keys: SubscriptionKeys
+
+
+class SubscriptionDelete(BaseModel):
+    endpoint: str = Field(min_length=1, max_length=2000)
+
+
+class SubscriptionPublic(BaseModel):
+    endpoint: str
+    created: bool
+
+
+class PublicKey(BaseModel):
+    """The `applicationServerKey` for `pushManager.subscribe()`: base64url, uncompressed
+    P-256 point."""
+
+    public_key: str
