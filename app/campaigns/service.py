@@ -13,6 +13,7 @@ from app.campaigns.markdown import render_markdown
 from app.campaigns.models import Campaign, CampaignStatus
 from app.core import errors
 from app.core.time import utcnow
+from app.push.notices import NoticeKind, notify_reps
 from app.sync.changes import SyncEntity, record_change
 
 
@@ -23,6 +24,12 @@ def in_audience(campaign: Campaign, user: User) -> bool:
     return (bool(user.region) and user.region in campaign.audience_regions) or (
         bool(user.team) and user.team in campaign.audience_teams
     )
+
+
+def audience_rep_ids(session: Session, campaign: Campaign) -> list[uuid.UUID]:
+    """Active reps in the campaign's audience: whom its go-live or new collateral concerns."""
+    reps = session.exec(select(User).where(User.role == Role.rep, col(User.is_active).is_(True)))
+    return [rep.id for rep in reps if in_audience(campaign, rep)]
 
 
 def is_campaign_visible(campaign: Campaign, user: User) -> bool:
@@ -69,7 +76,19 @@ def create_campaign(session: Session, *, data: dict[str, Any]) -> Campaign:
     session.add(campaign)
     session.flush()
     record_change(session, SyncEntity.campaign, campaign.id)
+    _announce_if_live(session, campaign)
     return campaign
+
+
+def _announce_if_live(session: Session, campaign: Campaign) -> None:
+    if campaign.status == CampaignStatus.live:
+        notify_reps(
+            session,
+            audience_rep_ids(session, campaign),
+            kind=NoticeKind.new_campaign,
+            target_id=campaign.id,
+            title=f"New campaign: {campaign.name}",
+        )
 
 
 def update_campaign(session: Session, *, campaign: Campaign, changes: dict[str, Any]) -> Campaign:
@@ -85,6 +104,7 @@ def update_campaign(session: Session, *, campaign: Campaign, changes: dict[str, 
     ends_on = changes.get("ends_on", campaign.ends_on)
     if starts_on and ends_on and ends_on < starts_on:
         raise errors.BadRequest("ends_on: before starts_on")
+    old_status = campaign.status
     for name, value in changes.items():
         setattr(campaign, name, value)
     if "talking_points_md" in changes:
@@ -93,6 +113,8 @@ def update_campaign(session: Session, *, campaign: Campaign, changes: dict[str, 
     session.add(campaign)
     session.flush()
     record_change(session, SyncEntity.campaign, campaign.id)
+    if new_status is not None and new_status != old_status:
+        _announce_if_live(session, campaign)
     return campaign
 
 

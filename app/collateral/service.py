@@ -11,8 +11,8 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.auth.models import Role, User
-from app.campaigns.models import Campaign
-from app.campaigns.service import is_campaign_visible
+from app.campaigns.models import Campaign, CampaignStatus
+from app.campaigns.service import audience_rep_ids, is_campaign_visible
 from app.collateral.filenames import clean_filename
 from app.collateral.models import Collateral, CollateralKind
 from app.collateral.schemas import Description, Segments, Title
@@ -21,6 +21,7 @@ from app.collateral.upload import MultipartForm
 from app.core import errors
 from app.core.storage import BlobStorage
 from app.core.time import utcnow
+from app.push.notices import NoticeKind, notify_reps
 from app.sync.changes import SyncEntity, record_change
 
 # --- visibility (shared with sync and the file route) ---------------------------------------
@@ -158,6 +159,15 @@ def create_collateral(
     if old is not None:
         _supersede(session, old=old, new=item)
     record_change(session, SyncEntity.collateral, item.id)
+    if campaign.status == CampaignStatus.live:
+        notify_reps(
+            session,
+            audience_rep_ids(session, campaign),
+            kind=NoticeKind.new_collateral,
+            target_id=campaign.id,
+            title=f"New collateral in {campaign.name}",
+            body=item.title,
+        )
     return item
 
 

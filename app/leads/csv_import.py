@@ -25,6 +25,7 @@ from app.core import errors
 from app.core.time import utcnow
 from app.leads.models import Lead
 from app.leads.schemas import ImportProblem, ImportReport
+from app.push.notices import NoticeKind, notify_each
 from app.sync.changes import SyncEntity, record_changes
 
 MAX_REPORTED_ERRORS = 1000
@@ -381,6 +382,16 @@ def _write(
         changes.append((SyncEntity.lead, row["id"], old_rep))
         changes.append((SyncEntity.lead, row["id"], row.get("rep_id", old_rep)))
     record_changes(session, changes)
+    notify_each(
+        session,
+        [(lead["rep_id"], lead["id"], f"New brief: {lead['company']}") for lead in created]
+        + [
+            (row["rep_id"], row["id"], "A lead was assigned to you")
+            for row, old_rep in updated
+            if row.get("rep_id", old_rep) != old_rep
+        ],
+        kind=NoticeKind.new_leads,
+    )
     session.flush()
 
 

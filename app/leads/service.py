@@ -14,6 +14,7 @@ from app.collateral.models import Collateral
 from app.core import errors
 from app.core.time import as_utc, utcnow
 from app.leads.models import Lead
+from app.push.notices import NoticeKind, notify_reps
 from app.sync.changes import SyncEntity, record_change
 
 # --- visibility (shared with sync) -----------------------------------------------------------
@@ -84,6 +85,13 @@ def create_lead(session: Session, *, data: dict[str, Any]) -> Lead:
     session.add(lead)
     session.flush()
     record_change(session, SyncEntity.lead, lead.id, rep_ids=[lead.rep_id])
+    notify_reps(
+        session,
+        [lead.rep_id],
+        kind=NoticeKind.new_leads,
+        target_id=lead.id,
+        title=f"New brief: {lead.company}",
+    )
     return lead
 
 
@@ -115,6 +123,13 @@ def update_lead(session: Session, *, lead: Lead, changes: dict[str, Any]) -> Lea
     session.flush()
     # On reassignment both phones hear of it: one drops the lead, the other gets it.
     record_change(session, SyncEntity.lead, lead.id, rep_ids=[old_rep, lead.rep_id])
+    notify_reps(
+        session,
+        [lead.rep_id] if lead.rep_id != old_rep else [],
+        kind=NoticeKind.new_leads,
+        target_id=lead.id,
+        title=f"New brief: {lead.company}",
+    )
     return lead
 
 

@@ -37,21 +37,30 @@ def notify_reps(
 ) -> None:
     """Queue one notice per rep. Several notices for one rep within the coalescing window
     (`settings.push_coalesce_seconds`) become one notification ("3 new briefs")."""
-    reps = list(dict.fromkeys(rep_ids))
-    if not reps:
-        return
-    now = utcnow()
-    session.execute(
-        insert(PushNotice),
-        [
-            {
-                "rep_id": rep,
-                "kind": NoticeKind(kind).value,
-                "target_id": str(target_id),
-                "title": title[:TITLE_MAX],
-                "body": body[:BODY_MAX],
-                "created_at": now,
-            }
-            for rep in reps
-        ],
+    notify_each(
+        session, [(rep, target_id, title) for rep in dict.fromkeys(rep_ids)], kind=kind, body=body
     )
+
+
+def notify_each(
+    session: Session,
+    items: Iterable[tuple[uuid.UUID, uuid.UUID | str, str]],
+    *,
+    kind: NoticeKind,
+    body: str = "",
+) -> None:
+    """Bulk form for imports: one notice per (rep id, target id, title), written in batches."""
+    now = utcnow()
+    rows = [
+        {
+            "rep_id": rep,
+            "kind": NoticeKind(kind).value,
+            "target_id": str(target_id),
+            "title": title[:TITLE_MAX],
+            "body": body[:BODY_MAX],
+            "created_at": now,
+        }
+        for rep, target_id, title in items
+    ]
+    for start in range(0, len(rows), 1000):
+        session.execute(insert(PushNotice), rows[start : start + 1000])

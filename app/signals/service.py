@@ -12,6 +12,7 @@ from app.auth.models import User
 from app.campaigns.models import Campaign
 from app.core.time import utcnow
 from app.leads.models import Lead
+from app.push.notices import NoticeKind, notify_reps
 from app.signals.models import Signal, SignalStatus
 from app.signals.schemas import Ref, SignalPublic
 from app.sync.changes import SyncEntity, record_change
@@ -78,4 +79,12 @@ def acknowledge(session: Session, *, signal: Signal, by: User, reply: str) -> Si
     session.add(signal)
     session.flush()
     record_change(session, SyncEntity.signal, signal.id, rep_ids=[signal.rep_id])
+    notify_reps(
+        session,
+        [signal.rep_id],
+        kind=NoticeKind.signal_answered,
+        target_id=signal.id,
+        title="Marketing answered your signal",
+        body=reply,
+    )
     return signal
