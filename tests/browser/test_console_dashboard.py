@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def desktop(browser: Browser, live_server: Server) -> Iterator[BrowserContext]:
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", **DESKTOP)
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=DESKTOP)
     yield context
     context.close()
 

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
-from tests.browser.conftest import PHONE, log_in
+from tests.browser.conftest import log_in
 from tests.console.live import DESKTOP, bearer, send_signal
 from tests.server import Server
 
@@ -23,7 +23,7 @@ BAD_CSV = (
 
 @pytest.fixture
 def desktop(browser: Browser, live_server: Server) -> Iterator[BrowserContext]:
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", **DESKTOP)
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=DESKTOP)
     yield context
     context.close()
 
@@ -58,7 +58,7 @@ def test_csv_import_dry_run_lists_bad_rows_and_writes_nothing(
 
 
 def test_acknowledging_a_signal_reaches_the_reps_phone(
-    browser: Browser, desktop: BrowserContext, live_server: Server
+    desktop: BrowserContext, phone: BrowserContext, live_server: Server
 ) -> None:
     signal_id = send_signal(live_server.url, "rep1@demo.strang", "Need the new price list (test)")
     page = desktop.new_page()
@@ -84,14 +84,10 @@ def test_acknowledging_a_signal_reaches_the_reps_phone(
     assert signal["reply"] == "Sent it to your inbox"
 
     # ...and the rep app shows it on the phone after its sync.
-    phone = browser.new_context(base_url=live_server.url, locale="en-GB", **PHONE)
-    try:
-        rep_page = phone.new_page()
-        log_in(rep_page, "rep1@demo.strang")
-        expect(rep_page.get_by_role("heading", name="Today")).to_be_visible()
-        rep_page.goto("/signals")
-        mine = rep_page.locator("ul.signals li").filter(has_text="Need the new price list (test)")
-        expect(mine).to_contain_text("Reply: Sent it to your inbox", timeout=15_000)
-        expect(mine).to_contain_text("Seen by marketing")
-    finally:
-        phone.close()
+    rep_page = phone.new_page()
+    log_in(rep_page, "rep1@demo.strang")
+    expect(rep_page.get_by_role("heading", name="Today")).to_be_visible()
+    rep_page.goto("/signals")
+    mine = rep_page.locator("ul.signals li").filter(has_text="Need the new price list (test)")
+    expect(mine).to_contain_text("Reply: Sent it to your inbox", timeout=15_000)
+    expect(mine).to_contain_text("Seen by marketing")

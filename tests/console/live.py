@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import httpx
+from playwright.sync_api import ViewportSize
 
 # (rep email, lead region/segment, outcome codes logged on consecutive days)
 FIELD: list[tuple[str, str, str, list[str]]] = [
@@ -44,7 +45,8 @@ def seed_field(base_url: str) -> Seeded:
     now = datetime.now(UTC)
     with httpx.Client(base_url=base_url, timeout=20) as client:
         marketing = bearer(client, "marketing@demo.strang")
-        reps = {r["email"]: r["id"] for r in client.get("/api/v1/console/reps", headers=marketing).json()}
+        answer = client.get("/api/v1/console/reps", headers=marketing)
+        reps = {r["email"]: r["id"] for r in answer.json()}
         campaign = client.post(
             "/api/v1/campaigns",
             json={"name": "Spring Push (test)", "key_message": "Save energy", "status": "live"},
@@ -107,9 +109,10 @@ def send_signal(base_url: str, email: str, text: str) -> str:
     signal_id = str(uuid.uuid4())
     with httpx.Client(base_url=base_url, timeout=20) as client:
         rep = bearer(client, email)
-        mutation = {"type": "signal.send", "id": signal_id, "kind": "need_material", "text": text}
+        mutation: dict[str, object] = {"type": "signal.send", "id": signal_id}
+        mutation |= {"kind": "need_material", "text": text}
         push(client, rep, [mutation])
     return signal_id
 
 
-DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
