@@ -150,5 +150,3 @@ def test_ten_thousand_rows(client: TestClient, factory: Factory, db: Session) ->
     assert report["created"] == 10_000
     assert elapsed < 20  # the 5 s target is measured by `python -m bench` on a quiet machine
     assert client.get("/api/v1/leads", headers=marketing).json()["total"] == 10_000
-    status, again = send(client, marketing, content)
-    assert (again["created"], again["unchanged"]) == (0, 10_000)
