@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint(
             "kind", "value", "grain", "period", "campaign_key", "chip", name=op.f("pk_insight_chip")
         ),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "insight_collateral",
@@ -44,6 +45,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint(
             "grain", "period", "campaign_key", "collateral_id", name=op.f("pk_insight_collateral")
         ),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "insight_collateral_page",
@@ -61,6 +63,7 @@ def upgrade() -> None:
             "page",
             name=op.f("pk_insight_collateral_page"),
         ),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "insight_collateral_seconds",
@@ -78,6 +81,7 @@ def upgrade() -> None:
             "bucket",
             name=op.f("pk_insight_collateral_seconds"),
         ),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "insight_count",
@@ -97,6 +101,7 @@ def upgrade() -> None:
             "code",
             name=op.f("pk_insight_count"),
         ),
+        sqlite_with_rowid=False,
     )
     op.create_index(
         "ix_insight_count_campaign",
@@ -140,6 +145,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint(
             "kind", "value", "campaign_key", "lead_id", "year", name=op.f("pk_insight_lead_visit")
         ),
+        sqlite_with_rowid=False,
     )
 
 

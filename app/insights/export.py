@@ -7,11 +7,12 @@ Excel), labels in English or German. Cells that Excel would read as a formula (s
 
 import csv
 import io
+import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlalchemy import Engine, String, select, type_coerce
 
 from app.auth.models import User
 from app.campaigns.models import Campaign
@@ -41,8 +42,40 @@ HEADERS = {
 
 
 def safe_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
+    if not value:
+        return ""
+    text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def as_text(column: Any) -> Any:
+    """Skip the result processing of UUID and JSON columns (done cheaper below)."""
+    return type_coerce(column, String)
+
+
+def uuid_text(value: Any) -> str:
+    """SQLite hands back 32 hex digits, PostgreSQL a UUID: the canonical form of either."""
+    if value is None:
+        return ""
+    text = str(value)
+    if len(text) == 32:
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return text
+
+
+def time_text(value: Any) -> str:
+    """ISO 8601 with offset from SQLite's stored UTC text or a PostgreSQL datetime."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    text = str(value)
+    return f"{text[:10]}T{text[11:]}+00:00" if "+" not in text[10:] else text.replace(" ", "T")
+
+
+def chips_text(value: Any) -> str:
+    if value is None or value == "[]" or value == []:
+        return ""
+    chips = json.loads(value) if isinstance(value, str) else value
+    return safe_cell(", ".join(str(c) for c in chips))
 
 
 def _query(filters: Filters) -> Any:
@@ -51,22 +84,22 @@ def _query(filters: Filters) -> Any:
     code, fact = table_of(OutcomeCode), table_of(InsightFact)
     query = (
         select(
-            o.c.occurred_at,
+            as_text(o.c.occurred_at),
             code.c.label_en,
             code.c.label_de,
             o.c.code,
             lead.c.company,
-            o.c.lead_id,
+            as_text(o.c.lead_id),
             rep.c.name,
-            o.c.rep_id,
+            as_text(o.c.rep_id),
             campaign.c.name,
-            o.c.campaign_id,
+            as_text(o.c.campaign_id),
             fact.c.region,
             fact.c.segment,
             fact.c.team,
-            o.c.details,
+            as_text(o.c.details),
             o.c.note,
-            o.c.id,
+            as_text(o.c.id),
         )
         .select_from(o)
         .join(code, code.c.code == o.c.code)
@@ -87,29 +120,29 @@ def outcome_rows(
     writer = csv.writer(buffer, delimiter=";" if delimiter == "semicolon" else ",")
     buffer.write(BOM)
     writer.writerow(HEADERS["de" if lang == "de" else "en"])
-    with Session(engine) as session:
-        result = session.execute(_query(filters).execution_options(yield_per=BATCH))
+    with engine.connect() as connection:
+        result = connection.execution_options(yield_per=BATCH).execute(_query(filters))
         for batch in result.partitions():
             for row in batch:
                 (occurred, en, de, code, company, lead_id, rep, rep_id, campaign, campaign_id,
                  region, segment, team, details, note, outcome_id) = row  # fmt: skip
                 writer.writerow(
                     [
-                        occurred.isoformat(),
+                        time_text(occurred),
                         safe_cell(de if lang == "de" else en),
                         code,
                         safe_cell(company),
-                        lead_id,
+                        uuid_text(lead_id),
                         safe_cell(rep),
-                        rep_id,
+                        uuid_text(rep_id),
                         safe_cell(campaign),
-                        campaign_id or "",
+                        uuid_text(campaign_id),
                         safe_cell(region),
                         safe_cell(segment),
                         safe_cell(team),
-                        safe_cell(", ".join(details or [])),
+                        chips_text(details),
                         safe_cell(note),
-                        outcome_id,
+                        uuid_text(outcome_id),
                     ]
                 )
             yield buffer.getvalue().encode("utf-8")

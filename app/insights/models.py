@@ -27,6 +27,8 @@ from sqlalchemy import BigInteger, Column, Index
 from sqlmodel import Field, SQLModel
 
 NO_CAMPAIGN = ""
+# Aggregates are read by primary-key ranges: on SQLite, store them clustered by that key.
+CLUSTERED = {"sqlite_with_rowid": False}
 
 
 class InsightFact(SQLModel, table=True):
@@ -56,6 +58,7 @@ class InsightCount(SQLModel, table=True):
         Index(
             "ix_insight_count_campaign", "kind", "value", "campaign_key", "grain", "period", "code"
         ),
+        CLUSTERED,
     )
 
     kind: str = Field(primary_key=True, max_length=10)
@@ -69,6 +72,7 @@ class InsightCount(SQLModel, table=True):
 
 class InsightChip(SQLModel, table=True):
     __tablename__ = "insight_chip"
+    __table_args__ = CLUSTERED
 
     kind: str = Field(primary_key=True, max_length=10)
     value: str = Field(primary_key=True, max_length=100)
@@ -83,6 +87,7 @@ class InsightLeadVisit(SQLModel, table=True):
     """Bit `i % 62` of word `i // 62` is day-of-year `i` (0-based) of `year`."""
 
     __tablename__ = "insight_lead_visit"
+    __table_args__ = CLUSTERED
 
     kind: str = Field(primary_key=True, max_length=10)
     value: str = Field(primary_key=True, max_length=100)
@@ -99,6 +104,7 @@ class InsightLeadVisit(SQLModel, table=True):
 
 class InsightCollateral(SQLModel, table=True):
     __tablename__ = "insight_collateral"
+    __table_args__ = CLUSTERED
 
     grain: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     period: date = Field(primary_key=True)
@@ -112,6 +118,7 @@ class InsightCollateral(SQLModel, table=True):
 
 class InsightCollateralSeconds(SQLModel, table=True):
     __tablename__ = "insight_collateral_seconds"
+    __table_args__ = CLUSTERED
 
     grain: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     period: date = Field(primary_key=True)
@@ -123,6 +130,7 @@ class InsightCollateralSeconds(SQLModel, table=True):
 
 class InsightCollateralPage(SQLModel, table=True):
     __tablename__ = "insight_collateral_page"
+    __table_args__ = CLUSTERED
 
     grain: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     period: date = Field(primary_key=True)

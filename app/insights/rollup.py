@@ -12,16 +12,30 @@ functions (for admins after a restore, and for the benchmark's bulk load).
 
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, text, update
+from sqlalchemy import (
+    Date,
+    String,
+    Table,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col
 
 from app.auth.models import User
+from app.insights.bulk import copy_rows
 from app.insights.models import (
     NO_CAMPAIGN,
     InsightChip,
@@ -291,19 +305,8 @@ AGGREGATE_TABLES = (
 
 
 def bulk_insert(session: Session, table: Table, names: Sequence[str], rows: Iterable[Key]) -> int:
-    """Plain multi-row INSERTs in chunks (executemany), for empty tables."""
-    written = 0
-    chunk: list[dict[str, Any]] = []
-    for row in rows:
-        chunk.append(dict(zip(names, row, strict=True)))
-        if len(chunk) >= 5000:
-            session.execute(insert(table), chunk)
-            written += len(chunk)
-            chunk = []
-    if chunk:
-        session.execute(insert(table), chunk)
-        written += len(chunk)
-    return written
+    """Append rows to a table (COPY on PostgreSQL), for rebuilding empty tables."""
+    return copy_rows(session, table, names, rows)
 
 
 FACT_COLUMNS = (
@@ -313,28 +316,41 @@ FACT_COLUMNS = (
 
 
 def rebuild_facts(session: Session) -> None:
-    """Recreate `insight_fact` from the outcomes, with today's lead and rep attributes."""
+    """Recreate `insight_fact` from the outcomes, with today's lead and rep attributes
+    (one INSERT ... SELECT)."""
     session.execute(delete(InsightFact))
-    lead_attrs = {
-        row[0]: (row[1], row[2])
-        for row in session.execute(select(col(Lead.id), col(Lead.region), col(Lead.segment))).all()
-    }
-    teams = {row[0]: row[1] for row in session.execute(select(col(User.id), col(User.team))).all()}
-    o = table_of(Outcome).c
-    query = select(o.id, o.lead_id, o.rep_id, o.campaign_id, o.code, o.occurred_at).where(
-        o.retracted_at.is_(None)
+    o, lead, rep = table_of(Outcome), table_of(Lead), table_of(User)
+    if session.get_bind().dialect.name == "postgresql":
+        day: Any = cast(func.timezone("UTC", o.c.occurred_at), Date)
+        key: Any = func.coalesce(cast(o.c.campaign_id, String), "")
+    else:  # SQLite keeps UTC text and UUIDs as 32 hex digits
+        day = func.date(o.c.occurred_at)
+        h = o.c.campaign_id
+        parts = [func.substr(h, 1, 8), func.substr(h, 9, 4), func.substr(h, 13, 4),
+                 func.substr(h, 17, 4), func.substr(h, 21, 12)]  # fmt: skip
+        dashed: Any = parts[0]
+        for part in parts[1:]:
+            dashed = dashed.concat("-").concat(part)
+        key = case((h.is_(None), ""), else_=func.lower(dashed))
+    query = (
+        select(
+            o.c.id,
+            o.c.lead_id,
+            o.c.rep_id,
+            key,
+            o.c.code,
+            day,
+            func.coalesce(lead.c.region, ""),
+            func.coalesce(lead.c.segment, ""),
+            func.coalesce(rep.c.team, ""),
+            true(),
+        )
+        .select_from(o)
+        .outerjoin(lead, lead.c.id == o.c.lead_id)
+        .outerjoin(rep, rep.c.id == o.c.rep_id)
+        .where(o.c.retracted_at.is_(None))
     )
-
-    def rows() -> Iterator[Key]:
-        for oid, lead_id, rep_id, cid, code, occurred in session.execute(
-            query.execution_options(yield_per=10_000)
-        ):
-            region, segment = lead_attrs.get(lead_id, ("", ""))
-            team = teams.get(rep_id, "")
-            day = occurred.astimezone(UTC).date()
-            yield (oid, lead_id, rep_id, campaign_key(cid), code, day, region, segment, team, True)
-
-    bulk_insert(session, table_of(InsightFact), FACT_COLUMNS, rows())
+    session.execute(insert(table_of(InsightFact)).from_select(list(FACT_COLUMNS), query))
 
 
 _FACT_FIELDS = tuple(table_of(InsightFact).c[name] for name in FACT_COLUMNS)

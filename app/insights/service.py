@@ -120,15 +120,18 @@ def _figures(
     }
 
 
-def summary_tallies(session: Session, filters: Filters) -> tuple[t.SummaryTallies, Source]:
-    slice_ = t.aggregate_slice(filters)
+def summary_tallies(
+    session: Session, filters: Filters, *, raw: bool = False
+) -> tuple[t.SummaryTallies, Source]:
+    slice_ = None if raw else t.aggregate_slice(filters)
     if slice_ is None:
         return t.summary_from_raw(session, filters), "raw"
     return t.summary_from_aggregates(session, filters, *slice_), "aggregate"
 
 
-def summary(session: Session, filters: Filters, *, lang: Lang = "en") -> Summary:
-    tallies, source = summary_tallies(session, filters)
+def summary(session: Session, filters: Filters, *, lang: Lang = "en", raw: bool = False) -> Summary:
+    """`raw=True` asks the outcome tables directly (the benchmark's baseline)."""
+    tallies, source = summary_tallies(session, filters, raw=raw)
     labels = code_labels(session, lang)
     assigned = leads_assigned(session, filters)
     per_campaign: dict[str, Counter[str]] = defaultdict(Counter)
@@ -168,10 +171,12 @@ def summary(session: Session, filters: Filters, *, lang: Lang = "en") -> Summary
     )
 
 
-def collateral_tallies(session: Session, filters: Filters) -> tuple[t.CollateralTallies, Source]:
+def collateral_tallies(
+    session: Session, filters: Filters, *, raw: bool = False
+) -> tuple[t.CollateralTallies, Source]:
     """Collateral aggregates exist for all outcomes (optionally one campaign); any other
     filter reads the raw tables for the per-item part."""
-    slice_ = t.aggregate_slice(filters)
+    slice_ = None if raw else t.aggregate_slice(filters)
     if slice_ is None:
         return t.collateral_from_raw(session, filters, t.codes_from_raw(session, filters)), "raw"
     codes = t.codes_from_aggregates(session, filters, *slice_)
@@ -180,8 +185,8 @@ def collateral_tallies(session: Session, filters: Filters) -> tuple[t.Collateral
     return t.collateral_from_raw(session, filters, codes), "raw"
 
 
-def collateral(session: Session, filters: Filters) -> CollateralInsights:
-    tallies, source = collateral_tallies(session, filters)
+def collateral(session: Session, filters: Filters, *, raw: bool = False) -> CollateralInsights:
+    tallies, source = collateral_tallies(session, filters, raw=raw)
     visits: Counter[str] = Counter()
     won: Counter[str] = Counter()
     for (ck, code), n in tallies.codes.items():
