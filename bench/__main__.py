@@ -4,6 +4,7 @@ import importlib
 import sys
 
 BENCHMARKS = [
+    "bench.sync_bench",
     "bench.csv_import",
 ]
 

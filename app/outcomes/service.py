@@ -5,9 +5,14 @@ without this package importing them: each listener is called in the writing tran
 `(session, outcome, +1)` after an outcome is stored, and `(session, outcome, -1)` after a stored
 outcome is retracted. An outcome that arrives already retracted (its Undo came first) is stored
 without any call. Listeners must not commit; an exception rolls the whole push back.
+
+`OUTCOME_BATCH_LISTENERS` is the same seam for a whole push at once: `(session, outcomes, +1)`
+with every outcome stored by the push, then `(session, outcomes, -1)` with every one retracted.
+A listener registers in ONE of the two lists. Prefer the batch form: a push carries up to 500
+outcomes, and per-outcome round trips are what limit push throughput (see bench/sync_bench.py).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sqlmodel import Session, col, select
 
@@ -18,12 +23,19 @@ from app.outcomes.schemas import OutcomeCodeCreate, OutcomeCodeUpdate
 from app.sync.changes import SyncEntity, record_change
 
 OutcomeListener = Callable[[Session, Outcome, int], None]
+OutcomeBatchListener = Callable[[Session, Sequence[Outcome], int], None]
 OUTCOME_LISTENERS: list[OutcomeListener] = []
+OUTCOME_BATCH_LISTENERS: list[OutcomeBatchListener] = []
 
 
-def notify_listeners(session: Session, outcome: Outcome, sign: int) -> None:
+def notify_listeners(session: Session, outcomes: Sequence[Outcome], sign: int) -> None:
+    if not outcomes:
+        return
+    for batch_listener in OUTCOME_BATCH_LISTENERS:
+        batch_listener(session, outcomes, sign)
     for listener in OUTCOME_LISTENERS:
-        listener(session, outcome, sign)
+        for outcome in outcomes:
+            listener(session, outcome, sign)
 
 
 def list_codes(session: Session) -> list[OutcomeCode]:

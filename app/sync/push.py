@@ -35,7 +35,11 @@ from app.outcomes.models import (
     OutcomeCollateralFit,
     OutcomeCollateralView,
 )
-from app.outcomes.service import notify_listeners
+from app.outcomes.service import (
+    OUTCOME_BATCH_LISTENERS,
+    OUTCOME_LISTENERS,
+    notify_listeners,
+)
 from app.signals.models import Signal
 from app.sync.changes import SyncChange, SyncEntity, lock_clock, record_changes
 from app.sync.models import AppliedMutation, SyncDevice
@@ -389,12 +393,12 @@ def push(
             if attempt == MAX_ATTEMPTS - 1:
                 raise
             session.expire_all()
-    for row in plan.outcomes:
-        if row["retracted_at"] is None:
-            notify_listeners(session, Outcome(**row), +1)
-    for outcome in plan.retract:
-        outcome.retracted_at = now
-        notify_listeners(session, outcome, -1)
+    if OUTCOME_LISTENERS or OUTCOME_BATCH_LISTENERS:
+        stored = [Outcome(**row) for row in plan.outcomes if row["retracted_at"] is None]
+        notify_listeners(session, stored, +1)
+        for outcome in plan.retract:
+            outcome.retracted_at = now
+        notify_listeners(session, plan.retract, -1)
     changes: list[tuple[SyncEntity, uuid.UUID, uuid.UUID | None]] = [
         (SyncEntity.lead, lead_id, lead_rep) for lead_id, lead_rep in sorted(plan.lead_changes)
     ]
