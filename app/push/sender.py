@@ -36,6 +36,7 @@ from sqlalchemy import Engine, delete, func, text, update
 from sqlmodel import Session, col, select
 
 from app.auth.models import Role, User
+from app.core.observability import PUSH_FAILED, PUSH_SENT
 from app.core.settings import Settings
 from app.core.time import as_utc, utcnow
 from app.push.keys import load_vapid_key, signer
@@ -362,6 +363,8 @@ class PushSender:
                     log.warning("push answered %s, dropped: %s %s", status, where, result.detail)
             bump(session, sent=sent, failed=failed, pruned=pruned)
             session.commit()
+        PUSH_SENT.inc(sent)
+        PUSH_FAILED.labels("dropped").inc(failed)  # refused, given up or unexpected answer
 
     @staticmethod
     def _delete(session: Session, mine: object) -> int:
