@@ -27,11 +27,11 @@ function Screen({ user }: { user: SessionUser }) {
   let params: Record<string, string> | null
   if (p === '/') return <Dashboard />
   if (p === '/campaigns') return <CampaignList />
-  if (p === '/campaigns/new') return <CampaignEdit id={null} />
-  if ((params = match('/campaigns/:id', p))) return <CampaignEdit id={params.id!} />
+  if (p === '/campaigns/new') return <CampaignEdit key="new" id={null} />
+  if ((params = match('/campaigns/:id', p))) return <CampaignEdit key={params.id} id={params.id!} />
   if (p === '/leads') return <LeadList />
   if (p === '/leads/import') return <LeadImport />
-  if ((params = match('/leads/:id', p))) return <LeadEdit id={params.id!} />
+  if ((params = match('/leads/:id', p))) return <LeadEdit key={params.id} id={params.id!} />
   if (p === '/signals') return <Signals />
   if (p === '/users') return user.role === 'admin' ? <Users /> : <p>{ct('users.adminOnly')}</p>
   return <h1>{t('notFound.title')}</h1>

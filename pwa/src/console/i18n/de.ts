@@ -102,7 +102,6 @@ export const de: Record<ConsoleKey, string> = {
   'campaigns.teams': 'Teams',
   'campaigns.goLive': 'Starten',
   'campaigns.archive': 'Archivieren',
-  'campaigns.toDraft': 'Zurück zum Entwurf',
   'campaigns.status.draft': 'Entwurf',
   'campaigns.status.live': 'Aktiv',
   'campaigns.status.archived': 'Archiviert',

@@ -100,7 +100,6 @@ export const en = {
   'campaigns.teams': 'Teams',
   'campaigns.goLive': 'Go live',
   'campaigns.archive': 'Archive',
-  'campaigns.toDraft': 'Back to draft',
   'campaigns.status.draft': 'Draft',
   'campaigns.status.live': 'Live',
   'campaigns.status.archived': 'Archived',

@@ -1,6 +1,6 @@
 // Campaigns: the list, and one form to create or edit (message, talking points, period,
 // audience), with go live / archive and the campaign's collateral below.
-import { useEffect, useState } from 'preact/hooks'
+import { useState } from 'preact/hooks'
 import { useLanguage } from '../../i18n/hook'
 import { consoleApi, errorText, type Campaign, type CampaignInput, type CampaignStatus } from '../api'
 import { ct, fmtDate } from '../i18n'
@@ -104,13 +104,19 @@ export function CampaignEdit({ id }: { id: string | null }) {
   return <Loadable state={loaded}>{(c) => <CampaignForm key={c?.id ?? 'new'} campaign={c} />}</Loadable>
 }
 
+/** A message to show once on the next form (after "create" moves to the new campaign's page). */
+let flash: string | null = null
+
 function CampaignForm({ campaign: initial }: { campaign: Campaign | null }) {
   const [campaign, setCampaign] = useState(initial)
   const [draft, setDraft] = useState(() => toDraft(initial))
   const [busy, setBusy] = useState(false)
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null)
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(() => {
+    const text = flash
+    flash = null
+    return text ? { text, error: false } : null
+  })
   const facets = useAsync(() => lookups.facets(), [])
-  useEffect(() => setMessage(null), [draft])
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }))
   const text = (k: keyof Draft) => (e: Event) => set(k, (e.currentTarget as HTMLInputElement).value as never)
 
@@ -123,7 +129,10 @@ function CampaignForm({ campaign: initial }: { campaign: Campaign | null }) {
       setCampaign(saved)
       setDraft(toDraft(saved))
       setMessage({ text: campaign ? ct('common.saved') : ct('campaigns.created'), error: false })
-      if (!campaign) go(href(`/campaigns/${saved.id}`), { replace: true })
+      if (!campaign) {
+        flash = ct('campaigns.created')
+        go(href(`/campaigns/${saved.id}`), { replace: true })
+      }
     } catch (err) {
       setMessage({ text: errorText(err), error: true })
     } finally {
@@ -200,11 +209,6 @@ function CampaignForm({ campaign: initial }: { campaign: Campaign | null }) {
           {campaign && campaign.status !== 'archived' && (
             <button type="button" class="secondary" disabled={busy} onClick={() => save({ status: 'archived' })}>
               {ct('campaigns.archive')}
-            </button>
-          )}
-          {campaign && campaign.status === 'archived' && (
-            <button type="button" class="secondary" disabled={busy} onClick={() => save({ status: 'draft' })}>
-              {ct('campaigns.toDraft')}
             </button>
           )}
         </div>
