@@ -36,7 +36,8 @@ from app.core.migrations import upgrade
 from app.core.settings import Settings
 from app.insights import service
 from app.insights.bulk import copy_rows
-from app.insights.rollup import rebuild_rollups, table_of
+from app.insights.rebuild import rebuild_rollups
+from app.insights.rollup import table_of
 from app.insights.schemas import Filters
 from app.leads.models import Lead
 from app.outcomes.models import Outcome, OutcomeCollateralFit, OutcomeCollateralView

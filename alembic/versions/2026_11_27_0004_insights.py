@@ -103,12 +103,6 @@ def upgrade() -> None:
         ),
         sqlite_with_rowid=False,
     )
-    op.create_index(
-        "ix_insight_count_campaign",
-        "insight_count",
-        ["kind", "value", "campaign_key", "grain", "period", "code"],
-        unique=False,
-    )
     op.create_table(
         "insight_fact",
         sa.Column("outcome_id", sa.Uuid(), nullable=False),
@@ -150,7 +144,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_insight_count_campaign", table_name="insight_count")
     op.drop_index("ix_insight_fact_campaign_day", table_name="insight_fact")
     op.drop_index("ix_insight_fact_day", table_name="insight_fact")
     op.drop_index("ix_insight_fact_lead_day", table_name="insight_fact")

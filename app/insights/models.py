@@ -54,12 +54,7 @@ class InsightFact(SQLModel, table=True):
 
 class InsightCount(SQLModel, table=True):
     __tablename__ = "insight_count"
-    __table_args__ = (
-        Index(
-            "ix_insight_count_campaign", "kind", "value", "campaign_key", "grain", "period", "code"
-        ),
-        CLUSTERED,
-    )
+    __table_args__ = CLUSTERED
 
     kind: str = Field(primary_key=True, max_length=10)
     value: str = Field(primary_key=True, max_length=100)

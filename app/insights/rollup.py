@@ -6,8 +6,8 @@ opposite sign on retraction, read back from the outcome's `insight_fact` row. It
 per outcome: a second +1 for an active fact, or a -1 for an inactive or unknown one, changes
 nothing, so the aggregates can never count a tap twice.
 
-`rebuild_rollups` recomputes everything from the outcome tables with the same contribution
-functions (for admins after a restore, and for the benchmark's bulk load).
+`app.insights.rebuild.rebuild_rollups` recomputes everything in bulk (for admins after a
+restore, and for the benchmark's load); a test holds it against this incremental path.
 """
 
 import uuid
@@ -35,7 +35,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col
 
 from app.auth.models import User
-from app.insights.bulk import copy_rows
 from app.insights.models import (
     NO_CAMPAIGN,
     InsightChip,
@@ -292,22 +291,7 @@ def on_outcome(session: Session, outcome: Outcome, sign: int) -> None:
     _flip_visit_bits(session, fact, sign)
 
 
-# --- rebuilding --------------------------------------------------------------------------
-
-AGGREGATE_TABLES = (
-    InsightCount,
-    InsightChip,
-    InsightLeadVisit,
-    InsightCollateral,
-    InsightCollateralSeconds,
-    InsightCollateralPage,
-)
-
-
-def bulk_insert(session: Session, table: Table, names: Sequence[str], rows: Iterable[Key]) -> int:
-    """Append rows to a table (COPY on PostgreSQL), for rebuilding empty tables."""
-    return copy_rows(session, table, names, rows)
-
+# --- rebuilding (the aggregates themselves: app/insights/rebuild.py) -------------------
 
 FACT_COLUMNS = (
     "outcome_id", "lead_id", "rep_id", "campaign_key", "code", "day", "region", "segment", "team",
@@ -351,86 +335,3 @@ def rebuild_facts(session: Session) -> None:
         .where(o.c.retracted_at.is_(None))
     )
     session.execute(insert(table_of(InsightFact)).from_select(list(FACT_COLUMNS), query))
-
-
-_FACT_FIELDS = tuple(table_of(InsightFact).c[name] for name in FACT_COLUMNS)
-
-
-def _fact(row: Sequence[Any]) -> InsightFact:
-    """A detached, unsaved fact built from a row (cheaper than loading ORM objects)."""
-    return InsightFact.model_construct(
-        **dict(zip(FACT_COLUMNS, row[: len(FACT_COLUMNS)], strict=True))
-    )
-
-
-def rebuild_rollups(session: Session, *, refresh_facts: bool = True) -> None:
-    """Recompute every aggregate from the outcome tables, in the caller's transaction.
-
-    With `refresh_facts=False` the existing `insight_fact` rows (attributes at outcome time)
-    are kept and only the aggregates are recomputed from them.
-    """
-    if refresh_facts:
-        rebuild_facts(session)
-    for model in AGGREGATE_TABLES:
-        session.execute(delete(model))
-    deltas = Deltas()
-    visits: dict[Key, list[int]] = {}
-    fact_c, outcome_c = table_of(InsightFact).c, table_of(Outcome).c
-    active = fact_c.active.is_(True)
-    joined = fact_c.outcome_id
-    outcomes = select(*_FACT_FIELDS, outcome_c.details).join(
-        table_of(Outcome), outcome_c.id == joined
-    )
-    for row in session.execute(outcomes.where(active).execution_options(yield_per=20_000)):
-        fact = _fact(row)
-        add_outcome(deltas, fact, row[-1] or [], 1)
-        word, bit = day_bit(fact.day)
-        for kind, value in kind_values(fact):
-            key = (kind, value, fact.campaign_key, fact.lead_id, fact.day.year)
-            words = visits.setdefault(key, [0] * WORDS)
-            words[word] |= bit
-    view = table_of(OutcomeCollateralView)
-    views = select(*_FACT_FIELDS, view.c.collateral_id, view.c.seconds, view.c.pages).join(
-        view, view.c.outcome_id == joined
-    )
-    for row in session.execute(views.where(active).execution_options(yield_per=20_000)):
-        add_view(deltas, _fact(row), row[-3], row[-2], row[-1] or [], 1)
-    fit = table_of(OutcomeCollateralFit)
-    fits = select(*_FACT_FIELDS, fit.c.collateral_id, fit.c.fit).join(
-        fit, fit.c.outcome_id == joined
-    )
-    for row in session.execute(fits.where(active).execution_options(yield_per=20_000)):
-        add_fit(deltas, _fact(row), row[-2], row[-1], 1)
-    write_deltas(session, deltas, visits)
-
-
-def write_deltas(session: Session, deltas: Deltas, visits: dict[Key, list[int]]) -> None:
-    """Bulk-insert freshly computed aggregates into empty tables."""
-    count_keys = ("kind", "value", "grain", "period", "campaign_key")
-    coll_keys = ("grain", "period", "campaign_key", "collateral_id")
-    plan: list[tuple[type[SQLModel], tuple[str, ...], Iterable[Key]]] = [
-        (InsightCount, (*count_keys, "code", "n"), ((*k, n) for k, n in deltas.count.items() if n)),
-        (InsightChip, (*count_keys, "chip", "n"), ((*k, n) for k, n in deltas.chip.items() if n)),
-        (
-            InsightCollateral,
-            (*coll_keys, "viewed", "won_viewed", "fit_up", "fit_down"),
-            ((*k, *v) for k, v in deltas.collateral.items() if any(v)),
-        ),
-        (
-            InsightCollateralSeconds,
-            (*coll_keys, "bucket", "n"),
-            ((*k, n) for k, n in deltas.seconds.items() if n),
-        ),
-        (
-            InsightCollateralPage,
-            (*coll_keys, "page", "n"),
-            ((*k, n) for k, n in deltas.page.items() if n),
-        ),
-        (
-            InsightLeadVisit,
-            ("kind", "value", "campaign_key", "lead_id", "year", *(f"w{i}" for i in range(WORDS))),
-            ((*k, *w) for k, w in visits.items()),
-        ),
-    ]
-    for model, names, rows in plan:
-        bulk_insert(session, table_of(model), names, rows)

@@ -28,7 +28,8 @@ from app.insights.models import (
     InsightFact,
     InsightLeadVisit,
 )
-from app.insights.rollup import on_outcome, rebuild_rollups, table_of
+from app.insights.rebuild import rebuild_rollups
+from app.insights.rollup import on_outcome, table_of
 from app.insights.schemas import Filters
 from app.outcomes.models import Outcome, OutcomeCode
 from app.outcomes.service import OUTCOME_LISTENERS

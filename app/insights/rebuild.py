@@ -1,0 +1,184 @@
+"""Rebuilding every aggregate from the outcome tables with a handful of INSERT ... SELECTs.
+
+The per-outcome listener (`rollup.on_outcome`) and this bulk path must agree exactly; the
+test `test_rebuild_equals_incremental` holds them against each other. Date arithmetic stays
+in Python: two small temporary tables map each day that has outcomes to its aligned periods
+(`GRAINS`) and to its bit in the yearly visit bitmap, so the SQL is the same on SQLite and
+PostgreSQL except for expanding JSON lists (chips, pages).
+"""
+
+from datetime import date
+
+from sqlalchemy import BigInteger, Column, Date, Integer, MetaData, Table, delete, select, text
+from sqlmodel import Session
+
+from app.insights.bulk import copy_rows
+from app.insights.models import (
+    InsightChip,
+    InsightCollateral,
+    InsightCollateralPage,
+    InsightCollateralSeconds,
+    InsightCount,
+    InsightFact,
+    InsightLeadVisit,
+)
+from app.insights.periods import GRAINS, SECONDS_BUCKETS, WORDS, day_bit, period_start
+from app.insights.rollup import WON, rebuild_facts, table_of
+
+AGGREGATES = (
+    InsightCount,
+    InsightChip,
+    InsightLeadVisit,
+    InsightCollateral,
+    InsightCollateralSeconds,
+    InsightCollateralPage,
+)
+SLICES = (("all", "''"), ("team", "f.team"), ("region", "f.region"), ("segment", "f.segment"))
+TEMP = ("insight_tmp_period", "insight_tmp_bit", "insight_tmp_chip", "insight_tmp_view",
+        "insight_tmp_page")  # fmt: skip
+
+
+def _temp_tables(session: Session, days: list[date]) -> None:
+    meta = MetaData()
+    period = Table(
+        "insight_tmp_period", meta,
+        Column("day", Date), Column("grain", Integer), Column("period", Date),
+        prefixes=["TEMPORARY"],
+    )  # fmt: skip
+    bit = Table(
+        "insight_tmp_bit", meta,
+        Column("day", Date), Column("year", Integer), Column("word", Integer),
+        Column("bit", BigInteger),
+        prefixes=["TEMPORARY"],
+    )  # fmt: skip
+    connection = session.connection()
+    period.create(connection)
+    bit.create(connection)
+    copy_rows(
+        session,
+        period,
+        ("day", "grain", "period"),
+        ((d, g, period_start(d, g)) for d in days for g in GRAINS),
+    )
+    copy_rows(
+        session,
+        bit,
+        ("day", "year", "word", "bit"),
+        ((d, d.year, *day_bit(d)) for d in days),
+    )
+    connection.exec_driver_sql("CREATE INDEX insight_tmp_period_day ON insight_tmp_period (day)")
+
+
+def _drop_temp(session: Session) -> None:
+    for name in TEMP:
+        session.execute(text(f"DROP TABLE IF EXISTS {name}"))
+
+
+def _json_items(dialect: str, column: str) -> str:
+    if dialect == "postgresql":
+        return f"json_array_elements_text({column}) AS j(value)"
+    return f"json_each({column}) AS j"
+
+
+def rebuild_aggregates(session: Session) -> None:
+    """Recompute every aggregate table from the active `insight_fact` rows."""
+    dialect = session.get_bind().dialect.name
+    for model in AGGREGATES:
+        session.execute(delete(model))
+    _drop_temp(session)
+    fact = table_of(InsightFact)
+    days = sorted(d for (d,) in session.execute(select(fact.c.day).distinct()))
+    _temp_tables(session, days)
+    run = session.execute
+    for kind, value in SLICES:
+        only = "" if kind == "all" else f"AND {value} <> ''"
+        by = "" if kind == "all" else f"{value}, "
+        run(text(f"""
+            INSERT INTO insight_count (kind, value, grain, period, campaign_key, code, n)
+            SELECT '{kind}', {value}, m.grain, m.period, f.campaign_key, f.code, COUNT(*)
+            FROM insight_fact f JOIN insight_tmp_period m ON m.day = f.day
+            WHERE f.active {only}
+            GROUP BY {by}m.grain, m.period, f.campaign_key, f.code"""))  # fmt: skip
+    run(text(f"""
+        CREATE TEMPORARY TABLE insight_tmp_chip AS
+        SELECT DISTINCT f.outcome_id, f.day, f.campaign_key, f.team, f.region, f.segment,
+               j.value AS chip
+        FROM insight_fact f JOIN outcome o ON o.id = f.outcome_id,
+             {_json_items(dialect, "o.details")}
+        WHERE f.active"""))  # fmt: skip
+    for kind, value in SLICES:
+        only = "" if kind == "all" else f"AND {value} <> ''"
+        by = "" if kind == "all" else f"{value}, "
+        run(text(f"""
+            INSERT INTO insight_chip (kind, value, grain, period, campaign_key, chip, n)
+            SELECT '{kind}', {value}, m.grain, m.period, f.campaign_key, f.chip, COUNT(*)
+            FROM insight_tmp_chip f JOIN insight_tmp_period m ON m.day = f.day
+            WHERE 1 = 1 {only}
+            GROUP BY {by}m.grain, m.period, f.campaign_key, f.chip"""))  # fmt: skip
+    buckets = " ".join(
+        f"WHEN v.seconds >= {b} THEN {b}" for b in sorted(SECONDS_BUCKETS, reverse=True) if b
+    )
+    run(text(f"""
+        CREATE TEMPORARY TABLE insight_tmp_view AS
+        SELECT f.day, f.campaign_key, v.collateral_id, v.outcome_id, v.pages,
+               CASE WHEN f.code = '{WON}' THEN 1 ELSE 0 END AS won,
+               CASE {buckets} ELSE 0 END AS bucket
+        FROM insight_fact f JOIN outcome_collateral_view v ON v.outcome_id = f.outcome_id
+        WHERE f.active"""))  # fmt: skip
+    run(text("""
+        INSERT INTO insight_collateral
+            (grain, period, campaign_key, collateral_id, viewed, won_viewed, fit_up, fit_down)
+        SELECT m.grain, m.period, x.campaign_key, x.collateral_id,
+               SUM(x.viewed), SUM(x.won), SUM(x.up), SUM(x.down)
+        FROM (
+            SELECT day, campaign_key, collateral_id, 1 AS viewed, won, 0 AS up, 0 AS down
+            FROM insight_tmp_view
+            UNION ALL
+            SELECT f.day, f.campaign_key, t.collateral_id, 0, 0,
+                   CASE WHEN t.fit = 'up' THEN 1 ELSE 0 END,
+                   CASE WHEN t.fit = 'up' THEN 0 ELSE 1 END
+            FROM insight_fact f JOIN outcome_collateral_fit t ON t.outcome_id = f.outcome_id
+            WHERE f.active
+        ) x JOIN insight_tmp_period m ON m.day = x.day
+        GROUP BY m.grain, m.period, x.campaign_key, x.collateral_id"""))  # fmt: skip
+    run(text("""
+        INSERT INTO insight_collateral_seconds
+            (grain, period, campaign_key, collateral_id, bucket, n)
+        SELECT m.grain, m.period, x.campaign_key, x.collateral_id, x.bucket, COUNT(*)
+        FROM insight_tmp_view x JOIN insight_tmp_period m ON m.day = x.day
+        GROUP BY m.grain, m.period, x.campaign_key, x.collateral_id, x.bucket"""))  # fmt: skip
+    run(text(f"""
+        CREATE TEMPORARY TABLE insight_tmp_page AS
+        SELECT DISTINCT x.day, x.campaign_key, x.collateral_id, x.outcome_id,
+               CAST(j.value AS INTEGER) AS page
+        FROM insight_tmp_view x, {_json_items(dialect, "x.pages")}"""))  # fmt: skip
+    run(text("""
+        INSERT INTO insight_collateral_page (grain, period, campaign_key, collateral_id, page, n)
+        SELECT m.grain, m.period, x.campaign_key, x.collateral_id, x.page, COUNT(*)
+        FROM insight_tmp_page x JOIN insight_tmp_period m ON m.day = x.day
+        WHERE x.page > 0 AND x.page < 100000
+        GROUP BY m.grain, m.period, x.campaign_key, x.collateral_id, x.page"""))  # fmt: skip
+    words = ", ".join(f"SUM(CASE WHEN b.word = {i} THEN b.bit ELSE 0 END)" for i in range(WORDS))
+    names = ", ".join(f"w{i}" for i in range(WORDS))
+    for kind, value in SLICES:
+        only = "" if kind == "all" else f"AND {value} <> ''"
+        run(text(f"""
+            INSERT INTO insight_lead_visit (kind, value, campaign_key, lead_id, year, {names})
+            SELECT '{kind}', d.value, d.campaign_key, d.lead_id, b.year, {words}
+            FROM (
+                SELECT DISTINCT {value} AS value, f.campaign_key, f.lead_id, f.day
+                FROM insight_fact f WHERE f.active {only}
+            ) d JOIN insight_tmp_bit b ON b.day = d.day
+            GROUP BY d.value, d.campaign_key, d.lead_id, b.year"""))  # fmt: skip
+    _drop_temp(session)
+
+
+def rebuild_rollups(session: Session, *, refresh_facts: bool = True) -> None:
+    """Recompute everything from the outcome tables, in the caller's transaction.
+
+    With `refresh_facts=True` `insight_fact` is rebuilt too, taking today's lead and rep
+    attributes; with False the attributes recorded at outcome time are kept.
+    """
+    if refresh_facts:
+        rebuild_facts(session)
+    rebuild_aggregates(session)
