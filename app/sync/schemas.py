@@ -60,7 +60,7 @@ class SignalSend(_Mutation):
     kind: SignalKind
     lead_id: uuid.UUID | None = None
     campaign_id: uuid.UUID | None = None
-    text: str = Field(min_length=1, max_length=2000)
+    text: str = Field(default="", max_length=2000)
 
 
 Mutation = Annotated[OutcomeLog | OutcomeRetract | SignalSend, Field(discriminator="type")]

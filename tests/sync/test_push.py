@@ -227,3 +227,15 @@ def test_signal_send_reaches_the_inbox(
     assert [r["status"] for r in results] == ["applied", "rejected"]
     stored = db.exec(select(Signal).where(col(Signal.rep_id) == rep.id)).one()
     assert stored.text.startswith("Competitor X") and stored.status == "open"
+
+
+def test_a_signal_needs_only_its_kind(
+    client: TestClient, factory: Factory, content: Content, db: Session
+) -> None:
+    rep, headers = factory.login_as(Role.rep)
+    two_taps = {"type": "signal.send", "id": str(uuid.uuid4()), "kind": "price_pressure"}
+    too_long = {**two_taps, "id": str(uuid.uuid4()), "text": "x" * 2001}
+    results = push(client, headers, two_taps, too_long)
+    assert [r["status"] for r in results] == ["applied", "rejected"]
+    stored = db.exec(select(Signal).where(col(Signal.rep_id) == rep.id)).one()
+    assert stored.kind == "price_pressure" and stored.text == ""
