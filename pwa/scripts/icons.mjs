@@ -7,6 +7,7 @@ import { deflateSync } from 'node:zlib'
 const TEAL = [15, 95, 90]
 const ROPE = [245, 240, 225]
 const SHADE = [200, 190, 160]
+const WHITE = [255, 255, 255]
 
 function crc32(buf) {
   let c = ~0
@@ -46,9 +47,9 @@ function png(size, rgba) {
 }
 
 // Colour of one point in unit coordinates (0..1), or null for transparent.
-function sample(x, y, { maskable }) {
-  // Tile: full bleed for maskable icons, rounded square otherwise.
-  if (!maskable) {
+function sample(x, y, { maskable, badge }) {
+  // Tile: full bleed for maskable icons, rounded square otherwise, none for the badge.
+  if (!maskable && !badge) {
     const r = 0.18
     const dx = Math.max(r - x, 0, x - (1 - r))
     const dy = Math.max(r - y, 0, y - (1 - r))
@@ -61,7 +62,7 @@ function sample(x, y, { maskable }) {
   const v = (y - 0.5) / scale
   const along = (u - v) / Math.SQRT2 // position along the rope
   const across = (u + v) / Math.SQRT2 // offset from its axis
-  if (Math.abs(along) > 0.42) return TEAL
+  if (Math.abs(along) > 0.42) return badge ? null : TEAL
   const phase = along * Math.PI * 5
   const width = 0.075
   const a = 0.09 * Math.sin(phase)
@@ -69,6 +70,8 @@ function sample(x, y, { maskable }) {
   const front = Math.cos(phase) > 0 ? 'a' : 'b'
   const inA = Math.abs(across - a) < width
   const inB = Math.abs(across - b) < width
+  // The notification badge: the rope alone, white on transparent (Android shows only its alpha).
+  if (badge) return inA || inB ? WHITE : null
   if (inA && inB) return front === 'a' ? ROPE : SHADE
   if (inA) return front === 'a' ? ROPE : SHADE
   if (inB) return front === 'b' ? ROPE : SHADE
@@ -102,12 +105,13 @@ function draw(size, opts) {
 
 const dir = new URL('../public/icons/', import.meta.url)
 mkdirSync(dir, { recursive: true })
-for (const [name, size, maskable] of [
+for (const [name, size, maskable, badge = false] of [
   ['icon-192.png', 192, false],
   ['icon-512.png', 512, false],
   ['maskable-512.png', 512, true],
   ['apple-touch-icon-180.png', 180, true],
+  ['badge-96.png', 96, false, true],
 ]) {
-  writeFileSync(new URL(name, dir), draw(size, { maskable }))
+  writeFileSync(new URL(name, dir), draw(size, { maskable, badge }))
   console.log(`wrote public/icons/${name}`)
 }

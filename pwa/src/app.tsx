@@ -2,9 +2,9 @@ import { useEffect, useState } from 'preact/hooks'
 import { homeFor } from './api/auth'
 import { t } from './i18n'
 import { useLanguage } from './i18n/hook'
-import { clearDevice, startDevice, stopDevice } from './offline/device'
+import { clearDevice, onNotificationTap, startDevice, stopDevice } from './offline/device'
 import { restoreSession, type Session, type SessionUser } from './offline/session'
-import { matchPath, usePath } from './router'
+import { matchPath, navigate, usePath } from './router'
 import { Collateral } from './screens/Collateral'
 import { Lead } from './screens/Lead'
 import { Login } from './screens/Login'
@@ -68,7 +68,11 @@ export function App() {
   useEffect(() => {
     if (!userId) return
     startDevice(userId, () => setSession({ user: null, offline: false }))
-    return stopDevice
+    const offTap = onNotificationTap((path) => navigate(path))
+    return () => {
+      offTap()
+      stopDevice()
+    }
   }, [userId])
 
   let body

@@ -83,3 +83,27 @@ export async function registerBackgroundSync(): Promise<boolean> {
     return false
   }
 }
+
+/**
+ * The worker's registration, or null (development build, no support, not registered).
+ * With `ready`, waits (up to 10 s) for the worker to be active, as subscribing needs it.
+ */
+export async function workerRegistration(ready = false): Promise<ServiceWorkerRegistration | null> {
+  if (!('serviceWorker' in navigator)) return null
+  try {
+    const reg = (await navigator.serviceWorker.getRegistration('/')) ?? null
+    if (!reg || reg.active || !ready) return reg
+    const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000))
+    return await Promise.race([navigator.serviceWorker.ready, timeout])
+  } catch {
+    return null
+  }
+}
+
+/** Listens to the messages the worker posts to this page; returns a function that stops. */
+export function onWorkerMessage(fn: (data: unknown) => void): () => void {
+  if (!('serviceWorker' in navigator)) return () => undefined
+  const listener = (e: MessageEvent) => fn(e.data)
+  navigator.serviceWorker.addEventListener('message', listener)
+  return () => navigator.serviceWorker.removeEventListener('message', listener)
+}

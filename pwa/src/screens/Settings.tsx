@@ -10,6 +10,7 @@ import { formatBytes, formatDateTime, kindLabel } from './format'
 import { LanguageSwitch } from './LanguageSwitch'
 import { useLive } from './live'
 import { LogoutButton } from './LogoutButton'
+import { SettingsNotifications } from './SettingsNotifications'
 
 function describe(m: Mutation): string {
   if (m.type === 'outcome.log') return t('mutation.outcome', { code: m.code })
@@ -59,6 +60,7 @@ export function Settings({ user, onLoggedOut }: { user: SessionUser; onLoggedOut
           </>
         )}
       </section>
+      <SettingsNotifications user={user} />
       <section class="card">
         <h2>{t('settings.storage')}</h2>
         {storage && (

@@ -3,7 +3,8 @@
 // - precache the built shell (the list is injected at build time) and drop old caches;
 // - answer page navigations offline with the right shell (rep app or console),
 //   never for the service's own paths (/api/, /healthz, /readyz);
-// - take over from an older version only when the page asks (the user tapped "Reload").
+// - take over from an older version only when the page asks (the user tapped "Reload");
+// - Web Push: show each poke as a notification, pull, and open the right screen on a tap.
 import { clientsClaim } from 'workbox-core'
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
 import { registerRoute } from 'workbox-routing'
@@ -11,6 +12,8 @@ import { db } from '../offline/db'
 import { push } from '../offline/sync'
 import { answerFile, FILES_CACHE, FILES_PREFIX } from './files'
 import { APP_SHELL, CONSOLE_SHELL, shellFor } from './navigation'
+import { openFromNotification, type ClientsLike } from './push'
+import { onPush, onSubscriptionChange } from './push-worker'
 
 declare const self: ServiceWorkerGlobalScope
 
@@ -47,6 +50,23 @@ self.addEventListener('sync', (event: Event) => {
       if (userId) await push({ userId })
     })(),
   )
+})
+
+// Web Push: every poke shows a notification (its type is the tag, so repeats collapse) and pulls.
+self.addEventListener('push', (event) => {
+  event.waitUntil(onPush(event.data?.text()))
+})
+
+// A tap: focus the app and let it sync, then show the screen; or open it there.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close()
+  event.waitUntil(openFromNotification(event.notification.data, self.clients as unknown as ClientsLike, self.location.origin))
+})
+
+// Not every browser fires this (hence the check at every app start), but when it comes, act on it.
+self.addEventListener('pushsubscriptionchange', (event: Event) => {
+  const e = event as Parameters<typeof onSubscriptionChange>[0]
+  e.waitUntil(onSubscriptionChange(e).catch(() => undefined))
 })
 
 // Old file caches of earlier versions go when this version takes over.

@@ -1,0 +1,148 @@
+// Web Push, the parts the worker and the page share: what a poke says, how it is shown, which
+// screen a tap opens, and the messages the worker posts to open pages. Plain functions with
+// structural types, so they compile for both the page (DOM) and the worker (WebWorker) and
+// can be tested without a browser.
+
+/** The server's payload (app/push/messages.py): a small poke, the app pulls the content itself. */
+export interface Poke {
+  type: string
+  target_id: string | null
+  title: string
+  body: string
+  url: string
+}
+
+/** Worker → page: "new content is waiting, sync". */
+export const SYNC_MESSAGE = 'strang-push-sync'
+/** Worker → page: "the rep tapped a notification: sync, then show this path". */
+export const OPEN_MESSAGE = 'strang-push-open'
+export type WorkerMessage = { type: typeof SYNC_MESSAGE } | { type: typeof OPEN_MESSAGE; path: string }
+
+export const ICON = '/icons/icon-192.png'
+export const BADGE = '/icons/badge-96.png'
+const FALLBACK_TITLE = 'Strang'
+const FALLBACK_BODY = 'Open Strang to see what is new.'
+
+/** Reads a push payload; anything unreadable still becomes a notification (a push must always show one). */
+export function parsePoke(text: string | null | undefined): Poke {
+  let raw: Partial<Record<keyof Poke, unknown>> = {}
+  try {
+    const parsed: unknown = text ? JSON.parse(text) : {}
+    if (parsed && typeof parsed === 'object') raw = parsed as typeof raw
+  } catch {
+    // not JSON: show the generic notification
+  }
+  const str = (v: unknown, max: number) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : null)
+  return {
+    type: str(raw.type, 40) ?? 'updates',
+    target_id: str(raw.target_id, 64),
+    title: str(raw.title, 120) ?? FALLBACK_TITLE,
+    body: str(raw.body, 300) ?? FALLBACK_BODY,
+    url: str(raw.url, 200) ?? '/',
+  }
+}
+
+/**
+ * The rep app screen for a payload URL. The server names what changed (`/lead/{id}`,
+ * `/campaign/{id}`, `/signal/{id}`); the app has a lead screen, Today (where a campaign's
+ * briefs are) and the signals inbox. Anything else, or anything off this origin, opens Today.
+ */
+export function appPathFor(url: string): string {
+  if (!url.startsWith('/') || url.startsWith('//')) return '/'
+  const [first, id, ...rest] = url.split('?')[0]!.split('/').filter(Boolean)
+  if (rest.length > 0) return '/'
+  const safe = id !== undefined && /^[A-Za-z0-9-]{1,64}$/.test(id)
+  if (first === 'lead' && safe) return `/lead/${id}`
+  if (first === 'signal' && safe) return '/signals'
+  if (first === 'signals' && id === undefined) return '/signals'
+  return '/'
+}
+
+export interface NotificationSpec {
+  title: string
+  options: { body: string; icon: string; badge: string; tag: string; renotify: boolean; data: { url: string; type: string } }
+}
+
+/** Title and options for `showNotification`: the type is the tag, so repeats replace each other. */
+export function notificationFor(poke: Poke): NotificationSpec {
+  return {
+    title: poke.title,
+    options: {
+      body: poke.body,
+      icon: ICON,
+      badge: BADGE,
+      tag: poke.type,
+      renotify: true,
+      data: { url: appPathFor(poke.url), type: poke.type },
+    },
+  }
+}
+
+// The slice of the worker's `clients` API the click handler needs (tests pass a fake).
+export interface WindowLike {
+  url: string
+  focus(): Promise<unknown>
+  postMessage(message: WorkerMessage): void
+}
+export interface ClientsLike {
+  matchAll(options: { type: 'window'; includeUncontrolled: boolean }): Promise<readonly WindowLike[]>
+  openWindow(url: string): Promise<unknown>
+}
+
+/**
+ * A tap on a notification: focus a window of the app and ask it to sync and show the screen,
+ * or open a new window there (a fresh start syncs first anyway). `origin` is the worker's.
+ */
+export async function openFromNotification(data: unknown, clients: ClientsLike, origin: string): Promise<void> {
+  const url = (data as { url?: unknown } | null)?.url
+  const path = appPathFor(typeof url === 'string' ? url : '/')
+  const windows = await clients.matchAll({ type: 'window', includeUncontrolled: true })
+  const mine = windows.filter((w) => {
+    try {
+      const u = new URL(w.url)
+      return u.origin === origin && !u.pathname.startsWith('/console')
+    } catch {
+      return false
+    }
+  })
+  const win = mine[0]
+  if (win) {
+    try {
+      await win.focus()
+    } catch {
+      // focusing may be refused; the message still moves the app
+    }
+    win.postMessage({ type: OPEN_MESSAGE, path })
+    return
+  }
+  await clients.openWindow(path)
+}
+
+/** `applicationServerKey` as the Push API wants it, from the server's base64url text. */
+export function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
+  const b64 = base64url.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (base64url.length % 4)) % 4)
+  const bin = atob(b64)
+  const out = new Uint8Array(new ArrayBuffer(bin.length))
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
+  return out
+}
+
+/** True when a subscription's key (null when unknown) is the server's current public key. */
+export function sameKey(subscribed: ArrayBuffer | null | undefined, base64url: string): boolean {
+  if (!subscribed) return false
+  const a = new Uint8Array(subscribed)
+  const b = keyBytes(base64url)
+  return a.length === b.length && a.every((v, i) => v === b[i])
+}
+
+/** The JSON the server stores for a subscription: {endpoint, keys: {p256dh, auth}}. */
+export function subscriptionBody(sub: { toJSON(): { endpoint?: string; keys?: Record<string, string> } }): {
+  endpoint: string
+  keys: { p256dh: string; auth: string }
+} | null {
+  const json = sub.toJSON()
+  const p256dh = json.keys?.['p256dh']
+  const auth = json.keys?.['auth']
+  if (!json.endpoint || !p256dh || !auth) return null
+  return { endpoint: json.endpoint, keys: { p256dh, auth } }
+}
