@@ -27,7 +27,6 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
       (data) => mine === seq.current && setState({ data, error: null, loading: false }),
       (err) => mine === seq.current && setState((s) => ({ ...s, error: errorText(err), loading: false })),
     )
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick])
   return { ...state, reload: () => setTick((n) => n + 1) }
 }

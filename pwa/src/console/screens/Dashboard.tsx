@@ -64,7 +64,6 @@ function ChartCanvas({ label, draw, deps }: { label: string; draw: (charts: type
       gone = true
       chart?.destroy()
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps)
   return (
     <div class="chart-box">
