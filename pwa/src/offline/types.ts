@@ -1,101 +1,30 @@
-// Shapes of the sync API as the phone stores them (mirrors app/sync/schemas.py).
-// Kept by hand while the sync routes are not yet in the generated schema.
+// Shapes of the sync API as the phone stores them, from the service's generated schema
+// (`src/api/schema.d.ts`, regenerated with `npm run gen:api`), so a server change that the
+// phone would notice breaks the type check instead of the app.
+import type { components } from '../api/schema'
 
-export interface CampaignSync {
-  id: string
-  name: string
-  key_message: string
-  talking_points_html: string
-  starts_on: string | null
-  ends_on: string | null
-  updated_at: string
-}
+type Schemas = components['schemas']
 
-export interface CollateralSync {
-  id: string
-  campaign_id: string
-  kind: string
-  title: string
-  description: string
-  segments: string[]
-  url: string | null
-  file_url: string | null
-  sha256: string | null
-  content_type: string | null
-  size: number | null
-  filename: string | null
-  version: number
-  replaces_id: string | null
-  updated_at: string
-}
+export type CampaignSync = Schemas['CampaignSync']
+export type CollateralSync = Schemas['CollateralSync']
+export type HistoryItem = Schemas['HistoryItem']
+export type LeadSync = Schemas['LeadSync']
+export type OutcomeCodeSync = Schemas['OutcomeCodeSync']
+export type SignalSync = Schemas['SignalSync']
+export type SignalKind = Schemas['SignalKind']
+export type PullResponse = Schemas['PullResponse']
+export type MutationResult = Schemas['MutationResult']
+export type PushResponse = Schemas['PushResponse']
 
-export interface HistoryItem {
-  code: string
-  occurred_at: string
-  rep_name: string
-  note_excerpt: string
-}
+/** Every kind, in the order the signal screen offers them (the type check keeps the list complete). */
+export const SIGNAL_KINDS = ['need_material', 'competitor', 'price_pressure', 'customer_wish', 'other'] as const satisfies readonly SignalKind[]
+type MissingKind = Exclude<SignalKind, (typeof SIGNAL_KINDS)[number]>
+const _allKinds: [MissingKind] extends [never] ? true : MissingKind = true
+void _allKinds
 
-export interface LeadSync {
-  id: string
-  company: string
-  contact_name: string
-  contact_role: string
-  phone: string
-  email: string
-  street: string
-  postal_code: string
-  city: string
-  country: string
-  region: string
-  segment: string
-  campaign_id: string | null
-  planned_visit_at: string | null
-  priority: number
-  brief_html: string
-  recommended_collateral_ids: string[]
-  history: HistoryItem[]
-  updated_at: string
-}
-
-export interface OutcomeCodeSync {
-  code: string
-  label_en: string
-  label_de: string
-  sentiment: string
-  details: string[]
-  position: number
-  active: boolean
-}
-
-export type SignalKind = 'need_material' | 'competitor' | 'price_pressure' | 'customer_wish' | 'other'
-export const SIGNAL_KINDS: SignalKind[] = ['need_material', 'competitor', 'price_pressure', 'customer_wish', 'other']
-
-export interface SignalSync {
-  id: string
-  kind: SignalKind
-  lead_id: string | null
-  campaign_id: string | null
-  text: string
-  created_at: string
-  status: string
-  acknowledged_at: string | null
-  reply: string
-}
-
-export interface PullResponse {
-  cursor: string
-  has_more: boolean
-  reset?: boolean
-  changes: {
-    campaigns?: CampaignSync[]
-    collateral?: CollateralSync[]
-    leads?: LeadSync[]
-    outcome_codes?: OutcomeCodeSync[]
-    signals?: SignalSync[]
-  }
-  removed: { campaigns?: string[]; collateral?: string[]; leads?: string[] }
-}
+// Mutations: the server takes `mutations` as plain objects and checks each one itself (so one
+// malformed mutation gets its own reason), so the schema has no types for them; these mirror
+// `app/sync/schemas.py` (OutcomeLog, OutcomeRetract, SignalSend).
 
 export interface CollateralViewed {
   collateral_id: string
@@ -134,15 +63,3 @@ export interface SignalSend {
 }
 
 export type Mutation = OutcomeLog | OutcomeRetract | SignalSend
-
-export interface MutationResult {
-  id: string | null
-  status: 'applied' | 'duplicate' | 'rejected'
-  reason?: string | null
-  detail?: string | null
-  flags?: string[]
-}
-
-export interface PushResponse {
-  results: MutationResult[]
-}
