@@ -42,6 +42,24 @@ def upgrade() -> None:
         sa.Column("won_viewed", sa.Integer(), nullable=False),
         sa.Column("fit_up", sa.Integer(), nullable=False),
         sa.Column("fit_down", sa.Integer(), nullable=False),
+        sa.Column("s0", sa.Integer(), nullable=False),
+        sa.Column("s1", sa.Integer(), nullable=False),
+        sa.Column("s2", sa.Integer(), nullable=False),
+        sa.Column("s3", sa.Integer(), nullable=False),
+        sa.Column("s4", sa.Integer(), nullable=False),
+        sa.Column("s5", sa.Integer(), nullable=False),
+        sa.Column("s6", sa.Integer(), nullable=False),
+        sa.Column("s7", sa.Integer(), nullable=False),
+        sa.Column("s8", sa.Integer(), nullable=False),
+        sa.Column("s9", sa.Integer(), nullable=False),
+        sa.Column("s10", sa.Integer(), nullable=False),
+        sa.Column("s11", sa.Integer(), nullable=False),
+        sa.Column("s12", sa.Integer(), nullable=False),
+        sa.Column("s13", sa.Integer(), nullable=False),
+        sa.Column("s14", sa.Integer(), nullable=False),
+        sa.Column("s15", sa.Integer(), nullable=False),
+        sa.Column("s16", sa.Integer(), nullable=False),
+        sa.Column("s17", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint(
             "grain", "period", "campaign_key", "collateral_id", name=op.f("pk_insight_collateral")
         ),
@@ -62,24 +80,6 @@ def upgrade() -> None:
             "collateral_id",
             "page",
             name=op.f("pk_insight_collateral_page"),
-        ),
-        sqlite_with_rowid=False,
-    )
-    op.create_table(
-        "insight_collateral_seconds",
-        sa.Column("grain", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("period", sa.Date(), nullable=False),
-        sa.Column("campaign_key", sa.String(length=36), nullable=False),
-        sa.Column("collateral_id", sa.Uuid(), nullable=False),
-        sa.Column("bucket", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("n", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint(
-            "grain",
-            "period",
-            "campaign_key",
-            "collateral_id",
-            "bucket",
-            name=op.f("pk_insight_collateral_seconds"),
         ),
         sqlite_with_rowid=False,
     )
@@ -151,7 +151,6 @@ def downgrade() -> None:
     op.drop_table("insight_lead_visit")
     op.drop_table("insight_fact")
     op.drop_table("insight_count")
-    op.drop_table("insight_collateral_seconds")
     op.drop_table("insight_collateral_page")
     op.drop_table("insight_collateral")
     op.drop_table("insight_chip")

@@ -15,7 +15,8 @@ Design (see `app/insights/README.md` for the argument why it is exact):
   least one outcome, as a bitmap in six 62-bit words. Unique leads over any range is a count
   of rows whose masked bits are non-zero: exact and not additive by construction.
 - `insight_collateral*`: per (grain, period, campaign, collateral) viewed visits, won visits
-  among them, fit up/down, a seconds histogram (median) and page counts.
+  among them, fit up/down and a viewing-time histogram (columns s0..s17, for the median),
+  plus page counts in `insight_collateral_page`.
 
 String keys use "" for "none" (no campaign, no region) because key columns cannot be NULL.
 """
@@ -109,18 +110,25 @@ class InsightCollateral(SQLModel, table=True):
     won_viewed: int = 0
     fit_up: int = 0
     fit_down: int = 0
-
-
-class InsightCollateralSeconds(SQLModel, table=True):
-    __tablename__ = "insight_collateral_seconds"
-    __table_args__ = CLUSTERED
-
-    grain: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    period: date = Field(primary_key=True)
-    campaign_key: str = Field(primary_key=True, max_length=36)
-    collateral_id: uuid.UUID = Field(primary_key=True)
-    bucket: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    n: int = 0
+    # Viewing-time histogram: s<i> counts views in bucket SECONDS_BUCKETS[i].
+    s0: int = 0
+    s1: int = 0
+    s2: int = 0
+    s3: int = 0
+    s4: int = 0
+    s5: int = 0
+    s6: int = 0
+    s7: int = 0
+    s8: int = 0
+    s9: int = 0
+    s10: int = 0
+    s11: int = 0
+    s12: int = 0
+    s13: int = 0
+    s14: int = 0
+    s15: int = 0
+    s16: int = 0
+    s17: int = 0
 
 
 class InsightCollateralPage(SQLModel, table=True):

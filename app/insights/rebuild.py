@@ -17,7 +17,6 @@ from app.insights.models import (
     InsightChip,
     InsightCollateral,
     InsightCollateralPage,
-    InsightCollateralSeconds,
     InsightCount,
     InsightFact,
     InsightLeadVisit,
@@ -30,7 +29,6 @@ AGGREGATES = (
     InsightChip,
     InsightLeadVisit,
     InsightCollateral,
-    InsightCollateralSeconds,
     InsightCollateralPage,
 )
 SLICES = (("all", "''"), ("team", "f.team"), ("region", "f.region"), ("segment", "f.segment"))
@@ -125,28 +123,28 @@ def rebuild_aggregates(session: Session) -> None:
                CASE {buckets} ELSE 0 END AS bucket
         FROM insight_fact f JOIN outcome_collateral_view v ON v.outcome_id = f.outcome_id
         WHERE f.active"""))  # fmt: skip
-    run(text("""
+    seconds_columns = ", ".join(f"s{i}" for i in range(len(SECONDS_BUCKETS)))
+    seconds_sums = ", ".join(
+        f"SUM(CASE WHEN x.bucket = {b} THEN 1 ELSE 0 END)" for b in SECONDS_BUCKETS
+    )
+    run(text(f"""
         INSERT INTO insight_collateral
-            (grain, period, campaign_key, collateral_id, viewed, won_viewed, fit_up, fit_down)
+            (grain, period, campaign_key, collateral_id, viewed, won_viewed, fit_up, fit_down,
+             {seconds_columns})
         SELECT m.grain, m.period, x.campaign_key, x.collateral_id,
-               SUM(x.viewed), SUM(x.won), SUM(x.up), SUM(x.down)
+               SUM(x.viewed), SUM(x.won), SUM(x.up), SUM(x.down), {seconds_sums}
         FROM (
-            SELECT day, campaign_key, collateral_id, 1 AS viewed, won, 0 AS up, 0 AS down
+            SELECT day, campaign_key, collateral_id, 1 AS viewed, won, 0 AS up, 0 AS down,
+                   bucket
             FROM insight_tmp_view
             UNION ALL
             SELECT f.day, f.campaign_key, t.collateral_id, 0, 0,
                    CASE WHEN t.fit = 'up' THEN 1 ELSE 0 END,
-                   CASE WHEN t.fit = 'up' THEN 0 ELSE 1 END
+                   CASE WHEN t.fit = 'up' THEN 0 ELSE 1 END, -1
             FROM insight_fact f JOIN outcome_collateral_fit t ON t.outcome_id = f.outcome_id
             WHERE f.active
         ) x JOIN insight_tmp_period m ON m.day = x.day
         GROUP BY m.grain, m.period, x.campaign_key, x.collateral_id"""))  # fmt: skip
-    run(text("""
-        INSERT INTO insight_collateral_seconds
-            (grain, period, campaign_key, collateral_id, bucket, n)
-        SELECT m.grain, m.period, x.campaign_key, x.collateral_id, x.bucket, COUNT(*)
-        FROM insight_tmp_view x JOIN insight_tmp_period m ON m.day = x.day
-        GROUP BY m.grain, m.period, x.campaign_key, x.collateral_id, x.bucket"""))  # fmt: skip
     run(text(f"""
         CREATE TEMPORARY TABLE insight_tmp_page AS
         SELECT DISTINCT x.day, x.campaign_key, x.collateral_id, x.outcome_id,

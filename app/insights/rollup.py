@@ -40,18 +40,28 @@ from app.insights.models import (
     InsightChip,
     InsightCollateral,
     InsightCollateralPage,
-    InsightCollateralSeconds,
     InsightCount,
     InsightFact,
     InsightLeadVisit,
 )
-from app.insights.periods import GRAINS, WORDS, day_bit, period_start, seconds_bucket
+from app.insights.periods import (
+    GRAINS,
+    SECONDS_BUCKETS,
+    WORDS,
+    day_bit,
+    period_start,
+    seconds_bucket,
+)
 from app.leads.models import Lead
 from app.outcomes.models import Fit, Outcome, OutcomeCollateralFit, OutcomeCollateralView
 
 WON = "won"
 FOLLOW_UP = "follow_up"
 KINDS = ("all", "team", "region", "segment")
+COLLATERAL_VALUES = (
+    "viewed", "won_viewed", "fit_up", "fit_down", *(f"s{i}" for i in range(len(SECONDS_BUCKETS)))
+)  # fmt: skip
+COLLATERAL_WIDTH = len(COLLATERAL_VALUES)
 
 Key = tuple[Any, ...]
 
@@ -75,11 +85,10 @@ class Deltas:
     count: Counter[Key] = field(default_factory=Counter)
     chip: Counter[Key] = field(default_factory=Counter)
     collateral: dict[Key, list[int]] = field(default_factory=dict)
-    seconds: Counter[Key] = field(default_factory=Counter)
     page: Counter[Key] = field(default_factory=Counter)
 
     def add_collateral(self, key: Key, values: Sequence[int]) -> None:
-        current = self.collateral.setdefault(key, [0, 0, 0, 0])
+        current = self.collateral.setdefault(key, [0] * COLLATERAL_WIDTH)
         for i, v in enumerate(values):
             current[i] += v
 
@@ -104,12 +113,12 @@ def add_view(
     sign: int,
 ) -> None:
     won = sign if fact.code == WON else 0
-    bucket = seconds_bucket(seconds)
+    values = [sign, won, 0, 0] + [0] * len(SECONDS_BUCKETS)
+    values[4 + SECONDS_BUCKETS.index(seconds_bucket(seconds))] = sign
     distinct_pages = sorted({p for p in pages if isinstance(p, int) and 0 < p < 100_000})
     for grain in GRAINS:
         base = (grain, period_start(fact.day, grain), fact.campaign_key, collateral_id)
-        deltas.add_collateral(base, (sign, won, 0, 0))
-        deltas.seconds[(*base, bucket)] += sign
+        deltas.add_collateral(base, values)
         for page in distinct_pages:
             deltas.page[(*base, page)] += sign
 
@@ -175,15 +184,8 @@ def apply_deltas(session: Session, deltas: Deltas) -> None:
         session,
         table_of(InsightCollateral),
         coll_keys,
-        ("viewed", "won_viewed", "fit_up", "fit_down"),
+        COLLATERAL_VALUES,
         [(*k, *v) for k, v in deltas.collateral.items() if any(v)],
-    )
-    upsert_add(
-        session,
-        table_of(InsightCollateralSeconds),
-        (*coll_keys, "bucket"),
-        ("n",),
-        [(*k, n) for k, n in deltas.seconds.items() if n],
     )
     upsert_add(
         session,

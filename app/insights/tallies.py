@@ -19,12 +19,12 @@ from app.insights.models import (
     InsightChip,
     InsightCollateral,
     InsightCollateralPage,
-    InsightCollateralSeconds,
     InsightCount,
     InsightFact,
     InsightLeadVisit,
 )
 from app.insights.periods import (
+    SECONDS_BUCKETS,
     WORDS,
     decompose,
     seconds_bucket,
@@ -177,6 +177,7 @@ def collateral_from_aggregates(
         return [] if ck is None else [table_of(model).c.campaign_key == ck]
 
     t = table_of(InsightCollateral)
+    buckets = [t.c[f"s{i}"] for i in range(len(SECONDS_BUCKETS))]
     for run in runs:
         query = (
             select(
@@ -186,6 +187,7 @@ def collateral_from_aggregates(
                 func.sum(t.c.won_viewed),
                 func.sum(t.c.fit_up),
                 func.sum(t.c.fit_down),
+                *(func.sum(b) for b in buckets),
             )
             .where(
                 *scoped(InsightCollateral),
@@ -195,15 +197,15 @@ def collateral_from_aggregates(
             .group_by(t.c.campaign_key, t.c.collateral_id)
         )
         for row_key, cid, *values in session.execute(query):
-            tallies.add_item((row_key, cid), values)
-    for model, target, counter in (
-        (InsightCollateralSeconds, "bucket", tallies.seconds),
-        (InsightCollateralPage, "page", tallies.pages),
+            tallies.add_item((row_key, cid), values[:4])
+            for bucket, n in zip(SECONDS_BUCKETS, values[4:], strict=True):
+                if n:
+                    tallies.seconds[(cid, bucket)] += int(n)
+    page_query = ("collateral_id", "page")
+    for cid, page, n in _sum_runs(
+        session, InsightCollateralPage, page_query, "n", scoped(InsightCollateralPage), runs
     ):
-        for cid, bucket, n in _sum_runs(
-            session, model, ("collateral_id", target), "n", scoped(model), runs
-        ):
-            counter[(cid, int(bucket))] += int(n)
+        tallies.pages[(cid, int(page))] += int(n)
     return tallies
 
 
