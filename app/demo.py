@@ -8,6 +8,7 @@ from sqlmodel import Session
 from app.auth import service as auth_service
 from app.auth.models import Role, User
 from app.core.settings import Settings
+from app.insights.demo import seed_insights_history
 from app.leads.demo import seed_content
 
 DEMO_PASSWORD = "demo"
@@ -43,3 +44,4 @@ def seed_users(session: Session) -> dict[str, User]:
 def seed_demo(session: Session, settings: Settings) -> None:
     seed_users(session)
     seed_content(session, settings)
+    seed_insights_history(session)
