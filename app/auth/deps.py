@@ -13,6 +13,7 @@ from app.auth.service import authenticate
 from app.core import errors
 from app.core.db import READ_METHODS, SessionDep
 from app.core.deps import SettingsDep
+from app.core.settings import Settings
 
 SESSION_COOKIE = "strang_session"
 CSRF_HEADER = "X-Requested-With"
@@ -38,7 +39,10 @@ def get_principal(request: Request, session: SessionDep, settings: SettingsDep) 
         raise errors.Unauthorized()
     if from_cookie and request.method not in READ_METHODS and not request.headers.get(CSRF_HEADER):
         raise errors.Forbidden(f"Missing {CSRF_HEADER} header (CSRF check for cookie sessions)")
-    found = authenticate(session, settings, token)
+    if request.method in READ_METHODS:
+        found = authenticate(session, settings, token)
+    else:
+        found = _authenticate_for_write(request, settings, token)
     if found is None:
         raise errors.Unauthorized("Session expired or revoked")
     user, auth_session = found
@@ -48,6 +52,22 @@ def get_principal(request: Request, session: SessionDep, settings: SettingsDep) 
         _touch(request.app.state.engine, auth_session)
         session.expunge(auth_session)
     return Principal(user=user, session=auth_session)
+
+
+def _authenticate_for_write(
+    request: Request, settings: Settings, token: str
+) -> tuple[User, AuthSession] | None:
+    """Authenticate a write request in a short read transaction of its own.
+
+    The request's own transaction then starts in the handler. On SQLite it takes the write
+    lock; started here, the lock was held while FastAPI waited for a free worker thread to run
+    the handler, and under load every worker thread sat waiting for that lock (a stall of the
+    full busy timeout, then "database is locked")."""
+    with Session(request.app.state.read_engine, expire_on_commit=False) as read:
+        found = authenticate(read, settings, token)
+        if found is not None and read.is_modified(found[1]):
+            _touch(request.app.state.engine, found[1])
+        return found
 
 
 def _touch(engine: Engine, auth_session: AuthSession) -> None:
