@@ -1,11 +1,16 @@
 """Real-HTTP helpers for the operations tests: logging in and pushing outcomes like a phone."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from sqlmodel import Session
 
+from app.auth.models import AuthSession, Role, User
+from app.core.security import hash_password, hash_token, new_token
+from app.core.time import utcnow
+from app.leads.models import Lead
 from tests.factories import PASSWORD
 
 PUSH = "/api/v1/sync/push"
@@ -30,3 +35,38 @@ def outcome_log(lead_id: uuid.UUID | str, seq: int, code: str = "won") -> dict[s
         "details": [],
         "note": "",
     }
+
+
+def seed_phones(
+    session: Session, count: int, leads_each: int = 2
+) -> list[tuple[str, list[uuid.UUID]]]:
+    """`count` reps, each with a logged-in device (its bearer token) and some leads, written
+    straight to the database (logging in 50 reps through Argon2 would dominate the test)."""
+    now = utcnow()
+    phones = []
+    password_hash = hash_password(PASSWORD)
+    for n in range(count):
+        rep = User(
+            email=f"phone-{n}-{uuid.uuid4().hex[:6]}@example.test",
+            name=f"Rep {n}",
+            role=Role.rep,
+            password_hash=password_hash,
+        )
+        session.add(rep)
+        session.flush()
+        token = new_token()
+        session.add(
+            AuthSession(
+                user_id=rep.id,
+                token_hash=hash_token(token),
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + timedelta(days=1),
+            )
+        )
+        leads = [Lead(company=f"Firma {n}-{k}", rep_id=rep.id) for k in range(leads_each)]
+        session.add_all(leads)
+        session.flush()
+        phones.append((token, [lead.id for lead in leads]))
+    session.commit()
+    return phones
