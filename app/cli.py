@@ -1,6 +1,7 @@
 """`strang`: serve, migrate, manage users, seed the demo."""
 
 import getpass
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -159,6 +160,46 @@ def push_keys(
             "(phones subscribe again at their next start).",
             err=True,
         )
+
+
+@cli.command()
+def backup(path: Path) -> None:
+    """Write an online backup (SQLite database, files, manifest) into the empty folder PATH."""
+    from app.ops import backup as ops
+
+    settings = Settings()
+    try:
+        manifest = ops.backup(settings, path)
+    except ops.BackupError as exc:
+        typer.echo(f"Backup failed: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
+    typer.echo(f"Backed up {len(manifest.blobs)} files to {path}")
+    if manifest.database == "sqlite":
+        typer.echo(f"Database: {sum(manifest.counts.values())} rows, sha256 {manifest.db_sha256}")
+    else:
+        typer.echo("PostgreSQL: back up the database itself with pg_dump (restore: pg_restore):")
+        for command in ops.postgres_commands(settings, path):
+            typer.echo(f"  {command}")
+
+
+@cli.command()
+def restore(
+    path: Path, force: Annotated[bool, typer.Option(help="Overwrite existing data")] = False
+) -> None:
+    """Check the backup in PATH, then restore it into the configured data folder."""
+    from app.ops import backup as ops
+
+    settings = Settings()
+    try:
+        manifest = ops.restore(settings, path, force=force)
+    except ops.BackupError as exc:
+        typer.echo(f"Restore failed: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
+    typer.echo(f"Restored {len(manifest.blobs)} files (schema {manifest.schema_revision}).")
+    if manifest.database == "postgresql":
+        typer.echo("Now restore the database with pg_restore:")
+        typer.echo(f"  {ops.postgres_commands(settings, path)[1]}")
+    typer.echo("Start Strang again; `strang db upgrade` brings an older backup to this version.")
 
 
 def main() -> None:
