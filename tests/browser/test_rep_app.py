@@ -156,7 +156,11 @@ def test_tap_to_toast_latency_under_4x_cpu_throttling(page: Page, live_server: S
         page.evaluate("performance.clearMarks()")
         buttons.nth(i).tap()
         expect(page.get_by_test_id("toast")).to_be_visible()
-        page.wait_for_function("performance.getEntriesByName('outcome-toast').length > 0")
+        # Poll with evaluate: wait_for_function needs eval, which the app's CSP forbids.
+        for _ in range(100):
+            if page.evaluate("performance.getEntriesByName('outcome-toast').length > 0"):
+                break
+            page.wait_for_timeout(20)
         ms = page.evaluate(
             "performance.getEntriesByName('outcome-toast')[0].startTime"
             " - performance.getEntriesByName('outcome-tap')[0].startTime"
