@@ -45,6 +45,8 @@ export default defineConfig({
         rollupFormat: 'iife',
         // The shell only: pages, code, styles, icons. The manifest is added by the plugin.
         globPatterns: ['**/*.{js,mjs,css,html}', 'icons/*.png'], // mjs: the pdf.js worker
+        // The marketing console is a desktop, online tool: keep its code off reps' phones.
+        globIgnores: ['assets/console-*', 'assets/charts-*'],
       },
       manifest: {
         name: 'Strang',
