@@ -127,17 +127,23 @@ def upgrade() -> None:
         "insight_lead_visit",
         sa.Column("kind", sa.String(length=10), nullable=False),
         sa.Column("value", sa.String(length=100), nullable=False),
+        sa.Column("block", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("campaign_key", sa.String(length=36), nullable=False),
         sa.Column("lead_id", sa.Uuid(), nullable=False),
-        sa.Column("year", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("w0", sa.BigInteger(), nullable=False),
         sa.Column("w1", sa.BigInteger(), nullable=False),
         sa.Column("w2", sa.BigInteger(), nullable=False),
         sa.Column("w3", sa.BigInteger(), nullable=False),
         sa.Column("w4", sa.BigInteger(), nullable=False),
         sa.Column("w5", sa.BigInteger(), nullable=False),
+        sa.Column("w6", sa.BigInteger(), nullable=False),
+        sa.Column("w7", sa.BigInteger(), nullable=False),
+        sa.Column("w8", sa.BigInteger(), nullable=False),
+        sa.Column("w9", sa.BigInteger(), nullable=False),
+        sa.Column("w10", sa.BigInteger(), nullable=False),
+        sa.Column("w11", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint(
-            "kind", "value", "campaign_key", "lead_id", "year", name=op.f("pk_insight_lead_visit")
+            "kind", "value", "block", "campaign_key", "lead_id", name=op.f("pk_insight_lead_visit")
         ),
         sqlite_with_rowid=False,
     )

@@ -11,9 +11,10 @@ Design (see `app/insights/README.md` for the argument why it is exact):
   `region`, `segment`) and `value` its value; `grain` is a period length in days (1, 7, 28,
   112) and `period` its first day, aligned to a Monday epoch. A date range is cut into the
   fewest aligned periods, so a year reads a few dozen periods, not 365 days.
-- `insight_lead_visit`: per (kind, value, campaign, lead, calendar year) the days with at
-  least one outcome, as a bitmap in six 62-bit words. Unique leads over any range is a count
-  of rows whose masked bits are non-zero: exact and not additive by construction.
+- `insight_lead_visit`: per (kind, value, two-year block, campaign or "*", lead) the days
+  with at least one outcome, as a bitmap in twelve 62-bit words. Unique leads over a range
+  within two calendar years is a count of rows whose masked bits are non-zero: exact, and
+  one row per lead.
 - `insight_collateral*`: per (grain, period, campaign, collateral) viewed visits, won visits
   among them, fit up/down and a viewing-time histogram (columns s0..s17, for the median),
   plus page counts in `insight_collateral_page`.
@@ -28,6 +29,7 @@ from sqlalchemy import BigInteger, Column, Index
 from sqlmodel import Field, SQLModel
 
 NO_CAMPAIGN = ""
+ANY_CAMPAIGN = "*"
 # Aggregates are read by primary-key ranges: on SQLite, store them clustered by that key.
 CLUSTERED = {"sqlite_with_rowid": False}
 
@@ -80,22 +82,29 @@ class InsightChip(SQLModel, table=True):
 
 
 class InsightLeadVisit(SQLModel, table=True):
-    """Bit `i % 62` of word `i // 62` is day-of-year `i` (0-based) of `year`."""
+    """Bit `i % 62` of word `i // 62` is day `i` counted from 1 January of year `block`; a
+    block spans two calendar years. `campaign_key` "*" holds the visits of any campaign."""
 
     __tablename__ = "insight_lead_visit"
     __table_args__ = CLUSTERED
 
     kind: str = Field(primary_key=True, max_length=10)
     value: str = Field(primary_key=True, max_length=100)
+    block: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     campaign_key: str = Field(primary_key=True, max_length=36)
     lead_id: uuid.UUID = Field(primary_key=True)
-    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     w0: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     w1: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     w2: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     w3: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     w4: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     w5: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    w6: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    w7: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    w8: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    w9: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    w10: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    w11: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
 
 
 class InsightCollateral(SQLModel, table=True):

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 EPOCH = date(2000, 1, 3)  # a Monday: weeks and longer periods start on Mondays
 GRAINS = (1, 7, 28, 112)  # each divides the next
 WORD_BITS = 62  # bits used per signed 64-bit word (keeps clear of the sign bit)
-WORDS = 6  # 6 * 62 = 372 >= 366 days of a year
+WORDS = 12  # 12 * 62 = 744 >= 731 days: a visit bitmap block spans two calendar years
 
 # Lower bounds (seconds) of the viewing-time buckets; the median is exact to its bucket.
 SECONDS_BUCKETS = (0, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 300, 450, 600, 900, 1800, 3600)
@@ -59,29 +59,35 @@ def weeks_of(start: date, end: date) -> list[PeriodRun]:
     return decompose(start, end, (1, 7))
 
 
-def day_bit(day: date) -> tuple[int, int]:
-    """(word index, bit value) of `day` within its year's bitmap."""
-    index = day.timetuple().tm_yday - 1
-    return index // WORD_BITS, 1 << (index % WORD_BITS)
+def day_bits(day: date) -> list[tuple[int, int, int]]:
+    """(block, word index, bit value) of `day` in each visit bitmap block holding it.
+
+    Block `b` covers the calendar years b and b+1, so every day is in blocks year-1 and year,
+    and any range within two consecutive calendar years lies in a single block.
+    """
+    bits = []
+    for block in (day.year - 1, day.year):
+        index = (day - date(block, 1, 1)).days
+        bits.append((block, index // WORD_BITS, 1 << (index % WORD_BITS)))
+    return bits
 
 
-def year_masks(start: date, end: date) -> dict[int, tuple[int, ...]]:
-    """Per calendar year touched by [start, end]: the six word masks selecting its days."""
-    masks: dict[int, list[int]] = {}
-    for year in range(start.year, end.year + 1):
-        first = max(start, date(year, 1, 1))
-        last = min(end, date(year, 12, 31))
+def block_masks(start: date, end: date) -> dict[int, tuple[int, ...]]:
+    """Blocks covering [start, end] without overlap (start.year, +2, ...) and, per block,
+    the word masks selecting the range's days. One block for ranges within two years."""
+    masks: dict[int, tuple[int, ...]] = {}
+    for block in range(start.year, end.year + 1, 2):
+        origin = date(block, 1, 1)
+        lo = (max(start, origin) - origin).days
+        hi = (min(end, date(block + 1, 12, 31)) - origin).days
         words = [0] * WORDS
-        lo = first.timetuple().tm_yday - 1
-        hi = last.timetuple().tm_yday - 1
         for w in range(WORDS):
             a = max(lo, w * WORD_BITS)
             b = min(hi, (w + 1) * WORD_BITS - 1)
             if a <= b:
-                width = b - a + 1
-                words[w] = ((1 << width) - 1) << (a - w * WORD_BITS)
-        masks[year] = words
-    return {year: tuple(words) for year, words in masks.items()}
+                words[w] = ((1 << (b - a + 1)) - 1) << (a - w * WORD_BITS)
+        masks[block] = tuple(words)
+    return masks
 
 
 def seconds_bucket(seconds: int) -> int:

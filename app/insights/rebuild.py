@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from app.insights.bulk import copy_rows
 from app.insights.models import (
+    ANY_CAMPAIGN,
     InsightChip,
     InsightCollateral,
     InsightCollateralPage,
@@ -21,7 +22,7 @@ from app.insights.models import (
     InsightFact,
     InsightLeadVisit,
 )
-from app.insights.periods import GRAINS, SECONDS_BUCKETS, WORDS, day_bit, period_start
+from app.insights.periods import GRAINS, SECONDS_BUCKETS, WORDS, day_bits, period_start
 from app.insights.rollup import WON, rebuild_facts, table_of
 
 AGGREGATES = (
@@ -45,7 +46,7 @@ def _temp_tables(session: Session, days: list[date]) -> None:
     )  # fmt: skip
     bit = Table(
         "insight_tmp_bit", meta,
-        Column("day", Date), Column("year", Integer), Column("word", Integer),
+        Column("day", Date), Column("block", Integer), Column("word", Integer),
         Column("bit", BigInteger),
         prefixes=["TEMPORARY"],
     )  # fmt: skip
@@ -61,8 +62,8 @@ def _temp_tables(session: Session, days: list[date]) -> None:
     copy_rows(
         session,
         bit,
-        ("day", "year", "word", "bit"),
-        ((d, d.year, *day_bit(d)) for d in days),
+        ("day", "block", "word", "bit"),
+        ((d, *bits) for d in days for bits in day_bits(d)),
     )
     connection.exec_driver_sql("CREATE INDEX insight_tmp_period_day ON insight_tmp_period (day)")
 
@@ -161,13 +162,16 @@ def rebuild_aggregates(session: Session) -> None:
     for kind, value in SLICES:
         only = "" if kind == "all" else f"AND {value} <> ''"
         run(text(f"""
-            INSERT INTO insight_lead_visit (kind, value, campaign_key, lead_id, year, {names})
-            SELECT '{kind}', d.value, d.campaign_key, d.lead_id, b.year, {words}
+            INSERT INTO insight_lead_visit (kind, value, block, campaign_key, lead_id, {names})
+            SELECT '{kind}', d.value, b.block, d.campaign_key, d.lead_id, {words}
             FROM (
                 SELECT DISTINCT {value} AS value, f.campaign_key, f.lead_id, f.day
                 FROM insight_fact f WHERE f.active {only}
+                UNION
+                SELECT DISTINCT {value} AS value, '{ANY_CAMPAIGN}', f.lead_id, f.day
+                FROM insight_fact f WHERE f.active {only}
             ) d JOIN insight_tmp_bit b ON b.day = d.day
-            GROUP BY d.value, d.campaign_key, d.lead_id, b.year"""))  # fmt: skip
+            GROUP BY d.value, b.block, d.campaign_key, d.lead_id"""))  # fmt: skip
     _drop_temp(session)
 
 

@@ -36,6 +36,7 @@ from sqlmodel import Session, SQLModel, col
 
 from app.auth.models import User
 from app.insights.models import (
+    ANY_CAMPAIGN,
     NO_CAMPAIGN,
     InsightChip,
     InsightCollateral,
@@ -48,7 +49,7 @@ from app.insights.periods import (
     GRAINS,
     SECONDS_BUCKETS,
     WORDS,
-    day_bit,
+    day_bits,
     period_start,
     seconds_bucket,
 )
@@ -206,44 +207,51 @@ def _lock_lead(session: Session, lead_id: uuid.UUID) -> None:
 
 
 def _flip_visit_bits(session: Session, fact: InsightFact, sign: int) -> None:
-    """Set (sign +1) or clear (-1) the fact's day in each slice's bitmap, unless another
-    active outcome of the same lead, day and campaign keeps the slice's day visited."""
+    """Set (sign +1) or clear (-1) the fact's day in each slice's bitmaps (its campaign and
+    "any campaign", both blocks holding the day), unless another active outcome of the same
+    lead and day keeps that slice's day visited."""
     others = session.execute(
-        select(col(InsightFact.team), col(InsightFact.region), col(InsightFact.segment)).where(
+        select(
+            col(InsightFact.campaign_key),
+            col(InsightFact.team),
+            col(InsightFact.region),
+            col(InsightFact.segment),
+        ).where(
             col(InsightFact.lead_id) == fact.lead_id,
             col(InsightFact.day) == fact.day,
-            col(InsightFact.campaign_key) == fact.campaign_key,
             col(InsightFact.active).is_(True),
             col(InsightFact.outcome_id) != fact.outcome_id,
         )
     ).all()
-    word, bit = day_bit(fact.day)
     table = table_of(InsightLeadVisit)
-    column = table.c[f"w{word}"]
     for kind, value in kind_values(fact):
-        attr = {"all": None, "team": 0, "region": 1, "segment": 2}[kind]
-        if any(attr is None or other[attr] == value for other in others):
-            continue
-        key = {
-            "kind": kind,
-            "value": value,
-            "campaign_key": fact.campaign_key,
-            "lead_id": fact.lead_id,
-            "year": fact.day.year,
-        }
-        if sign > 0:
-            stmt = _insert_for(session, table)
-            words = {f"w{i}": (bit if i == word else 0) for i in range(WORDS)}
-            stmt = stmt.values(**key, **words).on_conflict_do_update(
-                index_elements=list(key), set_={column.name: column.bitwise_or(bit)}
-            )
-            session.execute(stmt)
-        else:
-            session.execute(
-                update(table)
-                .where(*(table.c[k] == v for k, v in key.items()))
-                .values({column.name: column.bitwise_and(~bit)})
-            )
+        attr = {"all": None, "team": 1, "region": 2, "segment": 3}[kind]
+        same = [o for o in others if attr is None or o[attr] == value]
+        for campaign in (fact.campaign_key, ANY_CAMPAIGN):
+            if any(campaign == ANY_CAMPAIGN or o[0] == campaign for o in same):
+                continue
+            for block, word, bit in day_bits(fact.day):
+                column = table.c[f"w{word}"]
+                key = {
+                    "kind": kind,
+                    "value": value,
+                    "block": block,
+                    "campaign_key": campaign,
+                    "lead_id": fact.lead_id,
+                }
+                if sign > 0:
+                    stmt = _insert_for(session, table)
+                    words = {f"w{i}": (bit if i == word else 0) for i in range(WORDS)}
+                    stmt = stmt.values(**key, **words).on_conflict_do_update(
+                        index_elements=list(key), set_={column.name: column.bitwise_or(bit)}
+                    )
+                    session.execute(stmt)
+                else:
+                    session.execute(
+                        update(table)
+                        .where(*(table.c[k] == v for k, v in key.items()))
+                        .values({column.name: column.bitwise_and(~bit)})
+                    )
 
 
 def _new_fact(session: Session, outcome: Outcome) -> InsightFact:

@@ -16,6 +16,7 @@ from sqlalchemy import BigInteger, ColumnElement, Select, and_, distinct, func, 
 from sqlmodel import Session
 
 from app.insights.models import (
+    ANY_CAMPAIGN,
     InsightChip,
     InsightCollateral,
     InsightCollateralPage,
@@ -26,11 +27,11 @@ from app.insights.models import (
 from app.insights.periods import (
     SECONDS_BUCKETS,
     WORDS,
+    block_masks,
     decompose,
     seconds_bucket,
     week_start,
     weeks_of,
-    year_masks,
 )
 from app.insights.rollup import WON, campaign_key, table_of
 from app.insights.schemas import Filters
@@ -108,18 +109,21 @@ def _slice_where(model: type[Any], kind: str, value: str, filters: Filters) -> l
     return where
 
 
-def _visited_condition(filters: Filters) -> ColumnElement[bool]:
+def _visited_condition(filters: Filters) -> tuple[ColumnElement[bool], bool]:
+    """Rows of `insight_lead_visit` with a visit in the period, and whether a lead can have
+    more than one such row per campaign key (only for periods over two calendar years)."""
     t = table_of(InsightLeadVisit)
-    per_year = []
-    for year, masks in year_masks(filters.start, filters.end).items():
+    per_block = []
+    masks = block_masks(filters.start, filters.end)
+    for block, words in masks.items():
         hits: ColumnElement[Any] | None = None
         for i in range(WORDS):
-            if masks[i]:
-                term = t.c[f"w{i}"].bitwise_and(literal(masks[i], BigInteger))
+            if words[i]:
+                term = t.c[f"w{i}"].bitwise_and(literal(words[i], BigInteger))
                 hits = term if hits is None else hits.bitwise_or(term)
         if hits is not None:
-            per_year.append(and_(t.c.year == year, hits != 0))
-    return or_(*per_year)
+            per_block.append(and_(t.c.block == block, hits != 0))
+    return or_(*per_block), len(masks) > 1
 
 
 def codes_from_aggregates(
@@ -150,17 +154,19 @@ def summary_from_aggregates(
     for chip, n in _sum_runs(session, InsightChip, ("chip",), "n", chip_where, runs):
         tallies.chips[chip] += int(n)
     t = table_of(InsightLeadVisit)
-    visit_where = [
-        *_slice_where(InsightLeadVisit, kind, value, filters),
-        _visited_condition(filters),
-    ]
-    tallies.unique_leads = int(
-        session.execute(select(func.count(distinct(t.c.lead_id))).where(*visit_where)).scalar_one()
-    )
+    visited, several_blocks = _visited_condition(filters)
+    counted = func.count(distinct(t.c.lead_id)) if several_blocks else func.count()
+    scope = [t.c.kind == kind, t.c.value == value, visited]
+    if filters.campaign_id is None:
+        total_key = ANY_CAMPAIGN  # "any campaign" rows: a lead counts once
+        campaigns = t.c.campaign_key != ANY_CAMPAIGN
+    else:
+        total_key = campaign_key(filters.campaign_id)
+        campaigns = t.c.campaign_key == total_key
+    total = select(counted).where(*scope, t.c.campaign_key == total_key)
+    tallies.unique_leads = int(session.execute(total).scalar_one())
     by_campaign = (
-        select(t.c.campaign_key, func.count(distinct(t.c.lead_id)))
-        .where(*visit_where)
-        .group_by(t.c.campaign_key)
+        select(t.c.campaign_key, counted).where(*scope, campaigns).group_by(t.c.campaign_key)
     )
     tallies.unique_by_campaign = {ck: int(n) for ck, n in session.execute(by_campaign)}
     return tallies

@@ -151,6 +151,8 @@ def filter_cases(data: dict[str, Any]) -> list[Filters]:
         Filters(start, today, rep_id=rep),
         Filters(start, today, region="North", segment="Retail"),
         Filters(start, today, region="Nowhere"),
+        Filters(date(today.year - 3, 6, 1), today),  # several visit bitmap blocks
+        Filters(date(today.year - 3, 6, 1), today, campaign_id=campaign, team="Munich"),
     ]
 
 
