@@ -6,6 +6,7 @@ import sys
 BENCHMARKS = [
     "bench.sync_bench",
     "bench.csv_import",
+    "bench.insights_bench",
     "bench.load",
 ]
 

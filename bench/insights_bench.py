@@ -20,13 +20,14 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import psycopg
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.auth.models import Role, User
 from app.campaigns.models import Campaign, CampaignStatus
@@ -151,7 +152,7 @@ def measure(engine: Engine, runs: int, raw_runs: int) -> list[dict[str, Any]]:
     year = Filters(END - timedelta(days=364), END)
     with Session(engine) as session:
         campaign_id = session.execute(
-            select(Campaign.id).order_by(Campaign.name).limit(1)  # type: ignore[arg-type]
+            select(col(Campaign.id)).order_by(col(Campaign.name)).limit(1)
         ).scalar_one()
     one = Filters(year.start, year.end, campaign_id=campaign_id)
     cases = [("summary", "year", year), ("summary", "one campaign", one),
@@ -167,8 +168,8 @@ def measure(engine: Engine, runs: int, raw_runs: int) -> list[dict[str, Any]]:
                     service.collateral(session, filters, raw=raw).model_dump_json()
                 session.rollback()
 
-        fast = timed(lambda call=call: call(False), runs)
-        slow = timed(lambda call=call: call(True), raw_runs)
+        fast = timed(partial(call, False), runs)
+        slow = timed(partial(call, True), raw_runs)
         results.append(
             {
                 "endpoint": endpoint,
@@ -238,7 +239,7 @@ def postgres_url() -> str | None:
 
 
 def run_sqlite(folder: Path, outcomes: int, runs: int, raw_runs: int, reuse: bool) -> bool:
-    settings = Settings(_env_file=None, environment="test", data_dir=folder, database_url="")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, environment="test", data_dir=folder, database_url="")
     engine = build(settings, outcomes, reuse)
     log(f"SQLite file: {folder / 'strang.db'}")
     return report("sqlite", measure(read_engine(engine), runs, raw_runs))
@@ -249,12 +250,12 @@ def run_postgres(admin_url: str, outcomes: int, runs: int, raw_runs: int, reuse:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if exists and not reuse:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         if not exists or not reuse:
-            conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+            conn.execute(f'CREATE DATABASE "{name}"')
     url = make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         environment="test",
         data_dir=Path(tempfile.mkdtemp(prefix="strang-bench-pg-")),
         database_url=url.render_as_string(hide_password=False),

@@ -267,9 +267,10 @@ def expected_collateral(raw: Raw, f: Filters) -> dict[str, Any]:
         )  # fmt: skip
 
     for v in raw.views:
-        o = chosen.get(v.outcome_id)
-        if o is None:
+        found = chosen.get(v.outcome_id)
+        if found is None:
             continue
+        o = found
         entry = item(v.collateral_id)
         key = str(o.campaign_id) if o.campaign_id else ""
         entry["viewed"] += 1

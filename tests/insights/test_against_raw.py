@@ -72,9 +72,9 @@ def generate(world: World, db: Session, seed: int) -> dict[str, Any]:
     batches: list[tuple[Any, list[dict[str, Any]]]] = []
     for step in range(26):
         if step == 13:
-            code = db.get(OutcomeCode, "demo_booked")
-            assert code is not None
-            code.active = False  # deactivated: old outcomes keep counting
+            booked = db.get(OutcomeCode, "demo_booked")
+            assert booked is not None
+            booked.active = False  # deactivated: old outcomes keep counting
             db.commit()
         if step in (8, 17):
             for lead in rng.sample(leads, 4):

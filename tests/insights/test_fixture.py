@@ -65,7 +65,8 @@ def shop(world: World, factory: Factory) -> dict[str, Any]:
 def _get(client: TestClient, shop: dict[str, Any], url: str, **params: Any) -> dict[str, Any]:
     response = client.get(url, headers=shop["headers"], params={**OCTOBER, **params})
     assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def _codes(figures: dict[str, Any]) -> dict[str, tuple[int, float | None]]:
