@@ -1,6 +1,8 @@
 """`strang`: serve, migrate, manage users, seed the demo."""
 
 import getpass
+import os
+import shutil
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +31,8 @@ def serve(
 ) -> None:
     """Serve the app. Migrates the embedded SQLite; refuses a PostgreSQL database behind head."""
     settings = Settings()
+    if workers > 1:
+        _prepare_metrics_dir(settings)
     if settings.is_sqlite:
         upgrade(settings)
     else:
@@ -48,8 +52,19 @@ def serve(
         port=port,
         workers=workers,
         proxy_headers=True,
-        log_level="info",
+        log_config=None,  # app.asgi configures structured logging
+        access_log=False,
     )
+
+
+def _prepare_metrics_dir(settings: Settings) -> None:
+    """Several workers write their metric samples here so /metrics can add them up.
+
+    Set before uvicorn spawns the workers, which import prometheus_client afresh."""
+    folder = settings.data_dir / "prometheus"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
 
 
 @db_cli.command("upgrade")
@@ -134,34 +149,6 @@ def demo() -> None:
     )
 
 
-push_cli = typer.Typer(help="Web Push.", no_args_is_help=True)
-cli.add_typer(push_cli, name="push")
-
-
-@push_cli.command("keys")
-def push_keys(
-    rotate: Annotated[
-        bool, typer.Option(help="Make a new key pair and drop every subscription.")
-    ] = False,
-) -> None:
-    """Print the VAPID public key (made on first use); the private key never leaves the DB."""
-    from app.push.keys import ensure_vapid_key, rotate_vapid_key
-
-    with _session() as session:
-        if rotate:
-            public, dropped = rotate_vapid_key(session)
-        else:
-            public, dropped = ensure_vapid_key(session).public_key, -1
-        session.commit()
-    typer.echo(public)
-    if dropped >= 0:
-        typer.echo(
-            f"New VAPID key pair; {dropped} subscriptions dropped "
-            "(phones subscribe again at their next start).",
-            err=True,
-        )
-
-
 @cli.command()
 def backup(path: Path) -> None:
     """Write an online backup (SQLite database, files, manifest) into the empty folder PATH."""
@@ -200,6 +187,34 @@ def restore(
         typer.echo("Now restore the database with pg_restore:")
         typer.echo(f"  {ops.postgres_commands(settings, path)[1]}")
     typer.echo("Start Strang again; `strang db upgrade` brings an older backup to this version.")
+
+
+push_cli = typer.Typer(help="Web Push.", no_args_is_help=True)
+cli.add_typer(push_cli, name="push")
+
+
+@push_cli.command("keys")
+def push_keys(
+    rotate: Annotated[
+        bool, typer.Option(help="Make a new key pair and drop every subscription.")
+    ] = False,
+) -> None:
+    """Print the VAPID public key (made on first use); the private key never leaves the DB."""
+    from app.push.keys import ensure_vapid_key, rotate_vapid_key
+
+    with _session() as session:
+        if rotate:
+            public, dropped = rotate_vapid_key(session)
+        else:
+            public, dropped = ensure_vapid_key(session).public_key, -1
+        session.commit()
+    typer.echo(public)
+    if dropped >= 0:
+        typer.echo(
+            f"New VAPID key pair; {dropped} subscriptions dropped "
+            "(phones subscribe again at their next start).",
+            err=True,
+        )
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from app.core.db import make_engine, read_engine
 from app.core.errors import ServiceUnavailable
 from app.core.http import install_security_headers
 from app.core.migrations import is_at_head
+from app.core.observability import install_observability
 from app.core.settings import Settings
 from app.insights.router import router as insights_router
 from app.leads.router import router as leads_router
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings)
     app.state.read_engine = read_engine(app.state.engine)
     install_security_headers(app, settings)
+    install_observability(app, settings)
     app.include_router(api_router())
     _add_health(app, settings)
     app.include_router(web_router)
