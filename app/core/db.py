@@ -5,9 +5,12 @@ their SQLite transaction with BEGIN IMMEDIATE so that two writers queue on the b
 instead of failing when a read lock cannot be upgraded.
 """
 
-from collections.abc import Iterator
+import asyncio
+import weakref
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
@@ -56,18 +59,45 @@ def read_engine(engine: Engine) -> Engine:
     return engine.execution_options(sqlite_begin="DEFERRED")
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """Commit at the end of a successful request, roll back on any error."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """Commit at the end of a successful request, roll back on any error.
+
+    On SQLite, write requests of a process take turns here, on the event loop, before their
+    transaction begins. Waiting in SQLite's busy handler instead would hold a worker thread
+    each; FastAPI validates a sync handler's answer on a worker thread before this dependency
+    commits, so with every worker waiting, the lock holder could not finish (under 50 pushing
+    phones: stalls of the whole busy timeout, then "database is locked").
+    """
     engine: Engine = request.app.state.engine
+    gate = None
     if request.method in READ_METHODS:
         engine = request.app.state.read_engine
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    elif engine.dialect.name == "sqlite":
+        gate = _write_gate(request.app.state)
+        await gate.acquire()
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                await anyio.to_thread.run_sync(session.commit, limiter=anyio.CapacityLimiter(1))
+            except BaseException:
+                session.rollback()
+                raise
+    finally:
+        if gate is not None:
+            gate.release()
+
+
+def _write_gate(state: Any) -> anyio.Lock:
+    """One lock per app and event loop (tests drive one app from several loops)."""
+    gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.Lock] | None
+    gates = getattr(state, "sqlite_write_gates", None)
+    if gates is None:
+        gates = state.sqlite_write_gates = weakref.WeakKeyDictionary()
+    loop = asyncio.get_running_loop()
+    if loop not in gates:
+        gates[loop] = anyio.Lock()
+    return gates[loop]
 
 
 # scope="function": commit before the response is sent, so an answer means "durable".
