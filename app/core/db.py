@@ -7,8 +7,8 @@ instead of failing when a read lock cannot be upgraded.
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, TypeVar
 
 import anyio
 from fastapi import Depends, Request
@@ -62,17 +62,18 @@ def read_engine(engine: Engine) -> Engine:
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """Commit at the end of a successful request, roll back on any error.
 
-    On SQLite, write requests of a process take turns here, on the event loop, before their
-    transaction begins. Waiting in SQLite's busy handler instead would hold a worker thread
-    each; FastAPI validates a sync handler's answer on a worker thread before this dependency
-    commits, so with every worker waiting, the lock holder could not finish (under 50 pushing
-    phones: stalls of the whole busy timeout, then "database is locked").
+    On SQLite (and for routes marked `serial_writes`), write requests of a process take turns
+    here, on the event loop, before their transaction begins. Waiting for the database lock
+    instead would hold a worker thread each; FastAPI validates a sync handler's answer on a
+    worker thread before this dependency commits, so with every worker waiting, the lock holder
+    could not finish (under 50 pushing phones: stalls of the whole busy timeout, then
+    "database is locked"; on PostgreSQL, pushes queued on the clock's row lock stalled alike).
     """
     engine: Engine = request.app.state.engine
     gate = None
     if request.method in READ_METHODS:
         engine = request.app.state.read_engine
-    elif engine.dialect.name == "sqlite":
+    elif engine.dialect.name == "sqlite" or getattr(request.scope.get("endpoint"), SERIAL, False):
         gate = _write_gate(request.app.state)
         await gate.acquire()
     try:
@@ -86,6 +87,17 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     finally:
         if gate is not None:
             gate.release()
+
+
+SERIAL = "strang_serial_writes"
+_Handler = TypeVar("_Handler", bound=Callable[..., Any])
+
+
+def serial_writes(handler: _Handler) -> _Handler:
+    """Mark a route whose writes run one at a time anyway (it takes a global row lock): on
+    PostgreSQL too its requests then queue on the event loop, not on worker threads."""
+    setattr(handler, SERIAL, True)
+    return handler
 
 
 def _write_gate(state: Any) -> anyio.Lock:

@@ -5,7 +5,7 @@ from sqlmodel import col, select
 
 from app.auth.deps import AdminUser, RepUser
 from app.auth.models import User
-from app.core.db import SessionDep
+from app.core.db import SessionDep, serial_writes
 from app.core.observability import SYNC_MUTATIONS, SYNC_PULLS
 from app.sync import pull as pull_service
 from app.sync import push as push_service
@@ -28,6 +28,7 @@ def pull(
 
 
 @router.post("/push")
+@serial_writes  # pushes hold the clock's row lock until commit
 def push(body: PushRequest, session: SessionDep, user: RepUser) -> PushResponse:
     """Apply a batch of mutations, each exactly once; one result per mutation, in order."""
     answer = push_service.push(
