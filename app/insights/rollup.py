@@ -1,10 +1,12 @@
 """Keeping the aggregates in step with outcomes.
 
-`on_outcome` is registered in `app.outcomes.service.OUTCOME_LISTENERS`: it runs in the transaction
-that stores (+1) or retracts (-1) an outcome and applies exactly the same contribution with the
-opposite sign on retraction, read back from the outcome's `insight_fact` row. It is idempotent
-per outcome: a second +1 for an active fact, or a -1 for an inactive or unknown one, changes
-nothing, so the aggregates can never count a tap twice.
+`on_outcomes` is registered in `app.outcomes.service.OUTCOME_BATCH_LISTENERS`: it runs once per
+push, in the transaction that stores (+1) or retracts (-1) its outcomes, and applies exactly the
+same contribution with the opposite sign on retraction, read back from each outcome's
+`insight_fact` row. It is idempotent per outcome: a second +1 for an active fact, or a -1 for an
+inactive or unknown one, changes nothing, so the aggregates can never count a tap twice. Its cost
+is a fixed number of statements per push (deltas summed in Python, one upsert per table), not a
+few round trips per outcome. `on_outcome` runs one outcome through the same path.
 
 `app.insights.rebuild.rebuild_rollups` recomputes everything in bulk (for admins after a
 restore, and for the benchmark's load); a test holds it against this incremental path.
@@ -21,6 +23,7 @@ from sqlalchemy import (
     Date,
     String,
     Table,
+    bindparam,
     case,
     cast,
     delete,
@@ -32,7 +35,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, SQLModel, col
+from sqlmodel import Session, SQLModel
 
 from app.auth.models import User
 from app.insights.models import (
@@ -75,9 +78,30 @@ def outcome_day(outcome: Outcome) -> date:
     return outcome.occurred_at.astimezone(UTC).date()
 
 
-def kind_values(fact: InsightFact) -> list[tuple[str, str]]:
+@dataclass(slots=True)
+class Fact:
+    """An `insight_fact` row as a plain object (building ORM instances costs more than the
+    whole rollup of a push)."""
+
+    outcome_id: uuid.UUID
+    lead_id: uuid.UUID
+    rep_id: uuid.UUID
+    campaign_key: str
+    code: str
+    day: date
+    region: str
+    segment: str
+    team: str
+    active: bool = True
+
+
+def kind_values(fact: Fact) -> list[tuple[str, str]]:
     """The (kind, value) slices an outcome counts in; an empty attribute has no slice."""
-    pairs = [("all", ""), ("team", fact.team), ("region", fact.region), ("segment", fact.segment)]
+    return slices_of(fact.team, fact.region, fact.segment)
+
+
+def slices_of(team: str, region: str, segment: str) -> list[tuple[str, str]]:
+    pairs = [("all", ""), ("team", team), ("region", region), ("segment", segment)]
     return [(kind, value) for kind, value in pairs if kind == "all" or value]
 
 
@@ -94,7 +118,7 @@ class Deltas:
             current[i] += v
 
 
-def add_outcome(deltas: Deltas, fact: InsightFact, chips: Iterable[str], sign: int) -> None:
+def add_outcome(deltas: Deltas, fact: Fact, chips: Iterable[str], sign: int) -> None:
     slices = kind_values(fact)
     distinct_chips = sorted(set(chips))
     for grain in GRAINS:
@@ -107,7 +131,7 @@ def add_outcome(deltas: Deltas, fact: InsightFact, chips: Iterable[str], sign: i
 
 def add_view(
     deltas: Deltas,
-    fact: InsightFact,
+    fact: Fact,
     collateral_id: uuid.UUID,
     seconds: int,
     pages: Iterable[int],
@@ -124,9 +148,7 @@ def add_view(
             deltas.page[(*base, page)] += sign
 
 
-def add_fit(
-    deltas: Deltas, fact: InsightFact, collateral_id: uuid.UUID, fit: str, sign: int
-) -> None:
+def add_fit(deltas: Deltas, fact: Fact, collateral_id: uuid.UUID, fit: str, sign: int) -> None:
     up, down = (sign, 0) if fit == Fit.up else (0, sign)
     for grain in GRAINS:
         base = (grain, period_start(fact.day, grain), fact.campaign_key, collateral_id)
@@ -197,108 +219,202 @@ def apply_deltas(session: Session, deltas: Deltas) -> None:
     )
 
 
-def _lock_lead(session: Session, lead_id: uuid.UUID) -> None:
+def _lock_leads(session: Session, lead_ids: Iterable[uuid.UUID]) -> None:
     """Serialise writers per lead on PostgreSQL (SQLite writers are serialised already), so
-    the read-then-flip of a visit bit cannot race."""
-    if session.get_bind().dialect.name == "postgresql":
+    the read-then-clear of a visit bit cannot race. One query; the locks are taken in one
+    order (sorted hashes), so two batches cannot deadlock on them."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    keys = sorted({f"insight:{lead_id}" for lead_id in lead_ids})
+    if keys:
         session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"insight:{lead_id}"}
+            text(
+                "SELECT pg_advisory_xact_lock(h) FROM"
+                " (SELECT hashtext(k) AS h FROM unnest(CAST(:keys AS text[])) AS t(k)"
+                " ORDER BY h) AS s"
+            ),
+            {"keys": keys},
         )
 
 
-def _flip_visit_bits(session: Session, fact: InsightFact, sign: int) -> None:
-    """Set (sign +1) or clear (-1) the fact's day in each slice's bitmaps (its campaign and
-    "any campaign", both blocks holding the day), unless another active outcome of the same
-    lead and day keeps that slice's day visited."""
-    others = session.execute(
-        select(
-            col(InsightFact.campaign_key),
-            col(InsightFact.team),
-            col(InsightFact.region),
-            col(InsightFact.segment),
-        ).where(
-            col(InsightFact.lead_id) == fact.lead_id,
-            col(InsightFact.day) == fact.day,
-            col(InsightFact.active).is_(True),
-            col(InsightFact.outcome_id) != fact.outcome_id,
+VISIT_KEYS = ("kind", "value", "block", "campaign_key", "lead_id")
+WORD_COLUMNS = tuple(f"w{i}" for i in range(WORDS))
+VisitKey = tuple[str, str, int, str, uuid.UUID]
+
+
+def _visit_masks(facts: Iterable[Fact], keep: set[Key]) -> dict[VisitKey, list[int]]:
+    """Per visit bitmap row, the bits of the facts' days in each of their slices (their
+    campaign and "any campaign"), leaving out (kind, value, campaign, lead, day) in `keep`."""
+    masks: dict[VisitKey, list[int]] = {}
+    for fact in facts:
+        for kind, value in kind_values(fact):
+            for campaign in (fact.campaign_key, ANY_CAMPAIGN):
+                if (kind, value, campaign, fact.lead_id, fact.day) in keep:
+                    continue
+                for block, word, bit in day_bits(fact.day):
+                    key = (kind, value, block, campaign, fact.lead_id)
+                    masks.setdefault(key, [0] * WORDS)[word] |= bit
+    return masks
+
+
+def _visited_by_others(session: Session, facts: list[Fact]) -> set[Key]:
+    """(kind, value, campaign, lead, day) kept visited by active outcomes other than `facts`
+    on the same lead and day (one indexed query on `insight_fact`)."""
+    pairs = {(f.lead_id, f.day) for f in facts}
+    t = table_of(InsightFact)
+    rows = session.execute(
+        select(t.c.lead_id, t.c.day, t.c.campaign_key, t.c.team, t.c.region, t.c.segment)
+        .where(
+            t.c.lead_id.in_({f.lead_id for f in facts}),
+            t.c.day.in_({f.day for f in facts}),
+            t.c.active.is_(True),
+            t.c.outcome_id.not_in([f.outcome_id for f in facts]),
         )
-    ).all()
+        .distinct()
+    )
+    visited: set[Key] = set()
+    for lead_id, day, campaign, team, region, segment in rows:
+        if (lead_id, day) in pairs:
+            for kind, value in slices_of(team, region, segment):
+                visited.add((kind, value, campaign, lead_id, day))
+                visited.add((kind, value, ANY_CAMPAIGN, lead_id, day))
+    return visited
+
+
+def _flip_visit_bits(session: Session, facts: list[Fact], sign: int) -> None:
+    """Set (+1) or clear (-1) the facts' days in their bitmaps, unless another active outcome
+    of the same lead, day, campaign and slice has them visited already (or still). One read,
+    then one upsert (+1) or one executemany UPDATE (-1), rows in key order."""
+    masks = _visit_masks(facts, keep=_visited_by_others(session, facts))
+    if not masks:
+        return
     table = table_of(InsightLeadVisit)
-    for kind, value in kind_values(fact):
-        attr = {"all": None, "team": 1, "region": 2, "segment": 3}[kind]
-        same = [o for o in others if attr is None or o[attr] == value]
-        for campaign in (fact.campaign_key, ANY_CAMPAIGN):
-            if any(campaign == ANY_CAMPAIGN or o[0] == campaign for o in same):
-                continue
-            for block, word, bit in day_bits(fact.day):
-                column = table.c[f"w{word}"]
-                key = {
-                    "kind": kind,
-                    "value": value,
-                    "block": block,
-                    "campaign_key": campaign,
-                    "lead_id": fact.lead_id,
-                }
-                if sign > 0:
-                    stmt = _insert_for(session, table)
-                    words = {f"w{i}": (bit if i == word else 0) for i in range(WORDS)}
-                    stmt = stmt.values(**key, **words).on_conflict_do_update(
-                        index_elements=list(key), set_={column.name: column.bitwise_or(bit)}
-                    )
-                    session.execute(stmt)
-                else:
-                    session.execute(
-                        update(table)
-                        .where(*(table.c[k] == v for k, v in key.items()))
-                        .values({column.name: column.bitwise_and(~bit)})
-                    )
-
-
-def _new_fact(session: Session, outcome: Outcome) -> InsightFact:
-    lead = session.get(Lead, outcome.lead_id)
-    rep = session.get(User, outcome.rep_id)
-    return InsightFact(
-        outcome_id=outcome.id,
-        lead_id=outcome.lead_id,
-        rep_id=outcome.rep_id,
-        campaign_key=campaign_key(outcome.campaign_id),
-        code=outcome.code,
-        day=outcome_day(outcome),
-        region=lead.region if lead else "",
-        segment=lead.segment if lead else "",
-        team=rep.team if rep else "",
+    keys = sorted(masks)
+    if sign > 0:
+        stmt = _insert_for(session, table)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(VISIT_KEYS),
+            set_={w: table.c[w].bitwise_or(stmt.excluded[w]) for w in WORD_COLUMNS},
+        )
+        names = (*VISIT_KEYS, *WORD_COLUMNS)
+        session.execute(stmt, [dict(zip(names, (*k, *masks[k]), strict=True)) for k in keys])
+        return
+    clear = (
+        update(table)
+        .where(*(table.c[k] == bindparam(f"k_{k}") for k in VISIT_KEYS))
+        .values({w: table.c[w].bitwise_and(bindparam(f"m_{w}")) for w in WORD_COLUMNS})
+    )
+    names = (*(f"k_{k}" for k in VISIT_KEYS), *(f"m_{w}" for w in WORD_COLUMNS))
+    session.execute(
+        clear,
+        [dict(zip(names, (*k, *(~m for m in masks[k])), strict=True)) for k in keys],
     )
 
 
-def on_outcome(session: Session, outcome: Outcome, sign: int) -> None:
-    """The outcome listener: add (+1) or take back (-1) one outcome's contribution."""
+def _new_facts(session: Session, outcomes: list[Outcome]) -> list[Fact]:
+    """Facts for outcomes seen for the first time: lead and rep attributes as they are now
+    (one query for the leads, one for the reps)."""
+    lead_ids = {o.lead_id for o in outcomes}
+    rep_ids = {o.rep_id for o in outcomes}
+    lead_t, rep_t = table_of(Lead), table_of(User)
+    leads = {
+        row.id: (row.region, row.segment)
+        for row in session.execute(
+            select(lead_t.c.id, lead_t.c.region, lead_t.c.segment).where(lead_t.c.id.in_(lead_ids))
+        )
+    }
+    teams = {
+        row.id: row.team
+        for row in session.execute(select(rep_t.c.id, rep_t.c.team).where(rep_t.c.id.in_(rep_ids)))
+    }
+    facts = []
+    for outcome in outcomes:
+        region, segment = leads.get(outcome.lead_id, ("", ""))
+        facts.append(
+            Fact(
+                outcome_id=outcome.id,
+                lead_id=outcome.lead_id,
+                rep_id=outcome.rep_id,
+                campaign_key=campaign_key(outcome.campaign_id),
+                code=outcome.code,
+                day=outcome_day(outcome),
+                region=region or "",
+                segment=segment or "",
+                team=teams.get(outcome.rep_id) or "",
+                active=True,
+            )
+        )
+    return facts
+
+
+def _set_active(session: Session, ids: list[uuid.UUID], active: bool) -> None:
+    if not ids:
+        return
+    fact_t = table_of(InsightFact)
+    session.execute(update(fact_t).where(fact_t.c.outcome_id.in_(ids)).values(active=active))
+    for obj in list(session.identity_map.values()):  # loaded facts must not keep stale flags
+        if isinstance(obj, InsightFact) and obj.outcome_id in ids:
+            session.expire(obj)
+
+
+def on_outcomes(session: Session, outcomes: Sequence[Outcome], sign: int) -> None:
+    """The batch listener: add (+1) or take back (-1) the contribution of many outcomes.
+
+    A fixed number of statements whatever the batch size: the facts, leads, reps, views and
+    fits are read with one query each, the deltas are summed in Python and written with one
+    upsert per aggregate table (rows sorted by key).
+    """
+    unique = list({o.id: o for o in outcomes}.values())
+    if not unique:
+        return
     session.flush()
-    _lock_lead(session, outcome.lead_id)
-    fact = session.get(InsightFact, outcome.id)
+    _lock_leads(session, (o.lead_id for o in unique))
+    fact_t = table_of(InsightFact)
+    existing = {
+        row.outcome_id: Fact(**row._mapping)
+        for row in session.execute(
+            select(fact_t).where(fact_t.c.outcome_id.in_([o.id for o in unique]))
+        )
+    }
     if sign > 0:
-        if fact is not None and fact.active:
-            return
-        if fact is None:
-            fact = _new_fact(session, outcome)
-            session.add(fact)
-        fact.active = True
+        fresh = _new_facts(session, [o for o in unique if o.id not in existing])
+        if fresh:
+            session.execute(
+                insert(fact_t), [{c: getattr(f, c) for c in FACT_COLUMNS} for f in fresh]
+            )
+        again = [f for f in existing.values() if not f.active]
+        _set_active(session, [f.outcome_id for f in again], True)
+        changed = fresh + again
     else:
-        if fact is None or not fact.active:
-            return
-        fact.active = False
-    session.flush()
+        changed = [f for f in existing.values() if f.active]
+        _set_active(session, [f.outcome_id for f in changed], False)
+    if not changed:
+        return
+    by_id = {o.id: o for o in unique}
+    facts = {f.outcome_id: f for f in changed}
+    ids = list(facts)
     deltas = Deltas()
-    add_outcome(deltas, fact, outcome.details or [], sign)
-    for view in session.scalars(
-        select(OutcomeCollateralView).where(col(OutcomeCollateralView.outcome_id) == outcome.id)
-    ).all():
+    for fact in changed:
+        add_outcome(deltas, fact, by_id[fact.outcome_id].details or [], sign)
+    view_t, fit_t = table_of(OutcomeCollateralView), table_of(OutcomeCollateralFit)
+    for view in session.execute(
+        select(view_t.c.outcome_id, view_t.c.collateral_id, view_t.c.seconds, view_t.c.pages)
+        .where(view_t.c.outcome_id.in_(ids))
+    ):  # fmt: skip
+        fact = facts[view.outcome_id]
         add_view(deltas, fact, view.collateral_id, view.seconds, view.pages or [], sign)
-    for fit in session.scalars(
-        select(OutcomeCollateralFit).where(col(OutcomeCollateralFit.outcome_id) == outcome.id)
-    ).all():
-        add_fit(deltas, fact, fit.collateral_id, fit.fit, sign)
+    for fit in session.execute(
+        select(fit_t.c.outcome_id, fit_t.c.collateral_id, fit_t.c.fit)
+        .where(fit_t.c.outcome_id.in_(ids))
+    ):  # fmt: skip
+        add_fit(deltas, facts[fit.outcome_id], fit.collateral_id, fit.fit, sign)
     apply_deltas(session, deltas)
-    _flip_visit_bits(session, fact, sign)
+    _flip_visit_bits(session, changed, sign)
+
+
+def on_outcome(session: Session, outcome: Outcome, sign: int) -> None:
+    """One outcome through the batch path (for callers outside a push)."""
+    on_outcomes(session, [outcome], sign)
 
 
 # --- rebuilding (the aggregates themselves: app/insights/rebuild.py) -------------------

@@ -88,7 +88,7 @@ def record_changes(
     first = last - len(rows) + 1
     now = utcnow()
     session.execute(
-        insert(SyncChange),
+        insert(SyncChange.__table__),  # type: ignore[attr-defined]  # Core: no ORM bulk cost
         [
             {"seq": first + n, "entity": e, "entity_id": i, "rep_id": r, "at": now}
             for n, (e, i, r) in enumerate(rows)
@@ -116,7 +116,7 @@ def record_change(
     first = last - len(targets) + 1
     now = utcnow()
     session.execute(
-        insert(SyncChange),
+        insert(SyncChange.__table__),  # type: ignore[attr-defined]  # Core: no ORM bulk cost
         [
             {
                 "seq": first + i,

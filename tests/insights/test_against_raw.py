@@ -28,10 +28,10 @@ from app.insights.models import (
     InsightLeadVisit,
 )
 from app.insights.rebuild import rebuild_rollups
-from app.insights.rollup import on_outcome, table_of
+from app.insights.rollup import on_outcome, on_outcomes, table_of
 from app.insights.schemas import Filters
 from app.outcomes.models import Outcome, OutcomeCode
-from app.outcomes.service import OUTCOME_LISTENERS
+from app.outcomes.service import OUTCOME_BATCH_LISTENERS
 from tests.factories import Factory
 from tests.insights.helpers import (
     Raw,
@@ -229,7 +229,7 @@ def test_retraction_takes_back_what_was_added_even_after_the_lead_moved(
 
 
 def test_listener_is_idempotent_per_outcome(world: World, db: Session) -> None:
-    assert on_outcome in OUTCOME_LISTENERS
+    assert on_outcomes in OUTCOME_BATCH_LISTENERS
     rep = world.rep("Anna", team="Hamburg")
     lead = world.lead(rep, campaign=None)
     tap = log(lead, "won", days_ago(1))
