@@ -4,6 +4,7 @@ Browser tests run on SQLite with the demo data seeded; each test gets a fresh se
 """
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,17 +55,29 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium.close()
 
 
-@pytest.fixture
-def demo_settings(tmp_path: Path) -> Settings:
-    """A fresh data folder, migrated, with the demo accounts and content."""
-    settings = Settings(_env_file=None, environment="test", data_dir=tmp_path / "data")  # type: ignore[call-arg]
+def _browser_settings(data_dir: Path) -> Settings:
+    return Settings(_env_file=None, environment="test", data_dir=data_dir)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One data folder with `strang demo` content, seeded once per test session."""
+    settings = _browser_settings(tmp_path_factory.mktemp("demo") / "data")
     upgrade(settings)
     engine = make_engine(settings)
     with Session(engine) as session:
         seed_demo(session, settings)
         session.commit()
-    engine.dispose()
-    return settings
+    engine.dispose()  # the last connection to close folds the WAL into the database file
+    return settings.data_dir
+
+
+@pytest.fixture
+def demo_settings(demo_template: Path, tmp_path: Path) -> Settings:
+    """A fresh copy of the demo data folder (database and files) for this test alone."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(demo_template, data_dir)
+    return _browser_settings(data_dir)
 
 
 @pytest.fixture
