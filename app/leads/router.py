@@ -1,5 +1,5 @@
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
@@ -65,11 +65,28 @@ def create_lead(body: LeadCreate, _: MarketingUser, session: SessionDep) -> Lead
     return LeadPublic.model_validate(service.create_lead(session, data=body.model_dump()))
 
 
+# A refused import answers 422 with its report (bad rows, nothing written); a malformed
+# request (e.g. a bad query parameter) answers FastAPI's usual validation error.
+IMPORT_REFUSED: dict[str, Any] = {
+    "description": "Bad rows (nothing was written), or a malformed request",
+    "content": {
+        "application/json": {
+            "schema": {
+                "anyOf": [
+                    {"$ref": "#/components/schemas/ImportReport"},
+                    {"$ref": "#/components/schemas/HTTPValidationError"},
+                ]
+            }
+        }
+    },
+}
+
+
 @router.post(
     "/import",
     openapi_extra=IMPORT_FORM_SCHEMA,
     response_model=ImportReport,
-    responses={422: {"model": ImportReport, "description": "Bad rows; nothing was written"}},
+    responses={422: IMPORT_REFUSED},
 )
 async def import_csv(
     request: Request,
