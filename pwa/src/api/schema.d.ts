@@ -2595,13 +2595,13 @@ export interface operations {
                     "application/json": components["schemas"]["ImportReport"];
                 };
             };
-            /** @description Bad rows; nothing was written */
+            /** @description Bad rows (nothing was written), or a malformed request */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportReport"];
+                    "application/json": components["schemas"]["ImportReport"] | components["schemas"]["HTTPValidationError"];
                 };
             };
         };
