@@ -1,6 +1,6 @@
 """Rebuilding every aggregate from the outcome tables with a handful of INSERT ... SELECTs.
 
-The per-outcome listener (`rollup.on_outcome`) and this bulk path must agree exactly; the
+The incremental listener (`rollup.on_outcomes`) and this bulk path must agree exactly; the
 test `test_rebuild_equals_incremental` holds them against each other. Date arithmetic stays
 in Python: two small temporary tables map each day that has outcomes to its aligned periods
 (`GRAINS`) and to its bit in the yearly visit bitmap, so the SQL is the same on SQLite and
