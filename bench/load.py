@@ -1,29 +1,36 @@
-"""Load: 500 simulated reps over loopback for 60 s against a real `strang serve`.
+"""Load: 500 simulated reps over loopback against a real `strang serve`.
 
-Each rep does the morning pull (every page), downloads the campaign's collateral files, then
-pushes an outcome every few seconds (and pulls the delta now and then), like a phone between
-visits. Prints throughput, p50/p95/p99 per endpoint, the error count (must be 0) and the peak
-resident memory of the server processes (VmHWM from /proc).
+Each rep does the morning pull (every page), downloads two of the campaign's collateral files,
+then pushes an outcome every 3-9 s (and pulls the delta after a quarter of them), like a phone
+between visits. The phones wake up spread evenly over the ramp (a real morning spreads the
+first pulls over many minutes; 60 s is already a crowded morning), then every phone keeps
+working for `--seconds` more: the last `--seconds` of the run have all reps active at once.
 
-    python -m bench.load                          # SQLite, 1 worker
-    STRANG_BENCH_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/postgres \\
-        python -m bench.load                      # also PostgreSQL, 2 workers
-    STRANG_LOAD_REPS=100 STRANG_LOAD_SECONDS=20 python -m bench.load   # a quicker look
+Prints throughput, p50/p95/p99 per endpoint, every error classified (client side: status or
+exception; server side: status per route and exceptions from the server's JSON log), the peak
+resident memory of the server processes (VmHWM from /proc) and the load average before and
+after. Exits non-zero when any request failed.
+
+    python -m bench.load                              # SQLite 1 worker; PostgreSQL 2 workers too
+                                                      # when STRANG_BENCH_POSTGRES_URL is set
+    python -m bench.load --reps 200 --seconds 20 --ramp 20 --only sqlite   # a quicker look
+    python -m bench.load --keep-logs /tmp/load-logs   # keep the servers' logs for reading
 """
 
+import argparse
 import asyncio
 import hashlib
+import json
 import os
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -47,12 +54,21 @@ from app.leads.models import Lead
 from app.sync.changes import SyncEntity, record_change
 
 ROOT = Path(__file__).resolve().parents[1]
-REPS = int(os.environ.get("STRANG_LOAD_REPS", "500"))
-SECONDS = float(os.environ.get("STRANG_LOAD_SECONDS", "60"))
 LEADS_PER_REP = 8
 FILE_SIZES = (150_000, 600_000, 2_000_000)  # a flyer, a brochure, a price list with photos
 PUSH_EVERY = (3.0, 9.0)  # seconds between a rep's pushes (uniform)
 CODES = ("won", "follow_up", "interested", "objection", "not_reached", "no_interest")
+
+
+@dataclass
+class Options:
+    reps: int = 500
+    seconds: float = 60.0
+    ramp: float = 60.0
+    timeout: float = 60.0
+    only: str | None = None
+    postgres_url: str = ""
+    keep_logs: Path | None = None
 
 
 @dataclass
@@ -65,12 +81,33 @@ class Rep:
 @dataclass
 class Stats:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    examples: list[str] = field(default_factory=list)
+    errors: Counter[tuple[str, str]] = field(default_factory=Counter)
+    examples: dict[tuple[str, str], str] = field(default_factory=dict)
     bytes: int = 0
 
+    def fail(self, label: str, kind: str, example: str) -> None:
+        self.errors[label, kind] += 1
+        self.examples.setdefault((label, kind), example[:300])
 
-def seed(settings: Settings) -> tuple[list[Rep], list[str]]:
+    def error_count(self, label: str | None = None) -> int:
+        return sum(n for (lbl, _), n in self.errors.items() if label in (None, lbl))
+
+
+@dataclass
+class Result:
+    name: str
+    reps: int
+    elapsed: float
+    ok: int
+    errors: int
+    p50: dict[str, float]
+    p95: dict[str, float]
+    peak_mib: float
+    load_before: str
+    load_after: str
+
+
+def seed(settings: Settings, reps_wanted: int) -> tuple[list[Rep], list[str]]:
     """Reps with a logged-in phone and leads, one live campaign for everyone with three files."""
     engine = make_engine(settings)
     storage = LocalBlobStorage(settings.blob_dir)
@@ -101,7 +138,7 @@ def seed(settings: Settings) -> tuple[list[Rep], list[str]]:
             session.flush()
             record_change(session, SyncEntity.collateral, item.id)
             files.append(sha256)
-        for n in range(REPS):
+        for n in range(reps_wanted):
             user = User(
                 email=f"load-{n}@example.test", name=f"Rep {n}", role=Role.rep, password_hash="x"
             )
@@ -147,7 +184,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(settings: Settings, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    settings: Settings, workers: int, log_path: Path
+) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("STRANG_")}
     env.update(
@@ -157,14 +196,15 @@ def start_server(settings: Settings, workers: int) -> tuple[subprocess.Popen[byt
         STRANG_LOG_JSON="true",
     )
     command = [sys.executable, "-m", "app", "serve", "--port", str(port)]
-    process = subprocess.Popen(
-        [*command, "--workers", str(workers)],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,  # one log line per request would only measure the terminal
-    )
+    with open(log_path, "wb") as log:  # a file, not a pipe: the server never waits on us
+        process = subprocess.Popen(
+            [*command, "--workers", str(workers)],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -175,7 +215,7 @@ def start_server(settings: Settings, workers: int) -> tuple[subprocess.Popen[byt
             pass
         time.sleep(0.2)
     os.killpg(process.pid, signal.SIGKILL)
-    raise RuntimeError("server did not start")
+    raise RuntimeError(f"server did not start (log: {log_path})")
 
 
 def _descendants(pid: int) -> list[int]:
@@ -209,6 +249,28 @@ def peak_rss_kib(pid: int) -> dict[int, int]:
     return peaks
 
 
+def read_server_log(path: Path) -> tuple[Counter[tuple[str, str, int]], Counter[str]]:
+    """(requests by method, route and status; problems: exceptions and warnings by message)."""
+    requests: Counter[tuple[str, str, int]] = Counter()
+    problems: Counter[str] = Counter()
+    for line in path.read_text(errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            if line.strip():
+                problems[f"(not JSON) {line.strip()[:160]}"] += 1
+            continue
+        if not isinstance(entry, dict):
+            continue
+        if entry.get("message") == "request":
+            requests[entry.get("method", "?"), entry.get("route", "?"), entry.get("status", 0)] += 1
+        elif entry.get("level") in ("warning", "error", "critical"):
+            error = str(entry.get("error", "")).strip().splitlines()
+            last = error[-1] if error else ""
+            problems[f"{entry.get('logger')}: {entry.get('message')} {last}".strip()[:200]] += 1
+    return requests, problems
+
+
 # ---- the phones ----
 
 
@@ -217,16 +279,12 @@ async def timed(stats: Stats, label: str, call: Awaitable[httpx.Response]) -> ht
     try:
         response = await call
     except httpx.HTTPError as exc:
-        stats.errors[label] += 1
-        if len(stats.examples) < 5:
-            stats.examples.append(f"{label}: {type(exc).__name__} {exc}")
+        stats.fail(label, type(exc).__name__, f"{type(exc).__name__} {exc}")
+        return None
+    if response.status_code >= 400:
+        stats.fail(label, f"HTTP {response.status_code}", response.text)
         return None
     stats.latencies[label].append(time.perf_counter() - started)
-    if response.status_code >= 400:
-        stats.errors[label] += 1
-        if len(stats.examples) < 5:
-            stats.examples.append(f"{label}: {response.status_code} {response.text[:200]}")
-        return None
     stats.bytes += len(response.content)
     return response
 
@@ -246,12 +304,23 @@ async def pull_all(http: httpx.AsyncClient, rep: Rep, stats: Stats, cursor: str 
 
 
 async def phone(
-    url: str, rep: Rep, files: list[str], stats: Stats, until: float, start_delay: float
+    url: str,
+    rep: Rep,
+    files: list[str],
+    stats: Stats,
+    options: Options,
+    until: float,
+    start_delay: float,
 ) -> None:
-    await asyncio.sleep(start_delay)  # phones wake up over the first seconds, not all at once
+    await asyncio.sleep(start_delay)
     headers = {"Authorization": f"Bearer {rep.token}"}
-    limits = httpx.Limits(max_connections=2)
-    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60, limits=limits) as http:
+    # One phone, one connection (its requests are sequential), kept open between pushes like a
+    # browser does; `strang serve` keeps idle connections for 75 s, so the phone closes first.
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=30)
+    timeout = httpx.Timeout(options.timeout, connect=options.timeout)
+    async with httpx.AsyncClient(
+        base_url=url, headers=headers, timeout=timeout, limits=limits
+    ) as http:
         cursor = await pull_all(http, rep, stats, None)  # the morning pull
         for sha256 in random.sample(files, k=2):
             await timed(stats, "GET /files/{sha256}", http.get(f"/api/v1/files/{sha256}"))
@@ -284,45 +353,86 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def report(name: str, stats: Stats, elapsed: float, peaks: dict[int, int]) -> bool:
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def report(
+    name: str,
+    stats: Stats,
+    elapsed: float,
+    peaks: dict[int, int],
+    log_path: Path,
+    loads: tuple[str, str],
+    reps: int,
+) -> Result:
     total = sum(len(v) for v in stats.latencies.values())
-    errors = sum(stats.errors.values())
-    print(f"\n== {name}: {REPS} reps, {elapsed:.0f} s ==")
+    errors = stats.error_count()
+    print(f"\n== {name}: {reps} reps, {elapsed:.0f} s; load average {loads[0]} -> {loads[1]} ==")
     print(f"requests: {total} ok, {total / elapsed:.1f}/s, {stats.bytes / elapsed / 1e6:.1f} MB/s")
-    print(f"{'endpoint':24} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
-    for label in sorted(set(stats.latencies) | set(stats.errors)):
+    print(
+        f"{'endpoint':22} {'ok':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+        f"{'max ms':>8} {'errors':>7}"
+    )
+    labels = sorted(set(stats.latencies) | {label for label, _ in stats.errors})
+    for label in labels:
         values = stats.latencies.get(label, [])
         print(
-            f"{label:24} {len(values):7d} {percentile(values, 0.5) * 1000:8.1f} "
+            f"{label:22} {len(values):7d} {percentile(values, 0.5) * 1000:8.1f} "
             f"{percentile(values, 0.95) * 1000:8.1f} {percentile(values, 0.99) * 1000:8.1f} "
-            f"{stats.errors.get(label, 0):7d}"
+            f"{max(values, default=0) * 1000:8.1f} {stats.error_count(label):7d}"
         )
-    if stats.latencies:
-        everything = [v for values in stats.latencies.values() for v in values]
-        print(f"{'all':24} {len(everything):7d} {statistics.median(everything) * 1000:8.1f}")
-    print(f"errors: {errors}" + (f" (e.g. {stats.examples})" if errors else ""))
+    print(f"errors: {errors}")
+    for (label, kind), count in sorted(stats.errors.items()):
+        print(f"  {count:6d}  {label}: {kind}  e.g. {stats.examples[label, kind]!r}")
+    requests, problems = read_server_log(log_path)
+    failed = {k: n for k, n in requests.items() if k[2] >= 400}
+    if failed or problems:
+        print(f"server log ({log_path.name}):")
+        for (method, route, status), count in sorted(failed.items()):
+            print(f"  {count:6d}  {method} {route} -> {status}")
+        for message, count in problems.most_common(10):
+            print(f"  {count:6d}  {message}")
     rss = ", ".join(f"{kib / 1024:.0f} MiB" for kib in sorted(peaks.values(), reverse=True))
     print(f"peak server RSS (VmHWM per process): {rss}; total {sum(peaks.values()) / 1024:.0f} MiB")
-    return errors == 0
+    return Result(
+        name=name,
+        reps=reps,
+        elapsed=elapsed,
+        ok=total,
+        errors=errors,
+        p50={k: percentile(v, 0.5) for k, v in stats.latencies.items()},
+        p95={k: percentile(v, 0.95) for k, v in stats.latencies.items()},
+        peak_mib=sum(peaks.values()) / 1024,
+        load_before=loads[0],
+        load_after=loads[1],
+    )
 
 
-async def drive(url: str, reps: list[Rep], files: list[str], stats: Stats) -> float:
+async def drive(
+    url: str, reps: list[Rep], files: list[str], stats: Stats, options: Options
+) -> float:
     started = time.monotonic()
-    until = started + SECONDS
-    ramp = min(10.0, SECONDS / 4)
+    until = started + options.ramp + options.seconds
+    step = options.ramp / max(1, len(reps))
     await asyncio.gather(
-        *(phone(url, rep, files, stats, until, ramp * n / len(reps)) for n, rep in enumerate(reps))
+        *(phone(url, rep, files, stats, options, until, step * n) for n, rep in enumerate(reps))
     )
     return time.monotonic() - started
 
 
-def run(name: str, settings: Settings, workers: int) -> bool:
+def run(name: str, settings: Settings, workers: int, options: Options, logs: Path) -> Result:
     upgrade(settings)
-    reps, files = seed(settings)
-    process, url = start_server(settings, workers)
+    reps, files = seed(settings, options.reps)
+    log_path = logs / f"server-{name.lower()}.log"
+    process, url = start_server(settings, workers, log_path)
+    load_before = loadavg()
     try:
         stats = Stats()
-        elapsed = asyncio.run(drive(url, reps, files, stats))
+        elapsed = asyncio.run(drive(url, reps, files, stats, options))
         peaks = peak_rss_kib(process.pid)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -330,7 +440,10 @@ def run(name: str, settings: Settings, workers: int) -> bool:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
-    return report(f"{name}, {workers} worker(s)", stats, elapsed, peaks)
+    loads = (load_before, loadavg())
+    return report(
+        f"{name}, {workers} worker(s)", stats, elapsed, peaks, log_path, loads, options.reps
+    )
 
 
 def _settings(folder: Path, database_url: str = "") -> Settings:
@@ -342,12 +455,74 @@ def _settings(folder: Path, database_url: str = "") -> Settings:
     )
 
 
-def main() -> bool:
-    ok = True
-    with tempfile.TemporaryDirectory() as folder:
-        ok = run("SQLite", _settings(Path(folder) / "sqlite"), workers=1) and ok
-        pg_url = os.environ.get("STRANG_BENCH_POSTGRES_URL", "")
-        if pg_url:
+def summary(results: list[Result]) -> None:
+    print("\n== summary ==")
+    head = f"{'set-up':26} {'reps':>5} {'s':>5} {'ok':>7} {'req/s':>7} {'errors':>7}"
+    head += f" {'pull p50/p95 ms':>17} {'push p50/p95 ms':>17} {'file p50/p95 ms':>17}"
+    print(head + f" {'RSS MiB':>8}  load avg")
+    for r in results:
+
+        def pair(label: str, r: Result = r) -> str:
+            return f"{r.p50.get(label, 0) * 1000:.0f}/{r.p95.get(label, 0) * 1000:.0f}"
+
+        print(
+            f"{r.name:26} {r.reps:5d} {r.elapsed:5.0f} {r.ok:7d} {r.ok / r.elapsed:7.1f} "
+            f"{r.errors:7d} {pair('GET /sync/pull'):>17} {pair('POST /sync/push'):>17} "
+            f"{pair('GET /files/{sha256}'):>17} {r.peak_mib:8.0f}  {r.load_before} -> "
+            f"{r.load_after}"
+        )
+    failed = sum(r.errors for r in results)
+    print("result: " + ("0 errors" if not failed else f"{failed} errors (target: 0)"))
+
+
+def parse(argv: list[str]) -> Options:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.load",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--reps", type=int, default=500, help="simulated reps (default 500)")
+    parser.add_argument(
+        "--seconds", type=float, default=60.0, help="time with every rep active, after the ramp"
+    )
+    parser.add_argument(
+        "--ramp", type=float, default=60.0, help="phones wake up evenly over this many seconds"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=60.0, help="a phone's timeout per request (s)"
+    )
+    parser.add_argument("--only", choices=("sqlite", "postgres"), default=None)
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("STRANG_BENCH_POSTGRES_URL", ""),
+        help="admin URL of a PostgreSQL server (default $STRANG_BENCH_POSTGRES_URL)",
+    )
+    parser.add_argument("--keep-logs", type=Path, default=None, help="folder for server logs")
+    args = parser.parse_args(argv)
+    return Options(
+        reps=args.reps,
+        seconds=args.seconds,
+        ramp=args.ramp,
+        timeout=args.timeout,
+        only=args.only,
+        postgres_url=args.postgres_url,
+        keep_logs=args.keep_logs,
+    )
+
+
+def main(argv: list[str] | None = None) -> bool:
+    options = parse(argv or [])
+    results = []
+    with tempfile.TemporaryDirectory(prefix="strang-load-") as folder:
+        logs = options.keep_logs or Path(folder)
+        logs.mkdir(parents=True, exist_ok=True)
+        if options.only in (None, "sqlite"):
+            settings = _settings(Path(folder) / "sqlite")
+            results.append(run("SQLite", settings, 1, options, logs))
+        pg_url = options.postgres_url
+        if options.only == "postgres" and not pg_url:
+            raise SystemExit("--only postgres needs --postgres-url or STRANG_BENCH_POSTGRES_URL")
+        if pg_url and options.only in (None, "postgres"):
             admin = make_url(pg_url).set(drivername="postgresql").render_as_string(False)
             name = f"strang_load_{uuid.uuid4().hex[:10]}"
             with psycopg.connect(admin, autocommit=True) as conn:
@@ -355,12 +530,13 @@ def main() -> bool:
             try:
                 url = make_url(pg_url).set(drivername="postgresql+psycopg", database=name)
                 settings = _settings(Path(folder) / "pg", url.render_as_string(False))
-                ok = run("PostgreSQL", settings, workers=2) and ok
+                results.append(run("PostgreSQL", settings, 2, options, logs))
             finally:
                 with psycopg.connect(admin, autocommit=True) as conn:
                     conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    return ok
+    summary(results)
+    return all(r.errors == 0 for r in results)
 
 
 if __name__ == "__main__":
-    sys.exit(0 if main() else 1)
+    sys.exit(0 if main(sys.argv[1:]) else 1)

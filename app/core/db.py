@@ -3,9 +3,21 @@
 SQLite runs with WAL, foreign keys, a busy timeout and synchronous=FULL. Write requests open
 their SQLite transaction with BEGIN IMMEDIATE so that two writers queue on the busy timeout
 instead of failing when a read lock cannot be upgraded.
+
+Connections: a request holds its pooled connection from its first query until the dependency
+commits, across several hops onto worker threads (dependencies, the handler, the answer's
+validation). So a process admits at most `SESSION_SLOTS` requests into a database session at a
+time (plus the one gated writer), waiting on the event loop for a slot. Without that, requests
+holding a connection could wait for a worker thread while the worker threads waited for a
+connection, until the pool timed out (HTTP 500, "QueuePool limit ... reached"). The pool holds
+two connections per slot (authentication may refresh the session's expiry on a second, short
+connection) plus a few for what runs outside requests (`/readyz`, the push sender). FastAPI's
+thread pool (40 threads) stays larger than the slots, so file downloads and other work that
+needs no connection still find threads.
 """
 
 import asyncio
+import contextlib
 import weakref
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, TypeVar
@@ -18,6 +30,9 @@ from sqlmodel import Session
 from app.core.settings import Settings
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SESSION_SLOTS = 16  # requests of one process inside a database session at once
+POOL_SIZE = SESSION_SLOTS + 4
+POOL_OVERFLOW = SESSION_SLOTS + 4  # PostgreSQL, 2 workers: at most 80 of its default 100
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -26,15 +41,17 @@ def make_engine(settings: Settings) -> Engine:
         engine = create_engine(
             settings.database_url,
             connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=8,
-            max_overflow=16,
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,
         )
         _configure_sqlite(engine)
         return engine
     url = settings.database_url
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_engine(
+        url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_timeout=30, pool_pre_ping=True
+    )
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -77,13 +94,16 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         gate = _write_gate(request.app.state)
         await gate.acquire()
     try:
-        with Session(engine, expire_on_commit=False) as session:
-            try:
-                yield session
-                await anyio.to_thread.run_sync(session.commit, limiter=anyio.CapacityLimiter(1))
-            except BaseException:
-                session.rollback()
-                raise
+        # Gated writers come one at a time already: they skip the queue for a slot, so the
+        # writer everyone waits for is never stuck behind the readers.
+        async with _session_slots(request.app.state) if gate is None else _NO_SLOT:
+            with Session(engine, expire_on_commit=False) as session:
+                try:
+                    yield session
+                    await anyio.to_thread.run_sync(session.commit, limiter=anyio.CapacityLimiter(1))
+                except BaseException:
+                    session.rollback()
+                    raise
     finally:
         if gate is not None:
             gate.release()
@@ -102,13 +122,30 @@ def serial_writes(handler: _Handler) -> _Handler:
 
 def _write_gate(state: Any) -> anyio.Lock:
     """One lock per app and event loop (tests drive one app from several loops)."""
-    gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.Lock] | None
-    gates = getattr(state, "sqlite_write_gates", None)
+    return _per_loop(state, "sqlite_write_gates", anyio.Lock)
+
+
+_NO_SLOT = contextlib.nullcontext()
+
+
+def _session_slots(state: Any) -> anyio.Semaphore:
+    """`SESSION_SLOTS` database sessions per app and event loop, handed out first come first
+    served."""
+    return _per_loop(state, "session_slots", lambda: anyio.Semaphore(SESSION_SLOTS))
+
+
+_Gate = TypeVar("_Gate")
+
+
+def _per_loop(state: Any, name: str, make: Callable[[], _Gate]) -> _Gate:
+    gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Gate] | None
+    gates = getattr(state, name, None)
     if gates is None:
-        gates = state.sqlite_write_gates = weakref.WeakKeyDictionary()
+        gates = weakref.WeakKeyDictionary()
+        setattr(state, name, gates)
     loop = asyncio.get_running_loop()
     if loop not in gates:
-        gates[loop] = anyio.Lock()
+        gates[loop] = make()
     return gates[loop]
 
 
