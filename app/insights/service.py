@@ -208,7 +208,7 @@ def collateral(session: Session, filters: Filters, *, raw: bool = False) -> Coll
         if n:
             seconds[cid][bucket] = n
     pages: dict[uuid.UUID, list[PageCount]] = defaultdict(list)
-    for (cid, page), n in sorted(tallies.pages.items()):
+    for (cid, page), n in sorted(tallies.pages.items(), key=lambda kv: kv[0][1]):
         if n:
             pages[cid].append(PageCount(page=page, visits=n))
     ids = [cid for cid, v in per_item.items() if any(v)]

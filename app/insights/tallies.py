@@ -26,6 +26,7 @@ from app.insights.models import (
 )
 from app.insights.periods import (
     SECONDS_BUCKETS,
+    WORD_BITS,
     WORDS,
     block_masks,
     decompose,
@@ -84,12 +85,14 @@ def _sum_runs(
     session: Session,
     model: type[Any],
     group: tuple[str, ...],
-    value: str,
+    values: tuple[str, ...],
     where: list[ColumnElement[bool]],
     runs: list[Any],
 ) -> list[tuple[Any, ...]]:
-    """Per run of aligned periods: SUM(value) grouped by `group` (one small query per run)."""
+    """SUM(values) over the runs of aligned periods, grouped by `group`: one query on
+    PostgreSQL, one small query per run on SQLite (rows per group may repeat there)."""
     t = table_of(model)
+    sums = [func.sum(t.c[v]) for v in values]
     rows: list[tuple[Any, ...]] = []
     if session.get_bind().dialect.name == "postgresql" and runs:
         # One round trip: PostgreSQL ORs the index ranges (bitmap scans); SQLite does better
@@ -98,14 +101,14 @@ def _sum_runs(
             and_(t.c.grain == run.grain, t.c.period.between(run.first, run.last)) for run in runs
         ]
         query = (
-            select(*(t.c[g] for g in group), func.sum(t.c[value]))
+            select(*(t.c[g] for g in group), *sums)
             .where(*where, or_(*ranges))
             .group_by(*(t.c[g] for g in group))
         )
         return [tuple(r) for r in session.execute(query)]
     for run in runs:
         query = (
-            select(*(t.c[g] for g in group), func.sum(t.c[value]))
+            select(*(t.c[g] for g in group), *sums)
             .where(*where, t.c.grain == run.grain, t.c.period.between(run.first, run.last))
             .group_by(*(t.c[g] for g in group))
         )
@@ -127,14 +130,18 @@ def _visited_condition(filters: Filters) -> tuple[ColumnElement[bool], bool]:
     t = table_of(InsightLeadVisit)
     per_block = []
     masks = block_masks(filters.start, filters.end)
+    full = (1 << WORD_BITS) - 1
     for block, words in masks.items():
-        hits: ColumnElement[Any] | None = None
-        for i in range(WORDS):
-            if words[i]:
-                term = t.c[f"w{i}"].bitwise_and(literal(words[i], BigInteger))
-                hits = term if hits is None else hits.bitwise_or(term)
-        if hits is not None:
-            per_block.append(and_(t.c.block == block, hits != 0))
+        # A short-circuit OR of per-word tests, whole words (a plain `<> 0`) first: most
+        # visited leads are decided by the first word tested, and no bit arithmetic is needed.
+        whole = [t.c[f"w{i}"] != 0 for i in range(WORDS) if words[i] == full]
+        part = [
+            t.c[f"w{i}"].bitwise_and(literal(words[i], BigInteger)) != 0
+            for i in range(WORDS)
+            if words[i] and words[i] != full
+        ]
+        if whole or part:
+            per_block.append(and_(t.c.block == block, or_(*whole, *part)))
     return or_(*per_block), len(masks) > 1
 
 
@@ -145,7 +152,9 @@ def codes_from_aggregates(
     codes: Counter[tuple[str, str]] = Counter()
     where = _slice_where(InsightCount, kind, value, filters)
     runs = decompose(filters.start, filters.end)
-    for ck, code, n in _sum_runs(session, InsightCount, ("campaign_key", "code"), "n", where, runs):
+    for ck, code, n in _sum_runs(
+        session, InsightCount, ("campaign_key", "code"), ("n",), where, runs
+    ):
         codes[(ck, code)] += int(n)
     return codes
 
@@ -156,31 +165,37 @@ def summary_from_aggregates(
     tallies = SummaryTallies()
     runs = decompose(filters.start, filters.end)
     where = _slice_where(InsightCount, kind, value, filters)
-    for ck, code, n in _sum_runs(session, InsightCount, ("campaign_key", "code"), "n", where, runs):
+    for ck, code, n in _sum_runs(
+        session, InsightCount, ("campaign_key", "code"), ("n",), where, runs
+    ):
         tallies.codes[(ck, code)] += int(n)
     for period, code, n in _sum_runs(
-        session, InsightCount, ("period", "code"), "n", where, weeks_of(filters.start, filters.end)
+        session,
+        InsightCount,
+        ("period", "code"),
+        ("n",),
+        where,
+        weeks_of(filters.start, filters.end),
     ):
         tallies.trend[(week_start(period), code)] += int(n)
     chip_where = _slice_where(InsightChip, kind, value, filters)
-    for chip, n in _sum_runs(session, InsightChip, ("chip",), "n", chip_where, runs):
+    for chip, n in _sum_runs(session, InsightChip, ("chip",), ("n",), chip_where, runs):
         tallies.chips[chip] += int(n)
     t = table_of(InsightLeadVisit)
     visited, several_blocks = _visited_condition(filters)
     counted = func.count(distinct(t.c.lead_id)) if several_blocks else func.count()
+    # One scan answers both figures: the "any campaign" rows ("*", a lead counts once) give
+    # the total, the others the per-campaign counts; with a campaign filter both are its rows.
     scope = [t.c.kind == kind, t.c.value == value, visited]
+    if filters.campaign_id is not None:
+        scope.append(t.c.campaign_key == campaign_key(filters.campaign_id))
+    by_key = select(t.c.campaign_key, counted).where(*scope).group_by(t.c.campaign_key)
+    unique = {ck: int(n) for ck, n in session.execute(by_key)}
     if filters.campaign_id is None:
-        total_key = ANY_CAMPAIGN  # "any campaign" rows: a lead counts once
-        campaigns = t.c.campaign_key != ANY_CAMPAIGN
+        tallies.unique_leads = unique.pop(ANY_CAMPAIGN, 0)
     else:
-        total_key = campaign_key(filters.campaign_id)
-        campaigns = t.c.campaign_key == total_key
-    total = select(counted).where(*scope, t.c.campaign_key == total_key)
-    tallies.unique_leads = int(session.execute(total).scalar_one())
-    by_campaign = (
-        select(t.c.campaign_key, counted).where(*scope, campaigns).group_by(t.c.campaign_key)
-    )
-    tallies.unique_by_campaign = {ck: int(n) for ck, n in session.execute(by_campaign)}
+        tallies.unique_leads = sum(unique.values())
+    tallies.unique_by_campaign = unique
     return tallies
 
 
@@ -194,34 +209,23 @@ def collateral_from_aggregates(
     def scoped(model: type[Any]) -> list[ColumnElement[bool]]:
         return [] if ck is None else [table_of(model).c.campaign_key == ck]
 
-    t = table_of(InsightCollateral)
-    buckets = [t.c[f"s{i}"] for i in range(len(SECONDS_BUCKETS))]
-    for run in runs:
-        query = (
-            select(
-                t.c.campaign_key,
-                t.c.collateral_id,
-                func.sum(t.c.viewed),
-                func.sum(t.c.won_viewed),
-                func.sum(t.c.fit_up),
-                func.sum(t.c.fit_down),
-                *(func.sum(b) for b in buckets),
-            )
-            .where(
-                *scoped(InsightCollateral),
-                t.c.grain == run.grain,
-                t.c.period.between(run.first, run.last),
-            )
-            .group_by(t.c.campaign_key, t.c.collateral_id)
-        )
-        for row_key, cid, *values in session.execute(query):
-            tallies.add_item((row_key, cid), values[:4])
-            for bucket, n in zip(SECONDS_BUCKETS, values[4:], strict=True):
-                if n:
-                    tallies.seconds[(cid, bucket)] += int(n)
+    values = ("viewed", "won_viewed", "fit_up", "fit_down")
+    buckets = tuple(f"s{i}" for i in range(len(SECONDS_BUCKETS)))
+    for row_key, cid, *sums in _sum_runs(
+        session,
+        InsightCollateral,
+        ("campaign_key", "collateral_id"),
+        values + buckets,
+        scoped(InsightCollateral),
+        runs,
+    ):
+        tallies.add_item((row_key, cid), sums[:4])
+        for bucket, n in zip(SECONDS_BUCKETS, sums[4:], strict=True):
+            if n:
+                tallies.seconds[(cid, bucket)] += int(n)
     page_query = ("collateral_id", "page")
     for cid, page, n in _sum_runs(
-        session, InsightCollateralPage, page_query, "n", scoped(InsightCollateralPage), runs
+        session, InsightCollateralPage, page_query, ("n",), scoped(InsightCollateralPage), runs
     ):
         tallies.pages[(cid, int(page))] += int(n)
     return tallies
