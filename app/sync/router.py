@@ -1,8 +1,7 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
-from fastapi.concurrency import run_in_threadpool
-from sqlmodel import Session, col, select
+from fastapi import APIRouter, Query
+from sqlmodel import col, select
 
 from app.auth.deps import AdminUser, RepUser
 from app.auth.models import User
@@ -16,48 +15,32 @@ from app.sync.schemas import DevicePublic, PullResponse, PushRequest, PushRespon
 router = APIRouter(prefix="/sync", tags=["sync"])
 
 
-@router.get("/pull", response_model=PullResponse)
-async def pull(
+@router.get("/pull")
+def pull(
     session: SessionDep,
     user: RepUser,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
-) -> Response:
+) -> PullResponse:
     """What changed for this rep since `cursor` (all, without one); see app/sync/README.md."""
     SYNC_PULLS.inc()
-    # "Nothing new" (most polls) is two small indexed reads: answered here on the event loop,
-    # without the round trip through a worker thread. Anything else is built and serialised
-    # on a worker thread (once: the model is not validated again on the way out).
+    # "Nothing new" (most polls) is the clock and at most one LIMIT 1 indexed read.
     answer = pull_service.unchanged(session, rep=user, cursor=cursor)
     if answer is not None:
-        return Response(answer.model_dump_json(), media_type="application/json")
-    body = await run_in_threadpool(_full_pull, session, user, cursor, limit)
-    return Response(body, media_type="application/json")
+        return answer
+    return pull_service.pull(session, rep=user, cursor=cursor, limit=limit)
 
 
-def _full_pull(session: Session, user: User, cursor: str | None, limit: int) -> bytes:
-    answer = pull_service.pull(session, rep=user, cursor=cursor, limit=limit)
-    return answer.model_dump_json().encode()
-
-
-@router.post("/push", response_model=PushResponse)
+@router.post("/push")
 @serial_writes  # pushes hold the clock's row lock until commit
-async def push(body: PushRequest, session: SessionDep, user: RepUser) -> Response:
+def push(body: PushRequest, session: SessionDep, user: RepUser) -> PushResponse:
     """Apply a batch of mutations, each exactly once; one result per mutation, in order."""
-    # Pushes take turns (the write gate), so every step between gate and commit counts: one
-    # worker thread round trip applies the batch and serialises the answer (once, without the
-    # second validation FastAPI gives a returned model).
-    content = await run_in_threadpool(_apply_push, session, user, body)
-    return Response(content, media_type="application/json")
-
-
-def _apply_push(session: Session, user: User, body: PushRequest) -> bytes:
     answer = push_service.push(
         session, rep_id=user.id, device_id=body.device_id, mutations=body.mutations
     )
     for result in answer.results:  # counted before the commit: a rolled-back batch is retried
         SYNC_MUTATIONS.labels(result.status.value).inc()
-    return answer.model_dump_json().encode()
+    return answer
 
 
 @router.get("/devices")
