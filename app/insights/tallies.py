@@ -12,7 +12,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Select, and_, distinct, func, literal, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    and_,
+    distinct,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlmodel import Session
 
 from app.insights.models import (
@@ -89,31 +100,35 @@ def _sum_runs(
     where: list[ColumnElement[bool]],
     runs: list[Any],
 ) -> list[tuple[Any, ...]]:
-    """SUM(values) over the runs of aligned periods, grouped by `group`: one query on
-    PostgreSQL, one small query per run on SQLite (rows per group may repeat there)."""
+    """SUM(values) over the runs of aligned periods, grouped by `group`, in one query.
+
+    PostgreSQL ORs the runs' index ranges (bitmap scans). SQLite is given one range scan
+    per run (a UNION ALL over the clustered key) and sums in SQL, so Python receives one
+    row per group instead of one per group and run."""
     t = table_of(model)
-    sums = [func.sum(t.c[v]) for v in values]
-    rows: list[tuple[Any, ...]] = []
-    if session.get_bind().dialect.name == "postgresql" and runs:
-        # One round trip: PostgreSQL ORs the index ranges (bitmap scans); SQLite does better
-        # with one range scan per run.
+    if not runs:
+        return []
+    keys = [t.c[g] for g in group]
+    if session.get_bind().dialect.name == "postgresql":
         ranges = [
             and_(t.c.grain == run.grain, t.c.period.between(run.first, run.last)) for run in runs
         ]
         query = (
-            select(*(t.c[g] for g in group), *sums)
+            select(*keys, *(func.sum(t.c[v]) for v in values))
             .where(*where, or_(*ranges))
-            .group_by(*(t.c[g] for g in group))
+            .group_by(*keys)
         )
         return [tuple(r) for r in session.execute(query)]
-    for run in runs:
-        query = (
-            select(*(t.c[g] for g in group), *sums)
-            .where(*where, t.c.grain == run.grain, t.c.period.between(run.first, run.last))
-            .group_by(*(t.c[g] for g in group))
+    per_run = [
+        select(*keys, *(t.c[v] for v in values)).where(
+            *where, t.c.grain == run.grain, t.c.period.between(run.first, run.last)
         )
-        rows.extend(tuple(r) for r in session.execute(query))
-    return rows
+        for run in runs
+    ]
+    u = union_all(*per_run).subquery()
+    outer = [u.c[g] for g in group]
+    query = select(*outer, *(func.sum(u.c[v]) for v in values)).group_by(*outer)
+    return [tuple(r) for r in session.execute(query)]
 
 
 def _slice_where(model: type[Any], kind: str, value: str, filters: Filters) -> list[Any]:
