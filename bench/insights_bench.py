@@ -41,6 +41,7 @@ from app.insights.rebuild import rebuild_rollups
 from app.insights.rollup import table_of
 from app.insights.schemas import Filters
 from app.leads.models import Lead
+from app.main import freeze_startup_heap
 from app.outcomes.models import Outcome, OutcomeCollateralFit, OutcomeCollateralView
 
 SEED = 20261127
@@ -149,6 +150,7 @@ def p(samples: list[float], q: float) -> float:
 
 
 def measure(engine: Engine, runs: int, raw_runs: int) -> list[dict[str, Any]]:
+    freeze_startup_heap()  # as the server does at start-up
     year = Filters(END - timedelta(days=364), END)
     with Session(engine) as session:
         campaign_id = session.execute(
