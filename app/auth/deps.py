@@ -1,6 +1,6 @@
 """Who is asking: the one place where requests are authenticated and roles are checked."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -83,15 +83,16 @@ def _touch(engine: Engine, auth_session: AuthSession) -> None:
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def get_current_user(principal: PrincipalDep) -> User:
+async def get_current_user(principal: PrincipalDep) -> User:
+    # async: no I/O here, so FastAPI runs it on the event loop without a thread hand-off
     return principal.user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def require_role(*roles: Role) -> Callable[[User], User]:
-    def check(user: CurrentUser) -> User:
+def require_role(*roles: Role) -> Callable[[User], Awaitable[User]]:
+    async def check(user: CurrentUser) -> User:
         if user.role not in roles:
             raise errors.Forbidden("Your role may not do this")
         return user

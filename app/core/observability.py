@@ -58,10 +58,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class PlainFormatter(logging.Formatter):
+    """For a terminal: the message followed by its fields as key=value."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        fields = " ".join(f"{k}={v}" for k, v in getattr(record, "fields", {}).items())
+        line = f"{record.levelname.lower()} {record.name}: {record.getMessage()} {fields}"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line.rstrip()
+
+
 def configure_logging(settings: Settings) -> None:
     handler = logging.StreamHandler()
-    if settings.log_json:
-        handler.setFormatter(JsonFormatter())
+    handler.setFormatter(JsonFormatter() if settings.log_json else PlainFormatter())
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(logging.INFO)
