@@ -66,10 +66,12 @@ class LeadUpdate(BaseModel):
     recommended_collateral_ids: Recommended | None = None
 
 
-class LeadPublic(BaseModel):
+class LeadCard(BaseModel):
+    """What a rep works with: contact, address, plan and the rendered brief. Marketing's view
+    and the phones' sync both extend it."""
+
     model_config = ConfigDict(from_attributes=True)
     id: uuid.UUID
-    external_ref: str | None
     company: str
     contact_name: str
     contact_role: str
@@ -82,12 +84,16 @@ class LeadPublic(BaseModel):
     region: str
     segment: str
     campaign_id: uuid.UUID | None
-    rep_id: uuid.UUID
     planned_visit_at: datetime | None
     priority: int
-    brief_md: str
     brief_html: str
     recommended_collateral_ids: list[uuid.UUID]
+
+
+class LeadPublic(LeadCard):
+    external_ref: str | None
+    rep_id: uuid.UUID
+    brief_md: str
     created_at: datetime
     updated_at: datetime
 

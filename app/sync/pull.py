@@ -30,6 +30,7 @@ from app.campaigns.service import visible_campaign_ids
 from app.collateral.models import Collateral
 from app.collateral.service import current_collateral_of
 from app.leads.models import Lead
+from app.leads.schemas import LeadCard
 from app.leads.service import leads_of_rep
 from app.outcomes.models import Outcome, OutcomeCode
 from app.signals.models import Signal
@@ -168,22 +169,9 @@ class _Reader:
                     recommended.append(current)
             out.append(
                 LeadSync(
-                    id=lead.id,
-                    company=lead.company,
-                    contact_name=lead.contact_name,
-                    contact_role=lead.contact_role,
-                    phone=lead.phone,
-                    email=lead.email,
-                    street=lead.street,
-                    postal_code=lead.postal_code,
-                    city=lead.city,
-                    country=lead.country,
-                    region=lead.region,
-                    segment=lead.segment,
-                    campaign_id=lead.campaign_id,
-                    planned_visit_at=lead.planned_visit_at,
-                    priority=lead.priority,
-                    brief_html=lead.brief_html,
+                    **LeadCard.model_validate(lead).model_dump(
+                        exclude={"recommended_collateral_ids"}
+                    ),
                     recommended_collateral_ids=recommended,
                     history=history.get(lead.id, []),
                     updated_at=lead.updated_at,

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
+from app.leads.schemas import LeadCard
 from app.outcomes.models import Fit, Sentiment
 from app.signals.models import SignalKind, SignalStatus
 
@@ -144,24 +145,9 @@ class HistoryItem(BaseModel):
     note_excerpt: str
 
 
-class LeadSync(BaseModel):
-    id: uuid.UUID
-    company: str
-    contact_name: str
-    contact_role: str
-    phone: str
-    email: str
-    street: str
-    postal_code: str
-    city: str
-    country: str
-    region: str
-    segment: str
-    campaign_id: uuid.UUID | None
-    planned_visit_at: datetime | None
-    priority: int
-    brief_html: str
-    recommended_collateral_ids: list[uuid.UUID]
+class LeadSync(LeadCard):
+    """The lead as a phone holds it: recommended collateral resolved to current versions."""
+
     history: list[HistoryItem]
     updated_at: datetime
 

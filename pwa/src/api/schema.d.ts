@@ -1317,7 +1317,10 @@ export interface components {
              */
             updated_at: string;
         };
-        /** LeadSync */
+        /**
+         * LeadSync
+         * @description The lead as a phone holds it: recommended collateral resolved to current versions.
+         */
         LeadSync: {
             /** Brief Html */
             brief_html: string;
