@@ -1,10 +1,9 @@
 # The single entry point. `make run` and `make test` are the README's two commands.
 SHELL := /bin/bash
 # uv runs as a module of the machine's Python, so it needs no PATH set-up after installing it.
-PYTHON ?= python3
+PYTHON ?= python3  # the machine's Python (the project's own lives in .venv)
 UV := $(PYTHON) -m uv
 VENV := .venv/bin
-export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
 .PHONY: run test install python-deps pwa system-deps browser lint check-api pytest bench screenshots
 
