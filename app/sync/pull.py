@@ -18,7 +18,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import or_
 from sqlalchemy import select as sa_select
@@ -47,6 +47,7 @@ from app.sync.schemas import (
     SignalSync,
 )
 
+_Row = TypeVar("_Row", Campaign, Collateral)
 CURSOR_VERSION = 1
 HISTORY_ITEMS = 5
 NOTE_EXCERPT = 140
@@ -288,6 +289,10 @@ class _Reader:
 
     # ---- delta ----
 
+    def _load(self, model: type[_Row], ids: set[uuid.UUID]) -> dict[uuid.UUID, _Row]:
+        rows = self.session.exec(select(model).where(col(model.id).in_(ids)))
+        return {row.id: row for row in rows}
+
     def evaluate(
         self, touched: dict[SyncEntity, set[str]], changes: Changes, removed: Removed
     ) -> None:
@@ -295,36 +300,20 @@ class _Reader:
         campaign_ids = _uuids(touched.get(SyncEntity.campaign, set()))
         collateral_ids = _uuids(touched.get(SyncEntity.collateral, set()))
         if campaign_ids:
-            found = {
-                c.id: c
-                for c in self.session.exec(
-                    select(Campaign).where(col(Campaign.id).in_(campaign_ids))
-                )
-            }
+            campaigns = self._load(Campaign, campaign_ids)
             for cid in sorted(campaign_ids):
-                campaign = found.get(cid)
-                if campaign is not None and cid in self.visible_campaigns:
-                    changes.campaigns.append(self.campaign(campaign))
+                if cid in campaigns and cid in self.visible_campaigns:
+                    changes.campaigns.append(self.campaign(campaigns[cid]))
                 else:
                     removed.campaigns.append(cid)
             # Their current collateral follows the campaign in or out of sight.
-            query = select(Collateral.id).where(
-                col(Collateral.campaign_id).in_(campaign_ids),
-                col(Collateral.replaced_by_id).is_(None),
-                col(Collateral.deleted_at).is_(None),
-            )
-            collateral_ids |= set(self.session.exec(query))
+            current = current_collateral_of(campaign_ids).with_only_columns(col(Collateral.id))
+            collateral_ids |= set(self.session.exec(current))  # type: ignore[call-overload]
         if collateral_ids:
-            found_c = {
-                c.id: c
-                for c in self.session.exec(
-                    select(Collateral).where(col(Collateral.id).in_(collateral_ids))
-                )
-            }
+            items = self._load(Collateral, collateral_ids)
             for cid in sorted(collateral_ids):
-                item = found_c.get(cid)
-                if item is not None and cid in self.visible_collateral:
-                    changes.collateral.append(self.collateral(item))
+                if cid in items and cid in self.visible_collateral:
+                    changes.collateral.append(self.collateral(items[cid]))
                 else:
                     removed.collateral.append(cid)
         lead_ids = _uuids(touched.get(SyncEntity.lead, set()))
