@@ -55,28 +55,29 @@ class InsightFact(SQLModel, table=True):
     active: bool = True
 
 
-class InsightCount(SQLModel, table=True):
-    __tablename__ = "insight_count"
-    __table_args__ = CLUSTERED
+class SlicePeriodKey(SQLModel):
+    """The leading key of the counter tables: which slice, which aligned period, which
+    campaign (in this order: it is also the primary key's index order for range reads)."""
 
     kind: str = Field(primary_key=True, max_length=10)
     value: str = Field(primary_key=True, max_length=100)
     grain: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     period: date = Field(primary_key=True)
     campaign_key: str = Field(primary_key=True, max_length=36)
+
+
+class InsightCount(SlicePeriodKey, table=True):
+    __tablename__ = "insight_count"
+    __table_args__ = CLUSTERED
+
     code: str = Field(primary_key=True, max_length=40)
     n: int = 0
 
 
-class InsightChip(SQLModel, table=True):
+class InsightChip(SlicePeriodKey, table=True):
     __tablename__ = "insight_chip"
     __table_args__ = CLUSTERED
 
-    kind: str = Field(primary_key=True, max_length=10)
-    value: str = Field(primary_key=True, max_length=100)
-    grain: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    period: date = Field(primary_key=True)
-    campaign_key: str = Field(primary_key=True, max_length=36)
     chip: str = Field(primary_key=True, max_length=100)
     n: int = 0
 
