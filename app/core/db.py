@@ -100,6 +100,8 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             with Session(engine, expire_on_commit=False) as session:
                 try:
                     yield session
+                    # A limiter of its own: the commit never queues behind requests that are
+                    # holding the shared pool's threads while they wait for this very commit.
                     await anyio.to_thread.run_sync(session.commit, limiter=anyio.CapacityLimiter(1))
                 except BaseException:
                     session.rollback()
