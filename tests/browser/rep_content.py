@@ -32,6 +32,7 @@ class Visit:
     company: str
     campaign_id: str
     collateral_id: str
+    file_url: str
 
 
 def rep_id(marketing: httpx.Client, email: str) -> str:
@@ -99,7 +100,9 @@ def add_visit(base_url: str, rep_email: str = "rep1@demo.strang", company: str =
         )
     finally:
         m.close()
-    return Visit(str(lead["id"]), company, str(campaign["id"]), str(collateral["id"]))
+    return Visit(
+        str(lead["id"]), company, str(campaign["id"]), str(collateral["id"]), collateral["file_url"]
+    )
 
 
 def outcomes_of(settings: Settings, lead_id: str) -> list[dict[str, Any]]:

@@ -58,14 +58,15 @@ def test_online_journey(page: Page, live_server: Server, demo_settings: Settings
     ).to_be_visible()
 
 
-def wait_offline_ready(page: Page) -> None:
-    """The worker controls the page and the lead's PDF is in the files cache."""
+def wait_offline_ready(page: Page, file_url: str) -> None:
+    """The worker controls the page and this lead's PDF (not just any file) is cached."""
     page.wait_for_function(
         "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000
     )
     page.wait_for_function(
-        "caches.open('strang-files-v1').then(c => c.keys()).then(k => k.length > 0)",
-        timeout=20_000,
+        "url => caches.open('strang-files-v1').then(c => c.match(url)).then(r => r !== undefined)",
+        arg=file_url,
+        timeout=30_000,
         polling=250,
     )
 
@@ -74,7 +75,7 @@ def test_offline_journey(page: Page, live_server: Server, demo_settings: Setting
     visit = add_visit(live_server.url)
     log_in(page, "rep1@demo.strang")
     expect(page.get_by_role("link", name=visit.company)).to_be_visible(timeout=15_000)
-    wait_offline_ready(page)
+    wait_offline_ready(page, visit.file_url)
 
     live_server.stop()  # no network at all, the worker's requests included
     page.reload()
