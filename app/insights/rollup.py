@@ -29,6 +29,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal_column,
     select,
     text,
     true,
@@ -52,7 +53,7 @@ from app.insights.periods import (
     GRAINS,
     SECONDS_BUCKETS,
     WORDS,
-    day_bits,
+    day_bit,
     period_start,
     seconds_bucket,
 )
@@ -242,19 +243,21 @@ WORD_COLUMNS = tuple(f"w{i}" for i in range(WORDS))
 VisitKey = tuple[str, str, int, str, uuid.UUID]
 
 
-def _visit_masks(facts: Iterable[Fact], keep: set[Key]) -> dict[VisitKey, list[int]]:
-    """Per visit bitmap row, the bits of the facts' days in each of their slices (their
-    campaign and "any campaign"), leaving out (kind, value, campaign, lead, day) in `keep`."""
-    masks: dict[VisitKey, list[int]] = {}
+def _visit_bits(facts: Iterable[Fact], keep: set[Key]) -> dict[int, dict[VisitKey, int]]:
+    """Per word index, per visit bitmap row, the bits of the facts' days in each of their
+    slices (their campaign and "any campaign"), leaving out (kind, value, campaign, lead, day)
+    in `keep`."""
+    by_word: dict[int, dict[VisitKey, int]] = {}
     for fact in facts:
+        block, word, bit = day_bit(fact.day)
         for kind, value in kind_values(fact):
             for campaign in (fact.campaign_key, ANY_CAMPAIGN):
                 if (kind, value, campaign, fact.lead_id, fact.day) in keep:
                     continue
-                for block, word, bit in day_bits(fact.day):
-                    key = (kind, value, block, campaign, fact.lead_id)
-                    masks.setdefault(key, [0] * WORDS)[word] |= bit
-    return masks
+                key = (kind, value, block, campaign, fact.lead_id)
+                rows = by_word.setdefault(word, {})
+                rows[key] = rows.get(key, 0) | bit
+    return by_word
 
 
 def _visited_by_others(session: Session, facts: list[Fact]) -> set[Key]:
@@ -283,32 +286,34 @@ def _visited_by_others(session: Session, facts: list[Fact]) -> set[Key]:
 
 def _flip_visit_bits(session: Session, facts: list[Fact], sign: int) -> None:
     """Set (+1) or clear (-1) the facts' days in their bitmaps, unless another active outcome
-    of the same lead, day, campaign and slice has them visited already (or still). One read,
-    then one upsert (+1) or one executemany UPDATE (-1), rows in key order."""
-    masks = _visit_masks(facts, keep=_visited_by_others(session, facts))
-    if not masks:
-        return
+    of the same lead, day, campaign and slice has them visited (still). One statement per word
+    touched (outcomes of a few days touch one or two), binding only that word, rows in key
+    order."""
+    # Setting a bit that another outcome set already changes nothing: only clearing must
+    # spare the days other active outcomes still hold.
+    keep = _visited_by_others(session, facts) if sign < 0 else set()
     table = table_of(InsightLeadVisit)
-    keys = sorted(masks)
-    if sign > 0:
-        stmt = _insert_for(session, table)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=list(VISIT_KEYS),
-            set_={w: table.c[w].bitwise_or(stmt.excluded[w]) for w in WORD_COLUMNS},
+    for word, rows in sorted(_visit_bits(facts, keep).items()):
+        column = WORD_COLUMNS[word]
+        keys = sorted(rows)
+        if sign > 0:
+            stmt = _insert_for(session, table).values(
+                {w: literal_column("0") for w in WORD_COLUMNS if w != column}
+            )
+            stmt = stmt.on_conflict_do_update(
+                index_elements=list(VISIT_KEYS),
+                set_={column: table.c[column].bitwise_or(stmt.excluded[column])},
+            )
+            upserts = (*VISIT_KEYS, column)
+            session.execute(stmt, [dict(zip(upserts, (*k, rows[k]), strict=True)) for k in keys])
+            continue
+        clear = (
+            update(table)
+            .where(*(table.c[k] == bindparam(f"k_{k}") for k in VISIT_KEYS))
+            .values({column: table.c[column].bitwise_and(bindparam("mask"))})
         )
-        names = (*VISIT_KEYS, *WORD_COLUMNS)
-        session.execute(stmt, [dict(zip(names, (*k, *masks[k]), strict=True)) for k in keys])
-        return
-    clear = (
-        update(table)
-        .where(*(table.c[k] == bindparam(f"k_{k}") for k in VISIT_KEYS))
-        .values({w: table.c[w].bitwise_and(bindparam(f"m_{w}")) for w in WORD_COLUMNS})
-    )
-    names = (*(f"k_{k}" for k in VISIT_KEYS), *(f"m_{w}" for w in WORD_COLUMNS))
-    session.execute(
-        clear,
-        [dict(zip(names, (*k, *(~m for m in masks[k])), strict=True)) for k in keys],
-    )
+        names = (*(f"k_{k}" for k in VISIT_KEYS), "mask")
+        session.execute(clear, [dict(zip(names, (*k, ~rows[k]), strict=True)) for k in keys])
 
 
 def _new_facts(session: Session, outcomes: list[Outcome]) -> list[Fact]:
