@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import weakref
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
 import anyio
@@ -87,28 +88,131 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     "database is locked"; on PostgreSQL, pushes queued on the clock's row lock stalled alike).
     """
     engine: Engine = request.app.state.engine
-    gate = None
+    endpoint = request.scope.get("endpoint")
     if request.method in READ_METHODS:
         engine = request.app.state.read_engine
-    elif engine.dialect.name == "sqlite" or getattr(request.scope.get("endpoint"), SERIAL, False):
-        gate = _write_gate(request.app.state)
-        await gate.acquire()
+    elif getattr(endpoint, SERIAL, False):
+        async with _grouped_write(request.app.state, engine) as session:
+            yield session
+        return
+    elif engine.dialect.name == "sqlite":
+        async with _write_gate(request.app.state):
+            await _close_open_group(request.app.state)
+            async with _transaction(engine) as session:
+                yield session
+        return
+    async with _session_slots(request.app.state), _transaction(engine) as session:
+        yield session
+
+
+@contextlib.asynccontextmanager
+async def _transaction(engine: Engine) -> AsyncIterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            await _commit(session)
+        except BaseException:
+            session.rollback()
+            raise
+
+
+async def _commit(session: Session) -> None:
+    # A limiter of its own: the commit never queues behind requests that are holding the
+    # shared pool's threads while they wait for this very commit.
+    await anyio.to_thread.run_sync(session.commit, limiter=anyio.CapacityLimiter(1))
+
+
+# --- group commit ----------------------------------------------------------------------------
+#
+# Requests of `serial_writes` routes run one at a time anyway, so while one holds the write
+# gate the next ones queue behind it. Instead of committing, the holder leaves its transaction
+# open for the next one in line, which continues it; the last of such a run commits for all,
+# and every member answers only after that commit. One commit (one fsync, one set of dirtied
+# pages) then carries several requests. A member's handler writes inside a savepoint of its
+# own (`session.begin_nested()`), so a member that fails takes back only its own writes.
+
+GROUP_LIMIT = 8  # requests per commit at most: a bound on the latency a member can add
+
+
+@dataclass(eq=False)
+class _WriteGroup:
+    session: Session
+    members: int = 0
+    done: anyio.Event = field(default_factory=anyio.Event)
+    error: BaseException | None = None
+
+
+@contextlib.asynccontextmanager
+async def _grouped_write(state: Any, engine: Engine) -> AsyncIterator[Session]:
+    gate = _write_gate(state)
+    await gate.acquire()
     try:
-        # Gated writers come one at a time already: they skip the queue for a slot, so the
-        # writer everyone waits for is never stuck behind the readers.
-        async with _session_slots(request.app.state) if gate is None else _NO_SLOT:
-            with Session(engine, expire_on_commit=False) as session:
-                try:
-                    yield session
-                    # A limiter of its own: the commit never queues behind requests that are
-                    # holding the shared pool's threads while they wait for this very commit.
-                    await anyio.to_thread.run_sync(session.commit, limiter=anyio.CapacityLimiter(1))
-                except BaseException:
-                    session.rollback()
-                    raise
+        group = _take_open_group(state)
+        if group is None:
+            group = _WriteGroup(Session(engine, expire_on_commit=False))
+        try:
+            yield group.session
+        except BaseException:
+            if group.members == 0:  # nothing of others to keep
+                group.session.rollback()
+                group.session.close()
+                group.done.set()
+                raise
+            await _finish(group)  # the others' writes stand; this one's savepoint is gone
+            raise
+        group.members += 1
+        if gate.statistics().tasks_waiting and group.members < GROUP_LIMIT:
+            _per_loop(state, "open_groups", _Slot).group = group
+        else:
+            await _finish(group)
     finally:
-        if gate is not None:
-            gate.release()
+        gate.release()
+    with anyio.CancelScope(shield=True):  # the group outlives a client that went away
+        await _await_commit(state, gate, group)
+    if group.error is not None:
+        raise group.error
+
+
+class _Slot:
+    group: "_WriteGroup | None" = None
+
+
+def _take_open_group(state: Any) -> _WriteGroup | None:
+    slot = _per_loop(state, "open_groups", _Slot)
+    group, slot.group = slot.group, None
+    return group
+
+
+async def _finish(group: _WriteGroup) -> None:
+    try:
+        await _commit(group.session)
+    except BaseException as error:
+        group.error = error
+        group.session.rollback()
+        raise
+    finally:
+        group.session.close()
+        group.done.set()
+
+
+async def _close_open_group(state: Any) -> None:
+    """Commit a group left open for a next member that is not coming (called holding the
+    gate)."""
+    group = _take_open_group(state)
+    if group is not None:
+        with contextlib.suppress(Exception):  # its members report the error
+            await _finish(group)
+
+
+async def _await_commit(state: Any, gate: anyio.Lock, group: _WriteGroup) -> None:
+    """Wait for the group's commit; should the request it was left open for have gone away
+    (the gate free, the group still open), commit it here."""
+    while not group.done.is_set():
+        with anyio.move_on_after(0.05):
+            await group.done.wait()
+        if not group.done.is_set() and not gate.locked():
+            async with gate:
+                await _close_open_group(state)
 
 
 SERIAL = "strang_serial_writes"
@@ -117,7 +221,9 @@ _Handler = TypeVar("_Handler", bound=Callable[..., Any])
 
 def serial_writes(handler: _Handler) -> _Handler:
     """Mark a route whose writes run one at a time anyway (it takes a global row lock): on
-    PostgreSQL too its requests then queue on the event loop, not on worker threads."""
+    PostgreSQL too its requests then queue on the event loop, not on worker threads, and
+    requests in line share commits (see "group commit" above). Its handler must write inside
+    `session.begin_nested()` and must not commit."""
     setattr(handler, SERIAL, True)
     return handler
 
@@ -125,9 +231,6 @@ def serial_writes(handler: _Handler) -> _Handler:
 def _write_gate(state: Any) -> anyio.Lock:
     """One lock per app and event loop (tests drive one app from several loops)."""
     return _per_loop(state, "sqlite_write_gates", anyio.Lock)
-
-
-_NO_SLOT = contextlib.nullcontext()
 
 
 def _session_slots(state: Any) -> anyio.Semaphore:

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import BigInteger, Column, Date, Integer, MetaData, Table, delete, select, text
 from sqlmodel import Session
 
-from app.insights.bulk import copy_rows
+from app.core.bulk import copy_rows
 from app.insights.models import (
     ANY_CAMPAIGN,
     InsightChip,

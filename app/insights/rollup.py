@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -39,6 +40,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
 from app.auth.models import User
+from app.core.bulk import execute_rows
 from app.insights.models import (
     ANY_CAMPAIGN,
     NO_CAMPAIGN,
@@ -163,14 +165,25 @@ def table_of(model: type[SQLModel]) -> Table:
     return model.__table__  # type: ignore[attr-defined]
 
 
-def _insert_for(session: Session, table: Table) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _insert_for(dialect: str, table: Table) -> Any:
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+@cache
+def _upsert_add(dialect: str, table: Table, keys: tuple[str, ...], values: tuple[str, ...]) -> Any:
+    stmt = _insert_for(dialect, table)
+    return stmt.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={v: table.c[v] + stmt.excluded[v] for v in values},
+    )
 
 
 def upsert_add(
-    session: Session, table: Table, keys: Sequence[str], values: Sequence[str], rows: list[Key]
+    session: Session, table: Table, keys: tuple[str, ...], values: tuple[str, ...], rows: list[Key]
 ) -> None:
     """`INSERT ... ON CONFLICT (keys) DO UPDATE SET v = v + excluded.v` for every row.
 
@@ -178,13 +191,9 @@ def upsert_add(
     """
     if not rows:
         return
-    stmt = _insert_for(session, table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={v: table.c[v] + stmt.excluded[v] for v in values},
-    )
-    names = [*keys, *values]
-    session.execute(stmt, [dict(zip(names, row, strict=True)) for row in sorted(rows)])
+    stmt = _upsert_add(_dialect(session), table, keys, values)
+    names = (*keys, *values)
+    execute_rows(session, stmt, [dict(zip(names, row, strict=True)) for row in sorted(rows)])
 
 
 def apply_deltas(session: Session, deltas: Deltas) -> None:
@@ -224,7 +233,7 @@ def _lock_leads(session: Session, lead_ids: Iterable[uuid.UUID]) -> None:
     """Serialise writers per lead on PostgreSQL (SQLite writers are serialised already), so
     the read-then-clear of a visit bit cannot race. One query; the locks are taken in one
     order (sorted hashes), so two batches cannot deadlock on them."""
-    if session.get_bind().dialect.name != "postgresql":
+    if _dialect(session) != "postgresql":
         return
     keys = sorted({f"insight:{lead_id}" for lead_id in lead_ids})
     if keys:
@@ -292,64 +301,41 @@ def _flip_visit_bits(session: Session, facts: list[Fact], sign: int) -> None:
     # Setting a bit that another outcome set already changes nothing: only clearing must
     # spare the days other active outcomes still hold.
     keep = _visited_by_others(session, facts) if sign < 0 else set()
-    table = table_of(InsightLeadVisit)
+    dialect = _dialect(session)
     for word, rows in sorted(_visit_bits(facts, keep).items()):
         column = WORD_COLUMNS[word]
         keys = sorted(rows)
         if sign > 0:
-            stmt = _insert_for(session, table).values(
-                {w: literal_column("0") for w in WORD_COLUMNS if w != column}
-            )
-            stmt = stmt.on_conflict_do_update(
-                index_elements=list(VISIT_KEYS),
-                set_={column: table.c[column].bitwise_or(stmt.excluded[column])},
-            )
-            upserts = (*VISIT_KEYS, column)
-            session.execute(stmt, [dict(zip(upserts, (*k, rows[k]), strict=True)) for k in keys])
-            continue
-        clear = (
-            update(table)
-            .where(*(table.c[k] == bindparam(f"k_{k}") for k in VISIT_KEYS))
-            .values({column: table.c[column].bitwise_and(bindparam("mask"))})
-        )
-        names = (*(f"k_{k}" for k in VISIT_KEYS), "mask")
-        session.execute(clear, [dict(zip(names, (*k, ~rows[k]), strict=True)) for k in keys])
+            names = (*VISIT_KEYS, column)
+            bits = [dict(zip(names, (*k, rows[k]), strict=True)) for k in keys]
+            execute_rows(session, _visit_set(dialect, column), bits)
+        else:
+            params = (*(f"k_{k}" for k in VISIT_KEYS), "mask")
+            masks = [dict(zip(params, (*k, ~rows[k]), strict=True)) for k in keys]
+            execute_rows(session, _visit_clear(column), masks)
 
 
-def _new_facts(session: Session, outcomes: list[Outcome]) -> list[Fact]:
-    """Facts for outcomes seen for the first time: lead and rep attributes as they are now
-    (one query for the leads, one for the reps)."""
-    lead_ids = {o.lead_id for o in outcomes}
-    rep_ids = {o.rep_id for o in outcomes}
-    lead_t, rep_t = table_of(Lead), table_of(User)
-    leads = {
-        row.id: (row.region, row.segment)
-        for row in session.execute(
-            select(lead_t.c.id, lead_t.c.region, lead_t.c.segment).where(lead_t.c.id.in_(lead_ids))
-        )
-    }
-    teams = {
-        row.id: row.team
-        for row in session.execute(select(rep_t.c.id, rep_t.c.team).where(rep_t.c.id.in_(rep_ids)))
-    }
-    facts = []
-    for outcome in outcomes:
-        region, segment = leads.get(outcome.lead_id, ("", ""))
-        facts.append(
-            Fact(
-                outcome_id=outcome.id,
-                lead_id=outcome.lead_id,
-                rep_id=outcome.rep_id,
-                campaign_key=campaign_key(outcome.campaign_id),
-                code=outcome.code,
-                day=outcome_day(outcome),
-                region=region or "",
-                segment=segment or "",
-                team=teams.get(outcome.rep_id) or "",
-                active=True,
-            )
-        )
-    return facts
+@cache
+def _visit_set(dialect: str, column: str) -> Any:
+    """Insert the row, or OR the bits into its word `column`; the other words start at 0."""
+    table = table_of(InsightLeadVisit)
+    stmt = _insert_for(dialect, table).values(
+        {w: literal_column("0") for w in WORD_COLUMNS if w != column}
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=list(VISIT_KEYS),
+        set_={column: table.c[column].bitwise_or(stmt.excluded[column])},
+    )
+
+
+@cache
+def _visit_clear(column: str) -> Any:
+    table = table_of(InsightLeadVisit)
+    return (
+        update(table)
+        .where(*(table.c[k] == bindparam(f"k_{k}") for k in VISIT_KEYS))
+        .values({column: table.c[column].bitwise_and(bindparam("mask"))})
+    )
 
 
 def _set_active(session: Session, ids: list[uuid.UUID], active: bool) -> None:
@@ -382,11 +368,13 @@ def on_outcomes(session: Session, outcomes: Sequence[Outcome], sign: int) -> Non
         )
     }
     if sign > 0:
-        fresh = _new_facts(session, [o for o in unique if o.id not in existing])
-        if fresh:
-            session.execute(
-                insert(fact_t), [{c: getattr(f, c) for c in FACT_COLUMNS} for f in fresh]
+        fresh_ids = [o.id for o in unique if o.id not in existing]
+        fresh = []
+        if fresh_ids:
+            inserted = session.execute(
+                _insert_facts_returning(_dialect(session)), {"ids": fresh_ids}
             )
+            fresh = [Fact(**row._mapping) for row in inserted]
         again = [f for f in existing.values() if not f.active]
         _set_active(session, [f.outcome_id for f in again], True)
         changed = fresh + again
@@ -434,8 +422,24 @@ def rebuild_facts(session: Session) -> None:
     """Recreate `insight_fact` from the outcomes, with today's lead and rep attributes
     (one INSERT ... SELECT)."""
     session.execute(delete(InsightFact))
+    query = _facts_of(_dialect(session))
+    session.execute(insert(table_of(InsightFact)).from_select(FACT_COLUMNS, query))
+
+
+@cache
+def _insert_facts_returning(dialect: str) -> Any:
+    """Facts for the outcomes `:ids`, inserted and returned by one statement."""
+    o, fact_t = table_of(Outcome), table_of(InsightFact)
+    query = _facts_of(dialect).where(o.c.id.in_(bindparam("ids", expanding=True)))
+    return insert(fact_t).from_select(FACT_COLUMNS, query).returning(*fact_t.c)
+
+
+@cache
+def _facts_of(dialect: str) -> Any:
+    """The fact of every outcome not retracted: lead and rep attributes as they are now, the
+    UTC day and the campaign key as the database computes them."""
     o, lead, rep = table_of(Outcome), table_of(Lead), table_of(User)
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         day: Any = cast(func.timezone("UTC", o.c.occurred_at), Date)
         key: Any = func.coalesce(cast(o.c.campaign_id, String), "")
     else:  # SQLite keeps UTC text and UUIDs as 32 hex digits
@@ -447,7 +451,7 @@ def rebuild_facts(session: Session) -> None:
         for part in parts[1:]:
             dashed = dashed.concat("-").concat(part)
         key = case((h.is_(None), ""), else_=func.lower(dashed))
-    query = (
+    return (
         select(
             o.c.id,
             o.c.lead_id,
@@ -465,4 +469,3 @@ def rebuild_facts(session: Session) -> None:
         .outerjoin(rep, rep.c.id == o.c.rep_id)
         .where(o.c.retracted_at.is_(None))
     )
-    session.execute(insert(table_of(InsightFact)).from_select(list(FACT_COLUMNS), query))

@@ -16,6 +16,7 @@ from enum import StrEnum
 from sqlalchemy import Column, Index, insert, text
 from sqlmodel import Field, Session, SQLModel
 
+from app.core.bulk import execute_rows
 from app.core.time import utcnow
 from app.core.types import UtcDateTime, enum_column
 
@@ -47,6 +48,9 @@ class SyncChange(SQLModel, table=True):
     entity_id: str = Field(max_length=36)
     rep_id: uuid.UUID | None = Field(default=None)
     at: datetime = Field(default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False))
+
+
+_INSERT = insert(SyncChange.__table__)  # type: ignore[attr-defined]
 
 
 def _advance_clock(session: Session, by: int) -> int:
@@ -87,8 +91,9 @@ def record_changes(
     last = _advance_clock(session, len(rows))
     first = last - len(rows) + 1
     now = utcnow()
-    session.execute(
-        insert(SyncChange.__table__),  # type: ignore[attr-defined]  # Core: no ORM bulk cost
+    execute_rows(
+        session,
+        _INSERT,
         [
             {"seq": first + n, "entity": e, "entity_id": i, "rep_id": r, "at": now}
             for n, (e, i, r) in enumerate(rows)
@@ -115,8 +120,9 @@ def record_change(
     last = _advance_clock(session, len(targets))
     first = last - len(targets) + 1
     now = utcnow()
-    session.execute(
-        insert(SyncChange.__table__),  # type: ignore[attr-defined]  # Core: no ORM bulk cost
+    execute_rows(
+        session,
+        _INSERT,
         [
             {
                 "seq": first + i,

@@ -27,6 +27,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from app.campaigns.models import Campaign
 from app.collateral.models import Collateral
+from app.core.bulk import execute_rows
 from app.core.time import utcnow
 from app.leads.models import Lead
 from app.outcomes.models import (
@@ -369,9 +370,13 @@ def _table(model: type[SQLModel]) -> Table:
     return model.__table__  # type: ignore[attr-defined]
 
 
+_INSERTS = {
+    model: insert(_table(model))
+    for model in (AppliedMutation, Outcome, OutcomeCollateralView, OutcomeCollateralFit, Signal)
+}
+
+
 def _write(session: Session, plan: _Plan, now: datetime) -> None:
-    # Core inserts on the tables (executemany): the ORM's bulk path costs several times the
-    # inserts themselves for rows that are plain dicts already.
     for model, rows in (
         (AppliedMutation, plan.ledger),
         (Outcome, plan.outcomes),
@@ -379,8 +384,7 @@ def _write(session: Session, plan: _Plan, now: datetime) -> None:
         (OutcomeCollateralFit, plan.fits),
         (Signal, plan.signals),
     ):
-        if rows:
-            session.execute(insert(_table(model)), rows)
+        execute_rows(session, _INSERTS[model], rows)
     if plan.retract:
         session.execute(
             update(Outcome)

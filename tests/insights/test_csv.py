@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.auth.models import Role
+from app.core.bulk import copy_rows
 from app.insights import export
-from app.insights.bulk import copy_rows
 from app.insights.rollup import table_of
 from app.insights.schemas import Filters
 from app.outcomes.models import Outcome

@@ -10,12 +10,13 @@ import threading
 import uuid
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Engine, event
+from sqlmodel import Session, select
 
 from app.auth.models import Role, User
 from app.campaigns.models import Campaign, CampaignStatus
 from app.leads.models import Lead
+from app.outcomes.models import Outcome
 from tests.factories import Factory
 from tests.sync.helpers import Content, Phone, outcome
 
@@ -118,3 +119,51 @@ def _check_truth(engine: Engine, rep: User, truth: Phone) -> None:
         expected = {str(i) for i in session.exec(select(Lead.id).where(Lead.rep_id == rep.id))}
     assert truth.ids("leads") == expected
     assert all(uuid.UUID(i) for i in truth.ids("campaigns"))
+
+
+def test_pushes_in_line_share_commits_and_a_failing_one_takes_back_only_its_own(
+    client: TestClient, factory: Factory, engine: Engine
+) -> None:
+    """Pushes queued behind one another continue one transaction and commit together (fewer
+    commits than pushes); one that fails (here: a malformed batch, refused after its turn
+    came) leaves the others' outcomes in place, and every answer means "stored"."""
+    reps = [factory.user(Role.rep) for _ in range(6)]
+    with Session(engine, expire_on_commit=False) as setup:
+        leads = {rep.id: Content(setup).lead(rep).id for rep in reps}
+    commits = 0
+
+    def count(_: object) -> None:
+        nonlocal commits
+        commits += 1
+
+    event.listen(engine, "commit", count)
+    sent: list[str] = []
+    answers: list[int] = []
+    lock = threading.Lock()
+
+    def phone(rep: User) -> None:
+        headers = factory.auth(rep)
+        for n in range(6):
+            if n % 3 == 2:  # every third push is malformed
+                body: dict[str, object] = {"device_id": "d", "mutations": "not a list"}
+            else:
+                mutation = outcome(leads[rep.id])
+                body = {"device_id": "d", "mutations": [mutation]}
+            response = client.post("/api/v1/sync/push", json=body, headers=headers)
+            with lock:
+                answers.append(response.status_code)
+                if response.status_code == 200:
+                    assert response.json()["results"][0]["status"] == "applied"
+                    sent.append(mutation["id"])
+
+    threads = [threading.Thread(target=phone, args=(rep,)) for rep in reps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    event.remove(engine, "commit", count)
+    assert sorted(answers) == [200] * 24 + [422] * 12
+    with Session(engine) as check:
+        stored = check.exec(select(Outcome.id)).all()
+    assert sorted(str(i) for i in stored) == sorted(sent)
+    assert commits < 24

@@ -1,0 +1,128 @@
+"""Writing many rows fast.
+
+`copy_rows` appends plain rows: COPY on PostgreSQL, chunked executemany on SQLite.
+`execute_rows` runs one INSERT/UPSERT/UPDATE statement for many parameter sets.
+
+On SQLite both hand the driver's `executemany` tuples converted by the column types' own bind
+processors: SQLAlchemy's per-row parameter handling costs several times the insert itself
+(it was most of a push's time). Values are Python objects (UUIDs, dates, aware datetimes,
+lists for JSON columns); every path converts them alike.
+"""
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import JSON, Dialect, Table
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.dml import UpdateBase
+from sqlmodel import Session
+
+CHUNK = 5000
+
+
+def copy_rows(
+    session: Session, table: Table, names: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Append `rows` (tuples in the order of `names`) to `table`; returns how many."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        json_at = [i for i, n in enumerate(names) if isinstance(table.c[n].type, JSON)]
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        written = 0
+        columns = ", ".join(f'"{n}"' for n in names)
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy,
+        ):
+            for row in rows:
+                if json_at:
+                    row = list(row)
+                    for i in json_at:
+                        row[i] = json.dumps(row[i])
+                copy.write_row(row)
+                written += 1
+        return written
+    # SQLite: the column types' own bind processors, then the driver's executemany directly
+    # (SQLAlchemy's per-row parameter handling costs more than the insert itself).
+    dialect = connection.dialect
+    processors = [table.c[n].type._cached_bind_processor(dialect) for n in names]
+    columns = ", ".join(f'"{n}"' for n in names)
+    sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ({", ".join("?" * len(names))})'
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    written = 0
+    chunk: list[tuple[Any, ...]] = []
+    for row in rows:
+        chunk.append(
+            tuple(
+                v if p is None or v is None else p(v) for p, v in zip(processors, row, strict=True)
+            )
+        )
+        if len(chunk) >= CHUNK:
+            cursor.executemany(sql, chunk)
+            written += len(chunk)
+            chunk = []
+    if chunk:
+        cursor.executemany(sql, chunk)
+        written += len(chunk)
+    cursor.close()
+    return written
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    names: tuple[str, ...]  # the parameter of each placeholder, in order
+    processors: tuple[Callable[[Any], Any] | None, ...]
+
+
+_compiled: dict[tuple[int, str, tuple[str, ...]], tuple[UpdateBase, _Compiled]] = {}
+
+
+def _compile(statement: UpdateBase, dialect: Dialect, keys: tuple[str, ...]) -> _Compiled:
+    # Keyed by identity, holding the statement so that its id cannot be reused: callers pass
+    # statements they built once (module constants or cached builders).
+    cache_key = (id(statement), dialect.name, keys)
+    found = _compiled.get(cache_key)
+    if found is not None:
+        return found[1]
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+    names = tuple(compiled.positiontup or ())
+    processors = tuple(compiled.binds[name].type._cached_bind_processor(dialect) for name in names)
+    result = _Compiled(str(compiled), names, processors)
+    if len(_compiled) > 500:  # a caller building statements per call: don't grow for ever
+        _compiled.clear()
+    _compiled[cache_key] = (statement, result)
+    return result
+
+
+def execute_rows(
+    session: Session, statement: UpdateBase, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """`session.execute(statement, rows)`, an executemany of `statement` built once by the
+    caller; every row has the same keys."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        session.execute(statement, list(rows))
+        return
+    plan = _compile(statement, connection.dialect, tuple(rows[0]))
+    convert = [(i, p) for i, p in enumerate(plan.processors) if p is not None]
+    values = []
+    for row in rows:
+        value = [row[name] for name in plan.names]
+        for i, process in convert:
+            if value[i] is not None:
+                value[i] = process(value[i])
+        values.append(value)
+    dbapi = connection.dialect.loaded_dbapi
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(plan.sql, values)
+    except dbapi.Error as error:  # the same exceptions as through SQLAlchemy
+        raise DBAPIError.instance(plan.sql, None, error, dbapi.Error) from error
+    finally:
+        cursor.close()
