@@ -59,27 +59,24 @@ def weeks_of(start: date, end: date) -> list[PeriodRun]:
     return decompose(start, end, (1, 7))
 
 
-def block_of(year: int) -> int:
-    """The visit bitmap block holding `year`: blocks start on even years and span two."""
-    return year - year % 2
+def day_bits(day: date) -> list[tuple[int, int, int]]:
+    """(block, word index, bit value) of `day` in each visit bitmap block holding it.
 
-
-def day_bit(day: date) -> tuple[int, int, int]:
-    """(block, word index, bit value) of `day` in the one visit bitmap block holding it.
-
-    Each day is stored once: a range within one block needs one row per lead, a range over
-    several blocks counts distinct leads across their rows.
+    Block `b` covers the calendar years b and b+1, so every day is in blocks year-1 and year,
+    and any range within two consecutive calendar years lies in a single block.
     """
-    block = block_of(day.year)
-    index = (day - date(block, 1, 1)).days
-    return block, index // WORD_BITS, 1 << (index % WORD_BITS)
+    bits = []
+    for block in (day.year - 1, day.year):
+        index = (day - date(block, 1, 1)).days
+        bits.append((block, index // WORD_BITS, 1 << (index % WORD_BITS)))
+    return bits
 
 
 def block_masks(start: date, end: date) -> dict[int, tuple[int, ...]]:
-    """The blocks covering [start, end] and, per block, the word masks selecting the range's
-    days."""
+    """Blocks covering [start, end] without overlap (start.year, +2, ...) and, per block,
+    the word masks selecting the range's days. One block for ranges within two years."""
     masks: dict[int, tuple[int, ...]] = {}
-    for block in range(block_of(start.year), end.year + 1, 2):
+    for block in range(start.year, end.year + 1, 2):
         origin = date(block, 1, 1)
         lo = (max(start, origin) - origin).days
         hi = (min(end, date(block + 1, 12, 31)) - origin).days

@@ -22,7 +22,7 @@ from app.insights.models import (
     InsightFact,
     InsightLeadVisit,
 )
-from app.insights.periods import GRAINS, SECONDS_BUCKETS, WORDS, day_bit, period_start
+from app.insights.periods import GRAINS, SECONDS_BUCKETS, WORDS, day_bits, period_start
 from app.insights.rollup import WON, rebuild_facts, table_of
 
 AGGREGATES = (
@@ -63,7 +63,7 @@ def _temp_tables(session: Session, days: list[date]) -> None:
         session,
         bit,
         ("day", "block", "word", "bit"),
-        ((d, *day_bit(d)) for d in days),
+        ((d, *bits) for d in days for bits in day_bits(d)),
     )
     connection.exec_driver_sql("CREATE INDEX insight_tmp_period_day ON insight_tmp_period (day)")
 

@@ -55,7 +55,7 @@ from app.insights.periods import (
     GRAINS,
     SECONDS_BUCKETS,
     WORDS,
-    day_bit,
+    day_bits,
     period_start,
     seconds_bucket,
 )
@@ -258,14 +258,15 @@ def _visit_bits(facts: Iterable[Fact], keep: set[Key]) -> dict[int, dict[VisitKe
     in `keep`."""
     by_word: dict[int, dict[VisitKey, int]] = {}
     for fact in facts:
-        block, word, bit = day_bit(fact.day)
+        bits = day_bits(fact.day)
         for kind, value in kind_values(fact):
             for campaign in (fact.campaign_key, ANY_CAMPAIGN):
                 if (kind, value, campaign, fact.lead_id, fact.day) in keep:
                     continue
-                key = (kind, value, block, campaign, fact.lead_id)
-                rows = by_word.setdefault(word, {})
-                rows[key] = rows.get(key, 0) | bit
+                for block, word, bit in bits:
+                    key = (kind, value, block, campaign, fact.lead_id)
+                    rows = by_word.setdefault(word, {})
+                    rows[key] = rows.get(key, 0) | bit
     return by_word
 
 
