@@ -192,8 +192,7 @@ def upsert_add(
     if not rows:
         return
     stmt = _upsert_add(_dialect(session), table, keys, values)
-    names = (*keys, *values)
-    execute_rows(session, stmt, [dict(zip(names, row, strict=True)) for row in sorted(rows)])
+    execute_rows(session, stmt, sorted(rows), (*keys, *values))
 
 
 def apply_deltas(session: Session, deltas: Deltas) -> None:
@@ -305,15 +304,20 @@ def _flip_visit_bits(session: Session, facts: list[Fact], sign: int) -> None:
     dialect = _dialect(session)
     for word, rows in sorted(_visit_bits(facts, keep).items()):
         column = WORD_COLUMNS[word]
-        keys = sorted(rows)
+        keys = sorted(rows, key=_visit_order)
         if sign > 0:
-            names = (*VISIT_KEYS, column)
-            bits = [dict(zip(names, (*k, rows[k]), strict=True)) for k in keys]
-            execute_rows(session, _visit_set(dialect, column), bits)
+            bits = [(*k, rows[k]) for k in keys]
+            execute_rows(session, _visit_set(dialect, column), bits, (*VISIT_KEYS, column))
         else:
+            masks = [(*k, ~rows[k]) for k in keys]
             params = (*(f"k_{k}" for k in VISIT_KEYS), "mask")
-            masks = [dict(zip(params, (*k, ~rows[k]), strict=True)) for k in keys]
-            execute_rows(session, _visit_clear(column), masks)
+            execute_rows(session, _visit_clear(column), masks, params)
+
+
+def _visit_order(key: VisitKey) -> tuple[str, str, int, str, int]:
+    """Key order (UUIDs compare by their integer; as a sort key that is C-speed)."""
+    kind, value, block, campaign, lead_id = key
+    return kind, value, block, campaign, lead_id.int
 
 
 @cache
