@@ -1,4 +1,5 @@
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import delete, func
@@ -11,6 +12,10 @@ from app.core.settings import Settings
 from app.core.time import utcnow
 
 TOUCH_EVERY = timedelta(hours=1)
+
+# Called in the writing transaction when a rep's region or team changed (what else depends on
+# the audience a rep is in registers here, e.g. the campaigns: `app/campaigns/__init__.py`).
+AUDIENCE_LISTENERS: list[Callable[[Session, User], None]] = []
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:

@@ -14,7 +14,7 @@ from app.campaigns.models import Campaign, CampaignStatus
 from app.core import errors
 from app.core.time import utcnow
 from app.push.notices import NoticeKind, notify_reps
-from app.sync.changes import SyncEntity, record_change
+from app.sync.changes import SyncEntity, record_change, record_changes
 
 
 def in_audience(campaign: Campaign, user: User) -> bool:
@@ -37,6 +37,15 @@ def is_campaign_visible(campaign: Campaign, user: User) -> bool:
     if user.role in (Role.marketing, Role.admin):
         return True
     return campaign.status == CampaignStatus.live and in_audience(campaign, user)
+
+
+def audience_changed(session: Session, rep: User) -> None:
+    """A rep's region or team changed: their phone re-checks every live campaign (the pull
+    sends those now in their audience with their collateral, and removes the others)."""
+    if rep.role != Role.rep:
+        return
+    live = session.exec(select(Campaign.id).where(Campaign.status == CampaignStatus.live))
+    record_changes(session, [(SyncEntity.campaign, campaign_id, rep.id) for campaign_id in live])
 
 
 def visible_campaign_ids(session: Session, rep: User) -> list[uuid.UUID]:

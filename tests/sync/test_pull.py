@@ -117,6 +117,28 @@ def test_audience_change_moves_a_campaign_between_regions(
     assert not north_phone.ids("campaigns") and south_phone.ids("campaigns") == {str(campaign.id)}
 
 
+def test_a_rep_moved_to_another_region_or_team_gets_that_audience(
+    client: TestClient, factory: Factory, content: Content
+) -> None:
+    rep, headers = factory.login_as(Role.rep, region="North", team="Hamburg")
+    admin = factory.auth(factory.user(Role.admin))
+    north = content.campaign(regions=["North"])
+    south = content.campaign(regions=["South"])
+    north_doc, south_doc = content.collateral(north), content.collateral(south)
+    phone = Phone(client, headers)
+    phone.sync()
+    assert phone.ids("campaigns") == {str(north.id)}
+    assert phone.ids("collateral") == {str(north_doc.id)}
+    moved = client.patch(f"/api/v1/users/{rep.id}", json={"region": "South"}, headers=admin)
+    assert moved.status_code == 200
+    phone.sync()
+    assert phone.ids("campaigns") == {str(south.id)}
+    assert phone.ids("collateral") == {str(south_doc.id)}
+    client.patch(f"/api/v1/users/{rep.id}", json={"team": "Bremen"}, headers=admin)
+    phone.sync()  # a change that moves nothing keeps the phone as it is
+    assert phone.ids("campaigns") == {str(south.id)}
+
+
 def test_a_new_collateral_version_replaces_the_old_one_on_the_phone(
     client: TestClient, factory: Factory, content: Content
 ) -> None:
