@@ -392,8 +392,16 @@ def on_outcomes(session: Session, outcomes: Sequence[Outcome], sign: int) -> Non
     facts = {f.outcome_id: f for f in changed}
     ids = list(facts)
     deltas = Deltas()
+    # Outcomes of a push mostly share day, campaign, code, chips and slices: add each such
+    # group once, weighted, instead of once per outcome.
+    alike: dict[tuple[Any, ...], tuple[Fact, tuple[str, ...], int]] = {}
     for fact in changed:
-        add_outcome(deltas, fact, by_id[fact.outcome_id].details or [], sign)
+        chips = tuple(sorted(set(by_id[fact.outcome_id].details or [])))
+        key = (fact.team, fact.region, fact.segment, fact.day, fact.campaign_key, fact.code, chips)
+        first, _, n = alike.get(key, (fact, chips, 0))
+        alike[key] = (first, chips, n + 1)
+    for fact, chips, n in alike.values():
+        add_outcome(deltas, fact, chips, sign * n)
     view_t, fit_t = table_of(OutcomeCollateralView), table_of(OutcomeCollateralFit)
     for view in session.execute(
         select(view_t.c.outcome_id, view_t.c.collateral_id, view_t.c.seconds, view_t.c.pages)

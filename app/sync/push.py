@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import Table, and_, insert, update
+from sqlalchemy import Table, and_, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
@@ -122,19 +122,38 @@ class _State:
     campaigns: set[uuid.UUID]
 
 
+def _ledger(
+    session: Session, rep_id: uuid.UUID, ids: list[uuid.UUID], log_ids: list[uuid.UUID]
+) -> tuple[dict[uuid.UUID, tuple[uuid.UUID, str]], set[uuid.UUID]]:
+    """One read of the ledger: the batch's ids applied before (rep, payload hash), and the
+    outcomes of this batch that this rep's retractions aimed at before they arrived."""
+    if not ids:
+        return {}, set()
+    m = AppliedMutation
+    seen_before = col(m.id).in_(ids)
+    aimed_at = and_(col(m.target_id).in_(log_ids), col(m.rep_id) == rep_id)
+    rows = session.exec(
+        select(m.id, m.rep_id, m.payload_hash, m.target_id).where(
+            or_(seen_before, aimed_at) if log_ids else seen_before
+        )
+    )
+    wanted, logged = set(ids), set(log_ids)
+    ledger: dict[uuid.UUID, tuple[uuid.UUID, str]] = {}
+    pending: set[uuid.UUID] = set()
+    for mutation_id, mutation_rep, payload, target in rows:
+        if mutation_id in wanted:
+            ledger[mutation_id] = (mutation_rep, payload)
+        if target in logged and mutation_rep == rep_id:
+            pending.add(target)
+    return ledger, pending
+
+
 def _load(session: Session, rep_id: uuid.UUID, items: list[_Parsed]) -> _State:
     ids = [p.mutation.id for p in items if p.mutation]
     logs = [p.mutation for p in items if isinstance(p.mutation, OutcomeLog)]
     retracts = [p.mutation for p in items if isinstance(p.mutation, OutcomeRetract)]
     signals = [p.mutation for p in items if isinstance(p.mutation, SignalSend)]
-    ledger = (
-        {
-            row.id: (row.rep_id, row.payload_hash)
-            for row in session.exec(select(AppliedMutation).where(col(AppliedMutation.id).in_(ids)))
-        }
-        if ids
-        else {}
-    )
+    ledger, pending = _ledger(session, rep_id, ids, [m.id for m in logs])
     outcome_ids = {r.outcome_id for r in retracts}
     outcomes = (
         {o.id: o for o in session.exec(select(Outcome).where(col(Outcome.id).in_(outcome_ids)))}
@@ -165,19 +184,6 @@ def _load(session: Session, rep_id: uuid.UUID, items: list[_Parsed]) -> _State:
                     col(SyncChange.entity_id).in_([str(f) for f in foreign]),
                 )
             )
-        }
-    log_ids = [m.id for m in logs]
-    pending = set()
-    if log_ids:
-        pending = {
-            t
-            for t in session.exec(
-                select(AppliedMutation.target_id).where(
-                    col(AppliedMutation.target_id).in_(log_ids),
-                    AppliedMutation.rep_id == rep_id,
-                )
-            )
-            if t is not None
         }
     collateral_ids = {v.collateral_id for m in logs for v in m.collateral_viewed}
     collateral_ids |= {f.collateral_id for m in logs for f in m.collateral_fit}
