@@ -3,6 +3,7 @@
 import getpass
 import os
 import shutil
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -228,3 +229,22 @@ def push_keys(
 
 def main() -> None:
     cli()
+
+
+sync_cli = typer.Typer(help="Phone sync.", no_args_is_help=True)
+cli.add_typer(sync_cli, name="sync")
+
+
+@sync_cli.command("prune")
+def sync_prune(
+    days: Annotated[int, typer.Option(min=1, help="Keep the changes of this many days.")] = 180,
+) -> None:
+    """Delete old entries of the change log phones pull from (run it daily, e.g. from cron).
+
+    A phone that has not synced for longer than DAYS gets a full resync on its next pull."""
+    from app.core.time import utcnow
+    from app.sync.changes import prune_changes
+
+    with _session() as session:
+        deleted = prune_changes(session, older_than=utcnow() - timedelta(days=days))
+    typer.echo(f"Pruned {deleted} changes older than {days} days.")

@@ -12,9 +12,10 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Column, Index, insert, text
-from sqlmodel import Field, Session, SQLModel
+from sqlalchemy import Column, CursorResult, Index, delete, func, insert, select, text, update
+from sqlmodel import Field, Session, SQLModel, col
 
 from app.core.bulk import execute_rows
 from app.core.time import utcnow
@@ -30,10 +31,14 @@ class SyncEntity(StrEnum):
 
 
 class SyncClock(SQLModel, table=True):
+    """The one counter row: `value` is the newest sequence number; changes up to
+    `pruned_through` have been deleted (`prune_changes`), so older cursors start over."""
+
     __tablename__ = "sync_clock"
 
     id: int = Field(primary_key=True)
     value: int = 0
+    pruned_through: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class SyncChange(SQLModel, table=True):
@@ -76,9 +81,42 @@ def lock_clock(session: Session) -> int:
     return int(value or 0)
 
 
-def current_clock(session: Session) -> int:
-    """The newest committed sequence number; every change up to it is visible to this reader."""
-    return int(session.execute(text("SELECT value FROM sync_clock WHERE id = 1")).scalar() or 0)
+def clock_and_horizon(session: Session) -> tuple[int, int]:
+    """The newest committed sequence number, and the newest one pruned from the log (a cursor
+    below it may have missed changes that are gone)."""
+    row = session.execute(text("SELECT value, pruned_through FROM sync_clock WHERE id = 1")).one()
+    return int(row[0]), int(row[1])
+
+
+PRUNE_CHUNK = 20_000
+
+
+def prune_changes(session: Session, *, older_than: datetime) -> int:
+    """Delete the changes recorded before `older_than`; returns how many. Commits as it goes.
+
+    The horizon moves first (in its own commit), then the rows go in chunks: a phone whose
+    cursor is below the horizon gets a full resync (`reset: true`) instead of a delta with
+    holes. Phones that synced since `older_than` keep their deltas.
+    """
+    at, seq = col(SyncChange.at), col(SyncChange.seq)
+    last = session.execute(select(func.max(seq)).where(at < older_than)).scalar()
+    if last is None:
+        return 0
+    session.execute(
+        update(SyncClock)
+        .where(col(SyncClock.id) == 1, col(SyncClock.pruned_through) < last)
+        .values(pruned_through=last)
+    )
+    session.commit()
+    deleted = 0
+    while True:
+        chunk = select(seq).where(seq <= last).limit(PRUNE_CHUNK)
+        result: CursorResult[Any] = session.execute(delete(SyncChange).where(seq.in_(chunk)))  # type: ignore[assignment]
+        done = result.rowcount
+        session.commit()
+        deleted += done
+        if done < PRUNE_CHUNK:
+            return deleted
 
 
 def record_changes(

@@ -34,7 +34,7 @@ from app.leads.schemas import LeadCard
 from app.leads.service import leads_of_rep
 from app.outcomes.models import Outcome, OutcomeCode
 from app.signals.models import Signal
-from app.sync.changes import SyncChange, SyncEntity, current_clock
+from app.sync.changes import SyncChange, SyncEntity, clock_and_horizon
 from app.sync.schemas import (
     CampaignSync,
     Changes,
@@ -74,9 +74,10 @@ def _rep_tag(rep_id: uuid.UUID) -> str:
     return rep_id.hex[:12]
 
 
-def decode_cursor(value: str, rep_id: uuid.UUID, clock: int) -> Cursor | None:
-    """The cursor, or None when it is garbled, from another version or rep, or from the future
-    (a restored database): the caller then starts a full resync."""
+def decode_cursor(value: str, rep_id: uuid.UUID, clock: int, horizon: int = 0) -> Cursor | None:
+    """The cursor, or None when it is garbled, from another version or rep, from the future
+    (a restored database) or older than the pruned change log (`horizon`): the caller then
+    starts a full resync."""
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
         data = json.loads(raw)
@@ -93,7 +94,7 @@ def decode_cursor(value: str, rep_id: uuid.UUID, clock: int) -> Cursor | None:
         return None
     if cursor.rep != _rep_tag(rep_id) or cursor.mode not in ("s", "d"):
         return None
-    if not 0 <= cursor.clock <= clock or not 0 <= cursor.kind < len(SNAPSHOT_KINDS):
+    if not horizon <= cursor.clock <= clock or not 0 <= cursor.kind < len(SNAPSHOT_KINDS):
         return None
     return cursor
 
@@ -364,8 +365,8 @@ def unchanged(session: Session, *, rep: User, cursor: str | None) -> PullRespons
     """
     if not cursor:
         return None
-    clock = current_clock(session)
-    state = decode_cursor(cursor, rep.id, clock)
+    clock, horizon = clock_and_horizon(session)
+    state = decode_cursor(cursor, rep.id, clock, horizon)
     if state is None or state.mode != "d":
         return None
     if state.clock < clock:
@@ -383,8 +384,8 @@ def unchanged(session: Session, *, rep: User, cursor: str | None) -> PullRespons
 
 
 def pull(session: Session, *, rep: User, cursor: str | None, limit: int) -> PullResponse:
-    clock = current_clock(session)
-    state = decode_cursor(cursor, rep.id, clock) if cursor else None
+    clock, horizon = clock_and_horizon(session)
+    state = decode_cursor(cursor, rep.id, clock, horizon) if cursor else None
     reset = bool(cursor) and state is None
     if state is None:
         state = Cursor(rep=_rep_tag(rep.id), mode="s", clock=clock)

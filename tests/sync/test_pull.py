@@ -1,12 +1,20 @@
 import base64
 import json
 import uuid
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlmodel import Session, select
+from typer.testing import CliRunner
 
 from app.auth.models import Role
 from app.campaigns.models import CampaignStatus
+from app.cli import cli
+from app.core.settings import Settings
+from app.core.time import utcnow
+from app.sync.changes import SyncChange
 from tests.factories import Factory
 from tests.sync.helpers import Content, Phone, outcome, push
 
@@ -198,3 +206,33 @@ def test_signal_acknowledgement_reaches_the_reps_phone(
     phone.sync()
     assert phone.state["signals"][signal_id]["reply"] == "Coming"
     assert client.get("/api/v1/signals", headers=marketing, params={"status": "open"}).json() == []
+
+
+def test_a_phone_behind_the_pruned_change_log_gets_a_full_resync(
+    client: TestClient, factory: Factory, content: Content, settings: Settings, db: Session
+) -> None:
+    _, headers = factory.login_as(Role.rep)
+    old = content.campaign()
+    stale, current = Phone(client, headers), Phone(client, headers)
+    stale.sync()
+    new = content.campaign()
+    current.sync()  # has seen everything so far
+    env = {
+        "STRANG_DATABASE_URL": settings.database_url,
+        "STRANG_DATA_DIR": str(settings.data_dir),
+        "STRANG_ENVIRONMENT": "test",
+    }
+    db.execute(update(SyncChange).values(at=utcnow() - timedelta(days=200)))
+    db.commit()
+    pruned = CliRunner().invoke(cli, ["sync", "prune", "--days", "180"], env=env)
+    assert pruned.exit_code == 0 and "Pruned" in pruned.stdout
+    assert db.exec(select(SyncChange)).all() == []
+    db.commit()
+    answer = client.get("/api/v1/sync/pull", params={"cursor": stale.cursor}, headers=headers)
+    assert answer.json()["reset"] is True
+    assert {c["id"] for c in answer.json()["changes"]["campaigns"]} == {str(old.id), str(new.id)}
+    answer = client.get("/api/v1/sync/pull", params={"cursor": current.cursor}, headers=headers)
+    assert answer.json()["reset"] is False and answer.json()["has_more"] is False
+    later = content.campaign()  # the log goes on above the horizon
+    current.sync()
+    assert current.ids("campaigns") == {str(old.id), str(new.id), str(later.id)}
