@@ -248,3 +248,28 @@ def sync_prune(
     with _session() as session:
         deleted = prune_changes(session, older_than=utcnow() - timedelta(days=days))
     typer.echo(f"Pruned {deleted} changes older than {days} days.")
+
+
+insights_cli = typer.Typer(help="Field insights.", no_args_is_help=True)
+cli.add_typer(insights_cli, name="insights")
+
+
+@insights_cli.command("rebuild")
+def insights_rebuild(
+    refresh: Annotated[
+        bool,
+        typer.Option(
+            help="Also re-read each outcome's region, segment and team as they are now "
+            "(by default they stay as they were when the outcome was logged)."
+        ),
+    ] = False,
+) -> None:
+    """Recompute the insights aggregates from the outcomes (after a restore or a repair).
+
+    Takes the database's write lock while it runs: on a large database, run it when quiet."""
+    from app.insights.rebuild import rebuild_rollups
+
+    with _session() as session:
+        rebuild_rollups(session, refresh_facts=refresh)
+        session.commit()
+    typer.echo("Insights rebuilt from the outcomes.")

@@ -14,10 +14,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlmodel import Session
+from typer.testing import CliRunner
 
 from app.auth.models import Role
+from app.cli import cli
+from app.core.settings import Settings
 from app.insights import tallies
 from app.insights.models import (
     InsightChip,
@@ -204,6 +207,24 @@ def test_rebuild_equals_incremental(world: World, db: Session) -> None:
     assert incremental["insight_count"]
     rebuild_rollups(db, refresh_facts=True)
     db.commit()
+    assert _nonzero(db) == incremental
+
+
+def test_strang_insights_rebuild_restores_lost_aggregates(
+    world: World, db: Session, settings: Settings
+) -> None:
+    generate(world, db, seed=5)
+    incremental = _nonzero(db)
+    db.execute(delete(InsightCount))
+    db.execute(delete(InsightLeadVisit))
+    db.commit()
+    env = {
+        "STRANG_DATABASE_URL": settings.database_url,
+        "STRANG_DATA_DIR": str(settings.data_dir),
+        "STRANG_ENVIRONMENT": "test",
+    }
+    result = CliRunner().invoke(cli, ["insights", "rebuild"], env=env)
+    assert result.exit_code == 0, result.output
     assert _nonzero(db) == incremental
 
 
