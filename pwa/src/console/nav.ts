@@ -1,10 +1,8 @@
 // The console's own History API router: paths under /console/ plus the query string, so
 // filters live in the URL (shareable) and back/forward restore them.
-import { useEffect, useState } from 'preact/hooks'
+import { createRouter, matchPath } from '../history'
 
 export const BASE = '/console'
-const listeners = new Set<() => void>()
-const notify = () => listeners.forEach((fn) => fn())
 
 export interface Loc {
   /** Path inside the console, always starting with `/` (e.g. `/leads`). */
@@ -25,55 +23,16 @@ export function href(path: string, query?: Record<string, string | undefined | n
   return `${BASE}${path === '/' ? '/' : path}${qs ? `?${qs}` : ''}`
 }
 
+const router = createRouter((path) => path.startsWith(`${BASE}/`))
+
+/** Moves inside the console without scrolling (filters and tabs change the query). */
 export function go(to: string, { replace = false } = {}): void {
-  if (to === location.pathname + location.search) return
-  if (replace) history.replaceState(null, '', to)
-  else history.pushState(null, '', to)
-  notify()
+  router.navigate(to, { replace, scroll: false })
 }
 
-function onClick(e: MouseEvent): void {
-  if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
-  const a = (e.target as Element | null)?.closest?.('a')
-  if (!a || a.target || a.hasAttribute('download')) return
-  const url = new URL(a.href, location.href)
-  if (url.origin !== location.origin || !url.pathname.startsWith(`${BASE}/`)) return
-  e.preventDefault()
-  go(url.pathname + url.search)
-  window.scrollTo(0, 0)
-}
-
-let started = false
-export function startConsoleRouter(): void {
-  if (started) return
-  started = true
-  window.addEventListener('popstate', notify)
-  document.addEventListener('click', onClick)
-}
+export const startConsoleRouter = router.start
 
 /** The current console location; re-renders the caller on navigation (including back/forward). */
-export function useLoc(): Loc {
-  const [loc, setLoc] = useState(currentLoc)
-  useEffect(() => {
-    const update = () => setLoc(currentLoc())
-    listeners.add(update)
-    return () => {
-      listeners.delete(update)
-    }
-  }, [])
-  return loc
-}
+export const useLoc = (): Loc => router.useLocation(currentLoc)
 
-export function match(pattern: string, path: string): Record<string, string> | null {
-  const want = pattern.split('/').filter(Boolean)
-  const got = path.split('/').filter(Boolean)
-  if (want.length !== got.length) return null
-  const params: Record<string, string> = {}
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i]!
-    const g = got[i]!
-    if (w.startsWith(':')) params[w.slice(1)] = decodeURIComponent(g)
-    else if (w !== g) return null
-  }
-  return params
-}
+export const match = matchPath
