@@ -10,13 +10,14 @@ lists for JSON columns); every path converts them alike.
 """
 
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import JSON, Dialect, Table
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.dml import Insert, UpdateBase
 from sqlmodel import Session
 
 CHUNK = 5000
@@ -98,6 +99,47 @@ def _compile(statement: UpdateBase, dialect: Dialect, keys: tuple[str, ...]) -> 
     return result
 
 
+_PARAM = re.compile(r"%\((\w+)\)s(?:::[A-Z][A-Z ]*)?")
+_unnests: dict[tuple[int, str, tuple[str, ...]], tuple[UpdateBase, _Compiled | None]] = {}
+
+
+def _as_unnest(statement: UpdateBase, dialect: Dialect, keys: tuple[str, ...]) -> _Compiled | None:
+    """PostgreSQL: `INSERT ... VALUES (%(a)s, ...) [ON CONFLICT ...]` rewritten as
+    `INSERT ... SELECT u.a, ... FROM unnest(%(a)s::T[], ...) AS u(a, ...) [ON CONFLICT ...]`,
+    one statement for all rows, where an executemany runs the statement once per row (the
+    push's visit bitmap upserts: ~40 ms -> a few ms for 50 outcomes). None for other statements.
+    """
+    cache_key = (id(statement), dialect.name, keys)
+    if cache_key in _unnests:
+        return _unnests[cache_key][1]
+    result = None
+    if isinstance(statement, Insert) and statement.select is None:
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+        head, found, rest = str(compiled).partition(" VALUES (")
+        values, _, tail = rest.partition(")")
+        if found and "(" not in values:
+            picked, arrays = [], []
+            for item in values.split(", "):
+                param = _PARAM.fullmatch(item)
+                if param is None:
+                    picked.append(item)  # a literal (e.g. a 0 for the words not bound)
+                    continue
+                name = param.group(1)
+                type_ = compiled.binds[name].type
+                array = dialect.type_compiler_instance.process(type_.dialect_impl(dialect))
+                picked.append(f"u.{name}")
+                arrays.append((name, array, type_._cached_bind_processor(dialect)))
+            unnest = ", ".join(f"%({name})s::{array}[]" for name, array, _ in arrays)
+            aliases = ", ".join(name for name, _, _ in arrays)
+            sql = f"{head} SELECT {', '.join(picked)} FROM unnest({unnest}) AS u({aliases}){tail}"
+            names = tuple(name for name, _, _ in arrays)
+            result = _Compiled(sql, names, tuple(process for _, _, process in arrays))
+    if len(_unnests) > 500:
+        _unnests.clear()
+    _unnests[cache_key] = (statement, result)
+    return result
+
+
 def execute_rows(
     session: Session,
     statement: UpdateBase,
@@ -113,7 +155,15 @@ def execute_rows(
     if connection.dialect.name != "sqlite":
         if columns is not None:
             rows = [dict(zip(columns, row, strict=True)) for row in rows]
-        session.execute(statement, list(rows))
+        arrays = _as_unnest(statement, connection.dialect, tuple(rows[0]))
+        if arrays is None:
+            session.execute(statement, list(rows))
+            return
+        params = {}
+        for name, process in zip(arrays.names, arrays.processors, strict=True):
+            column = [row[name] for row in rows]
+            params[name] = [v if process is None or v is None else process(v) for v in column]
+        connection.exec_driver_sql(arrays.sql, params)
         return
     keys = tuple(columns) if columns is not None else tuple(rows[0])
     plan = _compile(statement, connection.dialect, keys)
