@@ -12,9 +12,8 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import Column, CursorResult, Index, delete, func, insert, select, text, update
+from sqlalchemy import Column, Index, delete, func, insert, select, text, update
 from sqlmodel import Field, Session, SQLModel, col
 
 from app.core.bulk import execute_rows
@@ -111,8 +110,8 @@ def prune_changes(session: Session, *, older_than: datetime) -> int:
     deleted = 0
     while True:
         chunk = select(seq).where(seq <= last).limit(PRUNE_CHUNK)
-        result: CursorResult[Any] = session.execute(delete(SyncChange).where(seq.in_(chunk)))  # type: ignore[assignment]
-        done = result.rowcount
+        result = session.execute(delete(SyncChange).where(seq.in_(chunk)))
+        done: int = result.rowcount  # type: ignore[attr-defined]
         session.commit()
         deleted += done
         if done < PRUNE_CHUNK:
