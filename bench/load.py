@@ -171,6 +171,8 @@ def seed(settings: Settings, reps_wanted: int) -> tuple[list[Rep], list[str]]:
                 record_change(session, SyncEntity.lead, lead.id, rep_ids=[user.id])
             reps.append(Rep(token, [lead.id for lead in leads]))
         session.commit()
+    with engine.connect() as conn:  # statistics, as autovacuum would gather (off on some servers)
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
     engine.dispose()
     return reps, files
 
