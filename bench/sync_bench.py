@@ -183,6 +183,12 @@ def _push_rate(
     return per_client * PUSH_CLIENTS / elapsed, [m for chunk in sent for m in chunk]
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _raw_rate(db_path: Path, rep_id: str, rows: list[dict[str, Any]], batch: int) -> float:
     """The limit: the same outcome rows inserted straight into the same database."""
     conn = sqlite3.connect(db_path, isolation_level=None)
@@ -280,12 +286,17 @@ def main(argv: list[str] | None = None) -> bool:
                 if args.only == "pull":
                     break
                 total = max(batch * PUSH_CLIENTS, int(full * args.scale))
+                cpu_before, started = _cpu_seconds(server.pid), time.perf_counter()
                 rate, rows = _push_rate(base, tokens, leads_of, batch, total)
+                cpu = _cpu_seconds(server.pid) - cpu_before
+                busy = cpu / (time.perf_counter() - started)
                 raw = _raw_rate_as_rep(data, rows, batch)
                 rates[batch] = rate
                 print(
                     f"    batch {batch:>3}: {rate:8.0f} outcomes/s"
                     f"   raw {raw:8.0f} rows/s   ratio {rate / raw:5.2f}"
+                    f"   server CPU {cpu * 1000 / (len(rows) / batch):5.1f} ms/push"
+                    f" ({busy:4.0%} of a core)"
                 )
             ok = rates.get(50, 0) >= 3000 and ok
             if args.only == "push":
