@@ -16,10 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, select
 from sqlmodel import Session
-from typer.testing import CliRunner
 
 from app.auth.models import Role
-from app.cli import cli
 from app.core.settings import Settings
 from app.insights import tallies
 from app.insights.models import (
@@ -35,6 +33,7 @@ from app.insights.rollup import on_outcome, on_outcomes, table_of
 from app.insights.schemas import Filters
 from app.outcomes.models import Outcome, OutcomeCode
 from app.outcomes.service import OUTCOME_BATCH_LISTENERS
+from tests.cli import strang
 from tests.factories import Factory
 from tests.insights.helpers import (
     Raw,
@@ -218,12 +217,7 @@ def test_strang_insights_rebuild_restores_lost_aggregates(
     db.execute(delete(InsightCount))
     db.execute(delete(InsightLeadVisit))
     db.commit()
-    env = {
-        "STRANG_DATABASE_URL": settings.database_url,
-        "STRANG_DATA_DIR": str(settings.data_dir),
-        "STRANG_ENVIRONMENT": "test",
-    }
-    result = CliRunner().invoke(cli, ["insights", "rebuild"], env=env)
+    result = strang(settings, "insights", "rebuild")
     assert result.exit_code == 0, result.output
     assert _nonzero(db) == incremental
 

@@ -1,22 +1,16 @@
 from fastapi.testclient import TestClient
 from sqlmodel import Session
-from typer.testing import CliRunner
 
-from app.cli import cli
 from app.core.settings import Settings
 from app.push.models import PushSubscription
+from tests.cli import strang
 from tests.factories import Factory
 from tests.push.conftest import public_key, rows_of, subscribed_device
 from tests.push.push_service import PushService
 
 
 def _strang(settings: Settings, *args: str) -> tuple[str, str]:
-    env = {
-        "STRANG_DATABASE_URL": settings.database_url,
-        "STRANG_DATA_DIR": str(settings.data_dir),
-        "STRANG_ENVIRONMENT": "test",
-    }
-    result = CliRunner().invoke(cli, ["push", "keys", *args], env=env)
+    result = strang(settings, "push", "keys", *args)
     assert result.exit_code == 0, result.output
     return result.stdout.strip(), result.stderr
 

@@ -7,14 +7,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import Session, select
-from typer.testing import CliRunner
 
 from app.auth.models import Role
 from app.campaigns.models import CampaignStatus
-from app.cli import cli
 from app.core.settings import Settings
 from app.core.time import utcnow
 from app.sync.changes import SyncChange
+from tests.cli import strang
 from tests.factories import Factory
 from tests.sync.helpers import Content, Phone, outcome, push
 
@@ -217,14 +216,9 @@ def test_a_phone_behind_the_pruned_change_log_gets_a_full_resync(
     stale.sync()
     new = content.campaign()
     current.sync()  # has seen everything so far
-    env = {
-        "STRANG_DATABASE_URL": settings.database_url,
-        "STRANG_DATA_DIR": str(settings.data_dir),
-        "STRANG_ENVIRONMENT": "test",
-    }
     db.execute(update(SyncChange).values(at=utcnow() - timedelta(days=200)))
     db.commit()
-    pruned = CliRunner().invoke(cli, ["sync", "prune", "--days", "180"], env=env)
+    pruned = strang(settings, "sync", "prune", "--days", "180")
     assert pruned.exit_code == 0 and "Pruned" in pruned.stdout
     assert db.exec(select(SyncChange)).all() == []
     db.commit()
