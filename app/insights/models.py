@@ -36,12 +36,9 @@ CLUSTERED = {"sqlite_with_rowid": False}
 
 class InsightFact(SQLModel, table=True):
     __tablename__ = "insight_fact"
-    __table_args__ = (
-        Index("ix_insight_fact_lead_day", "lead_id", "day"),
-        Index("ix_insight_fact_rep_day", "rep_id", "day"),
-        Index("ix_insight_fact_campaign_day", "campaign_key", "day"),
-        Index("ix_insight_fact_day", "day"),
-    )
+    # Read by outcome (the primary key) and by lead and day (a retraction's "visited by
+    # others?"); every push writes each index, so there are no others.
+    __table_args__ = (Index("ix_insight_fact_lead_day", "lead_id", "day"),)
 
     outcome_id: uuid.UUID = Field(primary_key=True)
     lead_id: uuid.UUID
