@@ -14,7 +14,15 @@ from app.core.deps import SettingsDep
 from app.leads import service
 from app.leads.csv_import import import_leads
 from app.leads.deps import MarketingLead
-from app.leads.schemas import ImportReport, LeadCreate, LeadPage, LeadPublic, LeadUpdate
+from app.leads.schemas import (
+    ImportReport,
+    LeadAssign,
+    LeadCreate,
+    LeadPage,
+    LeadPublic,
+    LeadsAssigned,
+    LeadUpdate,
+)
 
 router = APIRouter(prefix="/leads", tags=["leads"])
 
@@ -119,6 +127,13 @@ async def import_csv(
         body["detail"] = f"{report.error_count} problems in the file; nothing was imported"
         return JSONResponse(body, status_code=422)
     return JSONResponse(body)
+
+
+@router.post("/assign")
+def assign_leads(body: LeadAssign, _: MarketingUser, session: SessionDep) -> LeadsAssigned:
+    """Assign many leads to one rep at once: all or none, one notification for the rep."""
+    moved, unchanged = service.assign_leads(session, lead_ids=body.lead_ids, rep_id=body.rep_id)
+    return LeadsAssigned(assigned=moved, unchanged=unchanged)
 
 
 @router.get("/{lead_id}")

@@ -124,3 +124,16 @@ class ImportReport(BaseModel):
     ignored_columns: list[str]
     error_count: int = Field(description="all bad rows; `errors` lists the first 1000")
     errors: list[ImportProblem]
+
+
+class LeadAssign(BaseModel):
+    """Assign many leads to one rep in one step (the console's bulk assign)."""
+
+    model_config = ConfigDict(extra="forbid")
+    lead_ids: Annotated[list[uuid.UUID], Field(min_length=1, max_length=5000)]
+    rep_id: uuid.UUID
+
+
+class LeadsAssigned(BaseModel):
+    assigned: int = Field(description="Leads that moved to the rep")
+    unchanged: int = Field(description="Leads that were the rep's already")

@@ -3,7 +3,7 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -14,8 +14,8 @@ from app.collateral.models import Collateral
 from app.core import errors
 from app.core.time import as_utc, utcnow
 from app.leads.models import Lead
-from app.push.notices import NoticeKind, notify_reps
-from app.sync.changes import SyncEntity, record_change
+from app.push.notices import NoticeKind, notify_each, notify_reps
+from app.sync.changes import SyncEntity, record_change, record_changes
 
 # --- visibility (shared with sync) -----------------------------------------------------------
 
@@ -96,6 +96,40 @@ def create_lead(session: Session, *, data: dict[str, Any]) -> Lead:
 
 
 NULLABLE = {"external_ref", "campaign_id", "planned_visit_at"}
+
+
+def assign_leads(
+    session: Session, *, lead_ids: list[uuid.UUID], rep_id: uuid.UUID
+) -> tuple[int, int]:
+    """Move every lead in `lead_ids` to `rep_id`, all or none; returns (moved, already theirs).
+
+    Both phones of each moved lead hear of it, and the rep gets one notification."""
+    check_rep(session, rep_id)
+    ids = list(dict.fromkeys(lead_ids))
+    current = dict(session.exec(select(Lead.id, Lead.rep_id).where(col(Lead.id).in_(ids))).all())
+    missing = [str(i) for i in ids if i not in current]
+    if missing:
+        shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+        raise errors.BadRequest(f"lead_ids: no such lead: {shown}")
+    moving = [i for i in ids if current[i] != rep_id]
+    if moving:
+        session.execute(
+            update(Lead)
+            .where(col(Lead.id).in_(moving))
+            .values(rep_id=rep_id, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        record_changes(
+            session,
+            [(SyncEntity.lead, i, current[i]) for i in moving]
+            + [(SyncEntity.lead, i, rep_id) for i in moving],
+        )
+        notify_each(  # coalesced into one notification ("12 new briefs")
+            session,
+            [(rep_id, i, "A lead was assigned to you") for i in moving],
+            kind=NoticeKind.new_leads,
+        )
+    return len(moving), len(ids) - len(moving)
 
 
 def update_lead(session: Session, *, lead: Lead, changes: dict[str, Any]) -> Lead:

@@ -59,6 +59,7 @@ TABLE: dict[str, tuple[object, ...]] = {
     "GET /api/v1/leads": MARKETING_ONLY,
     "POST /api/v1/leads": MARKETING_ONLY,
     "POST /api/v1/leads/import": MARKETING_ONLY,
+    "POST /api/v1/leads/assign": MARKETING_ONLY,
     "GET /api/v1/leads/{lead_id}": MARKETING_ONLY,
     "PATCH /api/v1/leads/{lead_id}": MARKETING_ONLY,
     "DELETE /api/v1/leads/{lead_id}": MARKETING_ONLY,

@@ -285,6 +285,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/leads/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign Leads
+         * @description Assign many leads to one rep at once: all or none, one notification for the rep.
+         */
+        post: operations["leads-assign_leads"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leads/import": {
         parameters: {
             query?: never;
@@ -1166,6 +1186,19 @@ export interface components {
             /** Written */
             written: boolean;
         };
+        /**
+         * LeadAssign
+         * @description Assign many leads to one rep in one step (the console's bulk assign).
+         */
+        LeadAssign: {
+            /** Lead Ids */
+            lead_ids: string[];
+            /**
+             * Rep Id
+             * Format: uuid
+             */
+            rep_id: string;
+        };
         /** LeadCreate */
         LeadCreate: {
             /**
@@ -1405,6 +1438,19 @@ export interface components {
             segment?: string | null;
             /** Street */
             street?: string | null;
+        };
+        /** LeadsAssigned */
+        LeadsAssigned: {
+            /**
+             * Assigned
+             * @description Leads that moved to the rep
+             */
+            assigned: number;
+            /**
+             * Unchanged
+             * @description Leads that were the rep's already
+             */
+            unchanged: number;
         };
         /** LoginRequest */
         LoginRequest: {
@@ -2556,6 +2602,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LeadPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "leads-assign_leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeadAssign"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadsAssigned"];
                 };
             };
             /** @description Validation Error */

@@ -13,6 +13,7 @@ export type Collateral = S['CollateralPublic']
 export type Lead = S['LeadPublic']
 export type LeadUpdate = S['LeadUpdate']
 export type LeadPage = S['LeadPage']
+export type LeadsAssigned = S['LeadsAssigned']
 export type ImportReport = S['ImportReport']
 export type Signal = S['SignalPublic']
 export type User = S['UserPublic']
@@ -42,6 +43,8 @@ export const consoleApi = {
   leads: (query: Query) => request<LeadPage>('get', '/api/v1/leads', undefined, { query }),
   lead: (id: string) => request<Lead>('get', `/api/v1/leads/${id}`),
   updateLead: (id: string, body: LeadUpdate) => request<Lead>('patch', `/api/v1/leads/${id}`, body),
+  assignLeads: (leadIds: string[], repId: string) =>
+    request<LeadsAssigned>('post', '/api/v1/leads/assign', { lead_ids: leadIds, rep_id: repId }),
 
   signals: (status?: 'open' | 'acknowledged', limit = 100) =>
     request<Signal[]>('get', '/api/v1/signals', undefined, { query: { status, limit } }),

@@ -48,8 +48,8 @@ export function LeadList() {
     setMessage(null)
     const ids = [...selected]
     try {
-      // One PATCH per lead: each is its own change for the phones of the old and new rep.
-      for (const id of ids) await consoleApi.updateLead(id, { rep_id: target })
+      // One request for all of them: all or none, and one notification for the rep.
+      await consoleApi.assignLeads(ids, target)
       setMessage({ text: ct('leads.assigned', { n: ids.length, name: repName.get(target) ?? '' }), error: false })
       setSelected(new Set())
       page.reload()
