@@ -33,12 +33,11 @@ from app.auth.models import Role, User
 from app.campaigns.models import Campaign, CampaignStatus
 from app.collateral.models import Collateral, CollateralKind
 from app.core.bulk import copy_rows
-from app.core.db import make_engine, read_engine
+from app.core.db import make_engine, read_engine, table_of
 from app.core.migrations import upgrade
 from app.core.settings import Settings
 from app.insights import service
 from app.insights.rebuild import rebuild_rollups
-from app.insights.rollup import table_of
 from app.insights.schemas import Filters
 from app.leads.models import Lead
 from app.main import freeze_startup_heap

@@ -18,6 +18,7 @@ needs no connection still find threads.
 
 import asyncio
 import contextlib
+import functools
 import weakref
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -25,8 +26,8 @@ from typing import Annotated, Any, TypeVar
 
 import anyio
 from fastapi import Depends, Request
-from sqlalchemy import Engine, create_engine, event
-from sqlmodel import Session
+from sqlalchemy import Engine, Table, create_engine, event
+from sqlmodel import Session, SQLModel
 
 from app.core.settings import Settings
 
@@ -129,7 +130,7 @@ async def _commit(session: Session) -> None:
 # open for the next one in line, which continues it; the last of such a run commits for all,
 # and every member answers only after that commit. One commit (one fsync, one set of dirtied
 # pages) then carries several requests. A member's handler writes inside a savepoint of its
-# own (`session.begin_nested()`), so a member that fails takes back only its own writes.
+# own (opened by `serial_writes`), so a member that fails takes back only its own writes.
 
 GROUP_LIMIT = 8  # requests per commit at most: a bound on the latency a member can add
 
@@ -220,12 +221,25 @@ _Handler = TypeVar("_Handler", bound=Callable[..., Any])
 
 
 def serial_writes(handler: _Handler) -> _Handler:
-    """Mark a route whose writes run one at a time anyway (it takes a global row lock): on
-    PostgreSQL too its requests then queue on the event loop, not on worker threads, and
-    requests in line share commits (see "group commit" above). Its handler must write inside
-    `session.begin_nested()` and must not commit."""
-    setattr(handler, SERIAL, True)
-    return handler
+    """Mark a (sync) route whose writes run one at a time anyway (it takes a global row lock):
+    on PostgreSQL too its requests then queue on the event loop, not on worker threads, and
+    requests in line share commits (see "group commit" above). Each request's writes run in
+    a savepoint of their own, so one that fails leaves the others of its group intact; the
+    handler must not commit."""
+
+    @functools.wraps(handler)
+    def in_savepoint(*args: Any, **kwargs: Any) -> Any:
+        session = next(value for value in kwargs.values() if isinstance(value, Session))
+        with session.begin_nested():
+            return handler(*args, **kwargs)
+
+    setattr(in_savepoint, SERIAL, True)
+    return in_savepoint  # type: ignore[return-value]
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table behind a model (for bulk statements without the ORM's per-row cost)."""
+    return model.__table__  # type: ignore[attr-defined]
 
 
 def _write_gate(state: Any) -> anyio.Lock:

@@ -16,8 +16,8 @@ from sqlalchemy import Engine, String, select, type_coerce
 
 from app.auth.models import User
 from app.campaigns.models import Campaign
+from app.core.db import table_of
 from app.insights.models import InsightFact
-from app.insights.rollup import table_of
 from app.insights.schemas import Filters
 from app.insights.tallies import raw_scope
 from app.leads.models import Lead

@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, Column, Date, Integer, MetaData, Table, delet
 from sqlmodel import Session
 
 from app.core.bulk import copy_rows
+from app.core.db import table_of
 from app.insights.models import (
     ANY_CAMPAIGN,
     InsightChip,
@@ -23,7 +24,7 @@ from app.insights.models import (
     InsightLeadVisit,
 )
 from app.insights.periods import GRAINS, SECONDS_BUCKETS, WORDS, day_bits, period_start
-from app.insights.rollup import WON, rebuild_facts, table_of
+from app.insights.rollup import WON, rebuild_facts
 
 AGGREGATES = (
     InsightCount,

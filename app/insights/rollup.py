@@ -37,10 +37,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from app.auth.models import User
 from app.core.bulk import execute_rows
+from app.core.db import table_of
 from app.insights.models import (
     ANY_CAMPAIGN,
     NO_CAMPAIGN,
@@ -159,10 +160,6 @@ def add_fit(deltas: Deltas, fact: Fact, collateral_id: uuid.UUID, fit: str, sign
 
 
 # --- writing -----------------------------------------------------------------------------
-
-
-def table_of(model: type[SQLModel]) -> Table:
-    return model.__table__  # type: ignore[attr-defined]
 
 
 def _dialect(session: Session) -> str:

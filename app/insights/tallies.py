@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
+from app.core.db import table_of
 from app.insights.models import (
     ANY_CAMPAIGN,
     InsightChip,
@@ -45,7 +46,7 @@ from app.insights.periods import (
     week_start,
     weeks_of,
 )
-from app.insights.rollup import WON, campaign_key, table_of
+from app.insights.rollup import WON, campaign_key
 from app.insights.schemas import Filters
 from app.outcomes.models import Outcome, OutcomeCollateralFit, OutcomeCollateralView
 
@@ -177,13 +178,9 @@ def codes_from_aggregates(
 def summary_from_aggregates(
     session: Session, filters: Filters, kind: str, value: str
 ) -> SummaryTallies:
-    tallies = SummaryTallies()
+    tallies = SummaryTallies(codes=codes_from_aggregates(session, filters, kind, value))
     runs = decompose(filters.start, filters.end)
     where = _slice_where(InsightCount, kind, value, filters)
-    for ck, code, n in _sum_runs(
-        session, InsightCount, ("campaign_key", "code"), ("n",), where, runs
-    ):
-        tallies.codes[(ck, code)] += int(n)
     for period, code, n in _sum_runs(
         session,
         InsightCount,

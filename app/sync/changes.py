@@ -17,6 +17,7 @@ from sqlalchemy import Column, Index, delete, func, insert, select, text, update
 from sqlmodel import Field, Session, SQLModel, col
 
 from app.core.bulk import execute_rows
+from app.core.db import table_of
 from app.core.time import utcnow
 from app.core.types import UtcDateTime, enum_column
 
@@ -54,7 +55,7 @@ class SyncChange(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False))
 
 
-_INSERT = insert(SyncChange.__table__)  # type: ignore[attr-defined]
+_INSERT = insert(table_of(SyncChange))
 
 
 def _advance_clock(session: Session, by: int) -> int:

@@ -21,13 +21,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import Table, and_, insert, or_, update
+from sqlalchemy import and_, insert, or_, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from app.campaigns.models import Campaign
 from app.collateral.models import Collateral
 from app.core.bulk import execute_rows
+from app.core.db import table_of
 from app.core.time import utcnow
 from app.leads.models import Lead
 from app.outcomes.models import (
@@ -372,12 +373,8 @@ def _plan(
     return plan
 
 
-def _table(model: type[SQLModel]) -> Table:
-    return model.__table__  # type: ignore[attr-defined]
-
-
 _INSERTS = {
-    model: insert(_table(model))
+    model: insert(table_of(model))
     for model in (AppliedMutation, Outcome, OutcomeCollateralView, OutcomeCollateralFit, Signal)
 }
 

@@ -24,10 +24,6 @@ def pull(
 ) -> PullResponse:
     """What changed for this rep since `cursor` (all, without one); see app/sync/README.md."""
     SYNC_PULLS.inc()
-    # "Nothing new" (most polls) is the clock and at most one LIMIT 1 indexed read.
-    answer = pull_service.unchanged(session, rep=user, cursor=cursor)
-    if answer is not None:
-        return answer
     return pull_service.pull(session, rep=user, cursor=cursor, limit=limit)
 
 
@@ -35,10 +31,9 @@ def pull(
 @serial_writes  # pushes hold the clock's row lock until commit
 def push(body: PushRequest, session: SessionDep, user: RepUser) -> Response:
     """Apply a batch of mutations, each exactly once; one result per mutation, in order."""
-    with session.begin_nested():  # pushes share commits: see app/core/db.py, group commit
-        answer = push_service.push(
-            session, rep_id=user.id, device_id=body.device_id, mutations=body.mutations
-        )
+    answer = push_service.push(
+        session, rep_id=user.id, device_id=body.device_id, mutations=body.mutations
+    )
     for result in answer.results:  # counted before the commit: a rolled-back batch is retried
         SYNC_MUTATIONS.labels(result.status.value).inc()
     # Serialised here, on this worker thread: FastAPI would validate the answer on one more

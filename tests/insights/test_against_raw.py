@@ -18,6 +18,7 @@ from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from app.auth.models import Role
+from app.core.db import table_of
 from app.core.settings import Settings
 from app.insights import tallies
 from app.insights.models import (
@@ -29,7 +30,7 @@ from app.insights.models import (
     InsightLeadVisit,
 )
 from app.insights.rebuild import rebuild_rollups
-from app.insights.rollup import on_outcome, on_outcomes, table_of
+from app.insights.rollup import on_outcome, on_outcomes
 from app.insights.schemas import Filters
 from app.outcomes.models import Outcome, OutcomeCode
 from app.outcomes.service import OUTCOME_BATCH_LISTENERS

@@ -12,8 +12,8 @@ from sqlmodel import Session
 
 from app.auth.models import Role
 from app.core.bulk import copy_rows
+from app.core.db import table_of
 from app.insights import export
-from app.insights.rollup import table_of
 from app.insights.schemas import Filters
 from app.outcomes.models import Outcome
 from tests.factories import Factory
