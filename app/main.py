@@ -20,6 +20,7 @@ from app.core.http import install_security_headers
 from app.core.migrations import is_at_head
 from app.core.observability import install_observability
 from app.core.settings import Settings
+from app.insights.roller import insights_lifespan, insights_readiness
 from app.insights.router import router as insights_router
 from app.leads.router import router as leads_router
 from app.outcomes.router import router as outcome_codes_router
@@ -32,9 +33,15 @@ from app.web.router import router as web_router
 API_PREFIX = "/api/v1"
 
 # Background work that lives as long as the app process: entered at startup, left at shutdown.
-LIFESPAN_HOOKS: list[Callable[[FastAPI], AbstractContextManager[None]]] = [push_lifespan]
+LIFESPAN_HOOKS: list[Callable[[FastAPI], AbstractContextManager[None]]] = [
+    push_lifespan,
+    insights_lifespan,
+]
 # Extra sections of `/readyz` (e.g. push counters), each a dict merged into the answer.
-READINESS_DETAILS: list[Callable[[Engine], dict[str, object]]] = [push_readiness]
+READINESS_DETAILS: list[Callable[[Engine], dict[str, object]]] = [
+    push_readiness,
+    insights_readiness,
+]
 
 
 def freeze_startup_heap() -> None:

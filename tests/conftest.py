@@ -65,7 +65,7 @@ def template_database(backend: str, tmp_path_factory: pytest.TempPathFactory) ->
     if backend == "sqlite":
         folder = tmp_path_factory.mktemp("template")
         upgrade(base_settings(folder))
-        yield str(folder / "strang.db")
+        yield str(folder)
         return
     name = f"strang_tpl_{uuid.uuid4().hex[:12]}"
     pg_execute(f'CREATE DATABASE "{name}"')
@@ -79,7 +79,8 @@ def settings(backend: str, template_database: str, tmp_path: Path) -> Iterator[S
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     if backend == "sqlite":
-        shutil.copy(template_database, data_dir / "strang.db")
+        for file in ("strang.db", "strang-insights.db"):  # main and insights files
+            shutil.copy(Path(template_database) / file, data_dir / file)
         yield base_settings(data_dir)
         return
     name = f"strang_t_{uuid.uuid4().hex[:12]}"

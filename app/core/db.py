@@ -1,8 +1,13 @@
 """Engine and the one database session dependency.
 
-SQLite runs with WAL, foreign keys, a busy timeout and synchronous=FULL. Write requests open
-their SQLite transaction with BEGIN IMMEDIATE so that two writers queue on the busy timeout
-instead of failing when a read lock cannot be upgraded.
+SQLite runs with WAL, foreign keys, a busy timeout and synchronous=FULL. Write requests take
+the write lock when their transaction begins (as BEGIN IMMEDIATE would), so that two writers
+queue on the busy timeout instead of failing when a read lock cannot be upgraded.
+
+The insights aggregates live in a second SQLite file, attached to every connection as
+`insights`: derived data written by the insights roller (another process), which then never
+waits for the main file's write lock, nor holds it (SQLite has one writer per file). Table names
+are unqualified everywhere: SQLite finds each in the file that has it.
 
 Connections: a request holds its pooled connection from its first query until the dependency
 commits, across several hops onto worker threads (dependencies, the handler, the answer's
@@ -19,9 +24,11 @@ needs no connection still find threads.
 import asyncio
 import contextlib
 import functools
+import sqlite3
 import weakref
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import anyio
@@ -46,7 +53,7 @@ def make_engine(settings: Settings) -> Engine:
             pool_size=POOL_SIZE,
             max_overflow=POOL_OVERFLOW,
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, settings.insights_file)
         return engine
     url = settings.database_url
     if url.startswith("postgresql://"):
@@ -56,21 +63,46 @@ def make_engine(settings: Settings) -> Engine:
     )
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, insights_file: Path) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
         cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("ATTACH DATABASE ? AS insights", (str(insights_file),))
+        for schema in ("main", "insights"):
+            cursor.execute(f"PRAGMA {schema}.journal_mode=WAL")
+            cursor.execute(f"PRAGMA {schema}.synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        if mode == "IMMEDIATE":
+            # BEGIN IMMEDIATE would take the write lock of the attached insights file too,
+            # stalling the insights roller for the whole transaction; a write statement
+            # (that changes nothing) takes the main file's lock alone.
+            _begin_writing_main(conn.connection.dbapi_connection)
+        else:
+            conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+# Any write statement takes its file's write lock, for the rest of the transaction;
+# `alembic_version` exists in every migrated database.
+LOCK_MAIN = "UPDATE main.alembic_version SET version_num = version_num WHERE 0"
+
+
+def _begin_writing_main(dbapi_conn: Any) -> None:
+    dbapi_conn.execute("BEGIN")
+    try:
+        dbapi_conn.execute(LOCK_MAIN)
+    except sqlite3.OperationalError as error:
+        if "no such table" not in str(error):
+            dbapi_conn.execute("ROLLBACK")
+            raise
+        dbapi_conn.execute("ROLLBACK")  # a database before its first migration
+        dbapi_conn.execute("BEGIN IMMEDIATE")
 
 
 def read_engine(engine: Engine) -> Engine:

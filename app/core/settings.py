@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 
 class Settings(BaseSettings):
@@ -29,6 +30,9 @@ class Settings(BaseSettings):
     push_allow_http_localhost: bool = False
     # The push sender thread; None means "on, except when environment is test".
     push_sender_enabled: bool | None = None
+    # The insights roller process (app/insights/roller.py); None: on, except in tests, where
+    # insights answers roll the backlog up themselves.
+    insights_roller: bool | None = None
 
     metrics_token: str = ""
     log_json: bool = True
@@ -43,11 +47,24 @@ class Settings(BaseSettings):
             raise ValueError("STRANG_PUSH_SUBJECT must start with mailto: or https:")
         if self.push_sender_enabled is None:
             self.push_sender_enabled = self.environment != "test"
+        if self.insights_roller is None:
+            self.insights_roller = self.environment != "test"
         return self
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_file(self) -> Path:
+        return Path(make_url(self.database_url).database or "")
+
+    @property
+    def insights_file(self) -> Path:
+        """SQLite only: the second file holding the insights aggregates, beside the main one
+        (attached to every connection as `insights`; see app/core/db.py)."""
+        main = self.sqlite_file
+        return main.with_name(f"{main.stem}-insights{main.suffix}")
 
     @cached_property
     def https(self) -> bool:

@@ -25,7 +25,7 @@ String keys use "" for "none" (no campaign, no region) because key columns canno
 import uuid
 from datetime import date
 
-from sqlalchemy import BigInteger, Column, Index
+from sqlalchemy import BigInteger, Column, Index, Integer, SmallInteger
 from sqlmodel import Field, SQLModel
 
 NO_CAMPAIGN = ""
@@ -148,3 +148,48 @@ class InsightCollateralPage(SQLModel, table=True):
     collateral_id: uuid.UUID = Field(primary_key=True)
     page: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     n: int = 0
+
+
+class InsightBacklog(SQLModel, table=True):
+    """Outcomes stored (+1) or retracted (-1) and not yet rolled up, in order. Written by the
+    push's transaction (main file); read and pruned by the roller (app/insights/roller.py)."""
+
+    __tablename__ = "insight_backlog"
+
+    seq: int | None = Field(
+        default=None,
+        sa_column=Column(
+            BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+        ),
+    )
+    outcome_id: uuid.UUID
+    sign: int = Field(sa_column=Column(SmallInteger, nullable=False))
+    # +1 entries carry the outcome's fact as it is when the push stores it (attributes at
+    # outcome time, however late the roll-up); -1 entries leave these empty.
+    lead_id: uuid.UUID | None = None
+    rep_id: uuid.UUID | None = None
+    campaign_key: str | None = Field(default=None, max_length=36)
+    code: str | None = Field(default=None, max_length=40)
+    day: date | None = None
+    region: str | None = Field(default=None, max_length=100)
+    segment: str | None = Field(default=None, max_length=100)
+    team: str | None = Field(default=None, max_length=100)
+
+
+class InsightRoll(SQLModel, table=True):
+    """One row: the backlog is rolled up through `rolled_through` (kept beside the aggregates,
+    so both move in one commit). Locking this row is how one roller at a time is ensured."""
+
+    __tablename__ = "insight_roll"
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    rolled_through: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+
+
+# Tables of the insights file on SQLite (attached as `insights`, see app/core/db.py); on
+# PostgreSQL they are ordinary tables of the one database.
+INSIGHTS_SCHEMA = "insights"
+INSIGHTS_FILE_TABLES = (
+    "insight_fact", "insight_count", "insight_chip", "insight_lead_visit", "insight_collateral",
+    "insight_collateral_page", "insight_roll",
+)  # fmt: skip

@@ -14,11 +14,11 @@ restore, and for the benchmark's load); a test holds it against this incremental
 
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     Date,
@@ -45,6 +45,7 @@ from app.core.db import table_of
 from app.insights.models import (
     ANY_CAMPAIGN,
     NO_CAMPAIGN,
+    InsightBacklog,
     InsightChip,
     InsightCollateral,
     InsightCollateralPage,
@@ -350,12 +351,30 @@ def _set_active(session: Session, ids: list[uuid.UUID], active: bool) -> None:
             session.expire(obj)
 
 
-def on_outcomes(session: Session, outcomes: Sequence[Outcome], sign: int) -> None:
-    """The batch listener: add (+1) or take back (-1) the contribution of many outcomes.
+class Tapped(Protocol):
+    """What the roll-up reads of an outcome (an `Outcome`, or a row of its columns)."""
 
-    A fixed number of statements whatever the batch size: the facts, leads, reps, views and
-    fits are read with one query each, the deltas are summed in Python and written with one
-    upsert per aggregate table (rows sorted by key).
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def lead_id(self) -> uuid.UUID: ...
+    @property
+    def details(self) -> Sequence[str] | None: ...
+
+
+def on_outcomes(
+    session: Session,
+    outcomes: Sequence[Tapped],
+    sign: int,
+    facts: Mapping[uuid.UUID, Fact] | None = None,
+) -> None:
+    """Add (+1) or take back (-1) the contribution of many outcomes.
+
+    A +1 records each outcome's fact: the one given in `facts` (taken when it was stored, by
+    the backlog), else one read from the outcome, its lead and rep now. A fixed number of
+    statements whatever the batch size: facts, views and fits are read with one query each,
+    the deltas are summed in Python and written with one upsert per aggregate table (rows
+    sorted by key).
     """
     unique = list({o.id: o for o in outcomes}.values())
     if not unique:
@@ -370,13 +389,7 @@ def on_outcomes(session: Session, outcomes: Sequence[Outcome], sign: int) -> Non
         )
     }
     if sign > 0:
-        fresh_ids = [o.id for o in unique if o.id not in existing]
-        fresh = []
-        if fresh_ids:
-            inserted = session.execute(
-                _insert_facts_returning(_dialect(session)), {"ids": fresh_ids}
-            )
-            fresh = [Fact(**row._mapping) for row in inserted]
+        fresh = _record_facts(session, [o.id for o in unique if o.id not in existing], facts)
         again = [f for f in existing.values() if not f.active]
         _set_active(session, [f.outcome_id for f in again], True)
         changed = fresh + again
@@ -415,6 +428,20 @@ def on_outcomes(session: Session, outcomes: Sequence[Outcome], sign: int) -> Non
     _flip_visit_bits(session, changed, sign)
 
 
+def _record_facts(
+    session: Session, ids: list[uuid.UUID], facts: Mapping[uuid.UUID, Fact] | None
+) -> list[Fact]:
+    if not ids:
+        return []
+    if facts is None:
+        inserted = session.execute(_insert_facts_returning(_dialect(session)), {"ids": ids})
+        return [Fact(**row._mapping) for row in inserted]
+    given = [facts[i] for i in ids if i in facts]
+    rows = [tuple(getattr(f, c) for c in FACT_COLUMNS) for f in given]
+    execute_rows(session, _INSERT_FACT, rows, FACT_COLUMNS)
+    return given
+
+
 def on_outcome(session: Session, outcome: Outcome, sign: int) -> None:
     """One outcome through the batch path (for callers outside a push)."""
     on_outcomes(session, [outcome], sign)
@@ -426,6 +453,9 @@ FACT_COLUMNS = (
     "outcome_id", "lead_id", "rep_id", "campaign_key", "code", "day", "region", "segment", "team",
     "active",
 )  # fmt: skip
+
+
+_INSERT_FACT = insert(table_of(InsightFact))
 
 
 def rebuild_facts(session: Session) -> None:
@@ -448,6 +478,19 @@ def _insert_facts_returning(dialect: str) -> Any:
 def _facts_of(dialect: str) -> Any:
     """The fact of every outcome not retracted: lead and rep attributes as they are now, the
     UTC day and the campaign key as the database computes them."""
+    return _outcome_facts(dialect, true())
+
+
+@cache
+def backlog_facts(dialect: str) -> Any:
+    """The backlog's +1 entries of the outcomes `:ids`, with their facts (as `_facts_of`)."""
+    query = _outcome_facts(dialect, literal_column("1"))
+    query = query.where(table_of(Outcome).c.id.in_(bindparam("ids", expanding=True)))
+    columns = (*FACT_COLUMNS[:-1], "sign")
+    return insert(table_of(InsightBacklog)).from_select(columns, query)
+
+
+def _outcome_facts(dialect: str, last: Any) -> Any:
     o, lead, rep = table_of(Outcome), table_of(Lead), table_of(User)
     if dialect == "postgresql":
         day: Any = cast(func.timezone("UTC", o.c.occurred_at), Date)
@@ -472,7 +515,7 @@ def _facts_of(dialect: str) -> Any:
             func.coalesce(lead.c.region, ""),
             func.coalesce(lead.c.segment, ""),
             func.coalesce(rep.c.team, ""),
-            true(),
+            last,
         )
         .select_from(o)
         .outerjoin(lead, lead.c.id == o.c.lead_id)

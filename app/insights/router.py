@@ -12,6 +12,7 @@ from app.core import errors
 from app.core.db import SessionDep
 from app.core.time import utcnow
 from app.insights import export, service
+from app.insights.roller import caught_up
 from app.insights.schemas import CollateralInsights, Filters, Summary
 
 router = APIRouter(prefix="/insights", tags=["insights"])
@@ -22,6 +23,7 @@ Text = Annotated[str | None, Query(min_length=1, max_length=100)]
 
 def insight_filters(
     _: MarketingUser,
+    __: Annotated[None, Depends(caught_up)],
     from_: Annotated[
         date | None, Query(alias="from", description="First UTC day (default: to - 364 days)")
     ] = None,
@@ -34,7 +36,8 @@ def insight_filters(
     team: Text = None,
     rep_id: uuid.UUID | None = None,
 ) -> Filters:
-    """The filters every insights endpoint takes; marketing and admins only."""
+    """The filters every insights endpoint takes; marketing and admins only. The backlog is
+    rolled up first, so every answer includes what was committed before it."""
     end = to or utcnow().date()
     start = from_ or end - timedelta(days=364)
     if start > end:

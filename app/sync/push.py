@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import and_, insert, or_, update
+from sqlalchemy import and_, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -126,26 +126,21 @@ class _State:
 def _ledger(
     session: Session, rep_id: uuid.UUID, ids: list[uuid.UUID], log_ids: list[uuid.UUID]
 ) -> tuple[dict[uuid.UUID, tuple[uuid.UUID, str]], set[uuid.UUID]]:
-    """One read of the ledger: the batch's ids applied before (rep, payload hash), and the
-    outcomes of this batch that this rep's retractions aimed at before they arrived."""
+    """From the ledger: the batch's ids applied before (rep, payload hash), and the outcomes of
+    this batch that this rep's retractions aimed at before they arrived."""
     if not ids:
         return {}, set()
     m = AppliedMutation
-    seen_before = col(m.id).in_(ids)
-    aimed_at = and_(col(m.target_id).in_(log_ids), col(m.rep_id) == rep_id)
-    rows = session.exec(
-        select(m.id, m.rep_id, m.payload_hash, m.target_id).where(
-            or_(seen_before, aimed_at) if log_ids else seen_before
+    ledger = {
+        mutation_id: (mutation_rep, payload)
+        for mutation_id, mutation_rep, payload in session.exec(
+            select(m.id, m.rep_id, m.payload_hash).where(col(m.id).in_(ids))
         )
-    )
-    wanted, logged = set(ids), set(log_ids)
-    ledger: dict[uuid.UUID, tuple[uuid.UUID, str]] = {}
+    }
     pending: set[uuid.UUID] = set()
-    for mutation_id, mutation_rep, payload, target in rows:
-        if mutation_id in wanted:
-            ledger[mutation_id] = (mutation_rep, payload)
-        if target in logged and mutation_rep == rep_id:
-            pending.add(target)
+    if log_ids:  # two queries: one OR made SQLite walk all of the rep's mutations
+        aimed_at = select(m.target_id).where(col(m.target_id).in_(log_ids), m.rep_id == rep_id)
+        pending = {target for target in session.exec(aimed_at) if target is not None}
     return ledger, pending
 
 

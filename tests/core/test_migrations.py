@@ -1,16 +1,29 @@
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, MetaData, inspect
 
 from app.core.migrations import current_revision, downgrade, head_revision, upgrade
 from app.core.settings import Settings
+from app.insights.models import INSIGHTS_FILE_TABLES, INSIGHTS_SCHEMA
 from app.models import metadata
+
+
+def _expected(engine: Engine) -> MetaData:
+    """The models; on SQLite, the insights tables in the attached insights file."""
+    if engine.dialect.name != "sqlite":
+        return metadata
+    expected = MetaData(naming_convention=metadata.naming_convention)
+    for table in metadata.sorted_tables:
+        in_file = table.name in INSIGHTS_FILE_TABLES
+        table.to_metadata(expected, schema=INSIGHTS_SCHEMA if in_file else None)
+    return expected
 
 
 def _differences(engine: Engine) -> list[object]:
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
-        diffs = compare_metadata(context, metadata)
+        opts = {"compare_type": True, "include_schemas": engine.dialect.name == "sqlite"}
+        context = MigrationContext.configure(conn, opts=opts)
+        diffs = compare_metadata(context, _expected(engine))
     # SQLite cannot reflect expression indexes, so Alembic reports them as missing there.
     return [d for d in diffs if not (engine.dialect.name == "sqlite" and _is_expression_index(d))]
 

@@ -17,6 +17,7 @@ from app.auth.models import Role, User
 from app.campaigns.models import Campaign, CampaignStatus
 from app.collateral.models import Collateral, CollateralKind
 from app.insights.periods import seconds_bucket, week_start
+from app.insights.roller import catch_up
 from app.insights.schemas import Filters
 from app.leads.models import Lead
 from app.outcomes.models import Outcome, OutcomeCollateralFit, OutcomeCollateralView
@@ -88,9 +89,15 @@ class World:
         self.db.commit()
 
     def push(self, rep: User, mutations: list[dict[str, Any]], device: str = "d1") -> list[str]:
+        """Push as the phone would, then roll the backlog up as the roller would."""
         response = push(self.db, rep_id=rep.id, device_id=device, mutations=mutations)
         self.db.commit()
+        self.roll_up()
         return [r.status for r in response.results]
+
+    def roll_up(self) -> None:
+        catch_up(self.db.get_bind())  # type: ignore[arg-type]
+        self.db.expire_all()
 
 
 def at(day: date, hour: int = 10) -> str:

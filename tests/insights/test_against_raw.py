@@ -30,7 +30,8 @@ from app.insights.models import (
     InsightLeadVisit,
 )
 from app.insights.rebuild import rebuild_rollups
-from app.insights.rollup import on_outcome, on_outcomes
+from app.insights.roller import queue_outcomes
+from app.insights.rollup import on_outcome
 from app.insights.schemas import Filters
 from app.outcomes.models import Outcome, OutcomeCode
 from app.outcomes.service import OUTCOME_BATCH_LISTENERS
@@ -245,7 +246,7 @@ def test_retraction_takes_back_what_was_added_even_after_the_lead_moved(
 
 
 def test_listener_is_idempotent_per_outcome(world: World, db: Session) -> None:
-    assert on_outcomes in OUTCOME_BATCH_LISTENERS
+    assert queue_outcomes in OUTCOME_BATCH_LISTENERS
     rep = world.rep("Anna", team="Hamburg")
     lead = world.lead(rep, campaign=None)
     tap = log(lead, "won", days_ago(1))

@@ -1,0 +1,187 @@
+"""Rolling the backlog up into the aggregates, in a process of its own.
+
+A push does not compute aggregates: its batch listener (`queue_outcomes`) appends each stored
+(+1) or retracted (-1) outcome to `insight_backlog` in the push's transaction. The roller turns
+the oldest entries into aggregates (`rollup.on_outcomes`) and records in `insight_roll` how
+far it got, in one transaction; so every entry is rolled up exactly once, and a crash loses
+nothing (the entries stay until rolled). Why a process: the roll-up is about half of a push's
+CPU; on its own process it runs on another core, and on SQLite it writes the insights file
+(attached, app/core/db.py), whose write lock the pushes never wait for.
+
+- The app starts one roller process per app process (`insights_lifespan`, unless
+  `settings.insights_roller` is off, as in tests). Several rollers take turns: each roll
+  begins by locking the `insight_roll` row (on SQLite: the insights file's write lock).
+- Insights answers first roll up whatever is left (`catch_up`), so they never show less than
+  what was committed before them, whether or not a roller runs.
+- Within one roll, all +1 entries are applied before all -1 entries: an outcome stored and
+  retracted before it is rolled up gets no fact (its +1 finds it retracted), and its -1 finds
+  no active fact: the pair nets to nothing, as it should.
+- Rolled entries are deleted from time to time (`prune_backlog`), in a short transaction of
+  the main file's own.
+"""
+
+import multiprocessing
+import os
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from sqlalchemy import Engine, delete, func, select, update
+from sqlmodel import Session
+
+from app.core.bulk import execute_rows
+from app.core.db import make_engine, read_engine, table_of
+from app.core.observability import log
+from app.core.settings import Settings
+from app.insights.models import InsightBacklog, InsightRoll
+from app.insights.rollup import FACT_COLUMNS, Fact, backlog_facts, on_outcomes
+from app.outcomes.models import Outcome
+
+ROLL_LIMIT = 2000  # backlog entries per roll
+# Between two catch-ups the roller waits this long: entries pile up meanwhile, and a roll of
+# many costs less per entry (alike outcomes are added once, one commit). Answers do not wait
+# for it: they catch up themselves.
+PAUSE_SECONDS = 0.25
+PRUNE_SECONDS = 10.0
+
+_BACKLOG, _ROLL = table_of(InsightBacklog), table_of(InsightRoll)
+_INSERT_BACKLOG = _BACKLOG.insert()
+_SIGNED = ("outcome_id", "sign")
+
+
+def queue_outcomes(session: Session, outcomes: Sequence[Outcome], sign: int) -> None:
+    """The batch outcome listener: append the outcomes to the backlog (in the push's
+    transaction), stored ones with their facts as they are now."""
+    if sign > 0:
+        dialect = session.get_bind().dialect.name
+        session.execute(backlog_facts(dialect), {"ids": [o.id for o in outcomes]})
+    else:
+        execute_rows(session, _INSERT_BACKLOG, [(o.id, sign) for o in outcomes], _SIGNED)
+
+
+def _lock_roll(session: Session) -> int:
+    """Take the roller's turn (the `insight_roll` row) and return how far the backlog is
+    rolled up."""
+    session.execute(
+        update(_ROLL).where(_ROLL.c.id == 1).values(rolled_through=_ROLL.c.rolled_through)
+    )
+    return int(session.execute(select(_ROLL.c.rolled_through)).scalar_one())
+
+
+def roll_up(session: Session, limit: int = ROLL_LIMIT) -> int:
+    """Roll up the oldest `limit` backlog entries in the session's transaction (the caller
+    commits); returns how many there were."""
+    through = _lock_roll(session)
+    entries = session.execute(
+        select(_BACKLOG).where(_BACKLOG.c.seq > through).order_by(_BACKLOG.c.seq).limit(limit)
+    ).all()
+    if not entries:
+        return 0
+    o = table_of(Outcome)
+    tapped = {
+        row.id: row
+        for row in session.execute(
+            select(o.c.id, o.c.lead_id, o.c.details, o.c.retracted_at).where(
+                o.c.id.in_({e.outcome_id for e in entries})
+            )
+        )
+    }
+    stored = [e for e in entries if e.sign > 0 and e.outcome_id in tapped]
+    facts = {
+        e.outcome_id: Fact(**{c: getattr(e, c) for c in FACT_COLUMNS[:-1]})
+        for e in stored
+        if tapped[e.outcome_id].retracted_at is None  # else its -1 is on the way
+    }
+    on_outcomes(session, [tapped[i] for i in facts], +1, facts)
+    retracted = dict.fromkeys(e.outcome_id for e in entries if e.sign < 0)
+    on_outcomes(session, [tapped[i] for i in retracted if i in tapped], -1)
+    session.execute(update(_ROLL).where(_ROLL.c.id == 1).values(rolled_through=entries[-1].seq))
+    return len(entries)
+
+
+def backlog_length(session: Session) -> int:
+    """Entries not rolled up yet (a read; takes no lock)."""
+    through = select(_ROLL.c.rolled_through).scalar_subquery()
+    query = select(func.count()).select_from(_BACKLOG).where(_BACKLOG.c.seq > through)
+    return int(session.execute(query).scalar_one())
+
+
+def catch_up(engine: Engine) -> int:
+    """Roll up everything committed so far (one roll per `ROLL_LIMIT` entries); returns how
+    many entries that took."""
+    engine = read_engine(engine)  # SQLite: lock the insights file only, not the main one
+    with Session(engine) as session:
+        if backlog_length(session) == 0:
+            return 0
+    total = 0
+    while True:
+        with Session(engine) as session:
+            rolled = roll_up(session)
+            session.commit()
+        total += rolled
+        if rolled < ROLL_LIMIT:
+            return total
+
+
+def prune_backlog(engine: Engine) -> int:
+    """Delete the entries rolled up already (the main file's lock, briefly)."""
+    through = select(_ROLL.c.rolled_through).scalar_subquery()
+    with Session(engine) as session:
+        result: Any = session.execute(delete(_BACKLOG).where(_BACKLOG.c.seq <= through))
+        session.commit()
+    return int(result.rowcount or 0)
+
+
+def caught_up(request: Request) -> None:
+    """Dependency of the insights routes: their answers include every outcome committed
+    before the request."""
+    catch_up(request.app.state.engine)
+
+
+# --- the process --------------------------------------------------------------------------
+
+
+def run(settings: Settings, parent_pid: int | None = None) -> None:
+    """Roll up until the parent process is gone (the roller process's main loop)."""
+    engine = make_engine(settings)
+    last_prune = time.monotonic()
+    try:
+        while parent_pid is None or os.getppid() == parent_pid:
+            try:
+                catch_up(engine)
+                if time.monotonic() - last_prune > PRUNE_SECONDS:
+                    prune_backlog(engine)
+                    last_prune = time.monotonic()
+            except Exception as error:  # keep rolling; the entries wait in the backlog
+                log.warning("insights roller: %s", type(error).__name__)
+                time.sleep(1)
+            time.sleep(PAUSE_SECONDS)
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def insights_lifespan(app: FastAPI) -> Iterator[None]:
+    """Run a roller process beside the app process (unless `settings.insights_roller` is
+    off)."""
+    settings: Settings = app.state.settings
+    if not settings.insights_roller:
+        yield
+        return
+    context: Any = multiprocessing.get_context("spawn")
+    process = context.Process(
+        target=run, args=(settings, os.getpid()), name="strang-insights-roller", daemon=True
+    )
+    process.start()
+    try:
+        yield
+    finally:
+        process.terminate()
+        process.join(5)
+
+
+def insights_readiness(engine: Engine) -> dict[str, object]:
+    with Session(read_engine(engine)) as session:
+        return {"insights": {"backlog": backlog_length(session)}}

@@ -1,0 +1,123 @@
+"""The backlog between pushes and aggregates, and the roller process that empties it."""
+
+import time
+import uuid
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+from sqlmodel import Session
+
+from app.auth.models import Role
+from app.insights.models import InsightBacklog, InsightCount, InsightFact
+from app.insights.roller import catch_up, insights_lifespan, prune_backlog
+from app.sync.push import push
+from tests.factories import Factory
+from tests.insights.helpers import World, days_ago, log, retract
+
+
+def _visits(db: Session) -> int:
+    query = select(func.coalesce(func.sum(InsightCount.n), 0)).where(
+        InsightCount.kind == "all", InsightCount.grain == 1
+    )
+    return _read(db, query)
+
+
+def _backlog(db: Session) -> int:
+    return _read(db, select(func.count()).select_from(InsightBacklog))
+
+
+def _read(db: Session, query: Any) -> int:
+    """A number as committed now (the test's session then holds no lock)."""
+    db.expire_all()
+    value = int(db.execute(query).scalar_one())
+    db.rollback()
+    return value
+
+
+def _push_unrolled(world: World, rep_id: uuid.UUID, mutations: list[dict[str, object]]) -> None:
+    push(world.db, rep_id=rep_id, device_id="d1", mutations=mutations)
+    world.db.commit()
+
+
+def test_a_push_queues_and_the_next_insights_answer_rolls_up(
+    world: World, db: Session, client: TestClient, factory: Factory
+) -> None:
+    rep = world.rep("Anna", team="Hamburg")
+    leads = [world.lead(rep, campaign=None) for _ in range(3)]
+    response = client.post(
+        "/api/v1/sync/push",
+        headers=factory.auth(rep),
+        json={"device_id": "d1", "mutations": [log(lead, "won", days_ago(1)) for lead in leads]},
+    )
+    assert response.status_code == 200, response.text
+    db.expire_all()
+    assert (_visits(db), _backlog(db)) == (0, 3)  # the push itself left the aggregates alone
+    assert client.get("/readyz").json()["insights"] == {"backlog": 3}
+    _, marketing = factory.login_as(Role.marketing)
+    summary = client.get("/api/v1/insights/summary", headers=marketing).json()
+    assert summary["totals"]["visits"] == 3
+    db.expire_all()
+    assert _visits(db) == 3
+    assert client.get("/readyz").json()["insights"] == {"backlog": 0}
+
+
+def test_a_fact_keeps_what_was_true_at_push_time_however_late_the_roll_up(
+    world: World, db: Session
+) -> None:
+    rep = world.rep("Anna", team="Hamburg")
+    lead = world.lead(rep, campaign=None, region="North", segment="Retail")
+    tap = log(lead, "won", days_ago(1))
+    _push_unrolled(world, rep.id, [tap])
+    lead.region, lead.segment = "South", "Health"  # re-filed before the roller came round
+    rep.team = "Berlin"
+    db.add_all([lead, rep])
+    db.commit()
+    world.roll_up()
+    fact = db.get(InsightFact, uuid.UUID(tap["id"]))
+    assert fact is not None
+    assert (fact.region, fact.segment, fact.team, fact.active) == (
+        "North",
+        "Retail",
+        "Hamburg",
+        True,
+    )
+
+
+def test_stored_and_retracted_before_the_roll_up_counts_nothing(world: World, db: Session) -> None:
+    rep = world.rep("Anna", team="Hamburg")
+    lead = world.lead(rep, campaign=None)
+    kept, undone = log(lead, "won", days_ago(1)), log(lead, "objection", days_ago(1))
+    _push_unrolled(world, rep.id, [kept, undone])
+    _push_unrolled(world, rep.id, [retract(undone["id"])])
+    assert _backlog(db) == 3
+    world.roll_up()
+    assert _visits(db) == 1
+    assert db.get(InsightFact, uuid.UUID(undone["id"])) is None
+    world.roll_up()  # nothing left: a second roll changes nothing
+    assert _visits(db) == 1
+
+
+def test_pruning_deletes_only_what_was_rolled_up(world: World, db: Session, engine: Engine) -> None:
+    rep = world.rep("Anna", team="Hamburg")
+    lead = world.lead(rep, campaign=None)
+    world.push(rep, [log(lead, "won", days_ago(1))])
+    _push_unrolled(world, rep.id, [log(lead, "won", days_ago(2))])
+    assert (prune_backlog(engine), _backlog(db)) == (1, 1)
+    assert catch_up(engine) == 1
+    assert _visits(db) == 2
+
+
+def test_the_roller_process_rolls_up_without_being_asked(
+    world: World, db: Session, app: FastAPI
+) -> None:
+    rep = world.rep("Anna", team="Hamburg")
+    lead = world.lead(rep, campaign=None)
+    app.state.settings = app.state.settings.model_copy(update={"insights_roller": True})
+    with insights_lifespan(app):
+        _push_unrolled(world, rep.id, [log(lead, "won", days_ago(1))])
+        deadline = time.monotonic() + 30
+        while _visits(db) != 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _visits(db) == 1
