@@ -45,6 +45,8 @@ ROLL_LIMIT = 2000  # backlog entries per roll
 # for it: they catch up themselves.
 PAUSE_SECONDS = 0.25
 PRUNE_SECONDS = 10.0
+# Background work: the app's requests (a rep waiting for a push answer) go first for the CPU.
+NICENESS = 10
 
 _BACKLOG, _ROLL = table_of(InsightBacklog), table_of(InsightRoll)
 _INSERT_BACKLOG = _BACKLOG.insert()
@@ -145,6 +147,7 @@ def caught_up(request: Request) -> None:
 
 def run(settings: Settings, parent_pid: int | None = None) -> None:
     """Roll up until the parent process is gone (the roller process's main loop)."""
+    os.nice(NICENESS)
     engine = make_engine(settings)
     last_prune = time.monotonic()
     try:

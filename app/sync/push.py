@@ -116,7 +116,7 @@ class _State:
     ledger: dict[uuid.UUID, tuple[uuid.UUID, str]]
     leads: dict[uuid.UUID, _LeadRef]
     ever_assigned: set[uuid.UUID]
-    codes: dict[str, OutcomeCode]
+    codes: dict[str, list[str]]  # code -> its allowed detail chips
     outcomes: dict[uuid.UUID, Outcome]
     pending_retractions: set[uuid.UUID]
     collateral: set[uuid.UUID]
@@ -130,17 +130,17 @@ def _ledger(
     this batch that this rep's retractions aimed at before they arrived."""
     if not ids:
         return {}, set()
-    m = AppliedMutation
+    m = table_of(AppliedMutation).c
     ledger = {
         mutation_id: (mutation_rep, payload)
-        for mutation_id, mutation_rep, payload in session.exec(
-            select(m.id, m.rep_id, m.payload_hash).where(col(m.id).in_(ids))
+        for mutation_id, mutation_rep, payload in session.execute(
+            select(m.id, m.rep_id, m.payload_hash).where(m.id.in_(ids))
         )
     }
     pending: set[uuid.UUID] = set()
     if log_ids:  # two queries: one OR made SQLite walk all of the rep's mutations
-        aimed_at = select(m.target_id).where(col(m.target_id).in_(log_ids), m.rep_id == rep_id)
-        pending = {target for target in session.exec(aimed_at) if target is not None}
+        aimed_at = select(m.target_id).where(m.target_id.in_(log_ids), m.rep_id == rep_id)
+        pending = {target for (target,) in session.execute(aimed_at) if target is not None}
     return ledger, pending
 
 
@@ -158,11 +158,12 @@ def _load(session: Session, rep_id: uuid.UUID, items: list[_Parsed]) -> _State:
     )
     lead_ids = {m.lead_id for m in logs} | {m.lead_id for m in signals if m.lead_id}
     lead_ids |= {o.lead_id for o in outcomes.values()}
+    lead = table_of(Lead).c
     leads = (
         {
             lead_id: _LeadRef(lead_id, lead_rep, campaign_id)
-            for lead_id, lead_rep, campaign_id in session.exec(
-                select(Lead.id, Lead.rep_id, Lead.campaign_id).where(col(Lead.id).in_(lead_ids))
+            for lead_id, lead_rep, campaign_id in session.execute(
+                select(lead.id, lead.rep_id, lead.campaign_id).where(lead.id.in_(lead_ids))
             )
         }
         if lead_ids
@@ -194,7 +195,8 @@ def _load(session: Session, rep_id: uuid.UUID, items: list[_Parsed]) -> _State:
         if campaign_ids
         else set()
     )
-    codes = {c.code: c for c in session.exec(select(OutcomeCode))}
+    code = table_of(OutcomeCode).c
+    codes = {name: allowed for name, allowed in session.execute(select(code.code, code.details))}
     return _State(ledger, leads, ever_assigned, codes, outcomes, pending, collateral, campaigns)
 
 
@@ -247,11 +249,11 @@ def _plan(
             if lead is None or (lead.rep_id != rep_id and lead.id not in state.ever_assigned):
                 _reject(plan, item, "unknown_lead", "lead_id: no such lead of yours")
                 continue
-            code = state.codes.get(m.code)
-            if code is None:
+            allowed = state.codes.get(m.code)
+            if allowed is None:
                 _reject(plan, item, "unknown_code", f"code: {m.code!r} is not an outcome code")
                 continue
-            bad = [d for d in m.details if d not in code.details]
+            bad = [d for d in m.details if d not in allowed]
             if bad:
                 _reject(plan, item, "invalid_details", f"details: not allowed for {m.code}: {bad}")
                 continue
@@ -436,35 +438,57 @@ def push(
 
 def gaps_of(device: SyncDevice) -> list[tuple[int, int]]:
     """Ranges of sequence numbers below the highest one seen that never arrived."""
+    return _gaps(device.contiguous_through, device.above)
+
+
+def _gaps(contiguous_through: int, above: list[int]) -> list[tuple[int, int]]:
     gaps: list[tuple[int, int]] = []
-    expected = device.contiguous_through + 1
-    for seq in sorted(device.above):
+    expected = contiguous_through + 1
+    for seq in sorted(above):
         if seq > expected:
             gaps.append((expected, seq - 1))
         expected = seq + 1
     return gaps
 
 
+_DEVICE = table_of(SyncDevice)
+
+
 def track_device(
     session: Session, *, rep_id: uuid.UUID, device_id: str, seqs: list[int], now: datetime
 ) -> DeviceState:
-    device = session.get(SyncDevice, (rep_id, device_id))
-    if device is None:
-        device = SyncDevice(rep_id=rep_id, device_id=device_id, first_seen_at=now)
-    above = set(device.above)
-    above.update(s for s in seqs if s > device.contiguous_through)
-    through = device.contiguous_through
+    """Record the sequence numbers that arrived (Core statements: the ORM's load and flush of
+    this one row cost more than the rest of the bookkeeping)."""
+    row = session.execute(
+        select(_DEVICE.c.contiguous_through, _DEVICE.c.above, _DEVICE.c.max_seq).where(
+            _DEVICE.c.rep_id == rep_id, _DEVICE.c.device_id == device_id
+        )
+    ).first()
+    through, known, max_seq = row if row is not None else (0, [], 0)
+    above = set(known)
+    above.update(s for s in seqs if s > through)
     while through + 1 in above:
         through += 1
         above.discard(through)
-    device.contiguous_through = through
-    device.above = sorted(above)
-    device.max_seq = max([device.max_seq, through, *above])
-    device.last_seen_at = now
-    session.add(device)
+    values = {
+        "contiguous_through": through,
+        "above": sorted(above),
+        "max_seq": max([max_seq, through, *above]),
+        "last_seen_at": now,
+    }
+    if row is None:
+        session.execute(
+            insert(_DEVICE).values(rep_id=rep_id, device_id=device_id, first_seen_at=now, **values)
+        )
+    else:
+        session.execute(
+            update(_DEVICE)
+            .where(_DEVICE.c.rep_id == rep_id, _DEVICE.c.device_id == device_id)
+            .values(**values)
+        )
     return DeviceState(
         device_id=device_id,
         contiguous_through=through,
-        max_seq=device.max_seq,
-        gaps=gaps_of(device),
+        max_seq=values["max_seq"],
+        gaps=_gaps(through, values["above"]),
     )
