@@ -70,6 +70,7 @@ def upgrade() -> None:
         sa.Column("region", sa.String(length=100), nullable=True),
         sa.Column("segment", sa.String(length=100), nullable=True),
         sa.Column("team", sa.String(length=100), nullable=True),
+        sqlite_autoincrement=True,
     )
     schema = INSIGHTS_SCHEMA if _sqlite() else None
     roll = op.create_table(

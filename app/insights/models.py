@@ -155,6 +155,9 @@ class InsightBacklog(SQLModel, table=True):
     push's transaction (main file); read and pruned by the roller (app/insights/roller.py)."""
 
     __tablename__ = "insight_backlog"
+    # Numbers never come back once the rolled-up entries are deleted (the roller's progress is
+    # a number: an entry numbered below it would never be rolled up).
+    __table_args__ = {"sqlite_autoincrement": True}
 
     seq: int | None = Field(
         default=None,

@@ -9,7 +9,18 @@ PostgreSQL except for expanding JSON lists (chips, pages).
 
 from datetime import date
 
-from sqlalchemy import BigInteger, Column, Date, Integer, MetaData, Table, delete, select, text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    Table,
+    delete,
+    select,
+    text,
+    update,
+)
 from sqlmodel import Session
 
 from app.core.bulk import copy_rows
@@ -22,9 +33,12 @@ from app.insights.models import (
     InsightCount,
     InsightFact,
     InsightLeadVisit,
+    InsightRoll,
 )
 from app.insights.periods import GRAINS, SECONDS_BUCKETS, WORDS, day_bits, period_start
+from app.insights.roller import lock_roll
 from app.insights.rollup import WON, rebuild_facts
+from app.outcomes.models import Outcome
 
 AGGREGATES = (
     InsightCount,
@@ -182,6 +196,30 @@ def rebuild_rollups(session: Session, *, refresh_facts: bool = True) -> None:
     With `refresh_facts=True` `insight_fact` is rebuilt too, taking today's lead and rep
     attributes; with False the attributes recorded at outcome time are kept.
     """
+    lock_roll(session)  # not while a roller adds to what is being recounted
     if refresh_facts:
         rebuild_facts(session)
+    rebuild_aggregates(session)
+
+
+def reconcile(session: Session) -> None:
+    """Make a restored insights file agree with the restored main file (SQLite).
+
+    The insights file is copied after the main one, so it may hold facts of outcomes, or of
+    retractions, that the main copy lacks, and its progress may run past the main copy's
+    backlog. Facts are made to match the outcomes (their attributes at outcome time stay),
+    progress is set back to what the main copy numbered last, and the aggregates are counted
+    again from the facts.
+    """
+    through = lock_roll(session)
+    fact, outcome = table_of(InsightFact), table_of(Outcome)
+    known = select(outcome.c.id).where(outcome.c.id == fact.c.outcome_id)
+    session.execute(delete(fact).where(~known.exists()))
+    retracted = select(outcome.c.retracted_at.is_(None)).where(outcome.c.id == fact.c.outcome_id)
+    session.execute(update(fact).values(active=retracted.scalar_subquery()))
+    numbered = session.execute(
+        text("SELECT seq FROM main.sqlite_sequence WHERE name = 'insight_backlog'")
+    ).scalar()
+    roll = table_of(InsightRoll)
+    session.execute(update(roll).values(rolled_through=min(through, int(numbered or 0))))
     rebuild_aggregates(session)

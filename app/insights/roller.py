@@ -63,7 +63,7 @@ def queue_outcomes(session: Session, outcomes: Sequence[Outcome], sign: int) -> 
         execute_rows(session, _INSERT_BACKLOG, [(o.id, sign) for o in outcomes], _SIGNED)
 
 
-def _lock_roll(session: Session) -> int:
+def lock_roll(session: Session) -> int:
     """Take the roller's turn (the `insight_roll` row) and return how far the backlog is
     rolled up."""
     session.execute(
@@ -75,7 +75,7 @@ def _lock_roll(session: Session) -> int:
 def roll_up(session: Session, limit: int = ROLL_LIMIT) -> int:
     """Roll up the oldest `limit` backlog entries in the session's transaction (the caller
     commits); returns how many there were."""
-    through = _lock_roll(session)
+    through = lock_roll(session)
     entries = session.execute(
         select(_BACKLOG).where(_BACKLOG.c.seq > through).order_by(_BACKLOG.c.seq).limit(limit)
     ).all()

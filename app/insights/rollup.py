@@ -1,12 +1,13 @@
 """Keeping the aggregates in step with outcomes.
 
-`on_outcomes` is registered in `app.outcomes.service.OUTCOME_BATCH_LISTENERS`: it runs once per
-push, in the transaction that stores (+1) or retracts (-1) its outcomes, and applies exactly the
-same contribution with the opposite sign on retraction, read back from each outcome's
-`insight_fact` row. It is idempotent per outcome: a second +1 for an active fact, or a -1 for an
-inactive or unknown one, changes nothing, so the aggregates can never count a tap twice. Its cost
-is a fixed number of statements per push (deltas summed in Python, one upsert per table), not a
-few round trips per outcome. `on_outcome` runs one outcome through the same path.
+`on_outcomes` adds (+1) or takes back (-1) the contribution of many outcomes; the roller
+(`app/insights/roller.py`) calls it for the oldest backlog entries, and tests call it directly.
+A retraction applies exactly the same contribution with the opposite sign, read back from each
+outcome's `insight_fact` row. It is idempotent per outcome: a second +1 for an active fact, or a
+-1 for an inactive or unknown one, changes nothing, so the aggregates can never count a tap
+twice. Its cost is a fixed number of statements per call (deltas summed in Python, one upsert
+per table), not a few round trips per outcome. `on_outcome` runs one outcome through the same
+path.
 
 `app.insights.rebuild.rebuild_rollups` recomputes everything in bulk (for admins after a
 restore, and for the benchmark's load); a test holds it against this incremental path.

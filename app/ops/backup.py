@@ -3,6 +3,9 @@
 A backup is a folder:
 - `strang.db`: a consistent copy of the SQLite database, taken with SQLite's online backup API
   while the app keeps serving (readers and writers are not stopped; the copy is one snapshot);
+- `strang-insights.db`: the same of the insights file (app/core/db.py), taken after the main
+  one: it may know of outcomes the main copy lacks, which `restore` takes back out
+  (`app.insights.rebuild.reconcile`);
 - `blobs/ab/cd/<sha256>`: every stored file (content-addressed, written once, never changed);
 - `manifest.json`: format, time, schema revision, row counts, the SHA-256 of `strang.db` and
   every blob's size.
@@ -36,6 +39,7 @@ from app.core.storage import is_sha256
 
 FORMAT = "strang-backup/1"
 DB_FILE = "strang.db"
+INSIGHTS_FILE = "strang-insights.db"
 MANIFEST = "manifest.json"
 BLOBS = "blobs"
 CHUNK = 1024 * 1024
@@ -54,6 +58,7 @@ class Manifest:
     counts: dict[str, int] = field(default_factory=dict)
     db_sha256: str | None = None
     blobs: dict[str, int] = field(default_factory=dict)  # sha256 -> size
+    insights_sha256: str | None = None  # backups since the insights file (revision 0008)
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=2, sort_keys=True)
@@ -106,7 +111,7 @@ def _prepare_target(target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
 
 
-def _sqlite_snapshot(source: Path, target: Path) -> None:
+def snapshot_sqlite(source: Path, target: Path) -> None:
     if not source.is_file():
         raise BackupError(f"No database at {source}")
     src = sqlite3.connect(source, timeout=30)
@@ -169,10 +174,13 @@ def backup(settings: Settings, target: Path) -> Manifest:
     _prepare_target(target)
     created = datetime.now(UTC).isoformat(timespec="seconds")
     if settings.is_sqlite:
-        db_copy = target / DB_FILE
-        _sqlite_snapshot(sqlite_path(settings), db_copy)
+        db_copy, insights_copy = target / DB_FILE, target / INSIGHTS_FILE
+        snapshot_sqlite(sqlite_path(settings), db_copy)
+        snapshot_sqlite(settings.insights_file, insights_copy)  # second: see the docstring
         revision, counts = _describe_sqlite(db_copy)
+        counts.update(_describe_sqlite(insights_copy)[1])
         manifest = Manifest(FORMAT, created, "sqlite", revision, counts, file_sha256(db_copy))
+        manifest.insights_sha256 = file_sha256(insights_copy)
     else:
         manifest = Manifest(FORMAT, created, "postgresql", _pg_revision(settings))
     manifest.blobs = _copy_blobs(settings.blob_dir, target / BLOBS)
@@ -195,18 +203,9 @@ def verify(source: Path) -> Manifest:
     """Check a backup folder without restoring it; raise BackupError naming the first problem."""
     manifest = Manifest.load(source / MANIFEST)
     if manifest.database == "sqlite":
-        db_copy = source / DB_FILE
-        if not db_copy.is_file():
-            raise BackupError(f"{db_copy} is missing")
-        if file_sha256(db_copy) != manifest.db_sha256:
-            raise BackupError(f"{db_copy} does not match the manifest's SHA-256")
-        conn = sqlite3.connect(f"file:{db_copy}?mode=ro", uri=True)
-        try:
-            result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-        finally:
-            conn.close()
-        if result != ["ok"]:
-            raise BackupError(f"{db_copy} fails the integrity check: {'; '.join(result[:5])}")
+        _verify_sqlite(source / DB_FILE, manifest.db_sha256)
+        if manifest.insights_sha256 is not None:
+            _verify_sqlite(source / INSIGHTS_FILE, manifest.insights_sha256)
     for sha256, size in manifest.blobs.items():
         path = _blob_path(source / BLOBS, sha256)
         if not is_sha256(sha256) or not path.is_file():
@@ -216,12 +215,26 @@ def verify(source: Path) -> Manifest:
     return manifest
 
 
+def _verify_sqlite(copy: Path, sha256: str | None) -> None:
+    if not copy.is_file():
+        raise BackupError(f"{copy} is missing")
+    if file_sha256(copy) != sha256:
+        raise BackupError(f"{copy} does not match the manifest's SHA-256")
+    conn = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+    try:
+        result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    finally:
+        conn.close()
+    if result != ["ok"]:
+        raise BackupError(f"{copy} fails the integrity check: {'; '.join(result[:5])}")
+
+
 def _data_folder_in_use(settings: Settings) -> list[str]:
     used = []
     if settings.is_sqlite:
-        db = sqlite_path(settings)
-        if db.exists() and db.stat().st_size > 0:
-            used.append(str(db))
+        for db in (sqlite_path(settings), settings.insights_file):
+            if db.exists() and db.stat().st_size > 0:
+                used.append(str(db))
     if _blob_files(settings.blob_dir):
         used.append(str(settings.blob_dir))
     return used
@@ -238,19 +251,47 @@ def restore(settings: Settings, source: Path, *, force: bool = False) -> Manifes
     if in_use and not force:
         raise BackupError(f"Refusing to overwrite existing data ({', '.join(in_use)}); use --force")
     if settings.is_sqlite:
-        db = sqlite_path(settings)
-        db.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=db.parent, prefix=".restore-", suffix=".db")
-        os.close(fd)
-        shutil.copyfile(source / DB_FILE, name)
-        with open(name, "rb") as handle:
-            os.fsync(handle.fileno())
-        for suffix in ("-wal", "-shm", "-journal"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        os.replace(name, db)
+        _put_in_place(source / DB_FILE, sqlite_path(settings))
+        if manifest.insights_sha256 is not None:
+            _put_in_place(source / INSIGHTS_FILE, settings.insights_file)
+        else:  # from before the insights file: `strang db upgrade` makes it
+            _put_in_place(None, settings.insights_file)
     if force and settings.blob_dir.is_dir():
         for sha256, path in _blob_files(settings.blob_dir).items():
             if sha256 not in manifest.blobs:
                 path.unlink()
     _copy_blobs(source / BLOBS, settings.blob_dir)
+    if settings.is_sqlite and manifest.insights_sha256 is not None:
+        _reconcile_insights(settings)
     return manifest
+
+
+def _put_in_place(copy: Path | None, db: Path) -> None:
+    """Replace the database file `db` by `copy` (None: remove it), its journals with it."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    if copy is None:
+        db.unlink(missing_ok=True)
+        return
+    fd, name = tempfile.mkstemp(dir=db.parent, prefix=".restore-", suffix=".db")
+    os.close(fd)
+    shutil.copyfile(copy, name)
+    with open(name, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(name, db)
+
+
+def _reconcile_insights(settings: Settings) -> None:
+    from sqlmodel import Session
+
+    from app.core.db import make_engine
+    from app.insights.rebuild import reconcile
+
+    engine = make_engine(settings)
+    try:
+        with Session(engine) as session:
+            reconcile(session)
+            session.commit()
+    finally:
+        engine.dispose()

@@ -10,6 +10,8 @@ without any call. Listeners must not commit; an exception rolls the whole push b
 with every outcome stored by the push, then `(session, outcomes, -1)` with every one retracted.
 A listener registers in ONE of the two lists. Prefer the batch form: a push carries up to 500
 outcomes, and per-outcome round trips are what limit push throughput (see bench/sync_bench.py).
+Keep listeners cheap: the insights feature only queues the outcomes here and rolls them up in a
+process of its own (app/insights/roller.py).
 """
 
 from collections.abc import Callable, Sequence

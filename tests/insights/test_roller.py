@@ -2,26 +2,34 @@
 
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 from app.auth.models import Role
+from app.core.db import make_engine
+from app.core.settings import Settings
 from app.insights.models import InsightBacklog, InsightCount, InsightFact
+from app.insights.rebuild import reconcile
 from app.insights.roller import catch_up, insights_lifespan, prune_backlog
+from app.ops.backup import snapshot_sqlite as snapshot
 from app.sync.push import push
+from tests.conftest import base_settings
 from tests.factories import Factory
 from tests.insights.helpers import World, days_ago, log, retract
 
+_VISITS = select(func.coalesce(func.sum(InsightCount.n), 0)).where(
+    InsightCount.kind == "all", InsightCount.grain == 1
+)
+
 
 def _visits(db: Session) -> int:
-    query = select(func.coalesce(func.sum(InsightCount.n), 0)).where(
-        InsightCount.kind == "all", InsightCount.grain == 1
-    )
-    return _read(db, query)
+    return _read(db, _VISITS)
 
 
 def _backlog(db: Session) -> int:
@@ -107,6 +115,11 @@ def test_pruning_deletes_only_what_was_rolled_up(world: World, db: Session, engi
     assert (prune_backlog(engine), _backlog(db)) == (1, 1)
     assert catch_up(engine) == 1
     assert _visits(db) == 2
+    assert (prune_backlog(engine), _backlog(db)) == (1, 0)
+    # An emptied backlog must not number new entries below what was rolled up already.
+    _push_unrolled(world, rep.id, [log(lead, "won", days_ago(3))])
+    assert catch_up(engine) == 1
+    assert _visits(db) == 3
 
 
 def test_the_roller_process_rolls_up_without_being_asked(
@@ -121,3 +134,37 @@ def test_the_roller_process_rolls_up_without_being_asked(
         while _visits(db) != 1 and time.monotonic() < deadline:
             time.sleep(0.1)
         assert _visits(db) == 1
+
+
+def test_restore_takes_back_what_the_insights_copy_knows_beyond_the_main_copy(
+    world: World, db: Session, settings: Settings, tmp_path: Path
+) -> None:
+    if not settings.is_sqlite:
+        pytest.skip("PostgreSQL is one database, dumped at one moment")
+    rep = world.rep("Anna", team="Hamburg")
+    lead = world.lead(rep, campaign=None)
+    kept, later = log(lead, "won", days_ago(1)), log(lead, "objection", days_ago(1))
+    world.push(rep, [kept])
+    copy = base_settings(tmp_path / "copy")
+    copy.data_dir.mkdir()
+    snapshot(settings.sqlite_file, copy.sqlite_file)  # the main file first, as backups do
+    world.push(rep, [later, retract(kept["id"])])  # rolled up before the insights copy
+    snapshot(settings.insights_file, copy.insights_file)
+
+    engine = make_engine(copy)
+    try:
+        with Session(engine) as restored:
+            reconcile(restored)
+            restored.commit()
+            assert restored.get(InsightFact, uuid.UUID(later["id"])) is None
+            fact = restored.get(InsightFact, uuid.UUID(kept["id"]))
+            assert fact is not None and fact.active
+            assert _read(restored, _VISITS) == 1  # `kept` only, as in the main copy
+        with Session(engine) as restored:  # new entries are numbered past its progress
+            push(restored, rep_id=rep.id, device_id="d2", mutations=[log(lead, "won", days_ago(0))])
+            restored.commit()
+        assert catch_up(engine) == 1
+        with Session(engine) as restored:
+            assert _read(restored, _VISITS) == 2
+    finally:
+        engine.dispose()

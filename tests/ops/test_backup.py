@@ -11,11 +11,15 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from app.auth.models import Role
+from app.core.db import make_engine
 from app.core.settings import Settings
 from app.core.storage import LocalBlobStorage
+from app.insights.models import InsightCount
+from app.insights.roller import catch_up
 from app.ops import backup as ops
 from tests.conftest import base_settings
 from tests.factories import Factory
@@ -66,7 +70,8 @@ def test_backup_of_a_running_server_restores_every_outcome_and_file(
     lead = content.lead(rep)
     files = store_blobs(settings, 3)
 
-    with running_server(settings) as server:
+    # The insights roller runs as in production: the insights file moves while it is copied.
+    with running_server(settings, STRANG_INSIGHTS_ROLLER="true") as server:
         headers = login(server.url, rep.email)
         acknowledged = [outcome_log(lead.id, seq) for seq in range(1, 201)]
         for start in range(0, 200, 100):
@@ -103,6 +108,7 @@ def test_backup_of_a_running_server_restores_every_outcome_and_file(
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         stored = {row[0] for row in conn.execute("SELECT id FROM outcome")}
     assert len(stored) == manifest.counts["outcome"]
+    assert _visits_counted(fresh) == len(stored)  # insights agree with the outcomes restored
 
     with running_server(fresh) as server:
         headers = login(server.url, rep.email)  # accounts came back too
@@ -177,3 +183,16 @@ def test_postgres_backup_copies_files_and_prints_pg_dump(
     manifest = ops.verify(tmp_path / "b")
     assert manifest.database == "postgresql" and len(manifest.blobs) == 1
     assert manifest.schema_revision
+
+
+def _visits_counted(settings: Settings) -> int:
+    engine = make_engine(settings)
+    try:
+        catch_up(engine)
+        with Session(engine) as session:
+            query = select(func.coalesce(func.sum(InsightCount.n), 0)).where(
+                InsightCount.kind == "all", InsightCount.grain == 1
+            )
+            return int(session.execute(query).scalar_one())
+    finally:
+        engine.dispose()
