@@ -196,6 +196,7 @@ def start_server(
         STRANG_DATA_DIR=str(settings.data_dir),
         STRANG_DATABASE_URL=settings.database_url,
         STRANG_LOG_JSON="true",
+        STRANG_INSIGHTS_ROLLER="true",  # as in production
     )
     command = [sys.executable, "-m", "app", "serve", "--port", str(port)]
     with open(log_path, "wb") as log:  # a file, not a pipe: the server never waits on us
