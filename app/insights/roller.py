@@ -8,9 +8,10 @@ nothing (the entries stay until rolled). Why a process: the roll-up is about hal
 CPU; on its own process it runs on another core, and on SQLite it writes the insights file
 (attached, app/core/db.py), whose write lock the pushes never wait for.
 
-- The app starts one roller process per app process (`insights_lifespan`, unless
-  `settings.insights_roller` is off, as in tests). Several rollers take turns: each roll
-  begins by locking the `insight_roll` row (on SQLite: the insights file's write lock).
+- The app starts one roller process per app process and starts it again should it die
+  (`insights_lifespan`, unless `settings.insights_roller` is off, as in tests). Several
+  rollers take turns: each roll begins by locking the `insight_roll` row (on SQLite: the
+  insights file's write lock).
 - Insights answers first roll up whatever is left (`catch_up`), so they never show less than
   what was committed before them, whether or not a roller runs.
 - Within one roll, all +1 entries are applied before all -1 entries: an outcome stored and
@@ -22,6 +23,7 @@ CPU; on its own process it runs on another core, and on SQLite it writes the ins
 
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -46,6 +48,7 @@ ROLL_LIMIT = 2000  # backlog entries per roll
 # 0.25 s, push p95 rose from 165 to 493 ms; every 1 s it stayed at 151 ms.
 PAUSE_SECONDS = 1.0
 PRUNE_SECONDS = 10.0
+RESTART_CHECK_SECONDS = 2.0
 # Background work: the app's requests (a rep waiting for a push answer) go first for the CPU.
 NICENESS = 10
 
@@ -169,21 +172,49 @@ def run(settings: Settings, parent_pid: int | None = None) -> None:
 @contextmanager
 def insights_lifespan(app: FastAPI) -> Iterator[None]:
     """Run a roller process beside the app process (unless `settings.insights_roller` is
-    off)."""
+    off), and start it again should it die."""
     settings: Settings = app.state.settings
     if not settings.insights_roller:
         yield
         return
-    context: Any = multiprocessing.get_context("spawn")
-    process = context.Process(
-        target=run, args=(settings, os.getpid()), name="strang-insights-roller", daemon=True
-    )
-    process.start()
+    supervisor = _Supervisor(settings)
+    supervisor.start()
+    app.state.insights_roller = supervisor
     try:
         yield
     finally:
-        process.terminate()
-        process.join(5)
+        supervisor.stop()
+
+
+class _Supervisor(threading.Thread):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(name="strang-insights-supervisor", daemon=True)
+        self.settings = settings
+        self.stopping = threading.Event()
+        self.process = self._spawn()
+
+    def _spawn(self) -> Any:
+        context: Any = multiprocessing.get_context("spawn")
+        process = context.Process(
+            target=run,
+            args=(self.settings, os.getpid()),
+            name="strang-insights-roller",
+            daemon=True,
+        )
+        process.start()
+        return process
+
+    def run(self) -> None:
+        while not self.stopping.wait(RESTART_CHECK_SECONDS):
+            if not self.process.is_alive():
+                log.warning("insights roller exited (%s); starting it again", self.process.exitcode)
+                self.process = self._spawn()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join()
+        self.process.terminate()
+        self.process.join(5)
 
 
 def insights_readiness(engine: Engine) -> dict[str, object]:

@@ -2,6 +2,7 @@
 
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -130,10 +131,19 @@ def test_the_roller_process_rolls_up_without_being_asked(
     app.state.settings = app.state.settings.model_copy(update={"insights_roller": True})
     with insights_lifespan(app):
         _push_unrolled(world, rep.id, [log(lead, "won", days_ago(1))])
-        deadline = time.monotonic() + 30
-        while _visits(db) != 1 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert _visits(db) == 1
+        _wait_for(lambda: _visits(db) == 1)
+        first = app.state.insights_roller.process
+        first.kill()  # a roller that dies is started again
+        _wait_for(lambda: app.state.insights_roller.process is not first)
+        _push_unrolled(world, rep.id, [log(lead, "won", days_ago(2))])
+        _wait_for(lambda: _visits(db) == 2)
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time"
+        time.sleep(0.1)
 
 
 def test_restore_takes_back_what_the_insights_copy_knows_beyond_the_main_copy(
