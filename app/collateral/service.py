@@ -141,7 +141,7 @@ def create_collateral(
             raise errors.UnsupportedMediaType(
                 "file: content is not a PDF, PNG, JPEG, WebP image or MP4 video"
             )
-        if (declared_pixels(blob.head) or 0) > MAX_PIXELS:
+        if (declared_pixels(blob.head, blob.path) or 0) > MAX_PIXELS:
             raise errors.UnsupportedMediaType(f"file: images may have at most {MAX_PIXELS} pixels")
         promised = claimed_kind(form.filename)
         if promised is not None and promised != found.kind:

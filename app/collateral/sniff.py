@@ -5,6 +5,8 @@ is unknown and refused.
 """
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
 
 from app.collateral.models import CollateralKind
 
@@ -67,8 +69,13 @@ def claimed_kind(filename: str) -> CollateralKind | None:
 MAX_PIXELS = 50_000_000
 
 
-def declared_pixels(head: bytes) -> int | None:
-    """Width times height a PNG or WebP header declares (None when the head does not say)."""
+def declared_pixels(head: bytes, path: Path) -> int | None:
+    """Width times height a PNG, WebP or JPEG declares (None when it does not say). PNG and
+    WebP say so in their first bytes; a JPEG's frame header may follow kilobytes of EXIF, so
+    its segments are walked in the file at `path`."""
+    if head.startswith(b"\xff\xd8\xff"):
+        with path.open("rb") as file:
+            return _jpeg_pixels(file)
     if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR" and len(head) >= 24:
         return int.from_bytes(head[16:20], "big") * int.from_bytes(head[20:24], "big")
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP" and len(head) >= 30:
@@ -81,4 +88,32 @@ def declared_pixels(head: bytes) -> int | None:
         if head[12:16] == b"VP8L":
             bits = int.from_bytes(head[21:25], "little")
             return ((bits & 0x3FFF) + 1) * (((bits >> 14) & 0x3FFF) + 1)
+    return None
+
+
+# Start-of-frame markers (SOF0-SOF15 but DHT, JPG and DAC): they carry the image's size.
+JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+JPEG_MAX_SEGMENTS = 4096
+
+
+def _jpeg_pixels(file: BinaryIO) -> int | None:
+    if file.read(2) != b"\xff\xd8":
+        return None
+    for _ in range(JPEG_MAX_SEGMENTS):
+        if file.read(1) != b"\xff":
+            return None  # not at a marker: not a JPEG we can read
+        marker = file.read(1)
+        while marker == b"\xff":  # fill bytes
+            marker = file.read(1)
+        if not marker or marker[0] in (0xD9, 0xDA):
+            return None  # the end, or image data before any frame header
+        if marker[0] == 0x01 or 0xD0 <= marker[0] <= 0xD8:
+            continue  # markers without a length
+        length = int.from_bytes(file.read(2), "big")
+        if length < 2:
+            return None
+        if marker[0] in JPEG_FRAMES:
+            frame = file.read(5)  # precision, height, width
+            return int.from_bytes(frame[1:3], "big") * int.from_bytes(frame[3:5], "big")
+        file.seek(length - 2, 1)
     return None

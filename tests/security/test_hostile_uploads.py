@@ -22,6 +22,15 @@ SVG = (
 )
 
 
+def jpeg(width: int, height: int) -> bytes:
+    """A JPEG whose frame header, after 3 KB of EXIF, declares `width` x `height`."""
+    exif = b"Exif\0\0" + b"\0" * 3000
+    app1 = b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif
+    frame = struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00"
+    sof0 = b"\xff\xc0" + struct.pack(">H", len(frame) + 2) + frame
+    return b"\xff\xd8" + app1 + sof0 + b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00\xff\xd9"
+
+
 def png(width: int, height: int) -> bytes:
     """A valid PNG header declaring `width` x `height` with a tiny compressed body."""
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
@@ -93,6 +102,7 @@ def test_svg_with_script_is_refused_whatever_its_name(
         ("huge.png", png(100_000, 100_000)),
         ("wide.png", png(2**31 - 1, 1)),
         ("huge.webp", webp_vp8x(16_000_000, 16_000_000)),
+        ("huge.jpg", jpeg(60_000, 60_000)),
     ],
 )
 def test_images_declaring_huge_dimensions_are_refused(
@@ -105,10 +115,19 @@ def test_images_declaring_huge_dimensions_are_refused(
     assert db.exec(select(Collateral)).first() is None
 
 
+@pytest.mark.parametrize(
+    ("name", "data", "content_type"),
+    [("photo.png", png(4000, 3000), "image/png"), ("photo.jpg", jpeg(6000, 4000), "image/jpeg")],
+)
 def test_an_ordinary_image_is_still_accepted(
-    client: TestClient, db: Session, marketing: dict[str, str]
+    client: TestClient,
+    db: Session,
+    marketing: dict[str, str],
+    name: str,
+    data: bytes,
+    content_type: str,
 ) -> None:
     campaign = Content(db).campaign()
-    status, body = upload(client, marketing, campaign.id, "photo.png", png(4000, 3000))
+    status, body = upload(client, marketing, campaign.id, name, data)
     assert status == 201, body
-    assert body["content_type"] == "image/png"
+    assert body["content_type"] == content_type
