@@ -250,6 +250,30 @@ def sync_prune(
     typer.echo(f"Pruned {deleted} changes older than {days} days.")
 
 
+files_cli = typer.Typer(help="Stored files (collateral).", no_args_is_help=True)
+cli.add_typer(files_cli, name="files")
+
+
+@files_cli.command("prune")
+def files_prune(
+    hours: Annotated[
+        int, typer.Option(min=1, help="Keep unnamed files stored in the last HOURS.")
+    ] = 24,
+) -> None:
+    """Delete stored files no collateral names any more (e.g. of a deleted draft campaign).
+
+    Files of replaced or deleted collateral stay: insights and history still name them."""
+    import time
+
+    from app.collateral.service import prune_files
+    from app.core.storage import blob_storage
+
+    with _session() as session:
+        storage = blob_storage(Settings())
+        deleted = prune_files(session, storage, stored_before=time.time() - hours * 3600)
+    typer.echo(f"Deleted {len(deleted)} files no collateral names.")
+
+
 insights_cli = typer.Typer(help="Field insights.", no_args_is_help=True)
 cli.add_typer(insights_cli, name="insights")
 

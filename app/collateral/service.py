@@ -226,3 +226,21 @@ def delete_collateral(session: Session, *, item: Collateral) -> None:
         session.add(item)
         session.flush()
         record_change(session, SyncEntity.collateral, item.id)
+
+
+# --- housekeeping --------------------------------------------------------------------------
+
+
+def prune_files(session: Session, storage: BlobStorage, *, stored_before: float) -> list[str]:
+    """Delete stored files that no collateral row names (current, replaced or deleted ones
+    all count), stored before `stored_before` (Unix time: an upload stores its file just before
+    its row commits). Returns the hashes deleted."""
+    named = set(session.exec(select(Collateral.sha256).where(col(Collateral.sha256).is_not(None))))
+    unnamed = [
+        sha256
+        for sha256, stored_at in storage.stored()
+        if sha256 not in named and stored_at < stored_before
+    ]
+    for sha256 in unnamed:
+        storage.delete(sha256)
+    return unnamed

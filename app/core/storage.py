@@ -43,6 +43,10 @@ class BlobStorage(Protocol):
 
     def delete(self, sha256: str) -> None: ...
 
+    def stored(self) -> Iterator[tuple[str, float]]:
+        """Every stored blob: its hash and when it was stored (Unix time)."""
+        ...
+
     def temp_dir(self) -> Path:
         """Where uploads are spooled before `put` (same file system as the store, if local)."""
         ...
@@ -72,6 +76,7 @@ class LocalBlobStorage:
         target = self.path(sha256)
         if target.exists():
             source.unlink(missing_ok=True)
+            os.utime(target)  # stored again now: `strang files prune` keeps recent files
             return False
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(source, "rb") as handle:
@@ -99,6 +104,21 @@ class LocalBlobStorage:
 
     def delete(self, sha256: str) -> None:
         self.path(sha256).unlink(missing_ok=True)
+
+    def files(self) -> dict[str, Path]:
+        """Stored blobs by hash (temporary uploads and stray files are left out)."""
+        if not self.root.is_dir():
+            return {}
+        found = {}
+        for path in self.root.glob("??/??/*"):
+            in_place = is_sha256(path.name) and path.parent.parent.name == path.name[:2]
+            if in_place and path.is_file():
+                found[path.name] = path
+        return found
+
+    def stored(self) -> Iterator[tuple[str, float]]:
+        for sha256, path in self.files().items():
+            yield sha256, path.stat().st_mtime
 
 
 def blob_storage(settings: Settings) -> BlobStorage:

@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from app.core.settings import Settings
-from app.core.storage import is_sha256
+from app.core.storage import LocalBlobStorage, is_sha256
 
 FORMAT = "strang-backup/1"
 DB_FILE = "strang.db"
@@ -90,21 +90,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _blob_files(root: Path) -> dict[str, Path]:
-    """Stored blobs by hash (temporary uploads and stray files are left out)."""
-    if not root.is_dir():
-        return {}
-    found = {}
-    for path in root.glob("??/??/*"):
-        if path.is_file() and is_sha256(path.name) and path.parent.parent.name == path.name[:2]:
-            found[path.name] = path
-    return found
-
-
-def _blob_path(root: Path, sha256: str) -> Path:
-    return root / sha256[:2] / sha256[2:4] / sha256
-
-
 def _prepare_target(target: Path) -> None:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BackupError(f"{target} exists and is not an empty folder")
@@ -147,8 +132,8 @@ def _describe_sqlite(path: Path) -> tuple[str | None, dict[str, int]]:
 
 def _copy_blobs(source_root: Path, target_root: Path) -> dict[str, int]:
     copied = {}
-    for sha256, path in sorted(_blob_files(source_root).items()):
-        dest = _blob_path(target_root, sha256)
+    for sha256, path in sorted(LocalBlobStorage(source_root).files().items()):
+        dest = LocalBlobStorage(target_root).path(sha256)
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dest)
         copied[sha256] = dest.stat().st_size
@@ -206,10 +191,11 @@ def verify(source: Path) -> Manifest:
         _verify_sqlite(source / DB_FILE, manifest.db_sha256)
         if manifest.insights_sha256 is not None:
             _verify_sqlite(source / INSIGHTS_FILE, manifest.insights_sha256)
+    blobs = LocalBlobStorage(source / BLOBS)
     for sha256, size in manifest.blobs.items():
-        path = _blob_path(source / BLOBS, sha256)
-        if not is_sha256(sha256) or not path.is_file():
+        if not is_sha256(sha256) or not blobs.path(sha256).is_file():
             raise BackupError(f"File {sha256} is missing from the backup")
+        path = blobs.path(sha256)
         if path.stat().st_size != size or file_sha256(path) != sha256:
             raise BackupError(f"File {sha256} is damaged")
     return manifest
@@ -235,7 +221,7 @@ def _data_folder_in_use(settings: Settings) -> list[str]:
         for db in (sqlite_path(settings), settings.insights_file):
             if db.exists() and db.stat().st_size > 0:
                 used.append(str(db))
-    if _blob_files(settings.blob_dir):
+    if LocalBlobStorage(settings.blob_dir).files():
         used.append(str(settings.blob_dir))
     return used
 
@@ -257,7 +243,7 @@ def restore(settings: Settings, source: Path, *, force: bool = False) -> Manifes
         else:  # from before the insights file: `strang db upgrade` makes it
             _put_in_place(None, settings.insights_file)
     if force and settings.blob_dir.is_dir():
-        for sha256, path in _blob_files(settings.blob_dir).items():
+        for sha256, path in LocalBlobStorage(settings.blob_dir).files().items():
             if sha256 not in manifest.blobs:
                 path.unlink()
     _copy_blobs(source / BLOBS, settings.blob_dir)

@@ -1,3 +1,6 @@
+import hashlib
+import os
+import time
 import uuid
 
 from fastapi.testclient import TestClient
@@ -5,8 +8,11 @@ from sqlmodel import Session, select
 
 from app.auth.models import Role
 from app.campaigns.models import CampaignStatus
+from app.core.settings import Settings
+from app.core.storage import LocalBlobStorage
 from app.sync.changes import SyncChange, SyncEntity
 from tests.campaigns.factories import campaign, lead, pdf_bytes, png_bytes, upload
+from tests.cli import strang
 from tests.factories import Factory
 
 
@@ -125,3 +131,33 @@ def test_a_new_version_hides_the_old_one_from_reps(
     assert foreign.status_code == 400
     bad_id = upload(client, marketing, row.id, pdf_bytes(), replaces=str(uuid.uuid4()))
     assert bad_id.status_code == 400 and bad_id.json()["detail"].startswith("replaces:")
+
+
+def test_files_prune_deletes_old_files_no_collateral_names(
+    client: TestClient, factory: Factory, db: Session, settings: Settings
+) -> None:
+    _, marketing = factory.login_as(Role.marketing)
+    named = upload(client, marketing, campaign(db).id, pdf_bytes(), "offer.pdf").json()
+    retired = upload(client, marketing, campaign(db).id, png_bytes(), "old.png").json()
+    assert client.delete(f"/api/v1/collateral/{retired['id']}", headers=marketing).is_success
+    storage = LocalBlobStorage(settings.blob_dir)
+    orphans = {}
+    for name in ("old", "new"):
+        data = f"%PDF-1.4 orphan {name}".encode()
+        source = storage.temp_dir() / name
+        source.write_bytes(data)
+        orphans[name] = hashlib.sha256(data).hexdigest()
+        storage.put(source, orphans[name])
+    two_days_ago = time.time() - 48 * 3600
+    for sha256 in (orphans["old"], named["sha256"], retired["sha256"]):
+        os.utime(storage.path(sha256), (two_days_ago, two_days_ago))
+
+    result = strang(settings, "files", "prune", "--hours", "24")
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 files" in result.output
+    assert {sha256 for sha256, _ in storage.stored()} == {
+        named["sha256"],
+        retired["sha256"],
+        orphans["new"],
+    }  # the named ones, the deleted item's too (history names it), and the fresh orphan
+    assert client.get(named["file_url"], headers=marketing).status_code == 200
