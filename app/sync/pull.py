@@ -185,6 +185,8 @@ class _Reader:
         rows = self.session.execute(
             sa_select(
                 col(Outcome.lead_id),
+                col(Outcome.id),
+                col(Outcome.rep_id),
                 col(Outcome.code),
                 col(Outcome.occurred_at),
                 col(Outcome.note),
@@ -195,13 +197,18 @@ class _Reader:
             .order_by(col(Outcome.occurred_at).desc())
         )
         history: dict[uuid.UUID, list[HistoryItem]] = defaultdict(list)
-        for lead_id, code, occurred_at, note, rep_name in rows:
+        for lead_id, outcome_id, rep_id, code, occurred_at, note, rep_name in rows:
             items = history[lead_id]
             if len(items) < HISTORY_ITEMS:
                 excerpt = note if len(note) <= NOTE_EXCERPT else note[: NOTE_EXCERPT - 1] + "…"
                 items.append(
                     HistoryItem(
-                        code=code, occurred_at=occurred_at, rep_name=rep_name, note_excerpt=excerpt
+                        id=outcome_id,
+                        rep_id=rep_id,
+                        code=code,
+                        occurred_at=occurred_at,
+                        rep_name=rep_name,
+                        note_excerpt=excerpt,
                     )
                 )
         return history

@@ -139,6 +139,8 @@ class CollateralSync(BaseModel):
 
 
 class HistoryItem(BaseModel):
+    id: uuid.UUID  # the outcome's
+    rep_id: uuid.UUID  # who logged it (a phone counts its rep's taps from other phones too)
     code: str
     occurred_at: datetime
     rep_name: str

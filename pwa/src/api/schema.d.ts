@@ -1131,6 +1131,11 @@ export interface components {
         HistoryItem: {
             /** Code */
             code: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
             /** Note Excerpt */
             note_excerpt: string;
             /**
@@ -1138,6 +1143,11 @@ export interface components {
              * Format: date-time
              */
             occurred_at: string;
+            /**
+             * Rep Id
+             * Format: uuid
+             */
+            rep_id: string;
             /** Rep Name */
             rep_name: string;
         };

@@ -1,6 +1,5 @@
 // Read side for the screens: what the pull stored, shaped for display.
 import { db, type OutboxEntry } from './db'
-import { localOutcomes } from './outbox'
 import type { CampaignSync, CollateralSync, LeadSync, OutcomeCodeSync, SignalSync } from './types'
 
 /** Local calendar day of an ISO time, as YYYY-MM-DD. */
@@ -63,11 +62,37 @@ export async function allSignals(): Promise<SignalSync[]> {
   return ((await db()).getAll('signals')).then((s) => s.sort((a, b) => b.created_at.localeCompare(a.created_at)))
 }
 
-/** Ids of leads this user logged an outcome for today on this phone. */
+interface Tap {
+  leadId: string
+  code: string
+  occurredAt: string
+}
+
+/**
+ * This user's taps, each once: those logged on this phone (synced or not) and, from the pulled
+ * leads' histories, those of the same rep's other phones. An Undo here takes a tap out at once,
+ * before the server's history hears of it.
+ */
+async function myTaps(userId: string): Promise<Tap[]> {
+  const d = await db()
+  const taps = new Map<string, Tap>()
+  for (const lead of await d.getAll('leads')) {
+    for (const h of lead.history) {
+      if (h.rep_id === userId) taps.set(h.id, { leadId: lead.id, code: h.code, occurredAt: h.occurred_at })
+    }
+  }
+  for (const o of await d.getAllFromIndex('outcomes', 'userId', userId)) {
+    if (o.retracted) taps.delete(o.id)
+    else taps.set(o.id, { leadId: o.leadId, code: o.code, occurredAt: o.occurredAt })
+  }
+  return [...taps.values()]
+}
+
+/** Leads this user logged an outcome for today (on any of their phones), with its code. */
 export async function loggedToday(userId: string, now: Date = new Date()): Promise<Map<string, string>> {
   const today = dayOf(now)
   const out = new Map<string, string>()
-  for (const o of await localOutcomes(userId)) if (dayOf(o.occurredAt) === today) out.set(o.leadId, o.code)
+  for (const o of await myTaps(userId)) if (dayOf(o.occurredAt) === today) out.set(o.leadId, o.code)
   return out
 }
 
@@ -85,12 +110,12 @@ export function weekStart(now: Date): Date {
   return d
 }
 
-/** Today's and this week's outcomes by code, from what this phone logged. */
+/** Today's and this week's outcomes by code, of all this user's phones. */
 export async function daySummary(userId: string, now: Date = new Date()): Promise<Summary> {
   const today = dayOf(now)
   const monday = weekStart(now).getTime()
   const s: Summary = { today: {}, week: {}, todayTotal: 0, weekTotal: 0 }
-  for (const o of await localOutcomes(userId)) {
+  for (const o of await myTaps(userId)) {
     const at = Date.parse(o.occurredAt)
     if (at >= monday) {
       s.week[o.code] = (s.week[o.code] ?? 0) + 1

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { openStrangDB, useDatabase } from './db'
+import { db, openStrangDB, useDatabase } from './db'
+import type { LeadSync } from './types'
 import { daySummary, loggedToday } from './content'
 import { localOutcomes, logOutcome, outboxOf, pendingCount, recordView, sendSignal, undoOutcome, VIEW_WINDOW_MS } from './outbox'
 
@@ -83,5 +84,22 @@ describe('signals and the summary', () => {
     expect(s.today).toEqual({ interested: 1, no_interest: 1 })
     expect(s.week).toEqual({ interested: 2, no_interest: 1 })
     expect([s.todayTotal, s.weekTotal]).toEqual([2, 3])
+  })
+
+  it("counts the rep's taps from other phones once, and an Undo here at once", async () => {
+    const now = new Date(2026, 2, 4, 15)
+    const mine = await logOutcome({ ...base, now })
+    const undone = await logOutcome({ ...base, leadId: 'lead-2', code: 'won', now })
+    const at = now.toISOString()
+    const item = (id: string, rep_id: string, code: string) => ({ id, rep_id, code, occurred_at: at, rep_name: '', note_excerpt: '' })
+    const lead = (id: string, history: ReturnType<typeof item>[]) => ({ id, history }) as unknown as LeadSync
+    const d = await db()
+    await d.put('leads', lead('lead-1', [item(mine, 'u1', 'interested'), item('other-phone', 'u1', 'follow_up')]))
+    await d.put('leads', lead('lead-2', [item(undone, 'u1', 'won'), item('colleague', 'u2', 'won')]))
+    await d.delete('outbox', undone) // acknowledged: the server's history has it now
+    expect(await undoOutcome('u1', undone)).toBe('retracted')
+    const s = await daySummary('u1', now)
+    expect(s.today).toEqual({ interested: 1, follow_up: 1 })
+    expect([...(await loggedToday('u1', now)).keys()]).toEqual(['lead-1'])
   })
 })
