@@ -69,14 +69,14 @@ interface Tap {
 }
 
 /**
- * This user's taps, each once: those logged on this phone (synced or not) and, from the pulled
- * leads' histories, those of the same rep's other phones. An Undo here takes a tap out at once,
- * before the server's history hears of it.
+ * This user's taps, each once: those logged on this phone (synced or not) and, from the
+ * histories of `leads` (as the screen already read them), those of the same rep's other phones.
+ * An Undo here takes a tap out at once, before the server's history hears of it.
  */
-async function myTaps(userId: string): Promise<Tap[]> {
+async function myTaps(userId: string, leads: LeadSync[]): Promise<Tap[]> {
   const d = await db()
   const taps = new Map<string, Tap>()
-  for (const lead of await d.getAll('leads')) {
+  for (const lead of leads) {
     for (const h of lead.history) {
       if (h.rep_id === userId) taps.set(h.id, { leadId: lead.id, code: h.code, occurredAt: h.occurred_at })
     }
@@ -88,11 +88,12 @@ async function myTaps(userId: string): Promise<Tap[]> {
   return [...taps.values()]
 }
 
-/** Leads this user logged an outcome for today (on any of their phones), with its code. */
-export async function loggedToday(userId: string, now: Date = new Date()): Promise<Map<string, string>> {
+/** Which of `leads` (and of this phone's) this user logged an outcome for today, on any of
+ * their phones, with its code. */
+export async function loggedToday(userId: string, leads: LeadSync[], now: Date = new Date()): Promise<Map<string, string>> {
   const today = dayOf(now)
   const out = new Map<string, string>()
-  for (const o of await myTaps(userId)) if (dayOf(o.occurredAt) === today) out.set(o.leadId, o.code)
+  for (const o of await myTaps(userId, leads)) if (dayOf(o.occurredAt) === today) out.set(o.leadId, o.code)
   return out
 }
 
@@ -115,7 +116,7 @@ export async function daySummary(userId: string, now: Date = new Date()): Promis
   const today = dayOf(now)
   const monday = weekStart(now).getTime()
   const s: Summary = { today: {}, week: {}, todayTotal: 0, weekTotal: 0 }
-  for (const o of await myTaps(userId)) {
+  for (const o of await myTaps(userId, await allLeads())) {
     const at = Date.parse(o.occurredAt)
     if (at >= monday) {
       s.week[o.code] = (s.week[o.code] ?? 0) + 1

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { db, openStrangDB, useDatabase } from './db'
 import type { LeadSync } from './types'
-import { daySummary, loggedToday } from './content'
+import { allLeads, daySummary, loggedToday } from './content'
 import { localOutcomes, logOutcome, outboxOf, pendingCount, recordView, sendSignal, undoOutcome, VIEW_WINDOW_MS } from './outbox'
 
 let n = 0
@@ -21,7 +21,7 @@ describe('logOutcome', () => {
     expect(entries.map((e) => e.seq)).toEqual([1, 2])
     expect(entries[0]!.status).toBe('queued')
     expect(entries[0]!.mutation).toMatchObject({ type: 'outcome.log', id: a, seq: 1, lead_id: 'lead-1', code: 'interested' })
-    expect([...(await loggedToday('u1')).keys()].sort()).toEqual(['lead-1', 'lead-2'])
+    expect([...(await loggedToday('u1', await allLeads())).keys()].sort()).toEqual(['lead-1', 'lead-2'])
   })
 
   it('attaches collateral viewed for this lead in the last 12 hours, merged per item', async () => {
@@ -63,7 +63,7 @@ describe('undoOutcome', () => {
     expect(entries).toHaveLength(1)
     expect(entries[0]!.mutation).toMatchObject({ type: 'outcome.retract', outcome_id: id, seq: 2 })
     expect(await localOutcomes('u1')).toEqual([])
-    expect((await loggedToday('u1')).size).toBe(0)
+    expect((await loggedToday('u1', await allLeads())).size).toBe(0)
   })
 })
 
@@ -100,6 +100,6 @@ describe('signals and the summary', () => {
     expect(await undoOutcome('u1', undone)).toBe('retracted')
     const s = await daySummary('u1', now)
     expect(s.today).toEqual({ interested: 1, follow_up: 1 })
-    expect([...(await loggedToday('u1', now)).keys()]).toEqual(['lead-1'])
+    expect([...(await loggedToday('u1', await allLeads(), now)).keys()]).toEqual(['lead-1'])
   })
 })

@@ -15,7 +15,7 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
     const [campaign, codes, logged, collateral] = await Promise.all([
       getCampaign(lead.campaign_id),
       outcomeCodes(),
-      loggedToday(user.id),
+      loggedToday(user.id, [lead]),
       Promise.all(lead.recommended_collateral_ids.map(getCollateral)),
     ])
     return { lead, campaign, codes, logged: logged.get(id), collateral: collateral.filter((c): c is CollateralSync => !!c) }

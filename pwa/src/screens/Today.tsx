@@ -16,7 +16,8 @@ interface Props {
 export function Today({ user, offline }: Props) {
   const [query, setQuery] = useState('')
   const data = useLive(async () => {
-    const [leads, logged, counts] = await Promise.all([allLeads(), loggedToday(user.id), pendingCount(user.id)])
+    const [leads, counts] = await Promise.all([allLeads(), pendingCount(user.id)])
+    const logged = await loggedToday(user.id, leads)
     return { leads: sortForToday(leads), logged, counts }
   }, [user.id])
   const leads = data?.leads.filter((l) => matchesSearch(l, query)) ?? []
