@@ -110,7 +110,9 @@ def _begin_writing_main(dbapi_conn: Any) -> None:
 
 
 def read_engine(engine: Engine) -> Engine:
-    """An engine view whose SQLite transactions start deferred (read-mostly requests)."""
+    """An engine view whose SQLite transactions start deferred: read-mostly requests, and the
+    insights roller, whose first statement (a write to the insights file) then locks that file
+    alone."""
     return engine.execution_options(sqlite_begin="DEFERRED")
 
 

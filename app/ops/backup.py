@@ -76,10 +76,9 @@ class Manifest:
 
 
 def sqlite_path(settings: Settings) -> Path:
-    database = make_url(settings.database_url).database
-    if not database:
+    if not settings.sqlite_file.name:
         raise BackupError("The SQLite URL names no file")
-    return Path(database)
+    return settings.sqlite_file
 
 
 def file_sha256(path: Path) -> str:
