@@ -25,6 +25,7 @@ from app.core import errors
 from app.core.time import utcnow
 from app.leads.models import Lead
 from app.leads.schemas import ImportProblem, ImportReport
+from app.leads.service import lock_owners
 from app.push.notices import NoticeKind, notify_each
 from app.sync.changes import SyncEntity, record_changes
 
@@ -310,7 +311,7 @@ def import_leads(
     existing = _existing(session, refs)
     now = utcnow()
     created: list[dict[str, Any]] = []
-    updated: list[tuple[dict[str, Any], uuid.UUID]] = []  # (changes with id, old rep)
+    updated: list[dict[str, Any]] = []  # changes with id
     unchanged = 0
     for row in out.rows:
         values = row.values
@@ -325,7 +326,7 @@ def import_leads(
         if "brief_md" in changes:
             changes["brief_html"] = render_markdown(changes["brief_md"])
         changes.update(id=old["id"], updated_at=now)
-        updated.append((changes, old["rep_id"]))
+        updated.append(changes)
     write = not dry_run and (skip_invalid or not out.problems)
     if write:
         _write(session, created, updated)
@@ -368,30 +369,29 @@ def _new_lead(values: dict[str, Any], now: datetime) -> dict[str, Any]:
 def _write(
     session: Session,
     created: list[dict[str, Any]],
-    updated: list[tuple[dict[str, Any], uuid.UUID]],
+    updated: list[dict[str, Any]],
 ) -> None:
+    # Who held each lead until now is read under the rows' locks: a reassignment committed
+    # since `_existing` read them must be the one whose rep hears of this change.
+    owners = lock_owners(session, [changes["id"] for changes in updated])
+    updated = [changes for changes in updated if changes["id"] in owners]  # deleted meanwhile
     for start in range(0, len(created), 1000):
         session.execute(insert(Lead), created[start : start + 1000])
     if updated:
-        session.execute(update(Lead), [changes for changes, _ in updated])  # by primary key
+        session.execute(update(Lead), updated)  # by primary key
     changes: list[tuple[SyncEntity, uuid.UUID, uuid.UUID | None]] = [
         (SyncEntity.lead, lead["id"], lead["rep_id"]) for lead in created
     ]
-    for row, old_rep in updated:
+    notices = [(lead["rep_id"], lead["id"], f"New brief: {lead['company']}") for lead in created]
+    for row in updated:
+        old_rep = owners[row["id"]]
+        new_rep = row.get("rep_id", old_rep)
         # A reassigned lead is recorded for both reps: one phone drops it, the other gets it.
-        changes.append((SyncEntity.lead, row["id"], old_rep))
-        changes.append((SyncEntity.lead, row["id"], row.get("rep_id", old_rep)))
+        changes += [(SyncEntity.lead, row["id"], old_rep), (SyncEntity.lead, row["id"], new_rep)]
+        if new_rep != old_rep:
+            notices.append((new_rep, row["id"], "A lead was assigned to you"))
     record_changes(session, changes)
-    notify_each(
-        session,
-        [(lead["rep_id"], lead["id"], f"New brief: {lead['company']}") for lead in created]
-        + [
-            (row["rep_id"], row["id"], "A lead was assigned to you")
-            for row, old_rep in updated
-            if row.get("rep_id", old_rep) != old_rep
-        ],
-        kind=NoticeKind.new_leads,
-    )
+    notify_each(session, notices, kind=NoticeKind.new_leads)
     session.flush()
 
 

@@ -7,6 +7,7 @@ from app.auth.models import Role, User
 from app.leads.models import Lead
 from tests.campaigns.factories import campaign
 from tests.factories import Factory
+from tests.sync.helpers import Phone
 
 URL = "/api/v1/leads/import"
 
@@ -118,6 +119,9 @@ def test_upsert_by_external_ref(client: TestClient, factory: Factory, db: Sessio
         b"X2,Beta,Ulm,one@example.test\n"
     )
     assert send(client, marketing, original)[1]["created"] == 2
+    phones = [Phone(client, factory.auth(rep)) for rep in (first, second)]
+    for phone in phones:
+        phone.sync()
     changed = (
         "external_ref,company,city,rep\n"
         "X1,Alpha,Bonn,one@example.test\n"
@@ -131,6 +135,10 @@ def test_upsert_by_external_ref(client: TestClient, factory: Factory, db: Sessio
     assert len(leads) == 3
     assert leads["Beta"].city == "Kiel" and leads["Beta"].rep_id == second.id
     assert leads["Alpha"].rep_id == first.id
+    for phone in phones:  # the first rep's phone drops Beta, the second's gets it
+        phone.sync()
+    held = [{lead["company"] for lead in phone.state["leads"].values()} for phone in phones]
+    assert held == [{"Alpha"}, {"Beta", "Gamma"}]
 
 
 def test_ten_thousand_rows(client: TestClient, factory: Factory, db: Session) -> None:

@@ -1,5 +1,6 @@
-"""Content builders (written as the content feature does: row + `record_change`) and a
-minimal phone that follows the protocol in app/sync/README.md."""
+"""Content builders (written as the content feature does: row + `record_change`; a
+reassignment goes through the leads service itself) and a minimal phone that follows the
+protocol in app/sync/README.md."""
 
 import uuid
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from app.campaigns.models import Campaign, CampaignStatus
 from app.collateral.models import Collateral, CollateralKind
 from app.core.time import utcnow
 from app.leads.models import Lead
+from app.leads.service import update_lead
 from app.sync.changes import SyncEntity, record_change
 
 KINDS = ("campaigns", "collateral", "leads", "outcome_codes", "signals")
@@ -80,11 +82,7 @@ class Content:
         return lead
 
     def reassign(self, lead: Lead, to: User) -> None:
-        old = lead.rep_id
-        lead.rep_id = to.id
-        lead.updated_at = utcnow()
-        self.db.add(lead)
-        record_change(self.db, SyncEntity.lead, lead.id, rep_ids=[old, to.id])
+        update_lead(self.db, lead=lead, changes={"rep_id": to.id})
         self.db.commit()
 
 

@@ -5,13 +5,15 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import Engine, update
 from sqlmodel import Session, select
 
 from app.auth.models import Role
 from app.campaigns.models import CampaignStatus
 from app.core.settings import Settings
 from app.core.time import utcnow
+from app.leads.models import Lead
+from app.leads.service import update_lead
 from app.sync.changes import SyncChange
 from tests.cli import strang
 from tests.factories import Factory
@@ -89,6 +91,32 @@ def test_reassignment_moves_the_lead_between_phones(
     old_phone.sync()
     new_phone.sync()
     assert not old_phone.ids("leads") and new_phone.ids("leads") == {str(lead.id)}
+
+
+def test_a_reassignment_from_a_stale_read_still_reaches_the_rep_in_between(
+    client: TestClient, factory: Factory, content: Content, engine: Engine
+) -> None:
+    """Two marketers reassign the same lead, the second from what it loaded before the first
+    committed (PostgreSQL's read-committed race, made deterministic): the rep in between
+    must lose the lead, not keep it for ever."""
+    first, _ = factory.login_as(Role.rep)
+    middle, middle_headers = factory.login_as(Role.rep)
+    last, last_headers = factory.login_as(Role.rep)
+    lead = content.lead(first)
+    with Session(engine, expire_on_commit=False) as stale:
+        loaded = stale.get(Lead, lead.id)
+        assert loaded is not None
+        stale.commit()
+        content.reassign(lead, middle)
+        middle_phone = Phone(client, middle_headers)
+        middle_phone.sync()
+        assert middle_phone.ids("leads") == {str(lead.id)}
+        update_lead(stale, lead=loaded, changes={"rep_id": last.id})
+        stale.commit()
+    middle_phone.sync()
+    last_phone = Phone(client, last_headers)
+    last_phone.sync()
+    assert not middle_phone.ids("leads") and last_phone.ids("leads") == {str(lead.id)}
 
 
 def test_archiving_a_campaign_removes_it_and_its_collateral(
