@@ -114,19 +114,8 @@ def update_user(
     user_id: uuid.UUID, body: UserUpdate, _: AdminUser, session: SessionDep
 ) -> UserPublic:
     user = _user_or_404(session, user_id)
-    audience = (user.region, user.team)
-    for field, value in body.model_dump(exclude_unset=True).items():
-        if value is None:
-            raise errors.BadRequest(f"{field} may not be null")
-        setattr(user, field, value)
-    if body.is_active is False:
-        service.revoke_all_sessions(session, user.id)
-    session.add(user)
-    session.flush()
-    if (user.region, user.team) != audience:
-        for listener in service.AUDIENCE_LISTENERS:
-            listener(session, user)
-    return UserPublic.model_validate(user)
+    changes = body.model_dump(exclude_unset=True)
+    return UserPublic.model_validate(service.update_user(session, user, changes))
 
 
 @users_router.get("/{user_id}/sessions")

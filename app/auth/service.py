@@ -1,12 +1,14 @@
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from app.auth.models import AuthSession, LoginFailure, Role, User
 from app.core import errors
+from app.core.db import read_locked
 from app.core.security import hash_password, hash_token, new_token, verify_password
 from app.core.settings import Settings
 from app.core.time import utcnow
@@ -110,6 +112,24 @@ def authenticate(
         auth_session.last_seen_at = now
         auth_session.expires_at = now + timedelta(days=settings.session_days)
     return user, auth_session
+
+
+def update_user(session: Session, user: User, changes: dict[str, Any]) -> User:
+    """Apply an admin's changes; a changed region or team tells `AUDIENCE_LISTENERS`."""
+    read_locked(session, user, "User not found")  # "changed?" is judged against what is now
+    audience = (user.region, user.team)
+    for field, value in changes.items():
+        if value is None:
+            raise errors.BadRequest(f"{field} may not be null")
+        setattr(user, field, value)
+    if changes.get("is_active") is False:
+        revoke_all_sessions(session, user.id)
+    session.add(user)
+    session.flush()
+    if (user.region, user.team) != audience:
+        for listener in AUDIENCE_LISTENERS:
+            listener(session, user)
+    return user
 
 
 def revoke_session(session: Session, session_id: uuid.UUID) -> None:

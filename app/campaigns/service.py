@@ -12,9 +12,10 @@ from app.campaigns.history import campaign_has_history
 from app.campaigns.markdown import render_markdown
 from app.campaigns.models import Campaign, CampaignStatus
 from app.core import errors
+from app.core.db import read_locked
 from app.core.time import utcnow
 from app.push.notices import NoticeKind, notify_reps
-from app.sync.changes import SyncEntity, record_change, record_changes
+from app.sync.changes import SyncEntity, lock_clock, record_change, record_changes
 
 
 def in_audience(campaign: Campaign, user: User) -> bool:
@@ -44,6 +45,10 @@ def audience_changed(session: Session, rep: User) -> None:
     sends those now in their audience with their collateral, and removes the others)."""
     if rep.role != Role.rep:
         return
+    # Which campaigns are live is read after taking the clock: one going live meanwhile then
+    # either is live here or records its change after this one (and is judged by the new
+    # audience), never in between unseen.
+    lock_clock(session)
     live = session.exec(select(Campaign.id).where(Campaign.status == CampaignStatus.live))
     record_changes(session, [(SyncEntity.campaign, campaign_id, rep.id) for campaign_id in live])
 
@@ -101,6 +106,7 @@ def _announce_if_live(session: Session, campaign: Campaign) -> None:
 
 
 def update_campaign(session: Session, *, campaign: Campaign, changes: dict[str, Any]) -> Campaign:
+    read_locked(session, campaign, "Campaign not found")  # its status now, not as loaded
     for name, value in changes.items():
         if value is None and name not in ("starts_on", "ends_on"):
             raise errors.BadRequest(f"{name}: may not be null")
@@ -133,6 +139,7 @@ def delete_campaign(session: Session, *, campaign: Campaign) -> bool:
     Returns True when deleted, False when archived instead. Leads of a deleted campaign stay,
     without a campaign.
     """
+    read_locked(session, campaign, "Campaign not found")
     if campaign_has_history(session, campaign.id):
         if campaign.status != CampaignStatus.archived:
             update_campaign(session, campaign=campaign, changes={"status": CampaignStatus.archived})
@@ -144,18 +151,21 @@ def delete_campaign(session: Session, *, campaign: Campaign) -> bool:
     collateral_ids = session.exec(
         select(Collateral.id).where(Collateral.campaign_id == campaign.id)
     ).all()
-    leads = session.exec(select(Lead.id, Lead.rep_id).where(Lead.campaign_id == campaign.id)).all()
-    record_change(session, SyncEntity.campaign, campaign.id)
-    for collateral_id in collateral_ids:
-        record_change(session, SyncEntity.collateral, collateral_id)
-    now = utcnow()
+    # The leads are locked before the sync clock (taken by `record_changes`), as every writer
+    # does: their reps are then current, and a reassignment in flight cannot deadlock with us.
+    of_campaign = select(Lead.id, Lead.rep_id).where(Lead.campaign_id == campaign.id)
+    leads = session.exec(of_campaign.with_for_update(key_share=True)).all()
     session.execute(
         update(Lead)
         .where(col(Lead.campaign_id) == campaign.id)
-        .values(campaign_id=None, updated_at=now)
+        .values(campaign_id=None, updated_at=utcnow())
     )
-    for lead_id, rep_id in leads:
-        record_change(session, SyncEntity.lead, lead_id, rep_ids=[rep_id])
+    record_changes(
+        session,
+        [(SyncEntity.campaign, campaign.id, None)]
+        + [(SyncEntity.collateral, collateral_id, None) for collateral_id in collateral_ids]
+        + [(SyncEntity.lead, lead_id, rep_id) for lead_id, rep_id in leads],
+    )
     session.delete(campaign)
     session.flush()
     return True

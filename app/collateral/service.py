@@ -22,7 +22,7 @@ from app.core import errors
 from app.core.storage import BlobStorage
 from app.core.time import utcnow
 from app.push.notices import NoticeKind, notify_reps
-from app.sync.changes import SyncEntity, record_change
+from app.sync.changes import SyncEntity, record_change, record_changes
 
 # --- visibility (shared with sync and the file route) ---------------------------------------
 
@@ -172,24 +172,33 @@ def create_collateral(
 
 
 def _supersede(session: Session, *, old: Collateral, new: Collateral) -> None:
-    """The old version leaves phones; leads that recommended it now recommend the new one."""
+    """The old version leaves phones; leads that recommended it now recommend the new one.
+
+    The leads are read locked and written before the sync clock is taken (the clock is every
+    writer's last lock): their reps are current, and a reassignment in flight, which holds a
+    lead and waits for the clock, cannot deadlock with us."""
     from app.leads.models import Lead
 
-    old.replaced_by_id = new.id
-    old.updated_at = utcnow()
-    session.add(old)
-    record_change(session, SyncEntity.collateral, old.id)
     old_id, new_id = str(old.id), str(new.id)
+    recommended = cast(Lead.recommended_collateral_ids, String).contains(old_id)
+    recommending = select(Lead).where(recommended)
     leads = session.exec(
-        select(Lead).where(cast(Lead.recommended_collateral_ids, String).contains(old_id))
+        recommending.with_for_update(key_share=True).execution_options(populate_existing=True)
     ).all()
     for lead in leads:
         ids = [new_id if i == old_id else i for i in lead.recommended_collateral_ids]
         lead.recommended_collateral_ids = list(dict.fromkeys(ids))
         lead.updated_at = utcnow()
         session.add(lead)
-        record_change(session, SyncEntity.lead, lead.id, rep_ids=[lead.rep_id])
+    old.replaced_by_id = new.id
+    old.updated_at = utcnow()
+    session.add(old)
     session.flush()
+    record_changes(
+        session,
+        [(SyncEntity.collateral, old.id, None)]
+        + [(SyncEntity.lead, lead.id, lead.rep_id) for lead in leads],
+    )
 
 
 def list_collateral(

@@ -34,8 +34,10 @@ from typing import Annotated, Any, TypeVar
 import anyio
 from fastapi import Depends, Request
 from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy.exc import InvalidRequestError
 from sqlmodel import Session, SQLModel
 
+from app.core import errors
 from app.core.settings import Settings
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -273,6 +275,25 @@ def serial_writes(handler: _Handler) -> _Handler:
 
     setattr(in_savepoint, SERIAL, True)
     return in_savepoint  # type: ignore[return-value]
+
+
+# FOR NO KEY UPDATE: what an UPDATE of non-key columns takes anyway. FOR UPDATE would also
+# block inserts whose foreign keys name the row (an outcome naming its rep) until commit, and a
+# push holding the sync clock while inserting one would deadlock with us waiting for the clock.
+NO_KEY_UPDATE = {"key_share": True}
+
+
+def read_locked(session: Session, row: SQLModel, not_found: str) -> None:
+    """Read `row` again, locked until commit (PostgreSQL; a SQLite writer holds the database).
+
+    For a write that decides from the row's current values whom to tell (the rep a lead
+    leaves, whether a rep's audience changed): read from what the request loaded earlier, two
+    such writes racing would both decide from the first state. `not_found` is the 404's text
+    when the row was deleted meanwhile."""
+    try:
+        session.refresh(row, with_for_update=NO_KEY_UPDATE)
+    except InvalidRequestError:
+        raise errors.NotFound(not_found) from None
 
 
 def table_of(model: type[SQLModel]) -> Table:

@@ -4,7 +4,6 @@ import uuid
 from typing import Any
 
 from sqlalchemy import func, or_, update
-from sqlalchemy.exc import InvalidRequestError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -13,6 +12,7 @@ from app.campaigns.markdown import render_markdown
 from app.campaigns.models import Campaign
 from app.collateral.models import Collateral
 from app.core import errors
+from app.core.db import read_locked
 from app.core.time import as_utc, utcnow
 from app.leads.models import Lead
 from app.push.notices import NoticeKind, notify_each, notify_reps
@@ -135,29 +135,18 @@ def assign_leads(
 
 def lock_owners(session: Session, lead_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
     """Lead id -> its rep until now, for the leads that exist, their rows locked until commit
-    (see `_lock`; in id order, so two writers locking overlapping sets cannot deadlock)."""
+    (see `read_locked`; in id order, so two writers locking overlapping sets cannot deadlock)."""
     owners: dict[uuid.UUID, uuid.UUID] = {}
     ordered = sorted(set(lead_ids))
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
         query = select(Lead.id, Lead.rep_id).where(col(Lead.id).in_(chunk)).order_by(col(Lead.id))
-        owners.update(session.exec(query.with_for_update()).all())
+        owners.update(session.exec(query.with_for_update(key_share=True)).all())
     return owners
 
 
-def _lock(session: Session, lead: Lead) -> None:
-    """Read the lead again under its row lock (PostgreSQL; on SQLite the writer already holds
-    the database). The rep it belongs to until now must be read there: two reassignments
-    racing from what each loaded earlier would both tell the first rep, and the rep in between
-    would keep the lead on their phone for ever."""
-    try:
-        session.refresh(lead, with_for_update=True)
-    except InvalidRequestError:  # deleted meanwhile
-        raise errors.NotFound("lead not found") from None
-
-
 def update_lead(session: Session, *, lead: Lead, changes: dict[str, Any]) -> Lead:
-    _lock(session, lead)
+    read_locked(session, lead, "Lead not found")
     for name, value in changes.items():
         if value is None and name not in NULLABLE:
             raise errors.BadRequest(f"{name}: may not be null")
@@ -194,7 +183,7 @@ def update_lead(session: Session, *, lead: Lead, changes: dict[str, Any]) -> Lea
 
 def delete_lead(session: Session, *, lead: Lead) -> None:
     """Outcomes keep the lead's id without a foreign key, so history survives the delete."""
-    _lock(session, lead)
+    read_locked(session, lead, "Lead not found")
     record_change(session, SyncEntity.lead, lead.id, rep_ids=[lead.rep_id])
     session.delete(lead)
     session.flush()

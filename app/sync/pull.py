@@ -371,10 +371,15 @@ def pull(session: Session, *, rep: User, cursor: str | None, limit: int) -> Pull
         state = Cursor(rep=_rep_tag(rep.id), mode="s", clock=clock)
     if state.mode == "d" and state.clock == clock:  # nothing new for anyone: most polls
         return PullResponse(cursor=state.encode(), has_more=False)
+    # Everything judged below is read after the clock, so it is at least as new as every
+    # change up to it. The rep was loaded before (authentication); on PostgreSQL each
+    # statement sees the newest commits, and a region change committed in between would be
+    # skipped with the old region.
+    session.refresh(rep)
     reader = _Reader(session, rep)
     if state.mode == "s":
         return _snapshot(reader, state, limit, clock, reset)
-    return _delta(reader, state, limit)
+    return _delta(reader, state, limit, clock)
 
 
 def _snapshot(reader: _Reader, state: Cursor, limit: int, clock: int, reset: bool) -> PullResponse:
@@ -398,12 +403,13 @@ def _snapshot(reader: _Reader, state: Cursor, limit: int, clock: int, reset: boo
     )
 
 
-def _delta(reader: _Reader, state: Cursor, limit: int) -> PullResponse:
+def _delta(reader: _Reader, state: Cursor, limit: int, clock: int) -> PullResponse:
     rows = list(
         reader.session.exec(
             select(SyncChange.seq, SyncChange.entity, SyncChange.entity_id)
             .where(
                 col(SyncChange.seq) > state.clock,
+                col(SyncChange.seq) <= clock,  # later ones may be newer than the rep read
                 or_(col(SyncChange.rep_id).is_(None), col(SyncChange.rep_id) == reader.rep.id),
             )
             .order_by(col(SyncChange.seq))
@@ -412,12 +418,14 @@ def _delta(reader: _Reader, state: Cursor, limit: int) -> PullResponse:
     )
     has_more = len(rows) > limit
     rows = rows[:limit]
+    # Done: the cursor moves to the clock (every change up to it is committed), so the next
+    # poll with nothing new is answered without a query however busy the other reps were.
+    nxt = Cursor(rep=state.rep, mode="d", clock=rows[-1][0] if has_more else clock)
     if not rows:
-        return PullResponse(cursor=state.encode(), has_more=False)
+        return PullResponse(cursor=nxt.encode(), has_more=False)
     touched: dict[SyncEntity, set[str]] = defaultdict(set)
     for _, entity, entity_id in rows:
         touched[SyncEntity(entity)].add(entity_id)
     changes, removed = Changes(), Removed()
     reader.evaluate(touched, changes, removed)
-    nxt = Cursor(rep=state.rep, mode="d", clock=rows[-1][0])
     return PullResponse(cursor=nxt.encode(), has_more=has_more, changes=changes, removed=removed)

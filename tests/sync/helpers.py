@@ -1,6 +1,6 @@
-"""Content builders (written as the content feature does: row + `record_change`; a
-reassignment goes through the leads service itself) and a minimal phone that follows the
-protocol in app/sync/README.md."""
+"""Content builders (written as the content feature does: row + `record_change`; campaign
+updates and reassignments go through the features' services themselves) and a minimal phone
+that follows the protocol in app/sync/README.md."""
 
 import uuid
 from datetime import UTC, datetime
@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from app.auth.models import User
 from app.campaigns.models import Campaign, CampaignStatus
+from app.campaigns.service import update_campaign
 from app.collateral.models import Collateral, CollateralKind
-from app.core.time import utcnow
 from app.leads.models import Lead
 from app.leads.service import update_lead
 from app.sync.changes import SyncEntity, record_change
@@ -38,11 +38,7 @@ class Content:
         return campaign
 
     def update_campaign(self, campaign: Campaign, **values: Any) -> None:
-        for key, value in values.items():
-            setattr(campaign, key, value)
-        campaign.updated_at = utcnow()
-        self.db.add(campaign)
-        record_change(self.db, SyncEntity.campaign, campaign.id)
+        update_campaign(self.db, campaign=campaign, changes=values)
         self.db.commit()
 
     def collateral(self, campaign: Campaign, *, replaces: Collateral | None = None) -> Collateral:

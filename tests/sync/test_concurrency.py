@@ -14,6 +14,7 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session, select
 
 from app.auth.models import Role, User
+from app.auth.service import update_user
 from app.campaigns.models import Campaign, CampaignStatus
 from app.leads.models import Lead
 from app.outcomes.models import Outcome
@@ -42,7 +43,9 @@ def test_concurrent_writers_and_pullers_converge_to_the_truth(
             with Session(engine, expire_on_commit=False) as session:
                 mine = Content(session)
                 for _ in range(rounds):
-                    action = rnd.choice(["lead", "reassign", "campaign", "collateral", "push"])
+                    action = rnd.choice(
+                        ["lead", "reassign", "campaign", "collateral", "push", "region"]
+                    )
                     if action == "lead":
                         lead_ids.append(mine.lead(rnd.choice(reps)).id)
                     elif action == "reassign":
@@ -59,6 +62,11 @@ def test_concurrent_writers_and_pullers_converge_to_the_truth(
                             audience_regions=regions,
                             audience_all=not regions,
                         )
+                    elif action == "region":  # the rep's campaigns follow their audience
+                        rep = session.get(User, rnd.choice(reps).id)
+                        assert rep is not None
+                        update_user(session, rep, {"region": rnd.choice(["North", "South"])})
+                        session.commit()
                     elif action == "collateral":
                         mine.collateral(_get(session, rnd.choice(campaigns).id))
                     else:
