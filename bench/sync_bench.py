@@ -275,6 +275,7 @@ def main(argv: list[str] | None = None) -> bool:
             "STRANG_LOG_JSON": "false",
             "STRANG_INSIGHTS_ROLLER": "true",  # as in production: roll-up beside the app
         }
+        server_log = open(data / "server.log", "wb")  # noqa: SIM115 (closed with the server)
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -288,6 +289,8 @@ def main(argv: list[str] | None = None) -> bool:
                 "--no-access-log",
             ],
             env=env,
+            stdout=server_log,  # its request log lines, not among the figures
+            stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{port}"
         try:
@@ -384,6 +387,7 @@ def main(argv: list[str] | None = None) -> bool:
         finally:
             server.terminate()
             server.wait(timeout=10)
+            server_log.close()
 
 
 def _raw_rate_as_rep(data: Path, rows: list[dict[str, Any]], batch: int) -> float:
