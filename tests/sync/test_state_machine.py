@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from sqlmodel import Session, col, select
 
-from app.auth.models import Role
+from app.auth.models import Role, User
+from app.auth.service import update_user
 from app.campaigns.models import CampaignStatus
 from app.core.settings import Settings
 from app.leads.models import Lead
@@ -172,6 +173,19 @@ def run_machine(app_settings: Settings, factory: Factory, db: Session) -> None:
             content.update_campaign(
                 self.campaign, status=CampaignStatus.archived if live else CampaignStatus.live
             )
+
+        @rule(regions=st.sampled_from([[], ["North"]]))
+        def set_audience(self, regions: list[str]) -> None:
+            content.update_campaign(
+                self.campaign, audience_all=not regions, audience_regions=regions
+            )
+
+        @rule(region=st.sampled_from(["North", "South"]))
+        def move_rep(self, region: str) -> None:  # the campaign follows the rep's audience
+            rep = db.get(User, self.rep.id)
+            assert rep is not None
+            update_user(db, rep, {"region": region})
+            db.commit()
 
         # ---- invariants ----
 
