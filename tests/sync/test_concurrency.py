@@ -17,6 +17,7 @@ from app.auth.models import Role, User
 from app.auth.service import update_user
 from app.campaigns.models import Campaign, CampaignStatus
 from app.leads.models import Lead
+from app.leads.service import assign_leads
 from app.outcomes.models import Outcome
 from tests.factories import Factory
 from tests.sync.helpers import Content, Phone, outcome
@@ -44,7 +45,7 @@ def test_concurrent_writers_and_pullers_converge_to_the_truth(
                 mine = Content(session)
                 for _ in range(rounds):
                     action = rnd.choice(
-                        ["lead", "reassign", "campaign", "collateral", "push", "region"]
+                        ["lead", "reassign", "assign", "campaign", "collateral", "push", "region"]
                     )
                     if action == "lead":
                         lead_ids.append(mine.lead(rnd.choice(reps)).id)
@@ -52,6 +53,10 @@ def test_concurrent_writers_and_pullers_converge_to_the_truth(
                         lead = session.get(Lead, rnd.choice(lead_ids))
                         assert lead is not None
                         mine.reassign(lead, rnd.choice(reps))
+                    elif action == "assign":  # the console's bulk move, several leads at once
+                        picked = rnd.sample(lead_ids, 3)
+                        assign_leads(session, lead_ids=picked, rep_id=rnd.choice(reps).id)
+                        session.commit()
                     elif action == "campaign":
                         campaign = _get(session, rnd.choice(campaigns).id)
                         status = rnd.choice([CampaignStatus.live, CampaignStatus.archived])
