@@ -19,6 +19,7 @@ from app.collateral.schemas import Description, Segments, Title
 from app.collateral.sniff import MAX_PIXELS, claimed_kind, declared_pixels, sniff
 from app.collateral.upload import MultipartForm
 from app.core import errors
+from app.core.db import NO_KEY_UPDATE
 from app.core.storage import BlobStorage
 from app.core.time import utcnow
 from app.push.notices import NoticeKind, notify_reps
@@ -101,7 +102,8 @@ def _replaced(session: Session, campaign: Campaign, raw: str | None) -> Collater
         replaces_id = uuid.UUID(raw)
     except ValueError as exc:
         raise errors.BadRequest("replaces: not a valid id") from exc
-    old = session.get(Collateral, replaces_id)
+    # Locked: of two uploads replacing one version at once, the second finds it replaced.
+    old = session.get(Collateral, replaces_id, with_for_update=NO_KEY_UPDATE)
     if old is None or old.campaign_id != campaign.id:
         raise errors.BadRequest("replaces: no such collateral item in this campaign")
     if not old.is_current:

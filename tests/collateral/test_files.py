@@ -1,7 +1,9 @@
 import hashlib
 import os
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -131,6 +133,27 @@ def test_a_new_version_hides_the_old_one_from_reps(
     assert foreign.status_code == 400
     bad_id = upload(client, marketing, row.id, pdf_bytes(), replaces=str(uuid.uuid4()))
     assert bad_id.status_code == 400 and bad_id.json()["detail"].startswith("replaces:")
+
+
+def test_two_replacements_of_one_version_at_once_leave_one_current_version(
+    client: TestClient, factory: Factory, db: Session
+) -> None:
+    _, marketing = factory.login_as(Role.marketing)
+    row = campaign(db)
+    db.commit()
+    old = upload(client, marketing, row.id, pdf_bytes("v1")).json()
+    start = threading.Barrier(2)
+
+    def replace(text: str) -> int:
+        start.wait()
+        answer = upload(client, marketing, row.id, pdf_bytes(text), replaces=old["id"])
+        return int(answer.status_code)
+
+    with ThreadPoolExecutor(2) as pool:
+        statuses = sorted(pool.map(replace, ["v2a", "v2b"]))
+    assert statuses == [201, 409]
+    listing = client.get(f"/api/v1/campaigns/{row.id}/collateral", headers=marketing).json()
+    assert len(listing) == 1 and listing[0]["version"] == 2
 
 
 def test_files_prune_deletes_old_files_no_collateral_names(
