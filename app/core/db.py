@@ -34,7 +34,7 @@ from typing import Annotated, Any, TypeVar
 import anyio
 from fastapi import Depends, Request
 from sqlalchemy import Engine, Table, create_engine, event
-from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.exc import IntegrityError, InvalidRequestError
 from sqlmodel import Session, SQLModel
 
 from app.core import errors
@@ -152,9 +152,21 @@ async def _transaction(engine: Engine) -> AsyncIterator[Session]:
         try:
             yield session
             await _commit(session)
+        except IntegrityError as error:
+            # The checks before a write cannot see another request's uncommitted row (two
+            # admins adding one email at once); the unique index decides, and the loser hears
+            # why instead of a 500.
+            session.rollback()
+            raise errors.Conflict(CONCURRENT_DUPLICATE) from error
         except BaseException:
             session.rollback()
             raise
+
+
+CONCURRENT_DUPLICATE = (
+    "another request saved the same unique value (an email, a reference, a code) a moment ago;"
+    " reload and try again"
+)
 
 
 async def _commit(session: Session) -> None:

@@ -1,3 +1,6 @@
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -147,6 +150,28 @@ def test_duplicate_email_in_any_case_is_409(client: TestClient, factory: Factory
         json={"email": "TAKEN@example.TEST", "name": "X", "role": "rep", "password": "long enough"},
     )
     assert response.status_code == 409
+
+
+def test_two_admins_adding_one_email_at_once_get_201_and_409(
+    client: TestClient, factory: Factory
+) -> None:
+    """The check before the insert cannot see the other request's uncommitted row; the unique
+    index decides, and the loser hears 409, not 500."""
+    _, admin = factory.login_as(Role.admin)
+    start = threading.Barrier(2)
+
+    def add(name: str) -> int:
+        body = {
+            "email": "twice@example.test",
+            "name": name,
+            "role": "rep",
+            "password": "long enough",
+        }
+        start.wait()
+        return client.post("/api/v1/users", headers=admin, json=body).status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        assert sorted(pool.map(add, ["One", "Two"])) == [201, 409]
 
 
 def test_unknown_role_in_patch_is_422(client: TestClient, factory: Factory) -> None:
