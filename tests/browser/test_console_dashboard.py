@@ -47,7 +47,7 @@ def test_dashboard_shows_field_figures_with_charts_and_filters_in_the_url(
         box = canvas.bounding_box()
         assert box and box["width"] > 100 and box["height"] > 100
     expect(page.get_by_test_id("campaign-table")).to_contain_text("Spring Push (test)")
-    expect(page.get_by_test_id("objection-table")).to_contain_text("price")
+    expect(page.get_by_test_id("objection-table")).to_contain_text("Price")
 
     # A filter changes the figures and the URL; back restores both.
     page.get_by_label("Region").select_option("South")

@@ -68,6 +68,12 @@ export const en = {
   'lead.fit': 'Did it help?',
   'lead.fitUp': '{title} helped',
   'lead.fitDown': '{title} did not help',
+  // The default outcome codes' detail chips; chips added later read as their code.
+  'chip.price': 'Price',
+  'chip.timing': 'Timing',
+  'chip.competitor': 'Competitor',
+  'chip.no_need': 'No need',
+  'chip.no_decision_maker': 'No decision maker',
   'lead.signal': 'Send a signal about this lead',
   'toast.saved': 'Saved: {label}',
   'toast.undo': 'Undo',

@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { de } from './de'
 import { en } from './en'
-import { getLanguage, initLanguage, onLanguageChange, pickLanguage, setLanguage, t } from '.'
+import { chipLabel, getLanguage, initLanguage, onLanguageChange, pickLanguage, setLanguage, t } from '.'
 
 describe('pickLanguage', () => {
   it('follows the browser when nothing is stored', () => {
@@ -55,5 +55,17 @@ describe('catalogs', () => {
       expect(de[key], key).toBeTruthy()
       expect(holes(de[key]), key).toEqual(holes(en[key]))
     }
+  })
+})
+
+describe('chipLabel', () => {
+  it('names the default objection chips in each language', () => {
+    expect(chipLabel('no_decision_maker', 'en')).toBe('No decision maker')
+    expect(chipLabel('no_need', 'de')).toBe('Kein Bedarf')
+    expect(chipLabel('price', 'de')).toBe('Preis')
+  })
+
+  it('reads a chip added later as its code with spaces', () => {
+    expect(chipLabel('budget_freeze', 'de')).toBe('budget freeze')
   })
 })

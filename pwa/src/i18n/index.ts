@@ -68,6 +68,13 @@ export function t(key: MessageKey, params?: Record<string, string | number>, lan
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
 }
 
+/** A detail chip (`no_need`) in the current language; a chip without a translation (one an
+ * admin added later) reads as its code with spaces. */
+export function chipLabel(chip: string, lang: Lang = current): string {
+  const key = `chip.${chip}`
+  return key in en ? t(key as MessageKey, undefined, lang) : chip.replace(/_/g, ' ')
+}
+
 /** Re-reads the browser/stored choice (used at start-up and by tests). */
 export function initLanguage(): Lang {
   current = pickLanguage(browserLanguages(), readStored())

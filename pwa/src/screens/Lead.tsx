@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { t } from '../i18n'
+import { chipLabel, t } from '../i18n'
 import { getCampaign, getCollateral, getLead, loggedToday, outcomeCodes, readDraft, saveDraft } from '../offline/content'
 import { logOutcome, UNDO_MS, undoOutcome } from '../offline/outbox'
 import type { SessionUser } from '../offline/session'
 import type { CollateralSync } from '../offline/types'
-import { chipLabel, codeLabel, formatDate } from './format'
+import { codeLabel, formatDate } from './format'
 import { useLive } from './live'
 import { showToast } from './Toast'
 

@@ -33,11 +33,6 @@ export function codeLabel(code: string, codes: OutcomeCodeSync[]): string {
   return getLanguage() === 'de' ? c.label_de || c.label_en : c.label_en
 }
 
-/** A detail chip such as `price` → readable text. */
-export function chipLabel(detail: string): string {
-  return detail.replace(/_/g, ' ')
-}
-
 export function kindLabel(kind: string): string {
   return t(`kind.${kind}` as MessageKey)
 }

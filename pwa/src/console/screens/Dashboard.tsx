@@ -1,6 +1,7 @@
 // The field's verdict: KPI tiles, weekly trend, outcome mix, campaign / collateral / objection
 // tables and open signals, all for the filters in the URL.
 import { useEffect, useRef, useState } from 'preact/hooks'
+import { chipLabel } from '../../i18n'
 import { useLanguage } from '../../i18n/hook'
 import { consoleApi, type CollateralFigures, type Summary } from '../api'
 import type { Chart, Series } from '../charts'
@@ -253,7 +254,7 @@ export function Dashboard() {
                       <tbody>
                         {s.top_objections.map((o) => (
                           <tr key={o.chip}>
-                            <td>{o.chip}</td>
+                            <td>{chipLabel(o.chip)}</td>
                             <td class="num">{fmtInt(o.count)}</td>
                           </tr>
                         ))}
