@@ -23,7 +23,7 @@ from app.campaigns.markdown import render_markdown
 from app.campaigns.models import Campaign
 from app.core import errors
 from app.core.time import utcnow
-from app.leads.models import Lead
+from app.leads.models import Lead, sort_name
 from app.leads.schemas import ImportProblem, ImportReport
 from app.leads.service import lock_owners
 from app.push.notices import NoticeKind, notify_each
@@ -325,6 +325,8 @@ def import_leads(
             continue
         if "brief_md" in changes:
             changes["brief_html"] = render_markdown(changes["brief_md"])
+        if "company" in changes:
+            changes["sort_name"] = sort_name(changes["company"])
         changes.update(id=old["id"], updated_at=now)
         updated.append(changes)
     write = not dry_run and (skip_invalid or not out.problems)
@@ -358,6 +360,7 @@ def _new_lead(values: dict[str, Any], now: datetime) -> dict[str, Any]:
     lead = DEFAULTS | values
     lead.update(
         id=uuid.uuid4(),
+        sort_name=sort_name(lead["company"]),
         brief_html=render_markdown(lead["brief_md"]),
         recommended_collateral_ids=[],
         created_at=now,

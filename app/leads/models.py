@@ -1,7 +1,9 @@
+import unicodedata
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text
+from sqlalchemy import JSON, Column, Index, Text, event
 from sqlmodel import Field, SQLModel
 
 from app.core.time import utcnow
@@ -22,6 +24,11 @@ class Lead(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     external_ref: str | None = Field(default=None, max_length=100, unique=True)
     company: str = Field(max_length=200)
+    # The company as people sort it: Ä with A, ß as ss, any case (`sort_name`; set on every
+    # write, by the events below or by bulk writers themselves).
+    sort_name: str = Field(
+        default="", max_length=200, index=True, sa_column_kwargs={"server_default": ""}
+    )
     contact_name: str = Field(default="", max_length=200)
     contact_role: str = Field(default="", max_length=200)
     phone: str = Field(default="", max_length=50)
@@ -49,3 +56,16 @@ class Lead(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False)
     )
+
+
+def sort_name(company: str) -> str:
+    """Case- and accent-free: "Bäckerei" sorts with "Backerei", not after "Brauerei" (byte
+    order, which SQLite and a C-collated PostgreSQL use)."""
+    decomposed = unicodedata.normalize("NFKD", company.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()[:200]
+
+
+@event.listens_for(Lead, "before_insert")
+@event.listens_for(Lead, "before_update")
+def _keep_sort_name(_mapper: Any, _connection: Any, lead: Lead) -> None:
+    lead.sort_name = sort_name(lead.company)

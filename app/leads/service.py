@@ -237,7 +237,7 @@ def list_leads(
     rows = session.exec(
         select(Lead)
         .where(*conditions)
-        .order_by(col(Lead.company), col(Lead.id))
+        .order_by(col(Lead.sort_name), col(Lead.company), col(Lead.id))
         .limit(limit)
         .offset(offset)
     ).all()

@@ -1,3 +1,4 @@
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, MetaData, inspect
@@ -5,7 +6,9 @@ from sqlalchemy import Engine, MetaData, inspect
 from app.core.migrations import current_revision, downgrade, head_revision, upgrade
 from app.core.settings import Settings
 from app.insights.models import INSIGHTS_FILE_TABLES, INSIGHTS_SCHEMA
+from app.leads.models import Lead
 from app.models import metadata
+from tests.factories import Factory
 
 
 def _expected(engine: Engine) -> MetaData:
@@ -45,3 +48,18 @@ def test_downgrade_to_base_then_upgrade_to_head(settings: Settings, engine: Engi
     upgrade(settings)
     assert current_revision(engine) == head_revision(settings)
     assert _differences(engine) == []
+
+
+def test_leads_stored_before_sort_names_get_theirs(
+    settings: Settings, engine: Engine, factory: Factory
+) -> None:
+    rep = factory.user()
+    downgrade(settings, "0009")
+    row = Lead(company="Äpfel & Söhne GmbH", rep_id=rep.id).model_dump(exclude={"sort_name"})
+    columns = [sa.column(name, Lead.__table__.c[name].type) for name in row]  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        conn.execute(sa.table("lead", *columns).insert(), [row])
+    upgrade(settings)
+    with engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT sort_name FROM lead")).scalar_one()
+    assert stored == "apfel & sohne gmbh"

@@ -144,6 +144,40 @@ def test_lead_list_filters_searches_and_pages(
     assert client.get(url, params={"limit": 0}, headers=marketing).status_code == 422
 
 
+def test_leads_are_listed_in_the_order_people_expect(
+    client: TestClient, factory: Factory, db: Session
+) -> None:
+    """Umlauts with their letter and any case: byte order would put "Bäckerei" after
+    "Brauerei" and "apotheke" after "Zebra"."""
+    _, marketing = factory.login_as(Role.marketing)
+    rep = factory.user(email="rep@example.test")
+    lead(db, rep, company="Brauerei Seitz")
+    lead(db, rep, company="Zebra Zelte")
+
+    def send(*rows: str) -> None:
+        csv = "external_ref,company,rep\n" + "".join(f"{r},rep@example.test\n" for r in rows)
+        files = {"file": ("leads.csv", csv.encode(), "text/csv")}
+        answer = client.post("/api/v1/leads/import", files=files, headers=marketing)
+        assert answer.status_code == 200
+
+    def companies() -> list[str]:
+        page = client.get("/api/v1/leads", headers=marketing).json()
+        return [i["company"] for i in page["items"]]
+
+    send("R1,Bäckerei Kruse", "R2,apotheke am Markt")
+    zebra = client.get("/api/v1/leads", params={"q": "Zebra"}, headers=marketing).json()
+    url = f"/api/v1/leads/{zebra['items'][0]['id']}"
+    assert client.patch(url, json={"company": "Ölmühle Zeller"}, headers=marketing).is_success
+    assert companies() == [
+        "apotheke am Markt",
+        "Bäckerei Kruse",
+        "Brauerei Seitz",
+        "Ölmühle Zeller",
+    ]
+    send("R1,Ackerbau Ähre")  # renamed by file
+    assert companies() == ["Ackerbau Ähre", "apotheke am Markt", "Brauerei Seitz", "Ölmühle Zeller"]
+
+
 def test_reps_cannot_read_or_change_leads(
     client: TestClient, factory: Factory, db: Session
 ) -> None:
