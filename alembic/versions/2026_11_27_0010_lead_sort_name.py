@@ -26,11 +26,11 @@ def _sort_name(company: str) -> str:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("lead") as batch_op:
-        batch_op.add_column(
-            sa.Column("sort_name", sa.String(length=200), server_default="", nullable=False)
-        )
-        batch_op.create_index("ix_lead_sort_name", ["sort_name"])
+    # Plain ALTER TABLE ADD COLUMN on both databases (no table copy on SQLite).
+    op.add_column(
+        "lead", sa.Column("sort_name", sa.String(length=200), server_default="", nullable=False)
+    )
+    op.create_index("ix_lead_sort_name", "lead", ["sort_name"])
     connection = op.get_bind()
     rows = connection.execute(sa.select(lead.c.id, lead.c.company)).all()
     for start in range(0, len(rows), 1000):
