@@ -23,7 +23,7 @@ from app.campaigns.markdown import render_markdown
 from app.campaigns.models import Campaign
 from app.core import errors
 from app.core.time import utcnow
-from app.leads.models import Lead, sort_name
+from app.leads.models import SEARCHED, Lead, derived_fields
 from app.leads.schemas import ImportProblem, ImportReport
 from app.leads.service import lock_owners
 from app.push.notices import NoticeKind, notify_each
@@ -67,6 +67,7 @@ ALIASES: dict[str, str] = {
 REQUIRED = ("company", "rep")
 DATE_FORMATS = ("%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y", "%d.%m.%y %H:%M", "%d.%m.%y")
 COMPARED = (*TEXT_FIELDS, "rep_id", "campaign_id", "planned_visit_at", "priority")
+SEARCHED_SET = frozenset(SEARCHED)
 
 
 def _norm(header: str) -> str:
@@ -325,8 +326,8 @@ def import_leads(
             continue
         if "brief_md" in changes:
             changes["brief_html"] = render_markdown(changes["brief_md"])
-        if "company" in changes:
-            changes["sort_name"] = sort_name(changes["company"])
+        if SEARCHED_SET.intersection(changes):
+            changes.update(derived_fields(old | changes))
         changes.update(id=old["id"], updated_at=now)
         updated.append(changes)
     write = not dry_run and (skip_invalid or not out.problems)
@@ -360,7 +361,7 @@ def _new_lead(values: dict[str, Any], now: datetime) -> dict[str, Any]:
     lead = DEFAULTS | values
     lead.update(
         id=uuid.uuid4(),
-        sort_name=sort_name(lead["company"]),
+        **derived_fields(lead),
         brief_html=render_markdown(lead["brief_md"]),
         recommended_collateral_ids=[],
         created_at=now,

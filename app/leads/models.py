@@ -24,11 +24,12 @@ class Lead(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     external_ref: str | None = Field(default=None, max_length=100, unique=True)
     company: str = Field(max_length=200)
-    # The company as people sort it: Ä with A, ß as ss, any case (`sort_name`; set on every
-    # write, by the events below or by bulk writers themselves).
+    # Derived on every write (by the events below, or by bulk writers via `derived_fields`):
+    # the company as people sort it, and the searched fields, both without case and accents.
     sort_name: str = Field(
         default="", max_length=200, index=True, sa_column_kwargs={"server_default": ""}
     )
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     contact_name: str = Field(default="", max_length=200)
     contact_role: str = Field(default="", max_length=200)
     phone: str = Field(default="", max_length=50)
@@ -58,14 +59,27 @@ class Lead(SQLModel, table=True):
     )
 
 
-def sort_name(company: str) -> str:
-    """Case- and accent-free: "Bäckerei" sorts with "Backerei", not after "Brauerei" (byte
-    order, which SQLite and a C-collated PostgreSQL use)."""
-    decomposed = unicodedata.normalize("NFKD", company.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()[:200]
+def fold(text: str) -> str:
+    """Without case and accents: "Bäckerei" sorts with "Backerei", not after "Brauerei" (byte
+    order, which SQLite and a C-collated PostgreSQL use), and "muller" finds "Müller"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
+SEARCHED = ("company", "contact_name", "city", "postal_code", "external_ref", "email")
+
+
+def derived_fields(values: dict[str, Any]) -> dict[str, str]:
+    """`sort_name` and `search_text` from a lead's (complete) values."""
+    searched = (fold(values.get(name) or "") for name in SEARCHED)
+    return {
+        "sort_name": fold(values["company"])[:200],
+        "search_text": "\n".join(searched),  # a line per field: no match spans two
+    }
 
 
 @event.listens_for(Lead, "before_insert")
 @event.listens_for(Lead, "before_update")
-def _keep_sort_name(_mapper: Any, _connection: Any, lead: Lead) -> None:
-    lead.sort_name = sort_name(lead.company)
+def _keep_derived_fields(_mapper: Any, _connection: Any, lead: Lead) -> None:
+    for name, value in derived_fields(lead.model_dump(include={"company", *SEARCHED})).items():
+        setattr(lead, name, value)

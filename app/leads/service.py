@@ -3,7 +3,7 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -14,7 +14,7 @@ from app.collateral.models import Collateral
 from app.core import errors
 from app.core.db import read_locked
 from app.core.time import as_utc, utcnow
-from app.leads.models import Lead
+from app.leads.models import Lead, fold
 from app.push.notices import NoticeKind, notify_each, notify_reps
 from app.sync.changes import SyncEntity, record_change, record_changes
 
@@ -216,23 +216,9 @@ def list_leads(
         conditions.append(Lead.region == region)
     if segment:
         conditions.append(Lead.segment == segment)
-    if q and q.strip():
-        pattern = f"%{_escape_like(q.strip().lower())}%"
-        conditions.append(
-            or_(
-                *(
-                    func.lower(column).like(pattern, escape="\\")
-                    for column in (
-                        col(Lead.company),
-                        col(Lead.contact_name),
-                        col(Lead.city),
-                        col(Lead.postal_code),
-                        col(Lead.external_ref),
-                        col(Lead.email),
-                    )
-                )
-            )
-        )
+    if q and fold(q):
+        pattern = f"%{_escape_like(fold(q))}%"
+        conditions.append(col(Lead.search_text).like(pattern, escape="\\"))
     total = session.exec(select(func.count()).select_from(Lead).where(*conditions)).one()
     rows = session.exec(
         select(Lead)

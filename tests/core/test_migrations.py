@@ -50,16 +50,18 @@ def test_downgrade_to_base_then_upgrade_to_head(settings: Settings, engine: Engi
     assert _differences(engine) == []
 
 
-def test_leads_stored_before_sort_names_get_theirs(
+def test_leads_stored_before_0010_get_sort_names_and_search_texts(
     settings: Settings, engine: Engine, factory: Factory
 ) -> None:
     rep = factory.user()
     downgrade(settings, "0009")
-    row = Lead(company="Äpfel & Söhne GmbH", rep_id=rep.id).model_dump(exclude={"sort_name"})
+    row = Lead(company="Äpfel & Söhne GmbH", city="Köln", rep_id=rep.id).model_dump(
+        exclude={"sort_name", "search_text"}
+    )
     columns = [sa.column(name, Lead.__table__.c[name].type) for name in row]  # type: ignore[attr-defined]
     with engine.begin() as conn:
         conn.execute(sa.table("lead", *columns).insert(), [row])
     upgrade(settings)
     with engine.connect() as conn:
-        stored = conn.execute(sa.text("SELECT sort_name FROM lead")).scalar_one()
-    assert stored == "apfel & sohne gmbh"
+        stored = conn.execute(sa.text("SELECT sort_name, search_text FROM lead")).one()
+    assert tuple(stored) == ("apfel & sohne gmbh", "apfel & sohne gmbh\n\nkoln\n\n\n")
