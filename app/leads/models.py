@@ -3,7 +3,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, event
+from sqlalchemy import JSON, Column, Connection, Index, Text, event, inspect, select
 from sqlmodel import Field, SQLModel
 
 from app.core.time import utcnow
@@ -80,6 +80,17 @@ def derived_fields(values: dict[str, Any]) -> dict[str, str]:
 
 @event.listens_for(Lead, "before_insert")
 @event.listens_for(Lead, "before_update")
-def _keep_derived_fields(_mapper: Any, _connection: Any, lead: Lead) -> None:
-    for name, value in derived_fields(lead.model_dump(include={"company", *SEARCHED})).items():
+def _keep_derived_fields(_mapper: Any, connection: Connection, lead: Lead) -> None:
+    state = inspect(lead)
+    if not state.has_identity:  # a new lead: every field is at hand
+        values = {name: getattr(lead, name) for name in SEARCHED}
+    elif not any(state.attrs[name].history.has_changes() for name in SEARCHED):
+        return  # nothing searched changed (the fields may not even be loaded)
+    else:
+        values = {name: state.dict[name] for name in SEARCHED if name in state.dict}
+    if len(values) < len(SEARCHED):  # some expired: read them on the flush's connection
+        table = Lead.__table__  # type: ignore[attr-defined]
+        row = connection.execute(select(table).where(table.c.id == lead.id)).mappings().one()
+        values = {name: row[name] for name in SEARCHED} | values
+    for name, value in derived_fields(values).items():
         setattr(lead, name, value)

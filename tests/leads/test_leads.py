@@ -182,6 +182,22 @@ def test_leads_are_listed_and_found_as_people_expect(
     assert companies("  ER ") == ["Ackerbau Ähre", "Brauerei Seitz", "Ölmühle Zeller"]
 
 
+def test_a_lead_changed_after_its_fields_expired_is_found_by_its_new_city(
+    client: TestClient, factory: Factory, db: Session
+) -> None:
+    _, marketing = factory.login_as(Role.marketing)
+    row = lead(db, factory.user(), company="Zahnarzt Dr. Groß", city="Köln")
+    db.expire(row)  # as after a commit in a session that expires on commit
+    row.city = "München"  # setting it loads nothing
+    db.add(row)
+    db.commit()
+    db.rollback()
+    found = client.get("/api/v1/leads", params={"q": "MUNCHEN"}, headers=marketing).json()
+    assert [i["company"] for i in found["items"]] == ["Zahnarzt Dr. Groß"]
+    found = client.get("/api/v1/leads", params={"q": "gross"}, headers=marketing).json()
+    assert found["total"] == 1
+
+
 def test_reps_cannot_read_or_change_leads(
     client: TestClient, factory: Factory, db: Session
 ) -> None:
