@@ -67,7 +67,6 @@ ALIASES: dict[str, str] = {
 REQUIRED = ("company", "rep")
 DATE_FORMATS = ("%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y", "%d.%m.%y %H:%M", "%d.%m.%y")
 COMPARED = (*TEXT_FIELDS, "rep_id", "campaign_id", "planned_visit_at", "priority")
-SEARCHED_SET = frozenset(SEARCHED)
 
 
 def _norm(header: str) -> str:
@@ -326,7 +325,7 @@ def import_leads(
             continue
         if "brief_md" in changes:
             changes["brief_html"] = render_markdown(changes["brief_md"])
-        if SEARCHED_SET.intersection(changes):
+        if any(name in changes for name in SEARCHED):
             changes.update(derived_fields(old | changes))
         changes.update(id=old["id"], updated_at=now)
         updated.append(changes)
