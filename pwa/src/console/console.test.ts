@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { setLanguage } from '../i18n'
 import { csvHref, filtersFrom } from './filters'
-import { ct, fmtPct, fmtPoints } from './i18n'
+import { ct, fmtPct, fmtPeriod, fmtPoints } from './i18n'
 import { de } from './i18n/de'
 import { en } from './i18n/en'
 import { currentLoc, href, match } from './nav'
@@ -56,5 +56,15 @@ describe('console strings', () => {
     setLanguage('de')
     expect(fmtPct(0.25)).toBe('25,0 %')
     expect(ct('dash.visits')).toBe('Besuche')
+  })
+})
+
+describe('campaign periods', () => {
+  it('shows both ends, one open end, or a dash', () => {
+    setLanguage('de')
+    expect(fmtPeriod('2026-03-01', '2026-04-30')).toBe('1. März 2026 – 30. Apr. 2026')
+    expect(fmtPeriod('2026-03-01', null)).toBe('ab 1. März 2026')
+    expect(fmtPeriod(null, '2026-04-30')).toBe('bis 30. Apr. 2026')
+    expect(fmtPeriod(null, null)).toBe(ct('common.none'))
   })
 })

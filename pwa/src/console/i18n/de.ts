@@ -96,6 +96,8 @@ export const de: Record<ConsoleKey, string> = {
   'campaigns.talkingPoints': 'Gesprächspunkte (Markdown)',
   'campaigns.starts': 'Beginnt am',
   'campaigns.ends': 'Endet am',
+  'campaigns.from': 'ab {date}',
+  'campaigns.until': 'bis {date}',
   'campaigns.audience': 'Zielgruppe',
   'campaigns.audienceAll': 'Gesamter Außendienst',
   'campaigns.regions': 'Regionen',

@@ -94,6 +94,8 @@ export const en = {
   'campaigns.talkingPoints': 'Talking points (Markdown)',
   'campaigns.starts': 'Starts on',
   'campaigns.ends': 'Ends on',
+  'campaigns.from': 'from {date}',
+  'campaigns.until': 'until {date}',
   'campaigns.audience': 'Audience',
   'campaigns.audienceAll': 'All reps',
   'campaigns.regions': 'Regions',

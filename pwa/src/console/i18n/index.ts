@@ -42,6 +42,14 @@ export function fmtDate(iso: string | null | undefined): string {
   return d.toLocaleDateString(locale(), { year: 'numeric', month: 'short', day: 'numeric' })
 }
 
+/** A campaign's period: both ends, one open end ("from …", "until …"), or none ("—"). */
+export function fmtPeriod(starts: string | null | undefined, ends: string | null | undefined): string {
+  if (starts && ends) return `${fmtDate(starts)} – ${fmtDate(ends)}`
+  if (starts) return ct('campaigns.from', { date: fmtDate(starts) })
+  if (ends) return ct('campaigns.until', { date: fmtDate(ends) })
+  return ct('common.none')
+}
+
 export function fmtDateTime(iso: string | null | undefined): string {
   if (!iso) return ct('common.none')
   return new Date(iso).toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'short' })

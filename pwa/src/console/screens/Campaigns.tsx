@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks'
 import { useLanguage } from '../../i18n/hook'
 import { consoleApi, errorText, type Campaign, type CampaignInput, type CampaignStatus } from '../api'
-import { ct, fmtDate } from '../i18n'
+import { ct, fmtPeriod } from '../i18n'
 import { go, href } from '../nav'
 import { Loadable, lookups, MarkdownEditor, splitList, useAsync } from '../ui'
 import { CollateralPanel } from './Collateral'
@@ -46,7 +46,7 @@ export function CampaignList() {
                         <span class={`status ${c.status}`}>{statusLabel(c.status)}</span>
                       </td>
                       <td>
-                        {fmtDate(c.starts_on)} – {fmtDate(c.ends_on)}
+                        {fmtPeriod(c.starts_on, c.ends_on)}
                       </td>
                       <td>{c.audience_all ? ct('campaigns.audienceAll') : [...c.audience_regions, ...c.audience_teams].join(', ')}</td>
                     </tr>
