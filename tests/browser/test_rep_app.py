@@ -56,6 +56,14 @@ def test_language_switch_uses_the_servers_labels(page: Page, live_server: Server
     page.get_by_role("link", name="Settings").click()
     page.get_by_label("Language").select_option("de")
     expect(page.get_by_role("heading", name="Einstellungen")).to_be_visible()
+    page.set_viewport_size({"width": 360, "height": 740})  # a small phone: German tabs fit
+    tabs = page.locator(".tabs a")
+    expect(tabs).to_have_count(4)
+    for i in range(4):
+        box = tabs.nth(i).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360
+        fits = tabs.nth(i).evaluate("a => a.scrollWidth <= a.clientWidth")
+        assert fits, tabs.nth(i).inner_text()
     page.get_by_role("link", name="Heute").click()
     page.get_by_role("link", name=visit.company).click()
     rep = api_client(live_server.url, "rep1@demo.strang")

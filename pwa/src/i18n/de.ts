@@ -29,8 +29,8 @@ export const de: Record<MessageKey, string> = {
 
   'nav.today': 'Heute',
   'nav.signals': 'Signale',
-  'nav.summary': 'Zusammenfassung',
-  'nav.settings': 'Einstellungen',
+  'nav.summary': 'Bilanz',
+  'nav.settings': 'Optionen',
 
   'logout.button': 'Abmelden',
   'logout.failed': 'Abmelden nicht möglich: {detail}',
