@@ -275,23 +275,16 @@ def main(argv: list[str] | None = None) -> bool:
             "STRANG_LOG_JSON": "false",
             "STRANG_INSIGHTS_ROLLER": "true",  # as in production: roll-up beside the app
         }
-        server_log = open(data / "server.log", "wb")  # noqa: SIM115 (closed with the server)
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "app.asgi:app",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
-            env=env,
-            stdout=server_log,  # its request log lines, not among the figures
-            stderr=subprocess.STDOUT,
-        )
+        command = [sys.executable, "-m", "uvicorn", "app.asgi:app", "--port", str(port)]
+        # Its request log lines go to a file, not among the figures (the server keeps the file
+        # open; ours can close at once).
+        with open(data / "server.log", "wb") as server_log:
+            server = subprocess.Popen(
+                [*command, "--log-level", "warning", "--no-access-log"],
+                env=env,
+                stdout=server_log,
+                stderr=subprocess.STDOUT,
+            )
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(100):
@@ -387,7 +380,6 @@ def main(argv: list[str] | None = None) -> bool:
         finally:
             server.terminate()
             server.wait(timeout=10)
-            server_log.close()
 
 
 def _raw_rate_as_rep(data: Path, rows: list[dict[str, Any]], batch: int) -> float:
