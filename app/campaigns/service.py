@@ -12,7 +12,7 @@ from app.campaigns.history import campaign_has_history
 from app.campaigns.markdown import render_markdown
 from app.campaigns.models import Campaign, CampaignStatus
 from app.core import errors
-from app.core.db import read_locked
+from app.core.db import locked, read_locked
 from app.core.time import utcnow
 from app.push.notices import NoticeKind, notify_reps
 from app.sync.changes import SyncEntity, lock_clock, record_change, record_changes
@@ -154,7 +154,7 @@ def delete_campaign(session: Session, *, campaign: Campaign) -> bool:
     # The leads are locked before the sync clock (taken by `record_changes`), as every writer
     # does: their reps are then current, and a reassignment in flight cannot deadlock with us.
     of_campaign = select(Lead.id, Lead.rep_id).where(Lead.campaign_id == campaign.id)
-    leads = session.exec(of_campaign.with_for_update(key_share=True)).all()
+    leads = session.exec(locked(of_campaign)).all()
     session.execute(
         update(Lead)
         .where(col(Lead.campaign_id) == campaign.id)

@@ -19,7 +19,7 @@ from app.collateral.schemas import Description, Segments, Title
 from app.collateral.sniff import MAX_PIXELS, claimed_kind, declared_pixels, sniff
 from app.collateral.upload import MultipartForm
 from app.core import errors
-from app.core.db import NO_KEY_UPDATE
+from app.core.db import NO_KEY_UPDATE, locked
 from app.core.storage import BlobStorage
 from app.core.time import utcnow
 from app.push.notices import NoticeKind, notify_reps
@@ -182,11 +182,10 @@ def _supersede(session: Session, *, old: Collateral, new: Collateral) -> None:
     from app.leads.models import Lead
 
     old_id, new_id = str(old.id), str(new.id)
-    recommended = cast(Lead.recommended_collateral_ids, String).contains(old_id)
-    recommending = select(Lead).where(recommended)
-    leads = session.exec(
-        recommending.with_for_update(key_share=True).execution_options(populate_existing=True)
-    ).all()
+    recommending = select(Lead).where(
+        cast(Lead.recommended_collateral_ids, String).contains(old_id)
+    )
+    leads = session.exec(locked(recommending).execution_options(populate_existing=True)).all()
     for lead in leads:
         ids = [new_id if i == old_id else i for i in lead.recommended_collateral_ids]
         lead.recommended_collateral_ids = list(dict.fromkeys(ids))

@@ -35,6 +35,7 @@ import anyio
 from fastapi import Depends, Request
 from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.exc import IntegrityError, InvalidRequestError
+from sqlalchemy.sql.selectable import GenerativeSelect
 from sqlmodel import Session, SQLModel
 
 from app.core import errors
@@ -292,7 +293,15 @@ def serial_writes(handler: _Handler) -> _Handler:
 # FOR NO KEY UPDATE: what an UPDATE of non-key columns takes anyway. FOR UPDATE would also
 # block inserts whose foreign keys name the row (an outcome naming its rep) until commit, and a
 # push holding the sync clock while inserting one would deadlock with us waiting for the clock.
+# The one lock writers take on rows that decide whom a change concerns (SQLite: a writer
+# holds the database already, and the clause is left out).
 NO_KEY_UPDATE = {"key_share": True}
+_Query = TypeVar("_Query", bound=GenerativeSelect)
+
+
+def locked(query: _Query) -> _Query:
+    """`query` with its rows locked until commit (`NO_KEY_UPDATE`)."""
+    return query.with_for_update(key_share=True)
 
 
 def read_locked(session: Session, row: SQLModel, not_found: str) -> None:

@@ -12,7 +12,7 @@ from app.campaigns.markdown import render_markdown
 from app.campaigns.models import Campaign
 from app.collateral.models import Collateral
 from app.core import errors
-from app.core.db import read_locked
+from app.core.db import locked, read_locked
 from app.core.time import as_utc, utcnow
 from app.leads.models import Lead, fold
 from app.push.notices import NoticeKind, notify_each, notify_reps
@@ -141,7 +141,7 @@ def lock_owners(session: Session, lead_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
         query = select(Lead.id, Lead.rep_id).where(col(Lead.id).in_(chunk)).order_by(col(Lead.id))
-        owners.update(session.exec(query.with_for_update(key_share=True)).all())
+        owners.update(session.exec(locked(query)).all())
     return owners
 
 
