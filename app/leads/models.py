@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Connection, Index, Text, event, inspect, select
 from sqlmodel import Field, SQLModel
 
+from app.core.db import table_of
 from app.core.time import utcnow
 from app.core.types import UtcDateTime
 
@@ -89,7 +90,7 @@ def _keep_derived_fields(_mapper: Any, connection: Connection, lead: Lead) -> No
     else:
         values = {name: state.dict[name] for name in SEARCHED if name in state.dict}
     if len(values) < len(SEARCHED):  # some expired: read them on the flush's connection
-        table = Lead.__table__  # type: ignore[attr-defined]
+        table = table_of(Lead)
         row = connection.execute(select(table).where(table.c.id == lead.id)).mappings().one()
         values = {name: row[name] for name in SEARCHED} | values
     for name, value in derived_fields(values).items():

@@ -216,9 +216,9 @@ def list_leads(
         conditions.append(Lead.region == region)
     if segment:
         conditions.append(Lead.segment == segment)
-    if q and fold(q):
-        pattern = f"%{_escape_like(fold(q))}%"
-        conditions.append(col(Lead.search_text).like(pattern, escape="\\"))
+    needle = fold(q or "")
+    if needle:
+        conditions.append(col(Lead.search_text).like(f"%{_escape_like(needle)}%", escape="\\"))
     total = session.exec(select(func.count()).select_from(Lead).where(*conditions)).one()
     rows = session.exec(
         select(Lead)

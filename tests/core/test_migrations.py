@@ -3,6 +3,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, MetaData, inspect
 
+from app.core.db import table_of
 from app.core.migrations import current_revision, downgrade, head_revision, upgrade
 from app.core.settings import Settings
 from app.insights.models import INSIGHTS_FILE_TABLES, INSIGHTS_SCHEMA
@@ -58,7 +59,7 @@ def test_leads_stored_before_0010_get_sort_names_and_search_texts(
     row = Lead(company="Äpfel & Söhne GmbH", city="Köln", rep_id=rep.id).model_dump(
         exclude={"sort_name", "search_text"}
     )
-    columns = [sa.column(name, Lead.__table__.c[name].type) for name in row]  # type: ignore[attr-defined]
+    columns = [sa.column(name, table_of(Lead).c[name].type) for name in row]
     with engine.begin() as conn:
         conn.execute(sa.table("lead", *columns).insert(), [row])
     upgrade(settings)
