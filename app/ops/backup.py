@@ -131,8 +131,9 @@ def _describe_sqlite(path: Path) -> tuple[str | None, dict[str, int]]:
 
 def _copy_blobs(source_root: Path, target_root: Path) -> dict[str, int]:
     copied = {}
+    target = LocalBlobStorage(target_root)
     for sha256, path in sorted(LocalBlobStorage(source_root).files().items()):
-        dest = LocalBlobStorage(target_root).path(sha256)
+        dest = target.path(sha256)
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dest)
         copied[sha256] = dest.stat().st_size
@@ -192,9 +193,9 @@ def verify(source: Path) -> Manifest:
             _verify_sqlite(source / INSIGHTS_FILE, manifest.insights_sha256)
     blobs = LocalBlobStorage(source / BLOBS)
     for sha256, size in manifest.blobs.items():
-        if not is_sha256(sha256) or not blobs.path(sha256).is_file():
+        path = blobs.path(sha256) if is_sha256(sha256) else None
+        if path is None or not path.is_file():
             raise BackupError(f"File {sha256} is missing from the backup")
-        path = blobs.path(sha256)
         if path.stat().st_size != size or file_sha256(path) != sha256:
             raise BackupError(f"File {sha256} is damaged")
     return manifest
