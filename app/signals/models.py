@@ -39,9 +39,12 @@ class Signal(SQLModel, table=True):
     lead_id: uuid.UUID | None = None
     campaign_id: uuid.UUID | None = None
     text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    occurred_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False)
+    )  # the rep's tap
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False)
-    )
+    )  # when the push arrived
     device_id: str = Field(default="", max_length=100)
     status: SignalStatus = Field(default=SignalStatus.open, sa_type=enum_column())
     acknowledged_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
