@@ -3,6 +3,7 @@
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,6 +17,10 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     database_url: str = ""
     base_url: str = "http://127.0.0.1:8000"
+
+    # The organisation time zone: every local date/time without an offset (CSV import, console
+    # forms, the export's local columns) is read and written in it.
+    timezone: str = "Europe/Berlin"
 
     session_days: int = 90
     login_max_failures_per_email: int = 5
@@ -45,11 +50,20 @@ class Settings(BaseSettings):
             raise ValueError("STRANG_PUSH_SUBJECT must be a real mailto: or https: address")
         if not self.push_subject.startswith(("mailto:", "https:")):
             raise ValueError("STRANG_PUSH_SUBJECT must start with mailto: or https:")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"STRANG_TIMEZONE: unknown time zone {self.timezone!r}") from exc
         if self.push_sender_enabled is None:
             self.push_sender_enabled = self.environment != "test"
         if self.insights_roller is None:
             self.insights_roller = self.environment != "test"
         return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The organisation time zone."""
+        return ZoneInfo(self.timezone)
 
     @property
     def is_sqlite(self) -> bool:
