@@ -2,7 +2,8 @@
 
 Until now a signal carried only `created_at`, the moment its push arrived, which for a phone
 that was offline can be hours after the rep tapped. Signals stored before this revision get
-their arrival time as their tap time: the best that is known of them.
+their arrival time as their tap time: the best that is known of them. The inbox lists by tap
+time, so its index moves from the arrival time to the tap time.
 
 Revision ID: 0011
 Revises: 0010
@@ -27,8 +28,12 @@ def upgrade() -> None:
     op.execute("UPDATE signal SET occurred_at = created_at")
     with op.batch_alter_table("signal") as batch_op:
         batch_op.alter_column("occurred_at", existing_type=app.core.types.UtcDateTime(timezone=True), nullable=False)
+        batch_op.drop_index("ix_signal_status_created_at")
+        batch_op.create_index("ix_signal_status_occurred_at", ["status", "occurred_at"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("signal") as batch_op:
+        batch_op.drop_index("ix_signal_status_occurred_at")
+        batch_op.create_index("ix_signal_status_created_at", ["status", "created_at"], unique=False)
         batch_op.drop_column("occurred_at")

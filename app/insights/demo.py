@@ -145,6 +145,7 @@ def _signals(
 ) -> None:
     marketing = session.exec(select(User).where(User.role == Role.marketing)).first()
     sent: list[uuid.UUID] = []
+    now = datetime.now(UTC)
     for kind, text in SIGNALS:
         lead = rng.choice(leads)
         mutation = {
@@ -154,6 +155,7 @@ def _signals(
             "lead_id": str(lead.id),
             "campaign_id": str(lead.campaign_id) if lead.campaign_id else None,
             "text": text,
+            "occurred_at": (now - timedelta(minutes=rng.randint(30, 4 * 24 * 60))).isoformat(),
         }
         push(session, rep_id=lead.rep_id, device_id=DEVICE, mutations=[mutation])
         sent.append(uuid.UUID(mutation["id"]))

@@ -29,7 +29,7 @@ class Signal(SQLModel, table=True):
 
     __tablename__ = "signal"
     __table_args__ = (
-        Index("ix_signal_status_created_at", "status", "created_at"),
+        Index("ix_signal_status_occurred_at", "status", "occurred_at"),
         Index("ix_signal_rep_id_created_at", "rep_id", "created_at"),
     )
 

@@ -20,7 +20,7 @@ def list_signals(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[SignalPublic]:
-    """The signals inbox, newest first; `status=open` for what still needs an answer."""
+    """The signals inbox, latest tap first; `status=open` for what still needs an answer."""
     return service.list_signals(session, status=status, limit=limit, offset=offset)
 
 

@@ -18,7 +18,8 @@ class SignalPublic(BaseModel):
     rep: Ref
     lead: Ref | None
     campaign: Ref | None
-    created_at: datetime
+    occurred_at: datetime  # the rep's tap
+    created_at: datetime  # when the server received it
     status: SignalStatus
     acknowledged_at: datetime | None
     acknowledged_by: Ref | None

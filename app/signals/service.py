@@ -21,7 +21,7 @@ from app.sync.changes import SyncEntity, record_change
 def list_signals(
     session: Session, *, status: SignalStatus | None, limit: int, offset: int
 ) -> list[SignalPublic]:
-    query = select(Signal).order_by(col(Signal.created_at).desc(), col(Signal.id))
+    query = select(Signal).order_by(col(Signal.occurred_at).desc(), col(Signal.id))
     if status is not None:
         query = query.where(Signal.status == status)
     signals = list(session.exec(query.offset(offset).limit(limit)))
@@ -45,6 +45,7 @@ def describe(session: Session, signals: list[Signal]) -> list[SignalPublic]:
             rep=Ref(id=s.rep_id, name=users.get(s.rep_id, "")),
             lead=_ref(s.lead_id, leads),
             campaign=_ref(s.campaign_id, campaigns),
+            occurred_at=s.occurred_at,
             created_at=s.created_at,
             status=s.status,
             acknowledged_at=s.acknowledged_at,

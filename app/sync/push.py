@@ -64,6 +64,8 @@ MAX_ATTEMPTS = 5
 def payload_hash(rep_id: uuid.UUID, mutation: OutcomeLog | OutcomeRetract | SignalSend) -> str:
     """SHA-256 of the canonical mutation (UTC times, sorted keys, without the transport `seq`)."""
     data = mutation.model_dump(mode="json", exclude={"seq"})
+    if isinstance(mutation, SignalSend) and mutation.occurred_at is None:
+        del data["occurred_at"]  # a signal queued before phones sent it hashes as it did then
     data["rep"] = str(rep_id)
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -328,13 +330,18 @@ def _plan(
                 pending.add(target)  # kept; applied when the outcome arrives
                 flags.append("pending")
         else:
+            campaign_id = m.campaign_id
             if m.lead_id is not None:
                 lead = state.leads.get(m.lead_id)
                 if lead is None or (lead.rep_id != rep_id and lead.id not in state.ever_assigned):
                     _reject(plan, item, "unknown_lead", "lead_id: no such lead of yours")
                     continue
+                campaign_id = campaign_id or lead.campaign_id
             if m.campaign_id is not None and m.campaign_id not in state.campaigns:
                 _reject(plan, item, "unknown_campaign", "campaign_id: no such campaign")
+                continue
+            if m.occurred_at is not None and m.occurred_at > now + FUTURE_LIMIT:
+                _reject(plan, item, "future_timestamp", "occurred_at: more than 24 h ahead")
                 continue
             plan.signals.append(
                 {
@@ -342,8 +349,9 @@ def _plan(
                     "rep_id": rep_id,
                     "kind": m.kind,
                     "lead_id": m.lead_id,
-                    "campaign_id": m.campaign_id,
+                    "campaign_id": campaign_id,
                     "text": m.text,
+                    "occurred_at": m.occurred_at or now,
                     "created_at": now,
                     "device_id": device_id,
                     "status": "open",

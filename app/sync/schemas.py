@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from app.leads.schemas import LeadCard
 from app.outcomes.models import Fit, Sentiment
@@ -13,6 +13,14 @@ from app.signals.models import SignalKind, SignalStatus
 
 MAX_BATCH = 500
 Chip = Annotated[str, Field(min_length=1, max_length=40)]
+
+
+def _to_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+# A moment the phone names with its offset (the tap), kept in UTC.
+Instant = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 
 
 class _Mutation(BaseModel):
@@ -39,16 +47,11 @@ class OutcomeLog(_Mutation):
     type: Literal["outcome.log"]
     lead_id: uuid.UUID
     code: str = Field(min_length=1, max_length=40)
-    occurred_at: AwareDatetime
+    occurred_at: Instant
     details: list[Chip] = Field(default_factory=list, max_length=20)
     note: str = Field(default="", max_length=2000)
     collateral_viewed: list[CollateralViewed] = Field(default_factory=list, max_length=100)
     collateral_fit: list[CollateralFit] = Field(default_factory=list, max_length=100)
-
-    @field_validator("occurred_at")
-    @classmethod
-    def _utc(cls, value: datetime) -> datetime:
-        return value.astimezone(UTC)
 
 
 class OutcomeRetract(_Mutation):
@@ -60,8 +63,10 @@ class SignalSend(_Mutation):
     type: Literal["signal.send"]
     kind: SignalKind
     lead_id: uuid.UUID | None = None
-    campaign_id: uuid.UUID | None = None
+    campaign_id: uuid.UUID | None = None  # none with a lead: the lead's campaign
     text: str = Field(default="", max_length=2000)
+    # The tap; phones from before it was sent leave it out, and the signal gets its arrival time.
+    occurred_at: Instant | None = None
 
 
 Mutation = Annotated[OutcomeLog | OutcomeRetract | SignalSend, Field(discriminator="type")]
@@ -170,7 +175,8 @@ class SignalSync(BaseModel):
     lead_id: uuid.UUID | None
     campaign_id: uuid.UUID | None
     text: str
-    created_at: datetime
+    occurred_at: datetime  # the rep's tap
+    created_at: datetime  # when the server received it
     status: SignalStatus
     acknowledged_at: datetime | None
     reply: str
