@@ -95,9 +95,10 @@ def generate(session: Session, outcomes: int, seed: int = SEED) -> None:
         ("id", "company", "contact_name", "contact_role", "phone", "email", "street",
          "postal_code", "city", "country", "region", "segment", "campaign_id", "rep_id",
          "priority", "brief_md", "brief_html", "recommended_collateral_ids", "created_at",
-         "updated_at"),
+         "updated_at", "sort_name", "search_text"),
         ((lid, f"Firma {i}", "", "", "", "", "", "", "", "", REGIONS[i % 5], SEGMENTS[i % 4],
-          cid, rid, 2, "", "", [], now, now) for i, (lid, rid, cid) in enumerate(leads)),
+          cid, rid, 2, "", "", [], now, now, f"firma {i}", f"firma {i}")
+         for i, (lid, rid, cid) in enumerate(leads)),
     )  # fmt: skip
     log(f"content: 200 reps, 50 campaigns, 150 items, {len(leads)} leads")
     start = datetime.combine(END - timedelta(days=DAYS - 1), datetime.min.time(), tzinfo=UTC)

@@ -163,7 +163,13 @@ def _unnest_sql(statement: Any, dialect: Dialect, keys: tuple[str, ...]) -> _Pla
 
 def _positions(plan: _Plan, columns: tuple[str, ...] | None) -> Sequence[Any]:
     """Where each parameter of `plan` is in a row: its index in a tuple, or its key."""
-    return [columns.index(n) for n in plan.names] if columns is not None else plan.names
+    if columns is None:
+        return plan.names
+    missing = [n for n in plan.names if n not in columns]
+    if missing:
+        # A column with a default that the caller's rows don't carry (e.g. one added since).
+        raise ValueError(f"rows lack the column(s) {missing}; give every column a value")
+    return [columns.index(n) for n in plan.names]
 
 
 def _executemany(

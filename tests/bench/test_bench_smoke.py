@@ -1,0 +1,45 @@
+"""Every benchmark still runs, at a tiny scale: a bench that no longer runs fails here, not on
+the day someone wants its figures. Nothing is judged but running to the end (a small run
+is often 'off target', which is fine)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.__main__ import BENCHMARKS
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = {
+    "bench.sync_bench": ["--reps", "2", "--scale", "0.002"],
+    "bench.csv_import": ["--rows", "50"],
+    "bench.insights_bench": ["--outcomes", "500", "--runs", "1", "--raw-runs", "1"],
+    "bench.load": ["--reps", "4", "--seconds", "2", "--ramp", "1", "--timeout", "20"],
+}
+DONE = "bench smoke run finished"
+
+
+def test_every_benchmark_has_a_tiny_run() -> None:
+    assert sorted(TINY) == sorted(BENCHMARKS)
+
+
+@pytest.mark.parametrize("name", BENCHMARKS)
+def test_the_benchmark_runs_to_the_end(name: str, backend: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STRANG_")}
+    args = list(TINY[name])
+    if backend == "postgres":
+        env["STRANG_BENCH_POSTGRES_URL"] = os.environ["STRANG_TEST_POSTGRES_URL"]
+    if name == "bench.insights_bench":
+        args += ["--backend", backend]
+    elif name == "bench.load":
+        args += ["--only", backend]
+    elif name == "bench.sync_bench" and backend == "postgres":
+        pytest.skip("this benchmark measures SQLite only")
+    code = f"from {name} import main; main({args!r}); print({DONE!r})"
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert DONE in run.stdout, run.stdout[-2000:] + run.stderr[-4000:]
