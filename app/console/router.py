@@ -5,10 +5,23 @@ from fastapi import APIRouter
 from app.auth.deps import MarketingUser
 from app.campaigns.markdown import render_markdown
 from app.console import service
-from app.console.schemas import Facets, MarkdownPreview, MarkdownPreviewRequest, RepChoice
+from app.console.schemas import (
+    Facets,
+    MarkdownPreview,
+    MarkdownPreviewRequest,
+    Organisation,
+    RepChoice,
+)
 from app.core.db import SessionDep
+from app.core.deps import SettingsDep
 
 router = APIRouter(prefix="/console", tags=["console"])
+
+
+@router.get("/organisation")
+def organisation(_: MarketingUser, settings: SettingsDep) -> Organisation:
+    """The organisation time zone, shown beside every form that reads local times."""
+    return Organisation(timezone=settings.timezone)
 
 
 @router.get("/reps")

@@ -1,13 +1,17 @@
 """CSV import of leads, as CRMs and Excel write it.
 
 UTF-8 (with or without BOM) or Windows-1252; comma, semicolon or tab delimited (read from the
-header line); English or German header names; rep by email; campaign by name or id; upsert by
-`external_ref`. All or nothing unless bad rows are skipped on request. Built for speed: lookups
-are loaded once, rows are checked in plain Python and written in bulk.
+header line, or Excel's `sep=;` line); English or German header names; rep by email; campaign by
+name or id; upsert by `external_ref`. Times without an offset are read in the organisation time
+zone. All or nothing unless bad rows are skipped on request. Every problem names the row as a
+spreadsheet numbers it (records, not text lines) with the row's company and customer number and
+a stable code. Built for speed: lookups are loaded once, rows are checked in plain Python and
+written in bulk.
 """
 
 import csv
 import io
+import re
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
@@ -22,12 +26,12 @@ from app.auth.models import Role, User
 from app.campaigns.markdown import render_markdown
 from app.campaigns.models import Campaign
 from app.core import errors
-from app.core.time import utcnow
+from app.core.time import NonexistentLocalTime, local_to_utc, utcnow
 from app.leads.models import SEARCHED, Lead, derived_fields
-from app.leads.schemas import ImportProblem, ImportReport
-from app.leads.service import lock_owners
+from app.leads.schemas import ImportErrorCode, ImportProblem, ImportReport
+from app.leads.service import Change, Holding, holding_changes, lock_holdings
 from app.push.notices import NoticeKind, notify_each
-from app.sync.changes import SyncEntity, record_changes
+from app.sync.changes import record_changes
 
 MAX_REPORTED_ERRORS = 1000
 
@@ -65,7 +69,6 @@ ALIASES: dict[str, str] = {
     for alias in (*aliases, name.replace("_", ""))
 }
 REQUIRED = ("company", "rep")
-DATE_FORMATS = ("%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y", "%d.%m.%y %H:%M", "%d.%m.%y")
 COMPARED = (*TEXT_FIELDS, "rep_id", "campaign_id", "planned_visit_at", "priority")
 
 
@@ -93,8 +96,17 @@ def decode(data: bytes) -> tuple[str, str]:
         raise errors.BadRequest("file: neither UTF-8 nor Windows-1252 text") from exc
 
 
+def excel_separator(text: str) -> tuple[str | None, str]:
+    """Excel's `sep=;` first line names the delimiter; Excel shows no row for it."""
+    first, _, rest = text.partition("\n")
+    line = first.rstrip("\r")
+    if len(line) == 5 and line.lower().startswith("sep=") and line[4] in ",;\t|":
+        return line[4], rest
+    return None, text
+
+
 def sniff_delimiter(text: str) -> str:
-    header = text.split("\n", 1)[0]
+    header = next((line for line in text.splitlines() if line.strip()), "")
     counts = {d: header.count(d) for d in (";", ",", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
@@ -113,24 +125,91 @@ class _Context:
     campaigns_by_id: set[uuid.UUID]
     campaigns_by_name: dict[str, list[uuid.UUID]]
     tz: ZoneInfo
+    day_first: bool | None = None  # how the file writes 05/12/2026 (None: it does not say)
+
+
+@dataclass(frozen=True)
+class _Where:
+    """A row as the marketer finds it in the spreadsheet."""
+
+    row: int
+    company: str = ""
+    external_ref: str = ""
 
 
 @dataclass
 class _Row:
-    line: int
+    row: int
     values: dict[str, Any]
+
+
+C = ImportErrorCode
+MESSAGES: dict[ImportErrorCode, str] = {
+    C.empty_file: "The file is empty.",
+    C.missing_column: "The column {column} is missing.",
+    C.duplicate_column: "{column}: the same column as {other_column}.",
+    C.too_many_fields: "The row has {fields} cells, but the header has {header_fields}.",
+    C.required: "{column}: empty, but required.",
+    C.too_long: "{column}: longer than {max} characters.",
+    C.unknown_rep: '{column}: no active rep has the e-mail "{value}".',
+    C.unknown_campaign: '{column}: no campaign is called "{value}".',
+    C.ambiguous_campaign: '{column}: several campaigns are called "{value}"; use its id.',
+    C.bad_priority: '{column}: "{value}" is not a priority (1, 2 or 3).',
+    C.bad_date: '{column}: "{value}" is not a date/time (2026-12-01 14:30 or 01.12.2026 14:30).',
+    C.ambiguous_date: '{column}: "{value}" could be day/month or month/day '
+    "(write 2026-12-01 or 01.12.2026).",
+    C.nonexistent_time: '{column}: "{value}" does not exist in {zone}: the clocks skip that '
+    "hour when summer time starts.",
+    C.duplicate_ref: '{column}: "{value}" is already the customer number of row {first_row}.',
+}
+SHOWN = 200  # characters of a cell repeated in a problem
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
+
+
+class _Bad(Exception):
+    """A cell that names no value, with the code and details of why."""
+
+    def __init__(self, code: ImportErrorCode, **params: str | int) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
 
 
 @dataclass
 class _Outcome:
     rows: list[_Row] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
-    bad_lines: set[int] = field(default_factory=set)
+    bad_rows: set[int] = field(default_factory=set)
+    header_row: int = 1
     row_count: int = 0
 
-    def bad(self, line: int, column: str, reason: str) -> None:
-        self.problems.append(ImportProblem(line=line, column=column, reason=reason))
-        self.bad_lines.add(line)
+    def bad(
+        self,
+        where: _Where,
+        column: str,
+        code: ImportErrorCode,
+        value: str = "",
+        **params: str | int,
+    ) -> None:
+        value = _shown(value)
+        message = MESSAGES[code].format(column=column, value=value, **params)
+        self.problems.append(
+            ImportProblem(
+                row=where.row,
+                company=_shown(where.company),
+                external_ref=_shown(where.external_ref),
+                column=column,
+                value=value,
+                code=code,
+                params=params,
+                message=message,
+            )
+        )
+        if where.row != self.header_row:
+            self.bad_rows.add(where.row)
 
 
 def _load_context(session: Session, tz: ZoneInfo) -> _Context:
@@ -148,49 +227,97 @@ def _load_context(session: Session, tz: ZoneInfo) -> _Context:
     return _Context(reps, ids, by_name, tz)
 
 
-def _parse_when(raw: str, tz: ZoneInfo) -> datetime | None:
+# 11.12.2026 10:15, 11.12.26, 12/11/2026 10:15:00, 12/11/2026 10:15 AM (Excel's local formats)
+NUMERIC_DATE = re.compile(
+    r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})"
+    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?"
+)
+
+
+def _day_first(cells: list[str]) -> bool | None:
+    """Whether the file writes 05/12/2026 day first: told by a date that can only be read one
+    way (13/12/2026 or 12/13/2026); None when no date tells, or dates tell both ways."""
+    votes: set[bool] = set()
+    for text in cells:
+        match = NUMERIC_DATE.fullmatch(text)
+        if match and match[2] != ".":
+            first, second = int(match[1]), int(match[3])
+            if first > 12 >= second:
+                votes.add(True)
+            elif second > 12 >= first:
+                votes.add(False)
+    return votes.pop() if len(votes) == 1 else None
+
+
+def _numeric_date(text: str, day_first: bool | None) -> datetime:
+    match = NUMERIC_DATE.fullmatch(text)
+    if match is None:
+        raise _Bad(C.bad_date)
+    first, separator, second, year_text, hour, minute, seconds, half = match.groups()
+    a, b = int(first), int(second)
+    if separator == ".":  # German: always day first
+        day, month = a, b
+    elif a == b or a > 12 or b > 12:
+        day, month = (a, b) if a > 12 or a == b else (b, a)
+    elif day_first is None:
+        raise _Bad(C.ambiguous_date)
+    else:
+        day, month = (a, b) if day_first else (b, a)
+    year = int(year_text)
+    if len(year_text) == 2:  # as Excel reads two-digit years
+        year += 2000 if year < 30 else 1900
+    hours = int(hour or 0)
+    if half is not None:
+        if not 1 <= hours <= 12:
+            raise _Bad(C.bad_date)
+        hours = hours % 12 + (12 if half in "Pp" else 0)
     try:
-        value = datetime.fromisoformat(raw)
+        return datetime(year, month, day, hours, int(minute or 0), int(seconds or 0))
     except ValueError:
-        for fmt in DATE_FORMATS:
-            try:
-                value = datetime.strptime(raw, fmt)
-                break
-            except ValueError:
-                continue
-        else:
-            return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=tz)
-    return value.astimezone(ZoneInfo("UTC"))
+        raise _Bad(C.bad_date) from None
+
+
+def _read_when(text: str, ctx: _Context) -> datetime:
+    """The instant a planned-visit cell names: an offset is kept as given, a time without one
+    is read in the organisation time zone (see `local_to_utc`)."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        value = _numeric_date(text, ctx.day_first)
+    try:
+        return local_to_utc(value, ctx.tz)
+    except NonexistentLocalTime:
+        raise _Bad(C.nonexistent_time, zone=ctx.tz.key) from None
+    except OverflowError:
+        raise _Bad(C.bad_date) from None
 
 
 def _check_row(
-    raw: dict[str, str], line: int, names: dict[str, str], ctx: _Context, out: _Outcome
+    raw: dict[str, str], where: _Where, names: dict[str, str], ctx: _Context, out: _Outcome
 ) -> dict[str, Any] | None:
     """The lead fields of one row, or None after reporting what is wrong with it."""
     values: dict[str, Any] = {}
     ok = True
 
-    def bad(name: str, reason: str) -> None:
+    def bad(name: str, code: ImportErrorCode, **params: str | int) -> None:
         nonlocal ok
         ok = False
-        out.bad(line, names[name], reason)
+        out.bad(where, names[name], code, raw.get(name, ""), **params)
 
     for name, text in raw.items():
         if name in TEXT_FIELDS and len(text) > TEXT_FIELDS[name][0]:
-            bad(name, f"longer than {TEXT_FIELDS[name][0]} characters")
+            bad(name, C.too_long, max=TEXT_FIELDS[name][0])
         elif name in TEXT_FIELDS:
             values[name] = text
     if "company" in values and not values["company"]:
-        bad("company", "required")
+        bad("company", C.required)
     if "external_ref" in values:
         values["external_ref"] = values["external_ref"] or None
     rep = raw.get("rep", "").lower()
     if "rep" in raw:
         rep_id = ctx.reps.get(rep)
         if rep_id is None:
-            bad("rep", f"no active rep with email {raw['rep']!r}" if rep else "required")
+            bad("rep", C.unknown_rep if rep else C.required)
         values["rep_id"] = rep_id
     if "campaign" in raw:
         values["campaign_id"] = None
@@ -207,30 +334,41 @@ def _check_row(
                 if len(found) == 1:
                     values["campaign_id"] = found[0]
                 else:
-                    bad("campaign", "no such campaign" if not found else "name is ambiguous")
+                    bad("campaign", C.ambiguous_campaign if found else C.unknown_campaign)
     if "priority" in raw:
         text = raw["priority"] or "2"
         if text in ("1", "2", "3"):
             values["priority"] = int(text)
         else:
-            bad("priority", "must be 1, 2 or 3")
+            bad("priority", C.bad_priority)
     if "planned_visit_at" in raw:
         text = raw["planned_visit_at"]
-        when = _parse_when(text, ctx.tz) if text else None
-        if text and when is None:
-            bad("planned_visit_at", "not a date/time (use 2026-12-01 14:30 or 01.12.2026 14:30)")
-        values["planned_visit_at"] = when
+        values["planned_visit_at"] = None
+        if text:
+            try:
+                values["planned_visit_at"] = _read_when(text, ctx)
+            except _Bad as problem:
+                bad("planned_visit_at", problem.code, **problem.params)
     return values if ok else None
 
 
+def _filled(record: list[str]) -> bool:
+    return any(cell.strip() for cell in record)
+
+
 def _read_rows(text: str, delimiter: str, ctx: _Context, out: _Outcome) -> list[str]:
-    """Check every row; returns the ignored (unknown) column names."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        out.bad(1, "", "the file is empty")
+    """Check every row; returns the ignored (unknown) column names.
+
+    Rows are numbered by records, as a spreadsheet shows them: a quoted cell with line breaks
+    is one row, a blank line is a blank row."""
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    first = next((index for index, record in enumerate(records) if _filled(record)), None)
+    if first is None:
+        out.bad(_Where(1), "", C.empty_file)
         return []
+    header = records[first]
+    out.header_row = first + 1
+    where_header = _Where(out.header_row)
     columns: list[tuple[int, str]] = []  # (index, field)
     names: dict[str, str] = {}
     ignored: list[str] = []
@@ -240,36 +378,39 @@ def _read_rows(text: str, delimiter: str, ctx: _Context, out: _Outcome) -> list[
             if title.strip():
                 ignored.append(title.strip())
         elif name in names:
-            out.bad(1, title.strip(), f"same column as {names[name]!r}")
+            out.bad(where_header, title.strip(), C.duplicate_column, other_column=names[name])
         else:
             names[name] = title.strip()
             columns.append((index, name))
     for required in REQUIRED:
         if required not in names:
-            out.bad(1, required, "column missing")
+            out.bad(where_header, required, C.missing_column)
     if out.problems:
         return ignored
+    body = list(enumerate(records[first + 1 :], start=out.header_row + 1))
+    visit = next((index for index, name in columns if name == "planned_visit_at"), None)
+    if visit is not None:
+        ctx.day_first = _day_first([r[visit].strip() for _, r in body if visit < len(r)])
     refs: dict[str, int] = {}
-    previous = reader.line_num
-    for row in reader:
-        line, previous = previous + 1, reader.line_num
-        if not any(cell.strip() for cell in row):
+    for number, record in body:
+        if not _filled(record):
             continue
         out.row_count += 1
-        if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
-            out.bad(line, "", f"{len(row)} fields, but the header has {len(header)}")
+        raw = {name: (record[i].strip() if i < len(record) else "") for i, name in columns}
+        where = _Where(number, raw.get("company", ""), raw.get("external_ref", ""))
+        if len(record) > len(header) and _filled(record[len(header) :]):
+            out.bad(where, "", C.too_many_fields, fields=len(record), header_fields=len(header))
             continue
-        raw = {name: (row[i].strip() if i < len(row) else "") for i, name in columns}
-        values = _check_row(raw, line, names, ctx, out)
+        values = _check_row(raw, where, names, ctx, out)
         if values is None:
             continue
         ref = values.get("external_ref")
         if ref is not None:
             if ref in refs:
-                out.bad(line, names["external_ref"], f"same external_ref as line {refs[ref]}")
+                out.bad(where, names["external_ref"], C.duplicate_ref, ref, first_row=refs[ref])
                 continue
-            refs[ref] = line
-        out.rows.append(_Row(line, values))
+            refs[ref] = number
+        out.rows.append(_Row(number, values))
     return ignored
 
 
@@ -300,11 +441,14 @@ def import_leads(
     data: bytes,
     dry_run: bool = False,
     skip_invalid: bool = False,
-    timezone: str = "UTC",
+    timezone: str,
 ) -> ImportReport:
+    """`timezone`: where times without an offset are read (the organisation's, unless the
+    request names another)."""
     tz = parse_timezone(timezone)
     text, encoding = decode(data)
-    delimiter = sniff_delimiter(text)
+    declared, text = excel_separator(text)
+    delimiter = declared or sniff_delimiter(text)
     out = _Outcome()
     ignored = _read_rows(text, delimiter, _load_context(session, tz), out)
     refs = [r.values["external_ref"] for r in out.rows if r.values.get("external_ref")]
@@ -339,10 +483,11 @@ def import_leads(
         created=len(created),
         updated=len(updated),
         unchanged=unchanged,
-        skipped=len(out.bad_lines - {1}),
+        skipped=len(out.bad_rows),
         encoding=encoding,
         delimiter=delimiter,
         ignored_columns=ignored,
+        timezone=tz.key,
         error_count=len(out.problems),
         errors=out.problems[:MAX_REPORTED_ERRORS],
     )
@@ -376,23 +521,24 @@ def _write(
 ) -> None:
     # Who held each lead until now is read under the rows' locks: a reassignment committed
     # since `_existing` read them must be the one whose rep hears of this change.
-    owners = lock_owners(session, [changes["id"] for changes in updated])
+    owners = lock_holdings(session, [changes["id"] for changes in updated])
     updated = [changes for changes in updated if changes["id"] in owners]  # deleted meanwhile
     for start in range(0, len(created), 1000):
         session.execute(insert(Lead), created[start : start + 1000])
     if updated:
         session.execute(update(Lead), updated)  # by primary key
-    changes: list[tuple[SyncEntity, uuid.UUID, uuid.UUID | None]] = [
-        (SyncEntity.lead, lead["id"], lead["rep_id"]) for lead in created
-    ]
+    changes: list[Change] = []
+    for lead in created:
+        changes += holding_changes(lead["id"], None, Holding(lead["rep_id"], lead["campaign_id"]))
     notices = [(lead["rep_id"], lead["id"], f"New brief: {lead['company']}") for lead in created]
     for row in updated:
-        old_rep = owners[row["id"]]
-        new_rep = row.get("rep_id", old_rep)
-        # A reassigned lead is recorded for both reps: one phone drops it, the other gets it.
-        changes += [(SyncEntity.lead, row["id"], old_rep), (SyncEntity.lead, row["id"], new_rep)]
-        if new_rep != old_rep:
-            notices.append((new_rep, row["id"], "A lead was assigned to you"))
+        before = owners[row["id"]]
+        after = before._replace(**{k: row[k] for k in before._fields if k in row})
+        # A reassigned lead is recorded for both reps: one phone drops it, the other gets it
+        # (with its campaign, when that is outside the rep's audience: `holding_changes`).
+        changes += holding_changes(row["id"], before, after)
+        if after.rep_id != before.rep_id:
+            notices.append((after.rep_id, row["id"], "A lead was assigned to you"))
     record_changes(session, changes)
     notify_each(session, notices, kind=NoticeKind.new_leads)
     session.flush()

@@ -1,5 +1,6 @@
 import uuid
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
@@ -11,6 +12,8 @@ from app.collateral.upload import read_multipart
 from app.core import errors
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
+from app.core.inputs import Offset
+from app.core.time import NonexistentLocalTime, local_to_utc
 from app.leads import service
 from app.leads.csv_import import import_leads
 from app.leads.deps import MarketingLead
@@ -52,7 +55,7 @@ def list_leads(
     segment: Annotated[str | None, Query(max_length=100)] = None,
     q: Annotated[str | None, Query(max_length=200, description="text search")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> LeadPage:
     rows, total = service.list_leads(
         session,
@@ -68,9 +71,25 @@ def list_leads(
     return LeadPage(items=items, total=total, limit=limit, offset=offset)
 
 
+def _visit_in_zone(values: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
+    """A planned visit without an offset is on the organisation's wall clock."""
+    when = values.get("planned_visit_at")
+    if when is not None:
+        try:
+            values["planned_visit_at"] = local_to_utc(when, zone)
+        except NonexistentLocalTime as exc:
+            raise errors.BadRequest(f"planned_visit_at: {exc}") from exc
+        except OverflowError as exc:
+            raise errors.BadRequest("planned_visit_at: outside the calendar") from exc
+    return values
+
+
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_lead(body: LeadCreate, _: MarketingUser, session: SessionDep) -> LeadPublic:
-    return LeadPublic.model_validate(service.create_lead(session, data=body.model_dump()))
+def create_lead(
+    body: LeadCreate, _: MarketingUser, session: SessionDep, settings: SettingsDep
+) -> LeadPublic:
+    data = _visit_in_zone(body.model_dump(), settings.zone)
+    return LeadPublic.model_validate(service.create_lead(session, data=data))
 
 
 # A refused import answers 422 with its report (bad rows, nothing written); a malformed
@@ -104,12 +123,21 @@ async def import_csv(
     session: SessionDep,
     dry_run: bool = False,
     skip_invalid: bool = False,
-    timezone: Annotated[str, Query(max_length=64)] = "UTC",
+    timezone: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="IANA zone for times without an offset; default: the organisation's",
+        ),
+    ] = None,
 ) -> Response:
     """Multipart `file`: a CSV (UTF-8 ± BOM or Windows-1252; `,` `;` or tab; English or German
     headers). Upserts by `external_ref`. If any row is bad nothing is written (422 with the
     report) unless `skip_invalid=true`. `dry_run=true` previews. Times without an offset are
-    read in `timezone`."""
+    read in the organisation time zone (or `timezone`), named in the report's `timezone`: a time
+    the clocks skip when summer time starts is a bad row, a time of the hour repeated when it
+    ends is its first (summer-time) occurrence. Each problem names the spreadsheet row (header =
+    row 1), its company and customer number, and a stable `code` with `params`."""
     form = await read_multipart(request, folder=storage.temp_dir(), limit=settings.max_upload_bytes)
     try:
         if form.file is None:
@@ -119,7 +147,11 @@ async def import_csv(
         form.discard()
     report = await run_in_threadpool(
         lambda: import_leads(
-            session, data=data, dry_run=dry_run, skip_invalid=skip_invalid, timezone=timezone
+            session,
+            data=data,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            timezone=timezone or settings.timezone,
         )
     )
     body = report.model_dump(mode="json")
@@ -142,8 +174,10 @@ def get_lead(lead: MarketingLead) -> LeadPublic:
 
 
 @router.patch("/{lead_id}")
-def update_lead(body: LeadUpdate, lead: MarketingLead, session: SessionDep) -> LeadPublic:
-    changes = body.model_dump(exclude_unset=True)
+def update_lead(
+    body: LeadUpdate, lead: MarketingLead, session: SessionDep, settings: SettingsDep
+) -> LeadPublic:
+    changes = _visit_in_zone(body.model_dump(exclude_unset=True), settings.zone)
     return LeadPublic.model_validate(service.update_lead(session, lead=lead, changes=changes))
 
 

@@ -1,8 +1,11 @@
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from app.core.inputs import RequestBody
 
 
 def _blank_to_none(value: object) -> object:
@@ -14,10 +17,19 @@ ExternalRef = Annotated[
     Annotated[str, Field(min_length=1, max_length=100)] | None, BeforeValidator(_blank_to_none)
 ]
 Priority = Annotated[int, Field(ge=1, le=3)]
+PlannedVisit = Annotated[
+    datetime | None,
+    Field(
+        description="ISO 8601. With an offset it is kept as given; without one it is read in the "
+        "organisation time zone (`GET /api/v1/console/organisation`): a time the clocks skip "
+        "when summer time starts is refused (400), a time of the hour repeated when it ends is "
+        "its first, summer-time occurrence. Answers carry UTC."
+    ),
+]
 Recommended = Annotated[list[uuid.UUID], Field(max_length=30)]
 
 
-class LeadContact(BaseModel):
+class LeadContact(RequestBody):
     """Contact and address fields shared by create, update and the CSV import."""
 
     contact_name: Annotated[str, Field(max_length=200)] = ""
@@ -38,13 +50,13 @@ class LeadCreate(LeadContact):
     rep_id: uuid.UUID
     external_ref: ExternalRef = None
     campaign_id: uuid.UUID | None = None
-    planned_visit_at: AwareDatetime | None = None
+    planned_visit_at: PlannedVisit = None
     priority: Priority = 2
     brief_md: Annotated[str, Field(max_length=20_000)] = ""
     recommended_collateral_ids: Recommended = []
 
 
-class LeadUpdate(BaseModel):
+class LeadUpdate(RequestBody):
     model_config = ConfigDict(extra="forbid")
     company: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     contact_name: Annotated[str, Field(max_length=200)] | None = None
@@ -60,7 +72,7 @@ class LeadUpdate(BaseModel):
     rep_id: uuid.UUID | None = None
     external_ref: ExternalRef = None
     campaign_id: uuid.UUID | None = None
-    planned_visit_at: AwareDatetime | None = None
+    planned_visit_at: PlannedVisit = None
     priority: Priority | None = None
     brief_md: Annotated[str, Field(max_length=20_000)] | None = None
     recommended_collateral_ids: Recommended | None = None
@@ -105,10 +117,41 @@ class LeadPage(BaseModel):
     offset: int
 
 
+class ImportErrorCode(StrEnum):
+    """Why a CSV row (or the header) was refused; stable, so clients can translate it."""
+
+    empty_file = "empty_file"
+    missing_column = "missing_column"
+    duplicate_column = "duplicate_column"
+    too_many_fields = "too_many_fields"
+    required = "required"
+    too_long = "too_long"
+    unknown_rep = "unknown_rep"
+    unknown_campaign = "unknown_campaign"
+    ambiguous_campaign = "ambiguous_campaign"
+    bad_priority = "bad_priority"
+    bad_date = "bad_date"
+    ambiguous_date = "ambiguous_date"
+    nonexistent_time = "nonexistent_time"
+    duplicate_ref = "duplicate_ref"
+
+
 class ImportProblem(BaseModel):
-    line: int = Field(description="line in the file (the header is line 1)")
+    row: int = Field(
+        description="the row as a spreadsheet numbers it: the header is row 1, a cell with line "
+        "breaks stays in its row, blank rows count"
+    )
+    company: str = Field(description="the row's company as written ('' for the header)")
+    external_ref: str = Field(description="the row's customer number as written, or ''")
     column: str = Field(description="column name as written in the file, or '' for the row")
-    reason: str
+    value: str = Field(description="the cell as written (cut at 200 characters), or ''")
+    code: ImportErrorCode
+    params: dict[str, str | int] = Field(
+        description="details by code: `max` (too_long), `fields` and `header_fields` "
+        "(too_many_fields), `other_column` (duplicate_column), `first_row` (duplicate_ref), "
+        "`zone` (nonexistent_time)"
+    )
+    message: str = Field(description="the problem in English")
 
 
 class ImportReport(BaseModel):
@@ -122,11 +165,12 @@ class ImportReport(BaseModel):
     encoding: str
     delimiter: str
     ignored_columns: list[str]
+    timezone: str = Field(description="the time zone in which times without an offset were read")
     error_count: int = Field(description="all bad rows; `errors` lists the first 1000")
     errors: list[ImportProblem]
 
 
-class LeadAssign(BaseModel):
+class LeadAssign(RequestBody):
     """Assign many leads to one rep in one step (the console's bulk assign)."""
 
     model_config = ConfigDict(extra="forbid")

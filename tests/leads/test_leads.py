@@ -85,7 +85,7 @@ def test_bad_lead_input_names_the_field(client: TestClient, factory: Factory) ->
         "rep_id": {**base, "rep_id": str(marketing and uuid.uuid4())},
         "campaign_id": {**base, "campaign_id": str(uuid.uuid4())},
         "recommended_collateral_ids": {**base, "recommended_collateral_ids": [str(uuid.uuid4())]},
-        "planned_visit_at": {**base, "planned_visit_at": "2027-03-02T09:30:00"},
+        "planned_visit_at": {**base, "planned_visit_at": "2026-03-29T02:30:00"},  # skipped hour
         "company": {**base, "company": ""},
     }
     for field, body in cases.items():
@@ -93,6 +93,43 @@ def test_bad_lead_input_names_the_field(client: TestClient, factory: Factory) ->
         assert answer.status_code in (400, 422), field
         assert field in answer.text, field
     assert client.get("/api/v1/leads", headers=marketing).json()["total"] == 0
+
+
+def test_a_planned_visit_without_offset_is_on_the_organisations_clock(
+    client: TestClient, factory: Factory
+) -> None:
+    _, marketing = factory.login_as(Role.marketing)
+    rep = factory.user()
+    zone = client.get("/api/v1/console/organisation", headers=marketing)
+    assert zone.status_code == 200 and zone.json() == {"timezone": "Europe/Berlin"}
+    body = {"company": "X", "rep_id": str(rep.id), "planned_visit_at": "2026-12-11T10:15"}
+    created = client.post("/api/v1/leads", json=body, headers=marketing)
+    assert created.status_code == 201, created.text
+    assert created.json()["planned_visit_at"] == "2026-12-11T09:15:00Z"  # winter time, +01:00
+    url = f"/api/v1/leads/{created.json()['id']}"
+    seen = {
+        "2026-07-15T10:15": "2026-07-15T08:15:00Z",  # summer time, +02:00
+        "2026-10-25T02:30": "2026-10-25T00:30:00Z",  # the repeated hour: its summer-time first
+        "2026-10-25T03:30": "2026-10-25T02:30:00Z",
+        "2026-12-11T10:15:00-05:00": "2026-12-11T15:15:00Z",  # an offset is kept as given
+    }
+    for sent, stored in seen.items():
+        answer = client.patch(url, json={"planned_visit_at": sent}, headers=marketing)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["planned_visit_at"] == stored, sent
+    for bad in ("2026-03-29T02:30", "0001-01-01T00:30:00+01:00"):
+        refused = client.patch(url, json={"planned_visit_at": bad}, headers=marketing)
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["detail"].startswith("planned_visit_at: "), bad
+    assert (
+        "does not exist in Europe/Berlin"
+        in client.patch(
+            url, json={"planned_visit_at": "2026-03-29T02:30"}, headers=marketing
+        ).json()["detail"]
+    )
+    assert client.get(url, headers=marketing).json()["planned_visit_at"] == "2026-12-11T15:15:00Z"
+    rep_headers = factory.auth(rep)
+    assert client.get("/api/v1/console/organisation", headers=rep_headers).status_code == 403
 
 
 def test_reassigning_a_lead_tells_both_phones(
