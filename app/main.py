@@ -17,6 +17,7 @@ from app.console.router import router as console_router
 from app.core.db import make_engine, read_engine
 from app.core.errors import ServiceUnavailable
 from app.core.http import install_security_headers
+from app.core.inputs import install_input_checks
 from app.core.migrations import is_at_head
 from app.core.observability import install_observability
 from app.core.settings import Settings
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings)
     app.state.read_engine = read_engine(app.state.engine)
+    install_input_checks(app)  # innermost: its refusals get the headers and the request log
     install_security_headers(app, settings)
     install_observability(app, settings)
     app.include_router(api_router())

@@ -5,6 +5,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.auth.models import Role
+from app.core.inputs import RequestBody
 
 
 def _email(value: str) -> str:
@@ -20,7 +21,7 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 Label = Annotated[str, Field(max_length=100)]
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(RequestBody):
     email: Annotated[str, Field(min_length=1, max_length=320)]
     password: Annotated[str, Field(min_length=1, max_length=1024)]
 
@@ -45,7 +46,7 @@ class LoginResponse(BaseModel):
     user: UserBrief
 
 
-class UserCreate(BaseModel):
+class UserCreate(RequestBody):
     email: Email
     name: Name
     role: Role
@@ -54,7 +55,7 @@ class UserCreate(BaseModel):
     team: Label = ""
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(RequestBody):
     model_config = ConfigDict(extra="forbid")
     name: Name | None = None
     role: Role | None = None

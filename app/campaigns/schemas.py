@@ -5,12 +5,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.campaigns.models import CampaignStatus
+from app.core.inputs import RequestBody, SaneDay
 
 Label = Annotated[str, Field(min_length=1, max_length=100)]
 Labels = Annotated[list[Label], Field(max_length=50)]
 
 
-class CampaignFields(BaseModel):
+class CampaignFields(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -18,8 +19,8 @@ class CampaignCreate(CampaignFields):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     key_message: Annotated[str, Field(max_length=1000)] = ""
     talking_points_md: Annotated[str, Field(max_length=20_000)] = ""
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: SaneDay | None = None
+    ends_on: SaneDay | None = None
     status: CampaignStatus = CampaignStatus.draft
     audience_all: bool = True
     audience_regions: Labels = []
@@ -36,8 +37,8 @@ class CampaignUpdate(CampaignFields):
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     key_message: Annotated[str, Field(max_length=1000)] | None = None
     talking_points_md: Annotated[str, Field(max_length=20_000)] | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: SaneDay | None = None
+    ends_on: SaneDay | None = None
     status: CampaignStatus | None = None
     audience_all: bool | None = None
     audience_regions: Labels | None = None

@@ -5,6 +5,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.collateral.models import CollateralKind
+from app.core.inputs import RequestBody
 
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 Description = Annotated[str, Field(max_length=2000)]
@@ -13,7 +14,7 @@ Segments = Annotated[
 ]
 
 
-class CollateralUpdate(BaseModel):
+class CollateralUpdate(RequestBody):
     model_config = ConfigDict(extra="forbid")
     title: Title | None = None
     description: Description | None = None

@@ -1,7 +1,7 @@
 """Insights for marketing and admins: JSON for the dashboard and BI tools, CSV for Excel."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -10,6 +10,7 @@ from fastapi.responses import StreamingResponse
 from app.auth.deps import MarketingUser
 from app.core import errors
 from app.core.db import SessionDep
+from app.core.inputs import SaneDay
 from app.core.time import utcnow
 from app.insights import export, service
 from app.insights.roller import caught_up
@@ -25,10 +26,10 @@ def insight_filters(
     _: MarketingUser,
     __: Annotated[None, Depends(caught_up)],
     from_: Annotated[
-        date | None, Query(alias="from", description="First UTC day (default: to - 364 days)")
+        SaneDay | None, Query(alias="from", description="First UTC day (default: to - 364 days)")
     ] = None,
     to: Annotated[
-        date | None, Query(description="Last UTC day, inclusive (default: today)")
+        SaneDay | None, Query(description="Last UTC day, inclusive (default: today)")
     ] = None,
     campaign_id: uuid.UUID | None = None,
     region: Text = None,

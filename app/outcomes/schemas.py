@@ -2,6 +2,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.inputs import RequestBody
 from app.outcomes.models import Sentiment
 
 CODE_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
@@ -20,7 +21,7 @@ class OutcomeCodePublic(BaseModel):
     active: bool
 
 
-class OutcomeCodeCreate(BaseModel):
+class OutcomeCodeCreate(RequestBody):
     code: str = Field(pattern=CODE_PATTERN)
     label_en: str = Field(min_length=1, max_length=80)
     label_de: str = Field(min_length=1, max_length=80)
@@ -30,7 +31,7 @@ class OutcomeCodeCreate(BaseModel):
     active: bool = True
 
 
-class OutcomeCodeUpdate(BaseModel):
+class OutcomeCodeUpdate(RequestBody):
     label_en: str | None = Field(default=None, min_length=1, max_length=80)
     label_de: str | None = Field(default=None, min_length=1, max_length=80)
     sentiment: Sentiment | None = None

@@ -3,6 +3,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
 
+from app.core.inputs import RequestBody
 from app.push.keys import b64url_decode
 
 
@@ -26,19 +27,19 @@ def _auth(value: str) -> str:
     return _key_bytes(value, 16, "auth")
 
 
-class SubscriptionKeys(BaseModel):
+class SubscriptionKeys(RequestBody):
     p256dh: Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_p256dh)]
     auth: Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_auth)]
 
 
-class SubscriptionCreate(BaseModel):
+class SubscriptionCreate(RequestBody):
     """What `PushSubscription.toJSON()` gives in the browser (expirationTime is ignored)."""
 
     endpoint: str = Field(min_length=1, max_length=2000)
     keys: SubscriptionKeys
 
 
-class SubscriptionDelete(BaseModel):
+class SubscriptionDelete(RequestBody):
     endpoint: str = Field(min_length=1, max_length=2000)
 
 

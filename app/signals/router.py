@@ -4,6 +4,7 @@ from fastapi import APIRouter, Query
 
 from app.auth.deps import MarketingUser
 from app.core.db import SessionDep
+from app.core.inputs import Offset
 from app.signals import service
 from app.signals.deps import SignalForMarketing
 from app.signals.models import SignalStatus
@@ -18,7 +19,7 @@ def list_signals(
     _: MarketingUser,
     status: SignalStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[SignalPublic]:
     """The signals inbox, latest tap first; `status=open` for what still needs an answer."""
     return service.list_signals(session, status=status, limit=limit, offset=offset)

@@ -3,6 +3,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from app.core.inputs import RequestBody
 from app.signals.models import SignalKind, SignalStatus
 
 
@@ -26,5 +27,5 @@ class SignalPublic(BaseModel):
     reply: str
 
 
-class SignalAcknowledge(BaseModel):
+class SignalAcknowledge(RequestBody):
     reply: str = Field(default="", max_length=2000)

@@ -17,7 +17,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -29,6 +29,7 @@ from app.campaigns.models import Campaign
 from app.collateral.models import Collateral
 from app.core.bulk import execute_rows
 from app.core.db import table_of
+from app.core.inputs import TOO_EARLY, TOO_FAR_AHEAD, printable
 from app.core.time import utcnow
 from app.leads.models import Lead
 from app.outcomes.models import (
@@ -56,7 +57,6 @@ from app.sync.schemas import (
     SignalSend,
 )
 
-FUTURE_LIMIT = timedelta(hours=24)
 _mutation_adapter: TypeAdapter[OutcomeLog | OutcomeRetract | SignalSend] = TypeAdapter(Mutation)
 MAX_ATTEMPTS = 5
 
@@ -71,12 +71,20 @@ def payload_hash(rep_id: uuid.UUID, mutation: OutcomeLog | OutcomeRetract | Sign
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _describe(error: ValidationError) -> str:
+# Refusals by time get reasons of their own: a phone shows them apart from malformed data.
+TIME_REASONS = {TOO_EARLY: "invalid_timestamp", TOO_FAR_AHEAD: "future_timestamp"}
+
+
+def _describe(error: ValidationError) -> tuple[str, str]:
+    """The reason (`invalid`, or a time's) and the detail naming the fields, repeatable in an
+    answer whatever the mutation held."""
+    problems = error.errors()
+    reason = next((TIME_REASONS[p["type"]] for p in problems if p["type"] in TIME_REASONS), "")
     parts = []
-    for item in error.errors()[:3]:
+    for item in problems[:3]:
         where = ".".join(str(p) for p in item["loc"]) or "mutation"
         parts.append(f"{where}: {item['msg']}")
-    return "; ".join(parts)
+    return reason or "invalid", printable("; ".join(parts))
 
 
 @dataclass
@@ -85,6 +93,7 @@ class _Parsed:
     raw_id: str | None
     mutation: OutcomeLog | OutcomeRetract | SignalSend | None
     hash: str = ""
+    reason: str = ""
     error: str = ""
 
 
@@ -92,11 +101,12 @@ def _parse(rep_id: uuid.UUID, raw: list[dict[str, Any]]) -> list[_Parsed]:
     parsed = []
     for index, item in enumerate(raw):
         raw_id = item.get("id")
-        shown = str(raw_id)[:100] if raw_id is not None else None
+        shown = printable(str(raw_id)[:100]) if raw_id is not None else None
         try:
             mutation = _mutation_adapter.validate_python(item)
         except ValidationError as error:
-            parsed.append(_Parsed(index, shown, None, error=_describe(error)))
+            reason, detail = _describe(error)
+            parsed.append(_Parsed(index, shown, None, reason=reason, error=detail))
             continue
         parsed.append(_Parsed(index, str(mutation.id), mutation, payload_hash(rep_id, mutation)))
     return parsed
@@ -233,7 +243,7 @@ def _plan(
     for item in items:
         m = item.mutation
         if m is None:
-            _reject(plan, item, "invalid", item.error)
+            _reject(plan, item, item.reason, item.error)
             continue
         known = state.ledger.get(m.id)
         earlier = seen.get(m.id)
@@ -258,9 +268,6 @@ def _plan(
             bad = [d for d in m.details if d not in allowed]
             if bad:
                 _reject(plan, item, "invalid_details", f"details: not allowed for {m.code}: {bad}")
-                continue
-            if m.occurred_at > now + FUTURE_LIMIT:
-                _reject(plan, item, "future_timestamp", "occurred_at: more than 24 h ahead")
                 continue
             reassigned = lead.rep_id != rep_id
             if reassigned:
@@ -339,9 +346,6 @@ def _plan(
                 campaign_id = campaign_id or lead.campaign_id
             if m.campaign_id is not None and m.campaign_id not in state.campaigns:
                 _reject(plan, item, "unknown_campaign", "campaign_id: no such campaign")
-                continue
-            if m.occurred_at is not None and m.occurred_at > now + FUTURE_LIMIT:
-                _reject(plan, item, "future_timestamp", "occurred_at: more than 24 h ahead")
                 continue
             plan.signals.append(
                 {

@@ -1,12 +1,13 @@
 """Shapes of the sync API: push mutations and answers, pull answers."""
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.inputs import RequestBody, SaneInstant
 from app.leads.schemas import LeadCard
 from app.outcomes.models import Fit, Sentiment
 from app.signals.models import SignalKind, SignalStatus
@@ -15,22 +16,14 @@ MAX_BATCH = 500
 Chip = Annotated[str, Field(min_length=1, max_length=40)]
 
 
-def _to_utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
-
-
-# A moment the phone names with its offset (the tap), kept in UTC.
-Instant = Annotated[AwareDatetime, AfterValidator(_to_utc)]
-
-
-class _Mutation(BaseModel):
+class _Mutation(RequestBody):
     model_config = ConfigDict(extra="ignore")
 
     id: uuid.UUID
     seq: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
-class CollateralViewed(BaseModel):
+class CollateralViewed(RequestBody):
     collateral_id: uuid.UUID
     seconds: int = Field(default=0, ge=0, le=86_400)
     pages: list[Annotated[int, Field(ge=1, le=100_000)]] = Field(
@@ -38,7 +31,7 @@ class CollateralViewed(BaseModel):
     )
 
 
-class CollateralFit(BaseModel):
+class CollateralFit(RequestBody):
     collateral_id: uuid.UUID
     fit: Fit
 
@@ -47,7 +40,7 @@ class OutcomeLog(_Mutation):
     type: Literal["outcome.log"]
     lead_id: uuid.UUID
     code: str = Field(min_length=1, max_length=40)
-    occurred_at: Instant
+    occurred_at: SaneInstant
     details: list[Chip] = Field(default_factory=list, max_length=20)
     note: str = Field(default="", max_length=2000)
     collateral_viewed: list[CollateralViewed] = Field(default_factory=list, max_length=100)
@@ -66,13 +59,13 @@ class SignalSend(_Mutation):
     campaign_id: uuid.UUID | None = None  # none with a lead: the lead's campaign
     text: str = Field(default="", max_length=2000)
     # The tap; phones from before it was sent leave it out, and the signal gets its arrival time.
-    occurred_at: Instant | None = None
+    occurred_at: SaneInstant | None = None
 
 
 Mutation = Annotated[OutcomeLog | OutcomeRetract | SignalSend, Field(discriminator="type")]
 
 
-class PushRequest(BaseModel):
+class PushRequest(RequestBody):
     device_id: str = Field(min_length=1, max_length=100)
     # Checked one by one in the service, so one malformed mutation gets its own reason.
     mutations: list[dict[str, Any]] = Field(max_length=MAX_BATCH)
