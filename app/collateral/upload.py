@@ -11,9 +11,11 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from app.core import errors
+from app.core.inputs import refuse_unstorable
 from app.core.storage import BlobTooLarge, BlobWriter, SpooledBlob
 
 MAX_FIELD_BYTES = 20_000
@@ -116,7 +118,9 @@ async def _read_urlencoded(request: Request) -> MultipartForm:
         pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
     except (UnicodeDecodeError, ValueError) as exc:
         raise errors.BadRequest("Malformed form body") from exc
-    return MultipartForm(fields=dict(pairs))
+    form = MultipartForm(fields=dict(pairs))
+    refuse_unstorable(form.fields)
+    return form
 
 
 async def read_multipart(
@@ -163,4 +167,9 @@ async def read_multipart(
     if collector.writer is not None:  # body ended inside the file part
         collector.abort()
         raise errors.BadRequest("Malformed multipart body")
+    try:
+        refuse_unstorable(collector.form.fields)
+    except RequestValidationError:
+        collector.abort()
+        raise
     return collector.form

@@ -16,6 +16,7 @@ Refusals carry pydantic error types of their own (`unstorable_text`, `instant_to
 """
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
@@ -155,6 +156,18 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 def _refusal(loc: list[str], reason: str, value: str) -> dict[str, Any]:
     return {"type": UNSTORABLE_TEXT, "loc": loc, "msg": reason, "input": printable(value)}
+
+
+def refuse_unstorable(fields: Mapping[str, str], where: str = "body") -> None:
+    """Refuse (422, as FastAPI words validation errors) form fields holding text that cannot
+    be stored, each by its name."""
+    problems = [
+        _refusal([where, name], reason, value)
+        for name, value in fields.items()
+        if (reason := unstorable(name) or unstorable(value)) is not None
+    ]
+    if problems:
+        raise RequestValidationError(problems)
 
 
 def text_param_problems(path: str, query_string: bytes) -> list[dict[str, Any]]:

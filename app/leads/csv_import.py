@@ -26,6 +26,7 @@ from app.auth.models import Role, User
 from app.campaigns.markdown import render_markdown
 from app.campaigns.models import Campaign
 from app.core import errors
+from app.core.inputs import EARLIEST, PLANNED_BEFORE, unstorable
 from app.core.time import NonexistentLocalTime, local_to_utc, utcnow
 from app.leads.models import SEARCHED, Lead, derived_fields
 from app.leads.schemas import ImportErrorCode, ImportProblem, ImportReport
@@ -161,6 +162,8 @@ MESSAGES: dict[ImportErrorCode, str] = {
     C.nonexistent_time: '{column}: "{value}" does not exist in {zone}: the clocks skip that '
     "hour when summer time starts.",
     C.duplicate_ref: '{column}: "{value}" is already the customer number of row {first_row}.',
+    C.bad_character: "{column}: contains a character that cannot be stored (NUL).",
+    C.date_out_of_range: '{column}: "{value}" is not between 2000 and 2099.',
 }
 SHOWN = 200  # characters of a cell repeated in a problem
 
@@ -285,11 +288,14 @@ def _read_when(text: str, ctx: _Context) -> datetime:
     except ValueError:
         value = _numeric_date(text, ctx.day_first)
     try:
-        return local_to_utc(value, ctx.tz)
+        when = local_to_utc(value, ctx.tz)
     except NonexistentLocalTime:
         raise _Bad(C.nonexistent_time, zone=ctx.tz.key) from None
     except OverflowError:
-        raise _Bad(C.bad_date) from None
+        raise _Bad(C.date_out_of_range) from None
+    if not EARLIEST <= when < PLANNED_BEFORE:
+        raise _Bad(C.date_out_of_range)
+    return when
 
 
 def _check_row(
@@ -307,6 +313,8 @@ def _check_row(
     for name, text in raw.items():
         if name in TEXT_FIELDS and len(text) > TEXT_FIELDS[name][0]:
             bad(name, C.too_long, max=TEXT_FIELDS[name][0])
+        elif name in TEXT_FIELDS and unstorable(text):
+            bad(name, C.bad_character)
         elif name in TEXT_FIELDS:
             values[name] = text
     if "company" in values and not values["company"]:

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from app.core.inputs import RequestBody
+from app.core.inputs import PlannedInstant, RequestBody
 
 
 def _blank_to_none(value: object) -> object:
@@ -18,12 +18,12 @@ ExternalRef = Annotated[
 ]
 Priority = Annotated[int, Field(ge=1, le=3)]
 PlannedVisit = Annotated[
-    datetime | None,
+    PlannedInstant | None,
     Field(
         description="ISO 8601. With an offset it is kept as given; without one it is read in the "
         "organisation time zone (`GET /api/v1/console/organisation`): a time the clocks skip "
         "when summer time starts is refused (400), a time of the hour repeated when it ends is "
-        "its first, summer-time occurrence. Answers carry UTC."
+        "its first, summer-time occurrence. Between 2000-01-01 and 2099-12-31. Answers carry UTC."
     ),
 ]
 Recommended = Annotated[list[uuid.UUID], Field(max_length=30)]
@@ -134,6 +134,8 @@ class ImportErrorCode(StrEnum):
     ambiguous_date = "ambiguous_date"
     nonexistent_time = "nonexistent_time"
     duplicate_ref = "duplicate_ref"
+    bad_character = "bad_character"
+    date_out_of_range = "date_out_of_range"
 
 
 class ImportProblem(BaseModel):
