@@ -493,7 +493,7 @@ export interface paths {
         };
         /**
          * List Signals
-         * @description The signals inbox, newest first; `status=open` for what still needs an answer.
+         * @description The signals inbox, latest tap first; `status=open` for what still needs an answer.
          */
         get: operations["signals-list_signals"];
         put?: never;
@@ -1727,6 +1727,11 @@ export interface components {
             id: string;
             kind: components["schemas"]["SignalKind"];
             lead: components["schemas"]["Ref"] | null;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
             rep: components["schemas"]["Ref"];
             /** Reply */
             reply: string;
@@ -1758,6 +1763,11 @@ export interface components {
             kind: components["schemas"]["SignalKind"];
             /** Lead Id */
             lead_id: string | null;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
             /** Reply */
             reply: string;
             status: components["schemas"]["SignalStatus"];

@@ -59,7 +59,7 @@ export async function outcomeCodes(): Promise<OutcomeCodeSync[]> {
   return ((await db()).getAll('outcome_codes')).then((c) => c.filter((x) => x.active).sort((a, b) => a.position - b.position))
 }
 export async function allSignals(): Promise<SignalSync[]> {
-  return ((await db()).getAll('signals')).then((s) => s.sort((a, b) => b.created_at.localeCompare(a.created_at)))
+  return ((await db()).getAll('signals')).then((s) => s.sort((a, b) => b.occurred_at.localeCompare(a.occurred_at)))
 }
 
 interface Tap {

@@ -1,6 +1,6 @@
 // The phone's IndexedDB: a typed schema and numbered, additive upgrade steps
 // (client-side migrations, like Alembic). Never edit a shipped step; add one.
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb'
 import type { CampaignSync, CollateralSync, LeadSync, Mutation, OutcomeCodeSync, SignalSync } from './types'
 
 export const DB_NAME = 'strang'
@@ -68,7 +68,8 @@ export type StoreName = 'campaigns' | 'collateral' | 'leads' | 'outcome_codes' |
 /** Stores filled by the pull, wiped on reset and on logout. */
 export const SYNCED_STORES: StoreName[] = ['campaigns', 'collateral', 'leads', 'outcome_codes', 'signals']
 
-type Step = (db: IDBPDatabase<StrangDB>) => void
+type Upgrade = IDBPTransaction<StrangDB, StoreNames<StrangDB>[], 'versionchange'>
+type Step = (db: IDBPDatabase<StrangDB>, tx: Upgrade) => void
 
 /** Step N upgrades the database from version N-1 to N. */
 const steps: Step[] = [
@@ -92,14 +93,27 @@ const steps: Step[] = [
     views.createIndex('leadId', 'leadId')
     db.createObjectStore('drafts', { keyPath: 'key' })
   },
+  (_db, tx) => {
+    // Signals pulled before the server sent the tap's time: their arrival is the best known.
+    void tx
+      .objectStore('signals')
+      .openCursor()
+      .then(async function fill(cursor): Promise<void> {
+        if (!cursor) return
+        const stored = cursor.value as Omit<SignalSync, 'occurred_at'> & { occurred_at?: string }
+        if (!stored.occurred_at) await cursor.update({ ...stored, occurred_at: stored.created_at })
+        return fill(await cursor.continue())
+      })
+  },
 ]
 
 export const DB_VERSION = steps.length
 
-export function openStrangDB(name: string = DB_NAME): Promise<IDBPDatabase<StrangDB>> {
-  return openDB<StrangDB>(name, DB_VERSION, {
-    upgrade(db, oldVersion) {
-      for (let v = oldVersion; v < steps.length; v++) steps[v]!(db)
+/** Opens (and upgrades) the database; tests name an earlier `version` to hold data as it was then. */
+export function openStrangDB(name: string = DB_NAME, version: number = DB_VERSION): Promise<IDBPDatabase<StrangDB>> {
+  return openDB<StrangDB>(name, version, {
+    upgrade(db, oldVersion, _newVersion, tx) {
+      for (let v = oldVersion; v < version; v++) steps[v]!(db, tx)
     },
   })
 }

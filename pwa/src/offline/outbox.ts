@@ -103,12 +103,12 @@ async function nextSeq(meta: MetaStore): Promise<number> {
 }
 
 /** Queues any other mutation (signals, retractions) with the next sequence number. */
-export async function enqueue(userId: string, make: (id: string, seq: number) => Mutation): Promise<OutboxEntry> {
+export async function enqueue(userId: string, make: (id: string, seq: number) => Mutation, now: Date = new Date()): Promise<OutboxEntry> {
   const d = await db()
   const tx = d.transaction(['meta', 'outbox'], 'readwrite')
   const seq = await nextSeq(tx.objectStore('meta'))
   const mutation = make(newId(), seq)
-  const entry: OutboxEntry = { id: mutation.id, userId, seq, mutation, status: 'queued', createdAt: new Date().toISOString() }
+  const entry: OutboxEntry = { id: mutation.id, userId, seq, mutation, status: 'queued', createdAt: now.toISOString() }
   void tx.objectStore('outbox').add(entry)
   await tx.done
   notifyOutbox()
@@ -151,17 +151,24 @@ export async function undoOutcome(userId: string, outcomeId: string): Promise<'d
 
 export async function sendSignal(
   userId: string,
-  input: { kind: SignalKind; text: string; leadId?: string | null; campaignId?: string | null },
+  input: { kind: SignalKind; text: string; leadId?: string | null; campaignId?: string | null; now?: Date },
 ): Promise<OutboxEntry> {
-  return enqueue(userId, (id, seq) => ({
-    type: 'signal.send',
-    id,
-    seq,
-    kind: input.kind,
-    lead_id: input.leadId ?? null,
-    campaign_id: input.campaignId ?? null,
-    text: input.text,
-  }))
+  // The tap's time goes with the signal: it may reach the server hours later.
+  const now = input.now ?? new Date()
+  return enqueue(
+    userId,
+    (id, seq) => ({
+      type: 'signal.send',
+      id,
+      seq,
+      kind: input.kind,
+      lead_id: input.leadId ?? null,
+      campaign_id: input.campaignId ?? null,
+      text: input.text,
+      occurred_at: now.toISOString(),
+    }),
+    now,
+  )
 }
 
 /** Remembers that a collateral item was shown for a lead (seconds, pages). */

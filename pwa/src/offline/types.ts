@@ -60,6 +60,8 @@ export interface SignalSend {
   lead_id: string | null
   campaign_id: string | null
   text: string
+  /** The tap. Signals queued by an older version of the app lack it (the server then uses its arrival). */
+  occurred_at?: string
 }
 
 export type Mutation = OutcomeLog | OutcomeRetract | SignalSend

@@ -16,7 +16,8 @@ export function Signals({ user, leadId }: { user: SessionUser; leadId: string | 
   const draftKey = `signal:${leadId ?? ''}`
   const data = useLive(async () => {
     const [signals, outbox] = await Promise.all([allSignals(), outboxOf(user.id)])
-    return { signals, waiting: outbox.filter((e) => e.mutation.type === 'signal.send') }
+    // Newest first, like the sent ones below them.
+    return { signals, waiting: outbox.filter((e) => e.mutation.type === 'signal.send').reverse() }
   }, [user.id])
 
   useEffect(() => {
@@ -76,7 +77,8 @@ export function Signals({ user, leadId }: { user: SessionUser; leadId: string | 
         {data?.waiting.map((e) =>
           e.mutation.type === 'signal.send' ? (
             <li key={e.id}>
-              <strong>{kindLabel(e.mutation.kind)}</strong> <span class="pill">{e.status === 'rejected' ? e.reason : t('signals.waiting')}</span>
+              <strong>{kindLabel(e.mutation.kind)}</strong> <span class="pill">{e.status === 'rejected' ? e.reason : t('signals.waiting')}</span>{' '}
+              <span class="muted small">{formatDateTime(e.mutation.occurred_at ?? e.createdAt)}</span>
               <p>{e.mutation.text}</p>
             </li>
           ) : null,
@@ -84,7 +86,7 @@ export function Signals({ user, leadId }: { user: SessionUser; leadId: string | 
         {data?.signals.map((s) => (
           <li key={s.id}>
             <strong>{kindLabel(s.kind)}</strong> <span class="pill">{t(`signals.status.${s.status}` as 'signals.status.open') ?? s.status}</span>{' '}
-            <span class="muted small">{formatDateTime(s.created_at)}</span>
+            <span class="muted small">{formatDateTime(s.occurred_at)}</span>
             <p>{s.text}</p>
             {s.reply && <p class="reply">{t('signals.reply', { text: s.reply })}</p>}
           </li>

@@ -165,6 +165,7 @@ export const de: Record<ConsoleKey, string> = {
   'signals.reply': 'Antwort an den Außendienst (optional)',
   'signals.acknowledge': 'Bestätigen',
   'signals.ackBy': 'Bestätigt von {name}, {when}',
+  'signals.arrived': 'eingegangen {when}',
   'signals.none': 'Keine Signale.',
   'signals.kind.need_material': 'Braucht Material',
   'signals.kind.competitor': 'Wettbewerber gesehen',

@@ -163,6 +163,7 @@ export const en = {
   'signals.reply': 'Reply to the rep (optional)',
   'signals.acknowledge': 'Acknowledge',
   'signals.ackBy': 'Acknowledged by {name}, {when}',
+  'signals.arrived': 'arrived {when}',
   'signals.none': 'No signals.',
   'signals.kind.need_material': 'Needs material',
   'signals.kind.competitor': 'Competitor seen',

@@ -7,6 +7,9 @@ import { ct, fmtDateTime } from '../i18n'
 import { go, href, useLoc } from '../nav'
 import { Loadable, useAsync } from '../ui'
 
+/** A signal that reached the server this much after the tap (a phone offline) says when it arrived. */
+const LATE_MS = 15 * 60 * 1000
+
 function SignalCard({ signal, onDone }: { signal: Signal; onDone: () => void }) {
   const [reply, setReply] = useState('')
   const [busy, setBusy] = useState(false)
@@ -32,7 +35,8 @@ function SignalCard({ signal, onDone }: { signal: Signal; onDone: () => void }) 
       <div class="signal-head">
         <span class="chip">{ct(`signals.kind.${signal.kind}` as 'signals.kind.other')}</span>
         <span class="muted">
-          {signal.rep.name} · {fmtDateTime(signal.created_at)}
+          {signal.rep.name} · <time dateTime={signal.occurred_at}>{fmtDateTime(signal.occurred_at)}</time>
+          {Date.parse(signal.created_at) - Date.parse(signal.occurred_at) > LATE_MS && ` (${ct('signals.arrived', { when: fmtDateTime(signal.created_at) })})`}
           {signal.lead && ` · ${signal.lead.name}`}
           {signal.campaign && ` · ${signal.campaign.name}`}
         </span>
