@@ -150,7 +150,7 @@ function SignalsPanel() {
               {list.map((s) => (
                 <li key={s.id}>
                   <span class="chip">{ct(`signals.kind.${s.kind}` as 'signals.kind.other')}</span> {s.text}
-                  <span class="muted"> — {s.rep.name}, {fmtDateTime(s.created_at)}</span>
+                  <span class="muted"> — {s.rep.name}, {fmtDateTime(s.occurred_at)}</span>
                 </li>
               ))}
             </ul>
