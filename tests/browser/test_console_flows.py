@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, expect
 
 from tests.browser.conftest import log_in
 from tests.console.live import DESKTOP, bearer, send_signal
@@ -91,3 +91,100 @@ def test_acknowledging_a_signal_reaches_the_reps_phone(
     mine = rep_page.locator("ul.signals li").filter(has_text="Need the new price list (test)")
     expect(mine).to_contain_text("Reply: Sent it to your inbox", timeout=15_000)
     expect(mine).to_contain_text("Seen by marketing")
+
+
+NOTES = '"Erster Besuch.\r\nPreise: siehe Liste\r\n\r\nRückruf am Montag"'
+GERMAN_CSV = (
+    "Kundennummer;Firma;Außendienst;Notizen;Besuchstermin\r\n"
+    f"K-1;Alpha Zeit GmbH;rep1@demo.strang;{NOTES};11.12.2026 10:15\r\n"
+    f"K-2;Beta Zeit GmbH;rep1@demo.strang;{NOTES};15.07.2026 10:15\r\n"
+    "K-3;Fehler KG;chef@example.test;;01.12.2026 09:00\r\n"  # row 4, text line 10
+    "K-4;Lücke GmbH;rep1@demo.strang;;29.03.2026 02:30\r\n"  # the hour the clocks skip
+)
+
+
+def test_german_import_names_spreadsheet_rows_and_reads_times_on_the_organisations_clock(
+    browser: Browser, live_server: Server
+) -> None:
+    def console(zone: str) -> BrowserContext:
+        return browser.new_context(
+            base_url=live_server.url, locale="de-DE", timezone_id=zone, viewport=DESKTOP
+        )
+
+    berlin = console("Europe/Berlin")
+    page = berlin.new_page()
+    page.goto("/")
+    page.get_by_label("E-Mail").fill("marketing@demo.strang")
+    page.get_by_label("Passwort", exact=True).fill("demo")
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url("**/console/")
+    page.goto("/console/leads/import")
+    note = "Zeiten ohne Zeitzone gelten in der Zeitzone Europe/Berlin."
+    expect(page.get_by_test_id("zone-note")).to_have_text(note)
+
+    def check(content: str) -> None:
+        page.get_by_label("CSV-Datei").set_input_files(
+            {"name": "leads.csv", "mimeType": "text/csv", "buffer": content.encode()}
+        )
+        page.get_by_role("button", name="Datei prüfen").click()
+
+    check(GERMAN_CSV)
+    rows = page.get_by_test_id("import-errors").locator("tbody tr")
+    expect(rows).to_have_count(2)
+    cells = [
+        "4",
+        "Fehler KG",
+        "K-3",
+        "Außendienst",
+        "Kein aktiver Außendienstler hat die E-Mail „chef@example.test“.",
+    ]
+    expect(rows.nth(0).locator("td")).to_have_text(cells)
+    expect(rows.nth(1).locator("td")).to_have_text(
+        [
+            "5",
+            "Lücke GmbH",
+            "K-4",
+            "Besuchstermin",
+            "„29.03.2026 02:30“ gibt es in Europe/Berlin nicht: "
+            "Bei Beginn der Sommerzeit wird diese Stunde übersprungen.",
+        ]
+    )
+    expect(page.get_by_text("2 Probleme — es wurde nichts gespeichert")).to_be_visible()
+
+    check(GERMAN_CSV.rsplit("K-3;", 1)[0])  # the two good rows
+    page.get_by_role("button", name="2 Zeilen importieren").click()
+    expect(page.get_by_text("Importiert: 2 neu, 0 geändert.")).to_be_visible()
+
+    # The console shows each visit on the viewer's clock: 10:15 in Berlin, 04:15 in New York.
+    def planned(context: BrowserContext, company: str) -> Locator:
+        shown = context.pages[0] if context.pages else context.new_page()
+        shown.goto(f"/console/leads?q={company.split()[0]}")
+        row = shown.get_by_test_id("leads").locator("tbody tr").filter(has_text=company)
+        return row.locator("td").last
+
+    expect(planned(berlin, "Alpha Zeit GmbH")).to_have_text("11.12.2026, 10:15")
+    expect(planned(berlin, "Beta Zeit GmbH")).to_have_text("15.07.2026, 10:15")
+    new_york = console("America/New_York")
+    visitor = new_york.new_page()
+    visitor.goto("/")
+    visitor.get_by_label("E-Mail").fill("marketing@demo.strang")
+    visitor.get_by_label("Passwort", exact=True).fill("demo")
+    visitor.get_by_role("button", name="Anmelden").click()
+    visitor.wait_for_url("**/console/")
+    expect(planned(new_york, "Alpha Zeit GmbH")).to_have_text("11.12.2026, 04:15")
+
+    # The lead form types and shows the planned visit on the organisation's clock, wherever
+    # the marketer sits.
+    visitor.get_by_role("link", name="Alpha Zeit GmbH").click()
+    field = visitor.get_by_label("Geplanter Besuch")
+    expect(field).to_have_value("2026-12-11T10:15")
+    expect(visitor.locator("#ld-visit-zone")).to_have_text(note)
+    field.fill("2026-10-25T02:30")  # the repeated hour: its first, summer-time occurrence
+    visitor.get_by_role("button", name="Speichern").click()
+    expect(visitor.get_by_role("status")).to_have_text("Gespeichert.")
+    with httpx.Client(base_url=live_server.url) as client:
+        headers = bearer(client, "marketing@demo.strang")
+        found = client.get("/api/v1/leads", params={"q": "Alpha Zeit"}, headers=headers).json()
+    assert found["items"][0]["planned_visit_at"] == "2026-10-25T00:30:00Z"
+    berlin.close()
+    new_york.close()

@@ -56,6 +56,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/audience-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Audience
+         * @description Whom this audience reaches now ("reaches N reps", with names), which named regions and
+         *     teams no active rep has, and the regions and teams active reps have (for suggestions).
+         *     Changes nothing; `{}` answers the known regions and teams.
+         */
+        post: operations["campaigns-preview_audience"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{campaign_id}": {
         parameters: {
             query?: never;
@@ -161,6 +183,26 @@ export interface paths {
          * @description The sanitised HTML a phone would show for this Markdown (briefs, talking points).
          */
         post: operations["console-markdown_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/console/organisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Organisation
+         * @description The organisation time zone, shown beside every form that reads local times.
+         */
+        get: operations["console-organisation"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -319,7 +361,10 @@ export interface paths {
          * @description Multipart `file`: a CSV (UTF-8 ± BOM or Windows-1252; `,` `;` or tab; English or German
          *     headers). Upserts by `external_ref`. If any row is bad nothing is written (422 with the
          *     report) unless `skip_invalid=true`. `dry_run=true` previews. Times without an offset are
-         *     read in `timezone`.
+         *     read in the organisation time zone (or `timezone`), named in the report's `timezone`: a time
+         *     the clocks skip when summer time starts is a bad row, a time of the hour repeated when it
+         *     ends is its first (summer-time) occurrence. Each problem names the spreadsheet row (header =
+         *     row 1), its company and customer number, and a stable `code` with `params`.
          */
         post: operations["leads-import_csv"];
         delete?: never;
@@ -657,6 +702,69 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AudiencePreview
+         * @description Whom an audience reaches now: active reps in it, plus (for a stored campaign) those
+         *     holding its leads, who see it too.
+         */
+        AudiencePreview: {
+            /**
+             * Known Regions
+             * @description Regions active reps have
+             */
+            known_regions: string[];
+            /**
+             * Known Teams
+             * @description Teams active reps have
+             */
+            known_teams: string[];
+            /**
+             * Names
+             * @description The reps reached, by name (at most 20)
+             */
+            names: string[];
+            /** Reps */
+            reps: number;
+            /**
+             * Through Leads
+             * @description Of `reps`, reached only through their leads
+             */
+            through_leads: number;
+            /**
+             * Unknown Regions
+             * @description Named regions no active rep has
+             */
+            unknown_regions: string[];
+            /**
+             * Unknown Teams
+             * @description Named teams no active rep has
+             */
+            unknown_teams: string[];
+        };
+        /**
+         * AudiencePreviewRequest
+         * @description A campaign form's audience as it is being edited (`campaign_id`: the campaign edited,
+         *     whose lead holders count too).
+         */
+        AudiencePreviewRequest: {
+            /**
+             * Audience All
+             * @default true
+             */
+            audience_all: boolean;
+            /**
+             * Audience Regions
+             * @default []
+             */
+            audience_regions: string[];
+            /**
+             * Audience Teams
+             * @default []
+             */
+            audience_teams: string[];
+            /** Campaign Id */
+            campaign_id?: string | null;
+        };
         /** CampaignCreate */
         CampaignCreate: {
             /**
@@ -674,6 +782,12 @@ export interface components {
              * @default []
              */
             audience_teams: string[];
+            /**
+             * Confirm Unknown Audience
+             * @description Save an audience naming a region or team no active rep has (yet), or naming nobody; without it such an audience is refused with 422. Not stored.
+             * @default false
+             */
+            confirm_unknown_audience: boolean;
             /** Ends On */
             ends_on?: string | null;
             /**
@@ -802,6 +916,12 @@ export interface components {
             audience_regions?: string[] | null;
             /** Audience Teams */
             audience_teams?: string[] | null;
+            /**
+             * Confirm Unknown Audience
+             * @description Save an audience naming a region or team no active rep has (yet), or naming nobody; without it such an audience is refused with 422. Not stored.
+             * @default false
+             */
+            confirm_unknown_audience: boolean;
             /** Ends On */
             ends_on?: string | null;
             /** Key Message */
@@ -1151,20 +1271,52 @@ export interface components {
             /** Rep Name */
             rep_name: string;
         };
+        /**
+         * ImportErrorCode
+         * @description Why a CSV row (or the header) was refused; stable, so clients can translate it.
+         * @enum {string}
+         */
+        ImportErrorCode: "empty_file" | "missing_column" | "duplicate_column" | "too_many_fields" | "required" | "too_long" | "unknown_rep" | "unknown_campaign" | "ambiguous_campaign" | "bad_priority" | "bad_date" | "ambiguous_date" | "nonexistent_time" | "duplicate_ref" | "bad_character" | "date_out_of_range";
         /** ImportProblem */
         ImportProblem: {
+            code: components["schemas"]["ImportErrorCode"];
             /**
              * Column
              * @description column name as written in the file, or '' for the row
              */
             column: string;
             /**
-             * Line
-             * @description line in the file (the header is line 1)
+             * Company
+             * @description the row's company as written ('' for the header)
              */
-            line: number;
-            /** Reason */
-            reason: string;
+            company: string;
+            /**
+             * External Ref
+             * @description the row's customer number as written, or ''
+             */
+            external_ref: string;
+            /**
+             * Message
+             * @description the problem in English
+             */
+            message: string;
+            /**
+             * Params
+             * @description details by code: `max` (too_long), `fields` and `header_fields` (too_many_fields), `other_column` (duplicate_column), `first_row` (duplicate_ref), `zone` (nonexistent_time)
+             */
+            params: {
+                [key: string]: string | number;
+            };
+            /**
+             * Row
+             * @description the row as a spreadsheet numbers it: the header is row 1, a cell with line breaks stays in its row, blank rows count
+             */
+            row: number;
+            /**
+             * Value
+             * @description the cell as written (cut at 200 characters), or ''
+             */
+            value: string;
         };
         /** ImportReport */
         ImportReport: {
@@ -1189,6 +1341,11 @@ export interface components {
             rows: number;
             /** Skipped */
             skipped: number;
+            /**
+             * Timezone
+             * @description the time zone in which times without an offset were read
+             */
+            timezone: string;
             /** Unchanged */
             unchanged: number;
             /** Updated */
@@ -1252,7 +1409,10 @@ export interface components {
              * @default
              */
             phone: string;
-            /** Planned Visit At */
+            /**
+             * Planned Visit At
+             * @description ISO 8601. With an offset it is kept as given; without one it is read in the organisation time zone (`GET /api/v1/console/organisation`): a time the clocks skip when summer time starts is refused (400), a time of the hour repeated when it ends is its first, summer-time occurrence. Between 2000-01-01 and 2099-12-31. Answers carry UTC.
+             */
             planned_visit_at?: string | null;
             /**
              * Postal Code
@@ -1432,7 +1592,10 @@ export interface components {
             external_ref?: string | null;
             /** Phone */
             phone?: string | null;
-            /** Planned Visit At */
+            /**
+             * Planned Visit At
+             * @description ISO 8601. With an offset it is kept as given; without one it is read in the organisation time zone (`GET /api/v1/console/organisation`): a time the clocks skip when summer time starts is refused (400), a time of the hour repeated when it ends is its first, summer-time occurrence. Between 2000-01-01 and 2099-12-31. Answers carry UTC.
+             */
             planned_visit_at?: string | null;
             /** Postal Code */
             postal_code?: string | null;
@@ -1502,6 +1665,17 @@ export interface components {
          * @enum {string}
          */
         MutationStatus: "applied" | "duplicate" | "rejected";
+        /**
+         * Organisation
+         * @description What the console shows about the organisation as a whole.
+         */
+        Organisation: {
+            /**
+             * Timezone
+             * @description the organisation time zone (IANA name): local dates/times without an offset (CSV import, console forms) are read in it
+             */
+            timezone: string;
+        };
         /** OutcomeCodeCreate */
         OutcomeCodeCreate: {
             /**
@@ -2033,6 +2207,39 @@ export interface operations {
             };
         };
     };
+    "campaigns-preview_audience": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AudiencePreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudiencePreview"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "campaigns-get_campaign": {
         parameters: {
             query?: never;
@@ -2356,6 +2563,26 @@ export interface operations {
             };
         };
     };
+    "console-organisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organisation"];
+                };
+            };
+        };
+    };
     "console-list_reps": {
         parameters: {
             query?: never;
@@ -2673,7 +2900,8 @@ export interface operations {
             query?: {
                 dry_run?: boolean;
                 skip_invalid?: boolean;
-                timezone?: string;
+                /** @description IANA zone for times without an offset; default: the organisation's */
+                timezone?: string | null;
             };
             header?: never;
             path?: never;

@@ -15,6 +15,9 @@ export type LeadUpdate = S['LeadUpdate']
 export type LeadPage = S['LeadPage']
 export type LeadsAssigned = S['LeadsAssigned']
 export type ImportReport = S['ImportReport']
+export type ImportProblem = S['ImportProblem']
+export type ImportErrorCode = S['ImportErrorCode']
+export type Organisation = S['Organisation']
 export type Signal = S['SignalPublic']
 export type User = S['UserPublic']
 export type UserCreate = S['UserCreate']
@@ -28,6 +31,7 @@ export type CollateralInsights = S['CollateralInsights']
 export type Query = Record<string, string | number | boolean | undefined>
 
 export const consoleApi = {
+  organisation: () => request<Organisation>('get', '/api/v1/console/organisation'),
   reps: () => request<RepChoice[]>('get', '/api/v1/console/reps'),
   facets: () => request<Facets>('get', '/api/v1/console/facets'),
   markdown: (text: string) => request<{ html: string }>('post', '/api/v1/console/markdown-preview', { text }),

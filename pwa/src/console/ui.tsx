@@ -1,7 +1,7 @@
 // Small building blocks shared by the console screens.
 import type { ComponentChildren } from 'preact'
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { consoleApi, errorText, type Facets, type RepChoice, type Campaign } from './api'
+import { consoleApi, errorText, type Facets, type RepChoice, type Campaign, type Organisation } from './api'
 import { ct } from './i18n'
 
 export interface Async<T> {
@@ -42,7 +42,10 @@ export function Loadable<T>({ state, children }: { state: Async<T>; children: (d
 let repsPromise: Promise<RepChoice[]> | null = null
 let facetsPromise: Promise<Facets> | null = null
 let campaignsPromise: Promise<Campaign[]> | null = null
+let organisationPromise: Promise<Organisation> | null = null
 export const lookups = {
+  organisation: () =>
+    (organisationPromise ??= consoleApi.organisation().catch((e) => ((organisationPromise = null), Promise.reject(e)))),
   reps: () => (repsPromise ??= consoleApi.reps().catch((e) => ((repsPromise = null), Promise.reject(e)))),
   facets: () => (facetsPromise ??= consoleApi.facets().catch((e) => ((facetsPromise = null), Promise.reject(e)))),
   campaigns: () => (campaignsPromise ??= consoleApi.campaigns().catch((e) => ((campaignsPromise = null), Promise.reject(e)))),
@@ -53,6 +56,21 @@ export const lookups = {
 
 export function useLookups() {
   return useAsync(() => Promise.all([lookups.reps(), lookups.facets(), lookups.campaigns()]), [])
+}
+
+/** The organisation time zone (IANA name), or undefined while it loads. */
+export function useZone(): string | undefined {
+  return useAsync(() => lookups.organisation(), []).data?.timezone
+}
+
+/** The line beside every field or file whose times may come without an offset. */
+export function ZoneNote({ zone, id }: { zone: string | undefined; id?: string }) {
+  if (!zone) return null
+  return (
+    <p class="muted" id={id} data-testid="zone-note">
+      {ct('zone.note', { zone })}
+    </p>
+  )
 }
 
 interface SelectProps {

@@ -1,9 +1,12 @@
-// CSV import: a dry run first lists every bad row (line, column, reason); only then import.
+// CSV import: a dry run first lists every bad row (the spreadsheet's row number, company,
+// customer number, column, reason in the marketer's language); only then import.
 import { useRef, useState } from 'preact/hooks'
 import { useLanguage } from '../../i18n/hook'
 import { errorText, postForm, type ImportReport } from '../api'
 import { ct } from '../i18n'
 import { href } from '../nav'
+import { problemText } from '../problems'
+import { useZone, ZoneNote } from '../ui'
 
 async function send(file: File, dryRun: boolean): Promise<ImportReport> {
   const form = new FormData()
@@ -14,6 +17,7 @@ async function send(file: File, dryRun: boolean): Promise<ImportReport> {
 
 export function LeadImport() {
   useLanguage()
+  const zone = useZone()
   const input = useRef<HTMLInputElement>(null)
   const [file, setFile] = useState<File | null>(null)
   const [report, setReport] = useState<ImportReport | null>(null)
@@ -48,6 +52,7 @@ export function LeadImport() {
         }}
       >
         <p class="muted">{ct('import.help')}</p>
+        <ZoneNote zone={zone} />
         <div class="field">
           <label for="imp-file">{ct('import.file')}</label>
           <input
@@ -83,12 +88,14 @@ export function LeadImport() {
             <p class="ok" role="status">{ct('import.ok')}</p>
           ) : (
             <>
-              <p class="error" role="alert">{ct('import.problems', { n: report.errors.length })}</p>
+              <p class="error" role="alert">{ct('import.problems', { n: report.error_count })}</p>
               <div class="table-wrap">
                 <table data-testid="import-errors">
                   <thead>
                     <tr>
-                      <th class="num">{ct('import.line')}</th>
+                      <th class="num">{ct('import.row')}</th>
+                      <th>{ct('import.company')}</th>
+                      <th>{ct('import.ref')}</th>
                       <th>{ct('import.column')}</th>
                       <th>{ct('import.reason')}</th>
                     </tr>
@@ -96,9 +103,11 @@ export function LeadImport() {
                   <tbody>
                     {report.errors.map((p, i) => (
                       <tr key={i}>
-                        <td class="num">{p.line}</td>
+                        <td class="num">{p.row}</td>
+                        <td>{p.company || ct('common.none')}</td>
+                        <td>{p.external_ref || ct('common.none')}</td>
                         <td>{p.column || ct('common.none')}</td>
-                        <td>{p.reason}</td>
+                        <td>{problemText(p)}</td>
                       </tr>
                     ))}
                   </tbody>

@@ -5,7 +5,8 @@ import { useLanguage } from '../../i18n/hook'
 import { consoleApi, errorText, type Lead } from '../api'
 import { ct, fmtDateTime } from '../i18n'
 import { go, href, useLoc } from '../nav'
-import { FilterSelect, Loadable, MarkdownEditor, Pager, toOptions, useAsync, useLookups } from '../ui'
+import { FilterSelect, Loadable, MarkdownEditor, Pager, toOptions, useAsync, useLookups, useZone, ZoneNote } from '../ui'
+import { wallClock } from '../zone'
 
 const LIMIT = 50
 const KEYS = ['campaign_id', 'rep_id', 'region', 'segment', 'q', 'offset'] as const
@@ -181,6 +182,10 @@ function LeadForm({ lead }: { lead: Lead }) {
     priority: lead.priority,
     brief_md: lead.brief_md,
   })
+  // The planned visit is typed and shown on the organisation's clock (the server reads a time
+  // without an offset there); sent only once edited, so an untouched one never moves.
+  const zone = useZone()
+  const [visit, setVisit] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null)
   const [reps, facets, campaigns] = lookups.data ?? [[], { regions: [], segments: [], teams: [] }, []]
@@ -192,7 +197,7 @@ function LeadForm({ lead }: { lead: Lead }) {
     setBusy(true)
     setMessage(null)
     try {
-      await consoleApi.updateLead(lead.id, draft)
+      await consoleApi.updateLead(lead.id, visit === null ? draft : { ...draft, planned_visit_at: visit || null })
       setMessage({ text: ct('common.saved'), error: false })
     } catch (err) {
       setMessage({ text: errorText(err), error: true })
@@ -247,6 +252,18 @@ function LeadForm({ lead }: { lead: Lead }) {
             <label for="ld-segment">{ct('col.segment')}</label>
             <input id="ld-segment" type="text" list="ld-segments" maxLength={100} value={draft.segment} onInput={text('segment')} />
             <datalist id="ld-segments">{facets.segments.map((r) => <option key={r} value={r} />)}</datalist>
+          </div>
+          <div class="field">
+            <label for="ld-visit">{ct('leads.planned')}</label>
+            <input
+              id="ld-visit"
+              type="datetime-local"
+              disabled={!zone}
+              aria-describedby="ld-visit-zone"
+              value={visit ?? (zone ? wallClock(lead.planned_visit_at, zone) : '')}
+              onInput={(e) => setVisit((e.currentTarget as HTMLInputElement).value)}
+            />
+            <ZoneNote id="ld-visit-zone" zone={zone} />
           </div>
           <div class="field">
             <label for="ld-priority">{ct('leads.priority')}</label>
