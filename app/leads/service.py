@@ -1,7 +1,7 @@
 """Leads and their briefs."""
 
 import uuid
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -16,7 +16,7 @@ from app.core.db import locked, read_locked
 from app.core.time import as_utc, utcnow
 from app.leads.models import Lead, fold
 from app.push.notices import NoticeKind, notify_each, notify_reps
-from app.sync.changes import SyncEntity, record_change, record_changes
+from app.sync.changes import SyncEntity, record_changes
 
 # --- visibility (shared with sync) -----------------------------------------------------------
 
@@ -24,6 +24,37 @@ from app.sync.changes import SyncEntity, record_change, record_changes
 def leads_of_rep(rep_id: uuid.UUID) -> SelectOfScalar[Lead]:
     """Every lead assigned to `rep_id` (what that rep's phone holds)."""
     return select(Lead).where(Lead.rep_id == rep_id)
+
+
+class Holding(NamedTuple):
+    """Who holds a lead, in which campaign: what decides which phones hear of its change."""
+
+    rep_id: uuid.UUID
+    campaign_id: uuid.UUID | None
+
+
+Change = tuple[SyncEntity, uuid.UUID, uuid.UUID | None]
+
+
+def holding_changes(
+    lead_id: uuid.UUID, before: Holding | None, after: Holding | None
+) -> list[Change]:
+    """The change records of a lead created (no `before`), changed, or deleted (no `after`).
+
+    The lead changes for its rep before and after. When its rep or campaign changed, its
+    campaign before changes for the rep before and its campaign after for the rep after: a
+    rep also sees the live campaigns of the leads they hold (`visible_campaign_ids`), so their
+    phone re-checks that campaign and its collateral, gaining or losing them with the lead.
+    """
+    holdings = [h for h in (before, after) if h is not None]
+    changes: list[Change] = [(SyncEntity.lead, lead_id, h.rep_id) for h in holdings]
+    if before != after:
+        changes += [
+            (SyncEntity.campaign, h.campaign_id, h.rep_id)
+            for h in holdings
+            if h.campaign_id is not None
+        ]
+    return changes
 
 
 # --- checks ----------------------------------------------------------------------------------
@@ -85,7 +116,7 @@ def create_lead(session: Session, *, data: dict[str, Any]) -> Lead:
     lead.brief_html = render_markdown(lead.brief_md)
     session.add(lead)
     session.flush()
-    record_change(session, SyncEntity.lead, lead.id, rep_ids=[lead.rep_id])
+    record_changes(session, holding_changes(lead.id, None, Holding(lead.rep_id, lead.campaign_id)))
     notify_reps(
         session,
         [lead.rep_id],
@@ -107,12 +138,12 @@ def assign_leads(
     Both phones of each moved lead hear of it, and the rep gets one notification."""
     check_rep(session, rep_id)
     ids = list(dict.fromkeys(lead_ids))
-    current = lock_owners(session, ids)
+    current = lock_holdings(session, ids)
     missing = [str(i) for i in ids if i not in current]
     if missing:
         shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
         raise errors.BadRequest(f"lead_ids: no such lead: {shown}")
-    moving = [i for i in ids if current[i] != rep_id]
+    moving = [i for i in ids if current[i].rep_id != rep_id]
     if moving:
         session.execute(
             update(Lead)
@@ -122,8 +153,11 @@ def assign_leads(
         )
         record_changes(
             session,
-            [(SyncEntity.lead, i, current[i]) for i in moving]
-            + [(SyncEntity.lead, i, rep_id) for i in moving],
+            [
+                change
+                for i in moving
+                for change in holding_changes(i, current[i], current[i]._replace(rep_id=rep_id))
+            ],
         )
         notify_each(  # coalesced into one notification ("12 new briefs")
             session,
@@ -133,16 +167,22 @@ def assign_leads(
     return len(moving), len(ids) - len(moving)
 
 
-def lock_owners(session: Session, lead_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
-    """Lead id -> its rep until now, for the leads that exist, their rows locked until commit
-    (see `read_locked`; in id order, so two writers locking overlapping sets cannot deadlock)."""
-    owners: dict[uuid.UUID, uuid.UUID] = {}
+def lock_holdings(session: Session, lead_ids: list[uuid.UUID]) -> dict[uuid.UUID, Holding]:
+    """Lead id -> its rep and campaign until now, for the leads that exist, their rows locked
+    until commit (see `read_locked`; in id order, so two writers locking overlapping sets
+    cannot deadlock)."""
+    holdings: dict[uuid.UUID, Holding] = {}
     ordered = sorted(set(lead_ids))
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
-        query = select(Lead.id, Lead.rep_id).where(col(Lead.id).in_(chunk)).order_by(col(Lead.id))
-        owners.update(session.exec(locked(query)).all())
-    return owners
+        query = (
+            select(Lead.id, Lead.rep_id, Lead.campaign_id)
+            .where(col(Lead.id).in_(chunk))
+            .order_by(col(Lead.id))
+        )
+        for lead_id, rep_id, campaign_id in session.exec(locked(query)):
+            holdings[lead_id] = Holding(rep_id, campaign_id)
+    return holdings
 
 
 def update_lead(session: Session, *, lead: Lead, changes: dict[str, Any]) -> Lead:
@@ -162,6 +202,7 @@ def update_lead(session: Session, *, lead: Lead, changes: dict[str, Any]) -> Lea
         )
     _utc_visit(changes)
     old_rep = lead.rep_id
+    before = Holding(lead.rep_id, lead.campaign_id)
     for name, value in changes.items():
         setattr(lead, name, value)
     if "brief_md" in changes:
@@ -170,7 +211,8 @@ def update_lead(session: Session, *, lead: Lead, changes: dict[str, Any]) -> Lea
     session.add(lead)
     session.flush()
     # On reassignment both phones hear of it: one drops the lead, the other gets it.
-    record_change(session, SyncEntity.lead, lead.id, rep_ids=[old_rep, lead.rep_id])
+    after = Holding(lead.rep_id, lead.campaign_id)
+    record_changes(session, holding_changes(lead.id, before, after))
     notify_reps(
         session,
         [lead.rep_id] if lead.rep_id != old_rep else [],
@@ -184,7 +226,7 @@ def update_lead(session: Session, *, lead: Lead, changes: dict[str, Any]) -> Lea
 def delete_lead(session: Session, *, lead: Lead) -> None:
     """Outcomes keep the lead's id without a foreign key, so history survives the delete."""
     read_locked(session, lead, "Lead not found")
-    record_change(session, SyncEntity.lead, lead.id, rep_ids=[lead.rep_id])
+    record_changes(session, holding_changes(lead.id, Holding(lead.rep_id, lead.campaign_id), None))
     session.delete(lead)
     session.flush()
 
