@@ -2,12 +2,14 @@
 that then reaches the rep's phone."""
 
 from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import PHONE, log_in
 from tests.console.live import DESKTOP, bearer, send_signal
 from tests.server import Server
 
@@ -188,3 +190,27 @@ def test_german_import_names_spreadsheet_rows_and_reads_times_on_the_organisatio
     assert found["items"][0]["planned_visit_at"] == "2026-10-25T00:30:00Z"
     berlin.close()
     new_york.close()
+
+
+def test_an_imported_visit_shows_its_local_time_on_the_reps_phone(
+    browser: Browser, live_server: Server
+) -> None:
+    today = datetime.now(ZoneInfo("Europe/Berlin")).date()
+    csv = (
+        "Firma;Außendienst;Besuchstermin\r\n"
+        f"Uhrzeit GmbH;rep1@demo.strang;{today:%d.%m.%Y} 10:15\r\n"  # a German Excel file
+    )
+    with httpx.Client(base_url=live_server.url) as client:
+        headers = bearer(client, "marketing@demo.strang")
+        files = {"file": ("leads.csv", csv.encode(), "text/csv")}
+        answer = client.post("/api/v1/leads/import", files=files, headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["timezone"] == "Europe/Berlin"
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", timezone_id="Europe/Berlin", **PHONE
+    )
+    page = context.new_page()
+    log_in(page, "rep1@demo.strang")
+    card = page.locator("li").filter(has_text="Uhrzeit GmbH")
+    expect(card).to_contain_text("Visit at 10:15", timeout=15_000)
+    context.close()
