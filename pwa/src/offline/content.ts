@@ -62,7 +62,9 @@ export async function allSignals(): Promise<SignalSync[]> {
   return ((await db()).getAll('signals')).then((s) => s.sort((a, b) => b.occurred_at.localeCompare(a.occurred_at)))
 }
 
-interface Tap {
+/** One visit the rep logged: an outcome, from this phone or another of theirs. */
+export interface Tap {
+  id: string
   leadId: string
   code: string
   occurredAt: string
@@ -78,12 +80,12 @@ async function myTaps(userId: string, leads: LeadSync[]): Promise<Tap[]> {
   const taps = new Map<string, Tap>()
   for (const lead of leads) {
     for (const h of lead.history) {
-      if (h.rep_id === userId) taps.set(h.id, { leadId: lead.id, code: h.code, occurredAt: h.occurred_at })
+      if (h.rep_id === userId) taps.set(h.id, { id: h.id, leadId: lead.id, code: h.code, occurredAt: h.occurred_at })
     }
   }
   for (const o of await d.getAllFromIndex('outcomes', 'userId', userId)) {
     if (o.retracted) taps.delete(o.id)
-    else taps.set(o.id, { leadId: o.leadId, code: o.code, occurredAt: o.occurredAt })
+    else taps.set(o.id, { id: o.id, leadId: o.leadId, code: o.code, occurredAt: o.occurredAt })
   }
   return [...taps.values()]
 }
@@ -95,6 +97,14 @@ export async function loggedToday(userId: string, leads: LeadSync[], now: Date =
   const out = new Map<string, string>()
   for (const o of await myTaps(userId, leads)) if (dayOf(o.occurredAt) === today) out.set(o.leadId, o.code)
   return out
+}
+
+/** The visits this user logged today for `lead`, on any of their phones, earliest first. */
+export async function visitsToday(userId: string, lead: LeadSync, now: Date = new Date()): Promise<Tap[]> {
+  const today = dayOf(now)
+  return (await myTaps(userId, [lead]))
+    .filter((o) => o.leadId === lead.id && dayOf(o.occurredAt) === today)
+    .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt))
 }
 
 export interface Summary {

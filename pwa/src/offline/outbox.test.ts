@@ -2,8 +2,8 @@ import 'fake-indexeddb/auto'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { db, openStrangDB, useDatabase } from './db'
 import type { LeadSync } from './types'
-import { allLeads, daySummary, loggedToday } from './content'
-import { localOutcomes, logOutcome, outboxOf, pendingCount, recordView, sendSignal, undoOutcome, VIEW_WINDOW_MS } from './outbox'
+import { allLeads, daySummary, loggedToday, visitsToday } from './content'
+import { localOutcomes, logOutcome, logVisit, outboxOf, pendingCount, recordView, sendSignal, undoOutcome, undoOutcomes, VIEW_WINDOW_MS } from './outbox'
 
 let n = 0
 beforeEach(() => {
@@ -101,5 +101,85 @@ describe('signals and the summary', () => {
     const s = await daySummary('u1', now)
     expect(s.today).toEqual({ interested: 1, follow_up: 1 })
     expect([...(await loggedToday('u1', await allLeads(), now)).keys()]).toEqual(['lead-1'])
+  })
+})
+
+describe('one tap, one visit', () => {
+  const now = new Date(2026, 2, 4, 10, 15)
+
+  it('a tap writes one visit; a tap from a screen that did not show it writes nothing and stands for it', async () => {
+    const first = await logVisit({ ...base, code: 'won', now }, [])
+    expect(first).toMatchObject({ code: 'won', created: true })
+    // another window of the app, still showing nothing logged, taps 150 ms later
+    const second = await logVisit({ ...base, code: 'no_interest', now: new Date(now.getTime() + 150) }, [])
+    expect(second).toEqual({ ids: first.ids, code: 'won', created: false })
+    expect((await outboxOf('u1')).map((e) => e.id)).toEqual(first.ids)
+    expect(await localOutcomes('u1')).toHaveLength(1)
+  })
+
+  it('a deliberate second visit (the screen showed the first) is written', async () => {
+    const first = await logVisit({ ...base, code: 'won', now }, [])
+    const second = await logVisit({ ...base, code: 'follow_up', now: new Date(now.getTime() + 60_000) }, first.ids)
+    expect(second.created).toBe(true)
+    expect(await localOutcomes('u1')).toHaveLength(2)
+  })
+
+  it("yesterday's visits, other leads, other users and taken-back visits do not count as logged", async () => {
+    await logVisit({ ...base, now: new Date(2026, 2, 3, 17) }, [])
+    await logVisit({ ...base, leadId: 'lead-2', now }, [])
+    await logVisit({ ...base, userId: 'u2', now }, [])
+    const undone = await logVisit({ ...base, now }, [])
+    await undoOutcomes('u1', undone.ids)
+    expect((await logVisit({ ...base, now }, [])).created).toBe(true)
+  })
+
+  it('shows the visits of today for a lead, from this phone and the rep’s other phones, earliest first', async () => {
+    const here = await logVisit({ ...base, code: 'won', now }, [])
+    await logVisit({ ...base, code: 'won', now: new Date(2026, 2, 3, 9) }, [])
+    const taken = await logVisit({ ...base, leadId: 'lead-2', now }, [])
+    await undoOutcomes('u1', taken.ids)
+    const item = (id: string, rep_id: string, at: Date) => ({ id, rep_id, code: 'follow_up', occurred_at: at.toISOString(), rep_name: '', note_excerpt: '' })
+    const lead = {
+      id: 'lead-1',
+      history: [item('other-phone', 'u1', new Date(2026, 2, 4, 8)), item('colleague', 'u2', new Date(2026, 2, 4, 9))],
+    } as unknown as LeadSync
+    const visits = await visitsToday('u1', lead, now)
+    expect(visits.map((v) => [v.id, v.code])).toEqual([
+      ['other-phone', 'follow_up'],
+      [here.ids[0], 'won'],
+    ])
+  })
+})
+
+describe('Undo of a tap', () => {
+  it('takes back every outcome it stands for, each exactly once, through the outbox', async () => {
+    const sent = await logOutcome(base)
+    const queued = await logOutcome({ ...base, code: 'won' })
+    await (await db()).delete('outbox', sent) // acknowledged by the server
+    expect(await undoOutcomes('u1', [sent, queued, sent])).toEqual(['retracted', 'deleted'])
+    const retracts = (await outboxOf('u1')).map((e) => e.mutation)
+    expect(retracts).toEqual([expect.objectContaining({ type: 'outcome.retract', outcome_id: sent })])
+    expect(await localOutcomes('u1')).toEqual([])
+    // a second Undo (a double tap on it) adds nothing
+    expect(await undoOutcomes('u1', [sent, queued])).toEqual(['already', 'already'])
+    expect(await outboxOf('u1')).toHaveLength(1)
+  })
+
+  it('retracts an outcome that is being pushed, and only once', async () => {
+    const id = await logOutcome(base)
+    const d = await db()
+    const entry = (await d.get('outbox', id))!
+    await d.put('outbox', { ...entry, status: 'sent' })
+    expect(await undoOutcome('u1', id)).toBe('retracted')
+    expect(await undoOutcome('u1', id)).toBe('already')
+    const retracts = (await outboxOf('u1')).filter((e) => e.mutation.type === 'outcome.retract')
+    expect(retracts).toHaveLength(1)
+  })
+
+  it('never sends a retraction for a tap the server has not heard of, however often Undo runs', async () => {
+    const id = await logOutcome(base)
+    expect(await undoOutcome('u1', id)).toBe('deleted')
+    expect(await undoOutcome('u1', id)).toBe('already')
+    expect(await outboxOf('u1')).toEqual([])
   })
 })

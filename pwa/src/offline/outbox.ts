@@ -1,6 +1,8 @@
 // The outbox: taps waiting for the server, written in the same transaction as the tap.
 // Only acknowledged mutations ever leave it; rejected ones stay, with the reason, for the rep.
-import { db, type CollateralView, type LocalOutcome, type OutboxEntry } from './db'
+import type { IDBPDatabase, IDBPTransaction } from 'idb'
+import { dayOf } from './content'
+import { db, type CollateralView, type LocalOutcome, type OutboxEntry, type StrangDB } from './db'
 import type { Mutation, OutcomeLog, SignalKind } from './types'
 
 /** Collateral opened for a lead within this window is attached to the outcome. */
@@ -60,15 +62,12 @@ function mergeViews(views: CollateralView[]): OutcomeLog['collateral_viewed'] {
   }))
 }
 
-/**
- * Logs an outcome: the outbox entry, the local "logged today" record and the next sequence
- * number are written in ONE transaction, with no network. Returns the outcome id (for Undo).
- */
-export async function logOutcome(input: OutcomeInput): Promise<string> {
-  const d = await db()
+type OutcomeTx = IDBPTransaction<StrangDB, ('meta' | 'outbox' | 'outcomes' | 'views')[], 'readwrite'>
+
+/** Writes one outcome inside `tx`: outbox entry, local record and the next sequence number. */
+async function addOutcome(tx: OutcomeTx, input: OutcomeInput): Promise<string> {
   const now = input.now ?? new Date()
   const id = newId()
-  const tx = d.transaction(['meta', 'outbox', 'outcomes', 'views'], 'readwrite')
   const since = now.getTime() - VIEW_WINDOW_MS
   const views = (await tx.objectStore('views').index('leadId').getAll(input.leadId)).filter(
     (v) => v.userId === input.userId && Date.parse(v.at) >= since,
@@ -90,9 +89,57 @@ export async function logOutcome(input: OutcomeInput): Promise<string> {
   const local: LocalOutcome = { id, userId: input.userId, leadId: input.leadId, code: input.code, occurredAt: mutation.occurred_at, retracted: false }
   void tx.objectStore('outbox').add(entry)
   void tx.objectStore('outcomes').add(local)
+  return id
+}
+
+function outcomeTx(d: IDBPDatabase<StrangDB>): OutcomeTx {
+  return d.transaction(['meta', 'outbox', 'outcomes', 'views'], 'readwrite')
+}
+
+/**
+ * Logs an outcome: the outbox entry, the local "logged today" record and the next sequence
+ * number are written in ONE transaction, with no network. Returns the outcome id (for Undo).
+ */
+export async function logOutcome(input: OutcomeInput): Promise<string> {
+  const tx = outcomeTx(await db())
+  const id = await addOutcome(tx, input)
   await tx.done
   notifyOutbox()
   return id
+}
+
+/** What one tap on an outcome button did. */
+export interface VisitTap {
+  /** The outcomes the confirmation stands for (what its Undo takes back). */
+  ids: string[]
+  /** The code logged: the tapped one, or the one found already logged. */
+  code: string
+  /** False when this phone had already logged a visit for the lead today that the screen did not show. */
+  created: boolean
+}
+
+/**
+ * The tap of the lead screen. `shown` are the ids of the visits the screen showed as logged
+ * today for this lead when the rep tapped. If this phone holds another live outcome of the
+ * rep for the lead today (another window of the app logged it meanwhile), nothing is written
+ * and the tap stands for that visit instead: one tap is one visit, across windows too. Checked
+ * and written in one transaction.
+ */
+export async function logVisit(input: OutcomeInput, shown: readonly string[]): Promise<VisitTap> {
+  const tx = outcomeTx(await db())
+  const today = dayOf(input.now ?? new Date())
+  const unseen = (await tx.objectStore('outcomes').index('leadId').getAll(input.leadId)).filter(
+    (o) => o.userId === input.userId && !o.retracted && !shown.includes(o.id) && dayOf(o.occurredAt) === today,
+  )
+  if (unseen.length > 0) {
+    await tx.done
+    notifyOutbox() // the screen shows the visit the tap now stands for
+    return { ids: unseen.map((o) => o.id), code: unseen[unseen.length - 1]!.code, created: false }
+  }
+  const id = await addOutcome(tx, input)
+  await tx.done
+  notifyOutbox()
+  return { ids: [id], code: input.code, created: true }
 }
 
 type MetaStore = { get(key: string): Promise<unknown>; put(value: unknown, key: string): Promise<unknown> }
@@ -115,38 +162,57 @@ export async function enqueue(userId: string, make: (id: string, seq: number) =>
   return entry
 }
 
+export type TakenBack = 'deleted' | 'retracted' | 'already'
+
 /**
- * Takes back an outcome. Unsent: its outbox entry is deleted (the server never hears of it).
- * Sent or maybe sent: an `outcome.retract` is queued. Either way it no longer counts here.
+ * Takes back outcomes, each exactly once, in one transaction. Unsent: its outbox entry is
+ * deleted (the server never hears of it). Sent or maybe sent: an `outcome.retract` is queued.
+ * Already taken back (a retraction queued or the local record retracted): nothing more.
+ * Either way none of them counts here any more.
  */
-export async function undoOutcome(userId: string, outcomeId: string): Promise<'deleted' | 'retracted'> {
+export async function undoOutcomes(userId: string, outcomeIds: readonly string[]): Promise<TakenBack[]> {
   const d = await db()
   const tx = d.transaction(['meta', 'outbox', 'outcomes'], 'readwrite')
   const outbox = tx.objectStore('outbox')
-  const entry = await outbox.get(outcomeId)
-  let result: 'deleted' | 'retracted'
-  if (entry && entry.status === 'queued') {
-    await outbox.delete(outcomeId)
-    await tx.objectStore('outcomes').delete(outcomeId)
-    result = 'deleted'
-  } else {
-    const seq = await nextSeq(tx.objectStore('meta'))
-    const id = newId()
-    await outbox.add({
-      id,
-      userId,
-      seq,
-      mutation: { type: 'outcome.retract', id, seq, outcome_id: outcomeId },
-      status: 'queued',
-      createdAt: new Date().toISOString(),
-    })
-    const local = await tx.objectStore('outcomes').get(outcomeId)
-    if (local) await tx.objectStore('outcomes').put({ ...local, retracted: true })
-    result = 'retracted'
+  const outcomes = tx.objectStore('outcomes')
+  const retracting = new Set(
+    (await outbox.index('userId').getAll(userId)).flatMap((e) => (e.mutation.type === 'outcome.retract' ? [e.mutation.outcome_id] : [])),
+  )
+  const results: TakenBack[] = []
+  for (const outcomeId of new Set(outcomeIds)) {
+    const entry = await outbox.get(outcomeId)
+    const local = await outcomes.get(outcomeId)
+    if (local?.retracted || retracting.has(outcomeId)) {
+      results.push('already')
+    } else if (entry?.status === 'queued') {
+      // kept, taken back, so that a second Undo knows it is done
+      await outbox.delete(outcomeId)
+      if (local) await outcomes.put({ ...local, retracted: true })
+      results.push('deleted')
+    } else {
+      const seq = await nextSeq(tx.objectStore('meta'))
+      const id = newId()
+      await outbox.add({
+        id,
+        userId,
+        seq,
+        mutation: { type: 'outcome.retract', id, seq, outcome_id: outcomeId },
+        status: 'queued',
+        createdAt: new Date().toISOString(),
+      })
+      retracting.add(outcomeId)
+      if (local) await outcomes.put({ ...local, retracted: true })
+      results.push('retracted')
+    }
   }
   await tx.done
   notifyOutbox()
-  return result
+  return results
+}
+
+/** Takes back one outcome (see `undoOutcomes`). */
+export async function undoOutcome(userId: string, outcomeId: string): Promise<TakenBack> {
+  return (await undoOutcomes(userId, [outcomeId]))[0]!
 }
 
 export async function sendSignal(
