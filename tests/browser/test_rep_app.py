@@ -161,6 +161,8 @@ def test_tap_to_toast_latency_under_4x_cpu_throttling(page: Page, live_server: S
     figures = []
     buttons = page.locator("button.outcome")
     for i in range(3):
+        if i > 0:  # a visit is logged: the next one is a deliberate second visit
+            page.get_by_role("button", name="Log another visit").tap()
         page.evaluate("performance.clearMarks()")
         buttons.nth(i).tap()
         expect(page.get_by_test_id("toast")).to_be_visible()

@@ -1,29 +1,55 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { chipLabel, t } from '../i18n'
-import { getCampaign, getCollateral, getLead, loggedToday, outcomeCodes, readDraft, saveDraft } from '../offline/content'
-import { logOutcome, UNDO_MS, undoOutcome } from '../offline/outbox'
+import { getCampaign, getCollateral, getLead, outcomeCodes, readDraft, saveDraft, visitsToday, type Tap } from '../offline/content'
+import { logVisit, UNDO_MS, undoOutcomes } from '../offline/outbox'
 import type { SessionUser } from '../offline/session'
 import type { CollateralSync } from '../offline/types'
-import { codeLabel, formatDate } from './format'
+import { codeLabel, formatDate, formatTime } from './format'
 import { useLive } from './live'
+import { createTapGate } from './tap-gate'
 import { showToast } from './Toast'
+
+const NO_VISITS: Tap[] = []
+
+/** Keeps `--outcomes-h` on the page at the height of the fixed outcome bar, so that the
+ * screen's end and the toast (with its Undo) stay above it instead of covering the buttons. */
+function useBarHeight(bar: { current: HTMLElement | null }, present: boolean): void {
+  useEffect(() => {
+    const el = bar.current
+    if (!el) return
+    const root = document.documentElement.style
+    const measure = () => root.setProperty('--outcomes-h', `${el.offsetHeight}px`)
+    measure()
+    const watcher = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure)
+    watcher?.observe(el)
+    return () => {
+      watcher?.disconnect()
+      root.removeProperty('--outcomes-h')
+    }
+  }, [present])
+}
 
 export function Lead({ user, id }: { user: SessionUser; id: string }) {
   const data = useLive(async () => {
     const lead = await getLead(id)
     if (!lead) return { lead: null }
-    const [campaign, codes, logged, collateral] = await Promise.all([
+    const [campaign, codes, visits, collateral] = await Promise.all([
       getCampaign(lead.campaign_id),
       outcomeCodes(),
-      loggedToday(user.id, [lead]),
+      visitsToday(user.id, lead),
       Promise.all(lead.recommended_collateral_ids.map(getCollateral)),
     ])
-    return { lead, campaign, codes, logged: logged.get(id), collateral: collateral.filter((c): c is CollateralSync => !!c) }
+    return { lead, campaign, codes, visits, collateral: collateral.filter((c): c is CollateralSync => !!c) }
   }, [id, user.id])
   const [details, setDetails] = useState<string[]>([])
   const [fit, setFit] = useState<Record<string, 'up' | 'down'>>({})
   const [note, setNote] = useState('')
   const noteLoaded = useRef(false)
+  const gate = useRef(createTapGate()).current
+  // the rep asked to log another visit today
+  const [another, setAnother] = useState(false)
+  const bar = useRef<HTMLDivElement>(null)
+  useBarHeight(bar, !!data?.lead)
 
   useEffect(() => {
     noteLoaded.current = false
@@ -46,38 +72,67 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
       </main>
     )
   }
-  const { lead, campaign, codes = [], collateral = [] } = data
+  const { lead, campaign, codes = [], collateral = [], visits = NO_VISITS } = data
+  gate.shown(visits.map((v) => v.id))
+  const waitsForAnother = visits.length > 0 && !another
+  const locked = waitsForAnother || !gate.open
   const allDetails = [...new Set(codes.flatMap((c) => c.details))]
   const address = [lead.street, `${lead.postal_code} ${lead.city}`.trim(), lead.country].filter(Boolean).join(', ')
 
   function tap(code: string) {
+    // One tap, one visit: decided here, before any await or render, so a second tap finds it.
+    if (waitsForAnother || !gate.tryTap()) return
     performance.mark('outcome-tap')
+    setAnother(false)
     const allowed = codes.find((c) => c.code === code)?.details ?? []
-    const label = codeLabel(code, codes)
-    const pending = logOutcome({
+    const input = {
       userId: user.id,
       leadId: lead!.id,
       code,
       details: details.filter((d) => allowed.includes(d)),
       note: note.trim(),
       fit: Object.entries(fit).map(([collateral_id, f]) => ({ collateral_id, fit: f })),
-    })
-    void pending.then(() => {
-      showToast({
-        text: t('toast.saved', { label }),
-        ms: UNDO_MS,
-        action: {
-          label: t('toast.undo'),
-          run: () => void pending.then((oid) => undoOutcome(user.id, oid)).then(() => showToast({ text: t('toast.undone') })),
-        },
-      })
-      performance.mark('outcome-toast')
-      setNote('')
-      setDetails([])
-      setFit({})
-      void saveDraft(user.id, `note:${id}`, '')
-    })
+    }
+    logVisit(
+      input,
+      visits.map((v) => v.id),
+    ).then(
+      (done) => {
+        const label = codeLabel(done.code, codes)
+        showToast({
+          text: t(done.created ? 'toast.saved' : 'toast.already', { label }),
+          ms: UNDO_MS,
+          action: {
+            label: t('toast.undo'),
+            // every outcome this confirmation stands for, each once
+            run: () => void undoOutcomes(user.id, done.ids).then(() => showToast({ text: t('toast.undone') })),
+          },
+        })
+        performance.mark('outcome-toast')
+        if (!done.created) return
+        setNote('')
+        setDetails([])
+        setFit({})
+        void saveDraft(user.id, `note:${id}`, '')
+      },
+      () => {
+        gate.reopen()
+        setAnother(visits.length > 0)
+        showToast({ text: t('toast.failed') })
+      },
+    )
   }
+
+  function logAnother() {
+    gate.reopen()
+    setAnother(true)
+  }
+
+  const timesOf = (code: string) =>
+    visits
+      .filter((v) => v.code === code)
+      .map((v) => formatTime(v.occurredAt))
+      .join(', ')
 
   return (
     <main class="screen lead with-actions">
@@ -87,11 +142,6 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
         </a>
         <h1>{lead.company}</h1>
       </header>
-      {data.logged && (
-        <p class="pill ok" data-testid="logged-mark">
-          ✓ {t('today.logged')}: {codeLabel(data.logged, codes)}
-        </p>
-      )}
       <section aria-labelledby="brief-h">
         <h2 id="brief-h">{t('lead.brief')}</h2>
         {/* Sanitised by the server (the only HTML we render). */}
@@ -200,12 +250,37 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
           <a href={`/signals?lead=${lead.id}`}>{t('lead.signal')}</a>
         </p>
       </section>
-      <div class="outcomes" role="group" aria-label={t('lead.outcome')}>
-        {codes.map((c) => (
-          <button key={c.code} type="button" class={`outcome ${c.sentiment}`} data-code={c.code} onClick={() => tap(c.code)}>
-            {codeLabel(c.code, codes)}
-          </button>
-        ))}
+      <div class="outcomes" role="group" aria-label={t('lead.outcome')} ref={bar}>
+        {visits.length > 0 && (
+          <div class="logged-bar">
+            <p data-testid="logged-visits">
+              ✓ {t('today.logged')}:{' '}
+              {visits.map((v, i) => (
+                <span key={v.id}>
+                  {i > 0 && ', '}
+                  <span data-testid="logged-visit">{t('lead.loggedAt', { label: codeLabel(v.code, codes), time: formatTime(v.occurredAt) })}</span>
+                </span>
+              ))}
+            </p>
+            {waitsForAnother ? (
+              <button type="button" class="secondary" onClick={logAnother}>
+                {t('lead.another')}
+              </button>
+            ) : (
+              <p class="muted">{t('lead.anotherHint')}</p>
+            )}
+          </div>
+        )}
+        {codes.map((c) => {
+          const times = timesOf(c.code)
+          return (
+            <button key={c.code} type="button" class={`outcome ${c.sentiment}${times ? ' logged' : ''}`} data-code={c.code} disabled={locked} onClick={() => tap(c.code)}>
+              {times && '✓ '}
+              {codeLabel(c.code, codes)}
+              {times && <span class="at">· {times}</span>}
+            </button>
+          )
+        })}
       </div>
     </main>
   )
