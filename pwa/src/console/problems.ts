@@ -19,6 +19,8 @@ export const PROBLEM_KEYS: Record<ImportErrorCode, ConsoleKey> = {
   ambiguous_date: 'import.err.ambiguous_date',
   nonexistent_time: 'import.err.nonexistent_time',
   duplicate_ref: 'import.err.duplicate_ref',
+  bad_character: 'import.err.bad_character',
+  date_out_of_range: 'import.err.date_out_of_range',
 }
 
 export function problemText(problem: ImportProblem): string {

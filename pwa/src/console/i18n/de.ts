@@ -175,6 +175,8 @@ export const de: Record<ConsoleKey, string> = {
   'import.err.ambiguous_date': '„{value}“ kann Tag/Monat oder Monat/Tag sein: schreiben Sie 01.12.2026 oder 2026-12-01.',
   'import.err.nonexistent_time': '„{value}“ gibt es in {zone} nicht: Bei Beginn der Sommerzeit wird diese Stunde übersprungen.',
   'import.err.duplicate_ref': 'Die Kundennummer „{value}“ steht schon in Zeile {first_row}.',
+  'import.err.bad_character': 'Enthält ein Zeichen, das nicht gespeichert werden kann (NUL): bitte entfernen.',
+  'import.err.date_out_of_range': '„{value}“ liegt nicht zwischen 2000 und 2099.',
   'zone.note': 'Zeiten ohne Zeitzone gelten in der Zeitzone {zone}.',
 
   'signals.title': 'Signale',

@@ -173,6 +173,8 @@ export const en = {
   'import.err.ambiguous_date': '“{value}” could be day/month or month/day: write 01.12.2026 or 2026-12-01.',
   'import.err.nonexistent_time': '“{value}” does not exist in {zone}: the clocks skip that hour when summer time starts.',
   'import.err.duplicate_ref': 'Customer number “{value}” is already in row {first_row}.',
+  'import.err.bad_character': 'Contains a character that cannot be stored (NUL): remove it.',
+  'import.err.date_out_of_range': '“{value}” is not between 2000 and 2099.',
   'zone.note': 'Times without an offset are read in {zone}.',
 
   'signals.title': 'Signals',
