@@ -22,8 +22,6 @@ from app.leads import service as leads
 from app.leads.models import Lead
 from app.sync.changes import SyncEntity, record_change
 
-LOCAL = ZoneInfo("Europe/Berlin")
-
 CAMPAIGNS = [
     {
         "name": "Frühjahrsaktion Wärmepumpe WP-300",
@@ -213,17 +211,21 @@ def seed_content(session: Session, settings: Settings) -> None:
             )
         if campaign.status == CampaignStatus.live:
             live.append((campaign, items))
-    _seed_leads(session, users, live)
+    _seed_leads(session, users, live, settings.zone)
 
 
 def _seed_leads(
-    session: Session, users: dict[str, User], live: list[tuple[Campaign, list[Collateral]]]
+    session: Session,
+    users: dict[str, User],
+    live: list[tuple[Campaign, list[Collateral]]],
+    zone: ZoneInfo,
 ) -> None:
+    """Demo leads with visits today and on the next days, on the organisation's clock."""
     known = set(
         session.exec(select(Lead.external_ref).where(col(Lead.external_ref).like("DEMO-%")))
     )
     rng = random.Random(7)  # the same demo every time
-    today = datetime.now(LOCAL).date()
+    today = datetime.now(zone).date()
     names = [n for pair in zip(DE_COMPANIES, EN_COMPANIES, strict=True) for n in pair]
     reps = list(CITIES)
     for index, company in enumerate(names):
@@ -238,9 +240,9 @@ def _seed_leads(
         if index < 24:  # a full day today and tomorrow for every rep
             day = today + timedelta(days=(index // 3) % 2)
             at = time(8 + (index // 6) * 2, 30 if index % 2 else 0)
-            visit = datetime.combine(day, at, LOCAL)
+            visit = datetime.combine(day, at, zone)
         elif index % 4 == 0:
-            visit = datetime.combine(today + timedelta(days=2 + index % 5), time(10), LOCAL)
+            visit = datetime.combine(today + timedelta(days=2 + index % 5), time(10), zone)
         files = [i for i in items if i.kind != CollateralKind.link] or items
         leads.create_lead(
             session,
