@@ -3,13 +3,16 @@ from fastapi import APIRouter, status
 from app.auth.deps import MarketingUser
 from app.campaigns import service
 from app.campaigns.deps import MarketingCampaign
-from app.campaigns.models import CampaignStatus
+from app.campaigns.models import Campaign, CampaignStatus
 from app.campaigns.schemas import (
+    AudiencePreview,
+    AudiencePreviewRequest,
     CampaignCreate,
     CampaignDeleted,
     CampaignPublic,
     CampaignUpdate,
 )
+from app.core import errors
 from app.core.db import SessionDep
 
 router = APIRouter(prefix="/campaigns", tags=["campaigns"])
@@ -25,8 +28,25 @@ def list_campaigns(
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_campaign(body: CampaignCreate, _: MarketingUser, session: SessionDep) -> CampaignPublic:
-    campaign = service.create_campaign(session, data=body.model_dump())
+    campaign = service.create_campaign(
+        session,
+        data=body.model_dump(exclude={"confirm_unknown_audience"}),
+        confirm_unknown_audience=body.confirm_unknown_audience,
+    )
     return CampaignPublic.model_validate(campaign)
+
+
+@router.post("/audience-preview")
+def preview_audience(
+    body: AudiencePreviewRequest, _: MarketingUser, session: SessionDep
+) -> AudiencePreview:
+    """Whom this audience reaches now ("reaches N reps", with names), which named regions and
+    teams no active rep has, and the regions and teams active reps have (for suggestions).
+    Changes nothing; `{}` answers the known regions and teams."""
+    if body.campaign_id is not None and session.get(Campaign, body.campaign_id) is None:
+        raise errors.BadRequest("campaign_id: no such campaign")
+    draft = service.AudienceDraft(body.audience_all, body.audience_regions, body.audience_teams)
+    return service.preview_audience(session, draft, body.campaign_id)
 
 
 @router.get("/{campaign_id}")
@@ -38,8 +58,13 @@ def get_campaign(campaign: MarketingCampaign) -> CampaignPublic:
 def update_campaign(
     body: CampaignUpdate, campaign: MarketingCampaign, session: SessionDep
 ) -> CampaignPublic:
-    changes = body.model_dump(exclude_unset=True)
-    campaign = service.update_campaign(session, campaign=campaign, changes=changes)
+    changes = body.model_dump(exclude_unset=True, exclude={"confirm_unknown_audience"})
+    campaign = service.update_campaign(
+        session,
+        campaign=campaign,
+        changes=changes,
+        confirm_unknown_audience=body.confirm_unknown_audience,
+    )
     return CampaignPublic.model_validate(campaign)
 
 

@@ -14,6 +14,12 @@ Labels = Annotated[list[Label], Field(max_length=50)]
 class CampaignFields(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
+    confirm_unknown_audience: bool = Field(
+        default=False,
+        description="Save an audience naming a region or team no active rep has (yet), or "
+        "naming nobody; without it such an audience is refused with 422. Not stored.",
+    )
+
 
 class CampaignCreate(CampaignFields):
     name: Annotated[str, Field(min_length=1, max_length=200)]
@@ -69,3 +75,27 @@ class CampaignDeleted(BaseModel):
     result: Literal["deleted", "archived"]
     detail: str
     campaign: CampaignPublic | None = None
+
+
+class AudiencePreviewRequest(BaseModel):
+    """A campaign form's audience as it is being edited (`campaign_id`: the campaign edited,
+    whose lead holders count too)."""
+
+    model_config = ConfigDict(extra="forbid")
+    audience_all: bool = True
+    audience_regions: Labels = []
+    audience_teams: Labels = []
+    campaign_id: uuid.UUID | None = None
+
+
+class AudiencePreview(BaseModel):
+    """Whom an audience reaches now: active reps in it, plus (for a stored campaign) those
+    holding its leads, who see it too."""
+
+    reps: int
+    through_leads: int = Field(description="Of `reps`, reached only through their leads")
+    names: list[str] = Field(description="The reps reached, by name (at most 20)")
+    known_regions: list[str] = Field(description="Regions active reps have")
+    known_teams: list[str] = Field(description="Teams active reps have")
+    unknown_regions: list[str] = Field(description="Named regions no active rep has")
+    unknown_teams: list[str] = Field(description="Named teams no active rep has")

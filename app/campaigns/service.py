@@ -1,7 +1,9 @@
 """Campaigns: writing them, and who may see them (shared with sync and the file route)."""
 
 import uuid
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -11,6 +13,7 @@ from app.auth.models import Role, User
 from app.campaigns.history import campaign_has_history
 from app.campaigns.markdown import render_markdown
 from app.campaigns.models import Campaign, CampaignStatus
+from app.campaigns.schemas import AudiencePreview
 from app.core import errors
 from app.core.db import locked, read_locked
 from app.core.time import utcnow
@@ -18,26 +21,77 @@ from app.push.notices import NoticeKind, notify_reps
 from app.sync.changes import SyncEntity, lock_clock, record_change, record_changes
 
 
-def in_audience(campaign: Campaign, user: User) -> bool:
-    """Everyone, or a rep whose region or team is named by the campaign."""
-    if campaign.audience_all:
+class Audience(Protocol):
+    """A campaign's audience (a stored campaign, or the values of a form before saving)."""
+
+    @property
+    def audience_all(self) -> bool: ...
+    @property
+    def audience_regions(self) -> list[str]: ...
+    @property
+    def audience_teams(self) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class AudienceDraft:
+    """Audience values not (yet) stored: a form being edited, or an update being checked."""
+
+    audience_all: bool
+    audience_regions: list[str]
+    audience_teams: list[str]
+
+
+def in_audience(audience: Audience, user: User) -> bool:
+    """Everyone, or a rep whose region or team is named by the audience."""
+    if audience.audience_all:
         return True
-    return (bool(user.region) and user.region in campaign.audience_regions) or (
-        bool(user.team) and user.team in campaign.audience_teams
+    return (bool(user.region) and user.region in audience.audience_regions) or (
+        bool(user.team) and user.team in audience.audience_teams
     )
 
 
-def audience_rep_ids(session: Session, campaign: Campaign) -> list[uuid.UUID]:
-    """Active reps in the campaign's audience: whom its go-live or new collateral concerns."""
-    reps = session.exec(select(User).where(User.role == Role.rep, col(User.is_active).is_(True)))
-    return [rep.id for rep in reps if in_audience(campaign, rep)]
+def _held_campaign_ids(
+    session: Session, rep_id: uuid.UUID, among: Iterable[uuid.UUID] | None = None
+) -> set[uuid.UUID]:
+    """The campaigns of the leads `rep_id` holds (of `among`, when given)."""
+    from app.leads.models import Lead  # leads build on campaigns, not the other way round
+
+    query = select(Lead.campaign_id).where(
+        Lead.rep_id == rep_id, col(Lead.campaign_id).is_not(None)
+    )
+    if among is not None:
+        query = query.where(col(Lead.campaign_id).in_(list(among)))
+    return {campaign_id for campaign_id in session.exec(query.distinct()) if campaign_id}
 
 
-def is_campaign_visible(campaign: Campaign, user: User) -> bool:
-    """Marketing and admin see every campaign; a rep only live ones in their audience."""
+def _lead_holder_ids(session: Session, campaign_id: uuid.UUID) -> set[uuid.UUID]:
+    from app.leads.models import Lead
+
+    return set(session.exec(select(Lead.rep_id).where(Lead.campaign_id == campaign_id).distinct()))
+
+
+def _active_reps(session: Session) -> list[User]:
+    query = select(User).where(User.role == Role.rep, col(User.is_active).is_(True))
+    return list(session.exec(query.order_by(col(User.name), col(User.id))))
+
+
+def reached_rep_ids(session: Session, campaign: Campaign) -> list[uuid.UUID]:
+    """Active reps who see the campaign while it is live (its audience and the reps holding
+    its leads): whom its go-live or new collateral concerns."""
+    holders = _lead_holder_ids(session, campaign.id)
+    return [
+        rep.id for rep in _active_reps(session) if rep.id in holders or in_audience(campaign, rep)
+    ]
+
+
+def is_campaign_visible(session: Session, campaign: Campaign, user: User) -> bool:
+    """Marketing and admin see every campaign; a rep a live one in their audience or one of
+    whose leads they hold (see `visible_campaign_ids`)."""
     if user.role in (Role.marketing, Role.admin):
         return True
-    return campaign.status == CampaignStatus.live and in_audience(campaign, user)
+    if campaign.status != CampaignStatus.live:
+        return False
+    return in_audience(campaign, user) or bool(_held_campaign_ids(session, user.id, [campaign.id]))
 
 
 def audience_changed(session: Session, rep: User) -> None:
@@ -54,18 +108,110 @@ def audience_changed(session: Session, rep: User) -> None:
 
 
 def visible_campaign_ids(session: Session, rep: User) -> list[uuid.UUID]:
-    """Ids of the live campaigns whose audience includes `rep`.
+    """Ids of the live campaigns `rep` sees: those whose audience includes them, and those of
+    the leads they hold. What a rep is given, the rep can use: a lead assigned outside its
+    campaign's audience (by hand, in bulk, by import, or left behind when the audience or the
+    rep's region changed) brings its campaign's talking points and collateral along. Lead
+    writers record the campaign's change for the lead's rep (`app.leads.service.
+    holding_changes`), so the phone gains and loses it with its leads.
 
     Audiences are JSON lists, which SQLite and PostgreSQL query differently; live campaigns are
     few, so the audience is checked here in Python.
     """
+    held = _held_campaign_ids(session, rep.id)
     live = session.exec(select(Campaign).where(Campaign.status == CampaignStatus.live))
-    return [c.id for c in live if in_audience(c, rep)]
+    return [c.id for c in live if c.id in held or in_audience(c, rep)]
 
 
 def campaigns_visible_to(session: Session, rep: User) -> SelectOfScalar[Campaign]:
-    """A select of the campaigns `rep` may see (live, in the audience)."""
+    """A select of the campaigns `rep` may see (live; in the audience or holding their lead)."""
     return select(Campaign).where(col(Campaign.id).in_(visible_campaign_ids(session, rep)))
+
+
+def campaigns_seen_by(
+    session: Session, rep_id: uuid.UUID, campaign_ids: Iterable[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Of `campaign_ids`, those the rep's phone may have held: gone live (live, or archived
+    since: a phone may still quote one archived while it was offline) and in the rep's
+    audience or holding one of their leads. What a push may quote."""
+    wanted = set(campaign_ids)
+    if not wanted:
+        return set()
+    rep = session.get(User, rep_id)
+    if rep is None:
+        return set()
+    held = _held_campaign_ids(session, rep_id, wanted)
+    shown = session.exec(
+        select(Campaign).where(
+            col(Campaign.id).in_(wanted), Campaign.status != CampaignStatus.draft
+        )
+    )
+    return {c.id for c in shown if c.id in held or in_audience(c, rep)}
+
+
+# --- audiences (marketing) -----------------------------------------------------------------
+
+PREVIEW_NAMES = 20
+
+
+def preview_audience(
+    session: Session, audience: Audience, campaign_id: uuid.UUID | None = None
+) -> AudiencePreview:
+    """Whom a campaign with this audience reaches (active reps), and the regions and teams
+    active reps have. With `campaign_id`, reps holding that campaign's leads count too."""
+    reps = _active_reps(session)
+    holders = _lead_holder_ids(session, campaign_id) if campaign_id else set()
+    by_audience = [rep for rep in reps if in_audience(audience, rep)]
+    by_leads = [rep for rep in reps if rep.id in holders and not in_audience(audience, rep)]
+    reached = sorted(by_audience + by_leads, key=lambda rep: (rep.name.casefold(), rep.email))
+    regions, teams = _known(reps)
+    return AudiencePreview(
+        reps=len(reached),
+        through_leads=len(by_leads),
+        names=[rep.name for rep in reached[:PREVIEW_NAMES]],
+        known_regions=sorted(regions, key=str.casefold),
+        known_teams=sorted(teams, key=str.casefold),
+        unknown_regions=_unknown(audience, audience.audience_regions, regions),
+        unknown_teams=_unknown(audience, audience.audience_teams, teams),
+    )
+
+
+def _known(reps: list[User]) -> tuple[set[str], set[str]]:
+    return {rep.region for rep in reps if rep.region}, {rep.team for rep in reps if rep.team}
+
+
+def _unknown(audience: Audience, named: list[str], known: set[str]) -> list[str]:
+    """The names no active rep has (none when the audience is everyone: the lists are unused)."""
+    if audience.audience_all:
+        return []
+    return [name for name in dict.fromkeys(named) if name not in known]
+
+
+CONFIRM = " (send confirm_unknown_audience: true to save it anyway)"
+
+
+def check_audience(session: Session, audience: Audience) -> None:
+    """Refuse (422) an audience naming a region or team no active rep has, or naming nobody.
+    A marketer may still prepare a campaign for reps to come: the request then confirms it
+    (`confirm_unknown_audience`), and the caller skips this check."""
+    if audience.audience_all:
+        return
+    regions, teams = _known(_active_reps(session))
+    problems: list[tuple[str, str, object]] = []
+    for field, named, known, word in (
+        ("audience_regions", audience.audience_regions, regions, "region"),
+        ("audience_teams", audience.audience_teams, teams, "team"),
+    ):
+        unknown = _unknown(audience, named, known)
+        if unknown:
+            listed = ", ".join(repr(name) for name in unknown)
+            problems.append((field, f"no active rep has the {word} {listed}{CONFIRM}", unknown))
+    if not audience.audience_regions and not audience.audience_teams:
+        problems.append(
+            ("audience_all", f"no region or team named: it reaches nobody{CONFIRM}", None)
+        )
+    if problems:
+        raise errors.unprocessable(problems)
 
 
 # --- writing (marketing) -------------------------------------------------------------------
@@ -84,8 +230,12 @@ def list_campaigns(session: Session, *, status: CampaignStatus | None = None) ->
     return list(session.exec(query))
 
 
-def create_campaign(session: Session, *, data: dict[str, Any]) -> Campaign:
+def create_campaign(
+    session: Session, *, data: dict[str, Any], confirm_unknown_audience: bool = False
+) -> Campaign:
     campaign = Campaign(**data)
+    if not confirm_unknown_audience:
+        check_audience(session, campaign)
     campaign.talking_points_html = render_markdown(campaign.talking_points_md)
     session.add(campaign)
     session.flush()
@@ -98,14 +248,25 @@ def _announce_if_live(session: Session, campaign: Campaign) -> None:
     if campaign.status == CampaignStatus.live:
         notify_reps(
             session,
-            audience_rep_ids(session, campaign),
+            reached_rep_ids(session, campaign),
             kind=NoticeKind.new_campaign,
             target_id=campaign.id,
             title=f"New campaign: {campaign.name}",
         )
 
 
-def update_campaign(session: Session, *, campaign: Campaign, changes: dict[str, Any]) -> Campaign:
+AUDIENCE_FIELDS = ("audience_all", "audience_regions", "audience_teams")
+
+
+def update_campaign(
+    session: Session,
+    *,
+    campaign: Campaign,
+    changes: dict[str, Any],
+    confirm_unknown_audience: bool = False,
+) -> Campaign:
+    """Apply marketing's changes. The audience is checked (`check_audience`) when it changes
+    and when the campaign goes live, unless the request confirms it."""
     read_locked(session, campaign, "Campaign not found")  # its status now, not as loaded
     for name, value in changes.items():
         if value is None and name not in ("starts_on", "ends_on"):
@@ -119,6 +280,10 @@ def update_campaign(session: Session, *, campaign: Campaign, changes: dict[str, 
     ends_on = changes.get("ends_on", campaign.ends_on)
     if starts_on and ends_on and ends_on < starts_on:
         raise errors.BadRequest("ends_on: before starts_on")
+    going_live = new_status == CampaignStatus.live and campaign.status != CampaignStatus.live
+    if not confirm_unknown_audience and (going_live or any(f in changes for f in AUDIENCE_FIELDS)):
+        merged = {f: changes.get(f, getattr(campaign, f)) for f in AUDIENCE_FIELDS}
+        check_audience(session, AudienceDraft(**merged))
     old_status = campaign.status
     for name, value in changes.items():
         setattr(campaign, name, value)

@@ -12,7 +12,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.auth.models import Role, User
 from app.campaigns.models import Campaign, CampaignStatus
-from app.campaigns.service import audience_rep_ids, is_campaign_visible
+from app.campaigns.service import is_campaign_visible, reached_rep_ids
 from app.collateral.filenames import clean_filename
 from app.collateral.models import Collateral, CollateralKind
 from app.collateral.schemas import Description, Segments, Title
@@ -49,14 +49,14 @@ def is_recommended_to(session: Session, collateral_id: uuid.UUID, rep_id: uuid.U
 
 
 def is_collateral_visible(session: Session, item: Collateral, user: User) -> bool:
-    """Marketing and admin: any item. A rep: a current item of a live campaign in their
-    audience, or one recommended on their own leads."""
+    """Marketing and admin: any item. A rep: a current item of a campaign they see (live, in
+    their audience or holding one of their leads), or one recommended on their own leads."""
     if user.role in (Role.marketing, Role.admin):
         return True
     if not item.is_current:
         return False
     campaign = session.get(Campaign, item.campaign_id)
-    if campaign is not None and is_campaign_visible(campaign, user):
+    if campaign is not None and is_campaign_visible(session, campaign, user):
         return True
     return is_recommended_to(session, item.id, user.id)
 
@@ -164,7 +164,7 @@ def create_collateral(
     if campaign.status == CampaignStatus.live:
         notify_reps(
             session,
-            audience_rep_ids(session, campaign),
+            reached_rep_ids(session, campaign),
             kind=NoticeKind.new_collateral,
             target_id=campaign.id,
             title=f"New collateral in {campaign.name}",

@@ -1,6 +1,7 @@
 """The one error format: FastAPI's `{"detail": ...}` with the right status code."""
 
 from fastapi import HTTPException
+from fastapi.exceptions import RequestValidationError
 
 
 class AppError(HTTPException):
@@ -50,3 +51,14 @@ class TooManyRequests(AppError):
 
 class ServiceUnavailable(AppError):
     status_code = 503
+
+
+def unprocessable(problems: list[tuple[str, str, object]]) -> RequestValidationError:
+    """A 422 shaped like FastAPI's own validation errors, for checks that need the database:
+    one `(field, message, input)` entry per body field named."""
+    return RequestValidationError(
+        [
+            {"type": "value_error", "loc": ("body", field), "msg": message, "input": value}
+            for field, message, value in problems
+        ]
+    )

@@ -7,6 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
+from app.core.errors import unprocessable
 from app.core.settings import Settings
 from app.core.time import utcnow
 from app.push.models import PushCounter, PushDelivery, PushNotice, PushSubscription
@@ -15,9 +16,7 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 
 
 def _invalid(field: str, message: str) -> RequestValidationError:
-    return RequestValidationError(
-        [{"type": "value_error", "loc": ("body", field), "msg": message, "input": None}]
-    )
+    return unprocessable([(field, message, None)])
 
 
 def check_endpoint(settings: Settings, endpoint: str) -> str:

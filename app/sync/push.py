@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.campaigns.models import Campaign
+from app.campaigns.service import campaigns_seen_by
 from app.collateral.models import Collateral
 from app.core.bulk import execute_rows
 from app.core.db import table_of
@@ -131,8 +132,9 @@ class _State:
     codes: dict[str, list[str]]  # code -> its allowed detail chips
     outcomes: dict[uuid.UUID, Outcome]
     pending_retractions: set[uuid.UUID]
-    collateral: set[uuid.UUID]
+    collateral: dict[uuid.UUID, uuid.UUID]  # id -> its campaign
     campaigns: set[uuid.UUID]
+    seen_campaigns: set[uuid.UUID]  # of the campaigns referred to, those the rep could see
 
 
 def _ledger(
@@ -196,10 +198,16 @@ def _load(session: Session, rep_id: uuid.UUID, items: list[_Parsed]) -> _State:
         }
     collateral_ids = {v.collateral_id for m in logs for v in m.collateral_viewed}
     collateral_ids |= {f.collateral_id for m in logs for f in m.collateral_fit}
-    collateral = (
-        set(session.exec(select(Collateral.id).where(col(Collateral.id).in_(collateral_ids))))
+    collateral: dict[uuid.UUID, uuid.UUID] = (
+        dict(
+            session.exec(
+                select(Collateral.id, Collateral.campaign_id).where(
+                    col(Collateral.id).in_(collateral_ids)
+                )
+            ).all()
+        )
         if collateral_ids
-        else set()
+        else {}
     )
     campaign_ids = {m.campaign_id for m in signals if m.campaign_id}
     campaigns = (
@@ -209,7 +217,19 @@ def _load(session: Session, rep_id: uuid.UUID, items: list[_Parsed]) -> _State:
     )
     code = table_of(OutcomeCode).c
     codes = {name: allowed for name, allowed in session.execute(select(code.code, code.details))}
-    return _State(ledger, leads, ever_assigned, codes, outcomes, pending, collateral, campaigns)
+    seen = campaigns_seen_by(session, rep_id, set(collateral.values()) | campaigns)
+    return _State(
+        ledger, leads, ever_assigned, codes, outcomes, pending, collateral, campaigns, seen
+    )
+
+
+def _may_quote(state: _State, campaign_id: uuid.UUID | None, lead: _LeadRef | None) -> bool:
+    """May a mutation about `lead` name this campaign (or collateral of it)? One the rep could
+    see (`campaigns_seen_by`) or the lead's own: what a rep is given, the rep can use."""
+    if campaign_id is None:
+        return False
+    own = lead is not None and lead.campaign_id == campaign_id
+    return own or campaign_id in state.seen_campaigns
 
 
 @dataclass
@@ -292,9 +312,14 @@ def _plan(
             }
             plan.outcomes.append(row)
             new_outcomes[m.id] = row
+            quoted = {v.collateral_id for v in m.collateral_viewed}
+            quoted |= {f.collateral_id for f in m.collateral_fit}
+            usable = {c for c in quoted if _may_quote(state, state.collateral.get(c), lead)}
+            if usable != quoted:  # unknown, or of a campaign the rep could not see
+                flags.append("collateral_dropped")
             views: dict[uuid.UUID, dict[str, Any]] = {}
             for v in m.collateral_viewed:
-                if v.collateral_id not in state.collateral:
+                if v.collateral_id not in usable:
                     continue
                 got = views.setdefault(
                     v.collateral_id,
@@ -315,7 +340,7 @@ def _plan(
                     "fit": f.fit,
                 }
                 for f in m.collateral_fit
-                if f.collateral_id in state.collateral
+                if f.collateral_id in usable
             }
             plan.fits.extend(fits.values())
             plan.lead_changes.add((lead.id, lead.rep_id))
@@ -347,6 +372,10 @@ def _plan(
             if m.campaign_id is not None and m.campaign_id not in state.campaigns:
                 _reject(plan, item, "unknown_campaign", "campaign_id: no such campaign")
                 continue
+            signal_lead = state.leads.get(m.lead_id) if m.lead_id else None
+            if m.campaign_id is not None and not _may_quote(state, m.campaign_id, signal_lead):
+                flags.append("campaign_dropped")  # it exists, but the rep could not see it
+                campaign_id = signal_lead.campaign_id if signal_lead else None
             plan.signals.append(
                 {
                     "id": m.id,

@@ -24,6 +24,7 @@ BODY = {
 
 def test_marketing_creates_reads_updates_campaigns(client: TestClient, factory: Factory) -> None:
     _, marketing = factory.login_as(Role.marketing)
+    factory.user(Role.rep, region="North", team="Munich")  # the audience names real reps
     created = client.post("/api/v1/campaigns", json=BODY, headers=marketing)
     assert created.status_code == 201, created.text
     body = created.json()
@@ -85,14 +86,16 @@ def test_audience_decides_which_reps_see_a_live_campaign(db: Session, factory: F
     assert names(north) == {"All", "North"}
     assert names(south) == {"All", "Munich"}
     assert names(west) == {"All"}
-    assert is_campaign_visible(by_team, south) and not is_campaign_visible(by_region, south)
-    assert is_campaign_visible(everyone, west)
+    assert is_campaign_visible(db, by_team, south)
+    assert not is_campaign_visible(db, by_region, south)
+    assert is_campaign_visible(db, everyone, west)
 
 
 def test_every_campaign_write_is_recorded_for_sync(
     client: TestClient, factory: Factory, db: Session
 ) -> None:
     _, marketing = factory.login_as(Role.marketing)
+    factory.user(Role.rep, region="North", team="Munich")
     campaign_id = client.post("/api/v1/campaigns", json=BODY, headers=marketing).json()["id"]
     client.patch(f"/api/v1/campaigns/{campaign_id}", json={"name": "X"}, headers=marketing)
     changes = db.exec(select(SyncChange).where(SyncChange.entity == SyncEntity.campaign)).all()

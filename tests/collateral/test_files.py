@@ -84,7 +84,7 @@ def test_reps_get_only_files_of_live_campaigns_in_their_audience(
 ) -> None:
     _, marketing = factory.login_as(Role.marketing)
     north_rep, north = factory.login_as(Role.rep, region="North", team="Hamburg")
-    _, south = factory.login_as(Role.rep, region="South", team="Munich")
+    south_rep, south = factory.login_as(Role.rep, region="South", team="Munich")
     for_north = campaign(db, audience_all=False, audience_regions=["North"])
     draft = campaign(db, status=CampaignStatus.draft)
     north_file = upload(client, marketing, for_north.id, pdf_bytes("north")).json()["file_url"]
@@ -103,6 +103,12 @@ def test_reps_get_only_files_of_live_campaigns_in_their_audience(
     lead(db, north_rep, recommended_collateral_ids=[draft_item.json()[0]["id"]])
     assert client.get(draft_file, headers=north).status_code == 200
     assert client.get(draft_file, headers=south).status_code == 404
+    # ... and so are the files of a campaign whose lead they hold, outside its audience
+    given = lead(db, south_rep, campaign_id=for_north.id)
+    assert client.get(north_file, headers=south).status_code == 200
+    db.delete(given)
+    db.commit()
+    assert client.get(north_file, headers=south).status_code == 404
 
 
 def test_a_new_version_hides_the_old_one_from_reps(

@@ -7,15 +7,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.auth.models import User
 from app.campaigns.models import Campaign, CampaignStatus
 from app.campaigns.service import update_campaign
 from app.collateral.models import Collateral, CollateralKind
 from app.leads.models import Lead
-from app.leads.service import update_lead
-from app.sync.changes import SyncEntity, record_change
+from app.leads.service import Holding, holding_changes, update_lead
+from app.sync.changes import SyncEntity, record_change, record_changes
 
 KINDS = ("campaigns", "collateral", "leads", "outcome_codes", "signals")
 
@@ -38,7 +38,8 @@ class Content:
         return campaign
 
     def update_campaign(self, campaign: Campaign, **values: Any) -> None:
-        update_campaign(self.db, campaign=campaign, changes=values)
+        # Confirmed: a test's audience may name a region no rep has at that moment.
+        update_campaign(self.db, campaign=campaign, changes=values, confirm_unknown_audience=True)
         self.db.commit()
 
     def collateral(self, campaign: Campaign, *, replaces: Collateral | None = None) -> Collateral:
@@ -73,13 +74,43 @@ class Content:
         )
         self.db.add(lead)
         self.db.flush()
-        record_change(self.db, SyncEntity.lead, lead.id, rep_ids=[rep.id])
+        record_changes(self.db, holding_changes(lead.id, None, Holding(rep.id, lead.campaign_id)))
         self.db.commit()
         return lead
 
     def reassign(self, lead: Lead, to: User) -> None:
         update_lead(self.db, lead=lead, changes={"rep_id": to.id})
         self.db.commit()
+
+
+def sees(db: Session, rep_id: uuid.UUID) -> dict[str, set[str]]:
+    """The model of what a rep's phone holds after a full pull: their leads; the live
+    campaigns in their audience or holding one of their leads; those campaigns' current
+    collateral. Written plainly here, apart from the service's own code."""
+    rep = db.get(User, rep_id)
+    assert rep is not None
+    leads = db.exec(select(Lead).where(Lead.rep_id == rep_id)).all()
+    held = {lead.campaign_id for lead in leads}
+    campaigns = [
+        c.id
+        for c in db.exec(select(Campaign).where(Campaign.status == CampaignStatus.live))
+        if c.id in held
+        or c.audience_all
+        or rep.region in c.audience_regions
+        or rep.team in c.audience_teams
+    ]
+    collateral = db.exec(
+        select(Collateral.id).where(
+            col(Collateral.campaign_id).in_(campaigns),
+            col(Collateral.replaced_by_id).is_(None),
+            col(Collateral.deleted_at).is_(None),
+        )
+    ).all()
+    return {
+        "leads": {str(lead.id) for lead in leads},
+        "campaigns": {str(c) for c in campaigns},
+        "collateral": {str(c) for c in collateral},
+    }
 
 
 def outcome(lead_id: uuid.UUID | str, code: str = "won", **extra: Any) -> dict[str, Any]:

@@ -17,10 +17,10 @@ from app.auth.models import Role, User
 from app.auth.service import update_user
 from app.campaigns.models import Campaign, CampaignStatus
 from app.leads.models import Lead
-from app.leads.service import assign_leads
+from app.leads.service import assign_leads, update_lead
 from app.outcomes.models import Outcome
 from tests.factories import Factory
-from tests.sync.helpers import Content, Phone, outcome
+from tests.sync.helpers import Content, Phone, outcome, sees
 
 
 def test_concurrent_writers_and_pullers_converge_to_the_truth(
@@ -45,7 +45,16 @@ def test_concurrent_writers_and_pullers_converge_to_the_truth(
                 mine = Content(session)
                 for _ in range(rounds):
                     action = rnd.choice(
-                        ["lead", "reassign", "assign", "campaign", "collateral", "push", "region"]
+                        [
+                            "lead",
+                            "reassign",
+                            "assign",
+                            "move",
+                            "campaign",
+                            "collateral",
+                            "push",
+                            "region",
+                        ]
                     )
                     if action == "lead":
                         lead_ids.append(mine.lead(rnd.choice(reps)).id)
@@ -56,6 +65,13 @@ def test_concurrent_writers_and_pullers_converge_to_the_truth(
                     elif action == "assign":  # the console's bulk move, several leads at once
                         picked = rnd.sample(lead_ids, 3)
                         assign_leads(session, lead_ids=picked, rep_id=rnd.choice(reps).id)
+                        session.commit()
+                    elif action == "move":  # into another campaign (maybe outside audience)
+                        lead = session.get(Lead, rnd.choice(lead_ids))
+                        assert lead is not None
+                        target = rnd.choice([*campaigns, None])
+                        changes = {"campaign_id": target.id if target else None}
+                        update_lead(session, lead=lead, changes=changes)
                         session.commit()
                     elif action == "campaign":
                         campaign = _get(session, rnd.choice(campaigns).id)
@@ -125,13 +141,11 @@ def _get(session: Session, campaign_id: uuid.UUID) -> Campaign:
 
 
 def _check_truth(engine: Engine, rep: User, truth: Phone) -> None:
-    """The truth phone itself matches the database: exactly the rep's leads."""
-    from sqlmodel import select
-
+    """The truth phone itself matches the model of what the rep sees: exactly their leads, the
+    live campaigns in their audience or holding their leads, and those campaigns' collateral."""
     with Session(engine) as session:
-        expected = {str(i) for i in session.exec(select(Lead.id).where(Lead.rep_id == rep.id))}
-    assert truth.ids("leads") == expected
-    assert all(uuid.UUID(i) for i in truth.ids("campaigns"))
+        expected = sees(session, rep.id)
+    assert {kind: truth.ids(kind) for kind in expected} == expected
 
 
 def test_pushes_in_line_share_commits_and_a_failing_one_takes_back_only_its_own(

@@ -117,11 +117,12 @@ def test_collateral_views_and_fit_are_stored_with_the_outcome(
         collateral_viewed=[
             {"collateral_id": str(item.id), "seconds": 30, "pages": [1, 2]},
             {"collateral_id": str(item.id), "seconds": 5, "pages": [2, 3]},
-            {"collateral_id": str(uuid.uuid4()), "seconds": 9},  # unknown: ignored
+            {"collateral_id": str(uuid.uuid4()), "seconds": 9},  # unknown: dropped
         ],
         collateral_fit=[{"collateral_id": str(item.id), "fit": "down"}],
     )
-    assert push(client, headers, tap)[0]["status"] == "applied"
+    result = push(client, headers, tap)[0]
+    assert (result["status"], result["flags"]) == ("applied", ["collateral_dropped"])
     view = db.exec(select(OutcomeCollateralView)).one()
     assert (view.collateral_id, view.seconds, view.pages) == (item.id, 35, [1, 2, 3])
     assert db.exec(select(OutcomeCollateralFit)).one().fit == "down"

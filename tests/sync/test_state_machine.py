@@ -4,6 +4,9 @@ The link loses requests and responses, duplicates and reorders batches, pushes t
 twice at once, and the server restarts (a new app instance on the same database). Invariants:
 the server holds every acknowledged mutation exactly once, and eventually every mutation the
 phone made; after a final pull the phone's state equals the server's truth for that rep.
+After every complete pull the phone holds what the model says the rep sees: their leads, the
+live campaigns in their audience or holding one of their leads, and those campaigns' current
+collateral.
 """
 
 import random
@@ -23,11 +26,12 @@ from app.auth.service import update_user
 from app.campaigns.models import CampaignStatus
 from app.core.settings import Settings
 from app.leads.models import Lead
+from app.leads.service import update_lead
 from app.main import create_app
 from app.outcomes.models import Outcome
 from app.sync.models import AppliedMutation
 from tests.factories import Factory
-from tests.sync.helpers import Content, Phone, outcome, retract
+from tests.sync.helpers import Content, Phone, outcome, retract, sees
 
 
 class Server:
@@ -61,6 +65,8 @@ def run_machine(app_settings: Settings, factory: Factory, db: Session) -> None:
             self.headers = factory.auth(self.rep)
             self.campaign = content.campaign()
             content.collateral(self.campaign)
+            self.south = content.campaign(regions=["South"])  # not the rep's region at first
+            content.collateral(self.south)
             self.leads = [content.lead(self.rep, campaign=self.campaign) for _ in range(3)]
             self.device = f"dev-{uuid.uuid4().hex[:6]}"
             self.seq = 0
@@ -153,6 +159,7 @@ def run_machine(app_settings: Settings, factory: Factory, db: Session) -> None:
                 server.client.get("/api/v1/sync/pull", headers=self.headers, params=params)
                 return
             self.phone.sync(limit=limit)
+            assert self._holds() == self._sees()
 
         @rule()
         def restart(self) -> None:
@@ -174,6 +181,14 @@ def run_machine(app_settings: Settings, factory: Factory, db: Session) -> None:
                 self.campaign, status=CampaignStatus.archived if live else CampaignStatus.live
             )
 
+        @rule(pick=st.integers(0, 2), into=st.sampled_from(["campaign", "south", None]))
+        def move_lead(self, pick: int, into: str | None) -> None:  # to another campaign
+            lead = db.get(Lead, self.leads[pick].id)
+            assert lead is not None
+            campaign = getattr(self, into).id if into else None
+            update_lead(db, lead=lead, changes={"campaign_id": campaign})
+            db.commit()
+
         @rule(regions=st.sampled_from([[], ["North"]]))
         def set_audience(self, regions: list[str]) -> None:
             content.update_campaign(
@@ -186,6 +201,17 @@ def run_machine(app_settings: Settings, factory: Factory, db: Session) -> None:
             assert rep is not None
             update_user(db, rep, {"region": region})
             db.commit()
+
+        # ---- the model: what the rep sees ----
+
+        def _sees(self) -> dict[str, set[str]]:
+            db.expire_all()
+            seen = sees(db, self.rep.id)
+            db.commit()
+            return seen
+
+        def _holds(self) -> dict[str, set[str]]:
+            return {kind: self.phone.ids(kind) for kind in ("leads", "campaigns", "collateral")}
 
         # ---- invariants ----
 
@@ -220,6 +246,7 @@ def run_machine(app_settings: Settings, factory: Factory, db: Session) -> None:
             truth = Phone(server.client, self.headers)
             truth.sync()
             assert self.phone.state == truth.state
+            assert self._holds() == self._sees()
 
     PhoneAndServer.TestCase.settings = settings(
         max_examples=12,
