@@ -341,3 +341,6 @@ def test_errors_name_the_spreadsheet_row_with_company_and_customer_number(
         (2, "unknown_rep"),
     ]
     assert report["delimiter"] == ";"
+    # Blank rows above the header count as rows, as the spreadsheet shows them.
+    status, report = send(client, marketing, b"\r\n;;\r\nFirma;Aussendienst\r\nX;\r\n")
+    assert [(e["row"], e["code"]) for e in report["errors"]] == [(4, "required")]  # type: ignore[union-attr]
