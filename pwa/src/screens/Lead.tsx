@@ -45,7 +45,7 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
   const [fit, setFit] = useState<Record<string, 'up' | 'down'>>({})
   const [note, setNote] = useState('')
   const noteLoaded = useRef(false)
-  const gate = useRef(createTapGate()).current
+  const [gate] = useState(createTapGate)
   // the rep asked to log another visit today
   const [another, setAnother] = useState(false)
   const bar = useRef<HTMLDivElement>(null)
