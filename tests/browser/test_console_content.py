@@ -86,3 +86,63 @@ def test_campaign_collateral_and_leads_from_the_console(desktop: BrowserContext)
     expect(page.get_by_test_id("ld-brief-preview").locator("strong")).to_have_text("Mr. Kruse")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Saved.")).to_be_visible()
+
+
+def test_the_campaign_form_says_whom_its_audience_reaches(desktop: BrowserContext) -> None:
+    page = desktop.new_page()
+    log_in(page, "marketing@demo.strang")
+    page.wait_for_url("**/console/")
+    page.get_by_role("navigation").get_by_role("link", name="Campaigns").click()
+    page.get_by_role("link", name="New campaign").click()
+    page.get_by_label("Name").fill("Winter in the north")
+    reach = page.get_by_test_id("audience-reach")
+    expect(reach).to_have_text("Reaches 3 reps: Jonas Becker, Lena Fischer, Tom Walker")
+
+    page.get_by_label("All reps").uncheck()
+    expect(reach).to_have_text("Reaches 0 reps")
+    expect(page.get_by_test_id("audience-warning")).to_have_text(
+        "No region or team named: this campaign reaches nobody."
+    )
+    page.get_by_label("Regions").fill("North")
+    expect(reach).to_have_text("Reaches 2 reps: Jonas Becker, Tom Walker")
+    expect(page.get_by_test_id("audience-warning")).to_have_count(0)
+    page.get_by_label("Regions").fill("North, Sued")  # a typo of South: nobody has it
+    expect(page.get_by_test_id("audience-warning")).to_have_text(
+        "No active rep has these regions: Sued"
+    )
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert").filter(has_text="Save anyway")).to_be_visible()
+    assert page.url.endswith("/campaigns/new")
+    page.get_by_label("Save anyway").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/console/campaigns/[0-9a-f-]{36}$"))
+    expect(page.get_by_test_id("audience-warning")).to_have_text(
+        "No active rep has these regions: Sued"
+    )
+
+    page.get_by_label("Regions").fill("North, South")
+    page.get_by_label("Teams").fill("Berlin")
+    expect(reach).to_have_text("Reaches 3 reps: Jonas Becker, Lena Fischer, Tom Walker")
+    expect(page.get_by_test_id("go-live-reach")).to_have_text(" (reaches 3 reps)")
+    page.get_by_role("button", name="Go live").click()
+    expect(page.get_by_test_id("campaign-status")).to_have_text("Live")
+
+
+def test_the_reach_reads_in_german(browser: Browser, live_server: Server) -> None:
+    context = browser.new_context(base_url=live_server.url, locale="de-DE", viewport=DESKTOP)
+    page = context.new_page()
+    page.goto("/")
+    page.get_by_label("E-Mail").fill("marketing@demo.strang")
+    page.get_by_label("Passwort", exact=True).fill("demo")
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url("**/console/")
+    page.goto("/console/campaigns/new")
+    reach = page.get_by_test_id("audience-reach")
+    expect(reach).to_have_text("Erreicht 3 Außendienstler: Jonas Becker, Lena Fischer, Tom Walker")
+    page.get_by_label("Gesamter Außendienst").uncheck()
+    page.get_by_label("Teams").fill("Munich, Muenchen")
+    expect(reach).to_have_text("Erreicht 1 Außendienstler: Lena Fischer")
+    expect(page.get_by_test_id("audience-warning")).to_have_text(
+        "In diesen Teams ist kein aktiver Außendienstler: Muenchen"
+    )
+    context.close()

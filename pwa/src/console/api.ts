@@ -8,7 +8,10 @@ type S = components['schemas']
 export type Role = S['UserPublic']['role']
 export type CampaignStatus = S['CampaignPublic']['status']
 export type Campaign = S['CampaignPublic']
-export type CampaignInput = S['CampaignUpdate']
+// The confirmation has a default on the server (false): optional here.
+export type CampaignInput = Omit<S['CampaignUpdate'], 'confirm_unknown_audience'> & { confirm_unknown_audience?: boolean }
+export type AudienceRequest = Partial<S['AudiencePreviewRequest']>
+export type AudiencePreview = S['AudiencePreview']
 export type Collateral = S['CollateralPublic']
 export type Lead = S['LeadPublic']
 export type LeadUpdate = S['LeadUpdate']
@@ -40,6 +43,7 @@ export const consoleApi = {
   campaign: (id: string) => request<Campaign>('get', `/api/v1/campaigns/${id}`),
   createCampaign: (body: CampaignInput) => request<Campaign>('post', '/api/v1/campaigns', body),
   updateCampaign: (id: string, body: CampaignInput) => request<Campaign>('patch', `/api/v1/campaigns/${id}`, body),
+  previewAudience: (body: AudienceRequest) => request<AudiencePreview>('post', '/api/v1/campaigns/audience-preview', body),
 
   collateral: (campaignId: string) => request<Collateral[]>('get', `/api/v1/campaigns/${campaignId}/collateral`),
   deleteCollateral: (id: string) => request<void>('delete', `/api/v1/collateral/${id}`),

@@ -1,9 +1,10 @@
 // Campaigns: the list, and one form to create or edit (message, talking points, period,
-// audience), with go live / archive and the campaign's collateral below.
-import { useState } from 'preact/hooks'
+// audience with whom it reaches), with go live / archive and the campaign's collateral below.
+import { useEffect, useState } from 'preact/hooks'
+import { ApiError } from '../../api/client'
 import { useLanguage } from '../../i18n/hook'
-import { consoleApi, errorText, type Campaign, type CampaignInput, type CampaignStatus } from '../api'
-import { ct, fmtPeriod } from '../i18n'
+import { consoleApi, errorText, type AudiencePreview, type Campaign, type CampaignInput, type CampaignStatus } from '../api'
+import { ct, fmtInt, fmtPeriod } from '../i18n'
 import { go, href } from '../nav'
 import { Loadable, lookups, MarkdownEditor, splitList, useAsync } from '../ui'
 import { CollateralPanel } from './Collateral'
@@ -98,6 +99,70 @@ function fromDraft(d: Draft): CampaignInput {
   }
 }
 
+/**
+ * Whom the form's audience reaches now, asked again (after a short pause) whenever the
+ * audience changes; null until the first answer.
+ */
+function useAudiencePreview(draft: Draft, campaignId: string | null): AudiencePreview | null {
+  const [preview, setPreview] = useState<AudiencePreview | null>(null)
+  const body = {
+    audience_all: draft.audience_all,
+    audience_regions: splitList(draft.regions),
+    audience_teams: splitList(draft.teams),
+    campaign_id: campaignId,
+  }
+  const key = JSON.stringify(body)
+  useEffect(() => {
+    let current = true
+    const timer = setTimeout(() => {
+      consoleApi.previewAudience(body).then(
+        (answer) => current && setPreview(answer),
+        () => current && setPreview(null),
+      )
+    }, 200)
+    return () => {
+      current = false
+      clearTimeout(timer)
+    }
+  }, [key])
+  return preview
+}
+
+/** What in the audience names nobody: unknown regions and teams, or no name at all. */
+function audienceWarnings(draft: Draft, preview: AudiencePreview | null): string[] {
+  if (draft.audience_all) return []
+  if (splitList(draft.regions).length === 0 && splitList(draft.teams).length === 0) return [ct('campaigns.namesNobody')]
+  if (!preview) return []
+  const out: string[] = []
+  if (preview.unknown_regions.length) out.push(ct('campaigns.unknownRegions', { names: preview.unknown_regions.join(', ') }))
+  if (preview.unknown_teams.length) out.push(ct('campaigns.unknownTeams', { names: preview.unknown_teams.join(', ') }))
+  return out
+}
+
+function reachText(preview: AudiencePreview): string {
+  const n = preview.reps
+  const head = n === 1 ? ct('campaigns.reachesOne') : ct('campaigns.reaches', { n: fmtInt(n) })
+  const more = n > preview.names.length ? ct('campaigns.reachesMore', { n: fmtInt(n - preview.names.length) }) : ''
+  const names = preview.names.length ? `: ${preview.names.join(', ')}${more}` : ''
+  const leads = preview.through_leads ? ` ${ct('campaigns.throughLeads', { n: fmtInt(preview.through_leads) })}` : ''
+  return head.charAt(0).toUpperCase() + head.slice(1) + names + leads
+}
+
+function AudienceReach({ preview, warnings }: { preview: AudiencePreview | null; warnings: string[] }) {
+  return (
+    <div class="audience-reach">
+      <p data-testid="audience-reach" aria-live="polite" class={preview?.reps === 0 ? 'error' : 'muted'}>
+        {preview ? reachText(preview) : ct('common.loading')}
+      </p>
+      {warnings.map((w) => (
+        <p key={w} class="error" role="alert" data-testid="audience-warning">
+          {w}
+        </p>
+      ))}
+    </div>
+  )
+}
+
 export function CampaignEdit({ id }: { id: string | null }) {
   useLanguage()
   const loaded = useAsync(() => (id ? consoleApi.campaign(id) : Promise.resolve(null)), [id])
@@ -116,14 +181,28 @@ function CampaignForm({ campaign: initial }: { campaign: Campaign | null }) {
     flash = null
     return text ? { text, error: false } : null
   })
-  const facets = useAsync(() => lookups.facets(), [])
+  const preview = useAudiencePreview(draft, campaign?.id ?? null)
+  const warnings = audienceWarnings(draft, preview)
+  // A confirmation holds for the audience it was given for; the server also asked when it refused one.
+  const [confirmed, setConfirmed] = useState(false)
+  const [serverAsked, setServerAsked] = useState(false)
+  const audienceKey = JSON.stringify([draft.audience_all, draft.regions, draft.teams])
+  useEffect(() => {
+    setConfirmed(false)
+    setServerAsked(false)
+  }, [audienceKey])
+  const needsConfirm = warnings.length > 0 || serverAsked
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }))
   const text = (k: keyof Draft) => (e: Event) => set(k, (e.currentTarget as HTMLInputElement).value as never)
 
   async function save(extra: CampaignInput = {}) {
+    if (needsConfirm && !confirmed) {
+      setMessage({ text: ct('campaigns.confirmFirst'), error: true })
+      return
+    }
     setBusy(true)
     try {
-      const body = { ...fromDraft(draft), ...extra }
+      const body = { ...fromDraft(draft), ...extra, confirm_unknown_audience: needsConfirm && confirmed }
       const saved = campaign ? await consoleApi.updateCampaign(campaign.id, body) : await consoleApi.createCampaign(body)
       lookups.forgetCampaigns()
       setCampaign(saved)
@@ -134,6 +213,9 @@ function CampaignForm({ campaign: initial }: { campaign: Campaign | null }) {
         go(href(`/campaigns/${saved.id}`), { replace: true })
       }
     } catch (err) {
+      if (err instanceof ApiError && err.status === 422 && err.fields.some((f) => f.field.startsWith('audience_'))) {
+        setServerAsked(true) // e.g. the last rep of a region left since the preview
+      }
       setMessage({ text: errorText(err), error: true })
     } finally {
       setBusy(false)
@@ -189,9 +271,16 @@ function CampaignForm({ campaign: initial }: { campaign: Campaign | null }) {
                 <label for="c-teams">{ct('campaigns.teams')}</label>
                 <input id="c-teams" type="text" list="known-teams" placeholder={ct('common.commaHint')} value={draft.teams} onInput={text('teams')} />
               </div>
-              <datalist id="known-regions">{facets.data?.regions.map((r) => <option key={r} value={r} />)}</datalist>
-              <datalist id="known-teams">{facets.data?.teams.map((r) => <option key={r} value={r} />)}</datalist>
+              <datalist id="known-regions">{preview?.known_regions.map((r) => <option key={r} value={r} />)}</datalist>
+              <datalist id="known-teams">{preview?.known_teams.map((r) => <option key={r} value={r} />)}</datalist>
             </div>
+          )}
+          <AudienceReach preview={preview} warnings={warnings} />
+          {needsConfirm && (
+            <label class="check">
+              <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed((e.currentTarget as HTMLInputElement).checked)} />
+              {ct('campaigns.confirmAudience')}
+            </label>
           )}
         </fieldset>
         <p class={message?.error ? 'error' : 'ok'} role={message?.error ? 'alert' : 'status'}>
@@ -204,6 +293,7 @@ function CampaignForm({ campaign: initial }: { campaign: Campaign | null }) {
           {campaign && campaign.status !== 'live' && (
             <button type="button" class="secondary" disabled={busy} onClick={() => save({ status: 'live' })}>
               {ct('campaigns.goLive')}
+              {preview && <span data-testid="go-live-reach"> ({preview.reps === 1 ? ct('campaigns.reachesOne') : ct('campaigns.reaches', { n: fmtInt(preview.reps) })})</span>}
             </button>
           )}
           {campaign && campaign.status !== 'archived' && (
