@@ -16,7 +16,7 @@ from app.collateral.router import router as collateral_router
 from app.console.router import router as console_router
 from app.core.db import make_engine, read_engine
 from app.core.errors import ServiceUnavailable
-from app.core.http import install_security_headers
+from app.core.http import install_compression, install_security_headers
 from app.core.inputs import install_input_checks
 from app.core.migrations import is_at_head
 from app.core.observability import install_observability
@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings)
     app.state.read_engine = read_engine(app.state.engine)
     install_input_checks(app)  # innermost: its refusals get the headers and the request log
+    install_compression(app)
     install_security_headers(app, settings)
     install_observability(app, settings)
     app.include_router(api_router())

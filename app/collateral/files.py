@@ -20,6 +20,7 @@ from app.collateral.models import Collateral
 from app.collateral.service import collateral_for_file
 from app.core import errors
 from app.core.db import SessionDep
+from app.core.http import etag_matches
 from app.core.storage import is_sha256
 
 router = APIRouter(tags=["files"])
@@ -142,7 +143,7 @@ def get_file(
         "Content-Security-Policy": "sandbox; default-src 'none'; frame-ancestors 'none'",
         "Content-Disposition": content_disposition(item.filename or "file"),
     }
-    if if_none_match and etag in [t.strip().removeprefix("W/") for t in if_none_match.split(",")]:
+    if etag_matches(if_none_match, etag):
         return Response(status_code=304, headers=headers)
     size = storage.size(sha256)
     media_type = item.content_type or "application/octet-stream"
