@@ -8,6 +8,7 @@ BENCHMARKS = [
     "bench.csv_import",
     "bench.insights_bench",
     "bench.load",
+    "bench.wire",
 ]
 
 

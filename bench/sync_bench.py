@@ -59,8 +59,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _seed(settings: Settings) -> tuple[list[str], list[list[str]]]:
-    """200 reps with 300 leads each; returns bearer tokens and each rep's lead ids."""
+def seed(settings: Settings, reps: int | None = None) -> tuple[list[str], list[list[str]]]:
+    """`reps` (default: REPS, 200) reps with 300 leads each; returns bearer tokens and each
+    rep's lead ids."""
     upgrade(settings)
     engine = make_engine(settings)
     password = hash_password("bench-password")
@@ -87,7 +88,7 @@ def _seed(settings: Settings) -> tuple[list[str], list[list[str]]]:
         recommended = [str(c.id) for c in collateral[:2]]
         changes: list[tuple[SyncEntity, Any, Any]] = [(SyncEntity.campaign, campaign.id, None)]
         changes += [(SyncEntity.collateral, c.id, None) for c in collateral]
-        for r in range(REPS):
+        for r in range(REPS if reps is None else reps):
             rep = User(
                 email=f"rep{r}@bench.test",
                 name=f"Rep {r}",
@@ -262,7 +263,7 @@ def main(argv: list[str] | None = None) -> bool:
         data = Path(folder)
         settings = Settings(_env_file=None, environment="test", data_dir=data)  # type: ignore[call-arg]
         t0 = time.perf_counter()
-        tokens, leads_of = _seed(settings)
+        tokens, leads_of = seed(settings)
         print(
             f"sync bench: seeded {REPS} reps x {LEADS_PER_REP} leads"
             f" in {time.perf_counter() - t0:.1f} s"

@@ -17,6 +17,7 @@ TINY = {
     "bench.csv_import": ["--rows", "50"],
     "bench.insights_bench": ["--outcomes", "500", "--runs", "1", "--raw-runs", "1"],
     "bench.load": ["--reps", "4", "--seconds", "2", "--ramp", "1", "--timeout", "20"],
+    "bench.wire": [],  # one rep, one page view: as small as it gets
 }
 DONE = "bench smoke run finished"
 
@@ -35,7 +36,7 @@ def test_the_benchmark_runs_to_the_end(name: str, backend: str) -> None:
         args += ["--backend", backend]
     elif name == "bench.load":
         args += ["--only", backend]
-    elif name == "bench.sync_bench" and backend == "postgres":
+    elif name in ("bench.sync_bench", "bench.wire") and backend == "postgres":
         pytest.skip("this benchmark measures SQLite only")
     code = f"from {name} import main; main({args!r}); print({DONE!r})"
     run = subprocess.run(
