@@ -23,10 +23,12 @@ String keys use "" for "none" (no campaign, no region) because key columns canno
 """
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Column, Index, Integer, SmallInteger
 from sqlmodel import Field, SQLModel
+
+from app.core.types import UtcDateTime
 
 NO_CAMPAIGN = ""
 ANY_CAMPAIGN = "*"
@@ -189,10 +191,34 @@ class InsightRoll(SQLModel, table=True):
     rolled_through: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
 
 
+class InsightSetAside(SQLModel, table=True):
+    """Backlog entries the roller could not roll up (a value no figure can hold, e.g. a tap in
+    year 1 stored before the API refused such times), with why: counted nowhere, never retried
+    by the roller, shown in `/readyz`; the entries behind them are rolled up as usual. The
+    entry is kept whole (fact included), so it can be looked into after the backlog is
+    pruned."""
+
+    __tablename__ = "insight_set_aside"
+
+    seq: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    outcome_id: uuid.UUID
+    sign: int = Field(sa_column=Column(SmallInteger, nullable=False))
+    lead_id: uuid.UUID | None = None
+    rep_id: uuid.UUID | None = None
+    campaign_key: str | None = Field(default=None, max_length=36)
+    code: str | None = Field(default=None, max_length=40)
+    day: date | None = None
+    region: str | None = Field(default=None, max_length=100)
+    segment: str | None = Field(default=None, max_length=100)
+    team: str | None = Field(default=None, max_length=100)
+    reason: str = Field(max_length=500)
+    set_aside_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+
+
 # Tables of the insights file on SQLite (attached as `insights`, see app/core/db.py); on
 # PostgreSQL they are ordinary tables of the one database.
 INSIGHTS_SCHEMA = "insights"
 INSIGHTS_FILE_TABLES = (
     "insight_fact", "insight_count", "insight_chip", "insight_lead_visit", "insight_collateral",
-    "insight_collateral_page", "insight_roll",
+    "insight_collateral_page", "insight_roll", "insight_set_aside",
 )  # fmt: skip

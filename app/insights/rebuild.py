@@ -34,9 +34,10 @@ from app.insights.models import (
     InsightFact,
     InsightLeadVisit,
     InsightRoll,
+    InsightSetAside,
 )
 from app.insights.periods import GRAINS, SECONDS_BUCKETS, WORDS, day_bits, period_start
-from app.insights.roller import lock_roll
+from app.insights.roller import counted_day, lock_roll
 from app.insights.rollup import WON, rebuild_facts
 from app.outcomes.models import Outcome
 
@@ -101,7 +102,9 @@ def rebuild_aggregates(session: Session) -> None:
         session.execute(delete(model))
     _drop_temp(session)
     fact = table_of(InsightFact)
-    days = sorted(d for (d,) in session.execute(select(fact.c.day).distinct()))
+    # Facts of days outside the calendar the figures cover count nowhere (the roller sets
+    # their backlog entries aside).
+    days = sorted(d for (d,) in session.execute(select(fact.c.day).distinct()) if counted_day(d))
     _temp_tables(session, days)
     run = session.execute
     for kind, value in SLICES:
@@ -208,8 +211,8 @@ def reconcile(session: Session) -> None:
     The insights file is copied after the main one, so it may hold facts of outcomes, or of
     retractions, that the main copy lacks, and its progress may run past the main copy's
     backlog. Facts are made to match the outcomes (their attributes at outcome time stay),
-    progress is set back to what the main copy numbered last, and the aggregates are counted
-    again from the facts.
+    progress is set back to what the main copy numbered last (entries set aside beyond it are
+    forgotten), and the aggregates are counted again from the facts.
     """
     through = lock_roll(session)
     fact, outcome = table_of(InsightFact), table_of(Outcome)
@@ -220,6 +223,8 @@ def reconcile(session: Session) -> None:
     numbered = session.execute(
         text("SELECT seq FROM main.sqlite_sequence WHERE name = 'insight_backlog'")
     ).scalar()
-    roll = table_of(InsightRoll)
+    roll, aside = table_of(InsightRoll), table_of(InsightSetAside)
     session.execute(update(roll).values(rolled_through=min(through, int(numbered or 0))))
+    # Entries the main copy does not hold: their numbers will be given again.
+    session.execute(delete(aside).where(aside.c.seq > int(numbered or 0)))
     rebuild_aggregates(session)

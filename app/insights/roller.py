@@ -27,17 +27,22 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 from fastapi import FastAPI, Request
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
 from app.core.bulk import execute_rows
 from app.core.db import make_engine, read_engine, table_of
+from app.core.inputs import FIRST_DAY, LAST_DAY
 from app.core.observability import log
 from app.core.settings import Settings
-from app.insights.models import InsightBacklog, InsightRoll
+from app.core.time import utcnow
+from app.insights.models import InsightBacklog, InsightRoll, InsightSetAside
 from app.insights.rollup import FACT_COLUMNS, Fact, backlog_facts, on_outcomes
 from app.outcomes.models import Outcome
 
@@ -53,6 +58,10 @@ RESTART_CHECK_SECONDS = 2.0
 NICENESS = 10
 
 _BACKLOG, _ROLL = table_of(InsightBacklog), table_of(InsightRoll)
+_SET_ASIDE = table_of(InsightSetAside)
+# Errors that say nothing about the entries (the database went away, a lock wait timed out):
+# the roll is tried again whole, nothing is set aside.
+TRANSIENT = (OperationalError, InterfaceError, PoolTimeout)
 _INSERT_BACKLOG = _BACKLOG.insert()
 _SIGNED = ("outcome_id", "sign")
 
@@ -78,13 +87,50 @@ def lock_roll(session: Session) -> int:
 
 def roll_up(session: Session, limit: int = ROLL_LIMIT) -> int:
     """Roll up the oldest `limit` backlog entries in the session's transaction (the caller
-    commits); returns how many there were."""
+    commits); returns how many there were.
+
+    An entry that cannot be rolled up (a day outside the calendar the figures cover, or any
+    error it alone causes) is set aside, and the others are rolled up without it: one bad
+    entry never holds back the ones behind it."""
     through = lock_roll(session)
     entries = session.execute(
         select(_BACKLOG).where(_BACKLOG.c.seq > through).order_by(_BACKLOG.c.seq).limit(limit)
     ).all()
     if not entries:
         return 0
+    countable: list[Any] = []
+    outside: list[Any] = []
+    for entry in entries:
+        (countable if entry.sign < 0 or counted_day(entry.day) else outside).append(entry)
+    if outside:
+        set_aside(session, outside, f"the day lies outside {FIRST_DAY} to {LAST_DAY}")
+    try:
+        with session.begin_nested():
+            _roll(session, countable)
+    except TRANSIENT:
+        raise
+    except Exception:  # one of them cannot be rolled up: find it, roll up the others
+        for entry in countable:
+            try:
+                with session.begin_nested():
+                    _roll(session, [entry])
+            except TRANSIENT:
+                raise
+            except Exception as error:
+                set_aside(session, [entry], f"{type(error).__name__}: {error}")
+    session.execute(update(_ROLL).where(_ROLL.c.id == 1).values(rolled_through=entries[-1].seq))
+    return len(entries)
+
+
+def counted_day(day: date | None) -> bool:
+    """Is this a day the figures cover (no calendar arithmetic overflows for it)?"""
+    return day is not None and FIRST_DAY <= day <= LAST_DAY
+
+
+def _roll(session: Session, entries: Sequence[Any]) -> None:
+    """Add the +1 entries, then take back the -1 entries (see the module's docstring)."""
+    if not entries:
+        return
     o = table_of(Outcome)
     tapped = {
         row.id: row
@@ -103,8 +149,26 @@ def roll_up(session: Session, limit: int = ROLL_LIMIT) -> int:
     on_outcomes(session, [tapped[i] for i in facts], +1, facts)
     retracted = dict.fromkeys(e.outcome_id for e in entries if e.sign < 0)
     on_outcomes(session, [tapped[i] for i in retracted if i in tapped], -1)
-    session.execute(update(_ROLL).where(_ROLL.c.id == 1).values(rolled_through=entries[-1].seq))
-    return len(entries)
+
+
+def set_aside(session: Session, entries: Sequence[Any], reason: str) -> None:
+    """Record entries the roll-up leaves out, and say so in the log."""
+    now = utcnow()
+    rows = [{**e._mapping, "reason": reason[:500], "set_aside_at": now} for e in entries]
+    session.execute(insert(_SET_ASIDE), rows)
+    for e in entries:
+        log.error(
+            "insights: backlog entry set aside, not counted",
+            extra={
+                "fields": {"seq": e.seq, "outcome_id": str(e.outcome_id), "reason": reason[:500]}
+            },
+        )
+
+
+def set_aside_summary(session: Session) -> dict[str, object]:
+    """How many entries are set aside, and when the oldest was."""
+    count, oldest = session.execute(select(func.count(), func.min(_SET_ASIDE.c.set_aside_at))).one()
+    return {"set_aside": int(count), "oldest_set_aside": oldest}
 
 
 def backlog_length(session: Session) -> int:
@@ -219,4 +283,4 @@ class _Supervisor(threading.Thread):
 
 def insights_readiness(engine: Engine) -> dict[str, object]:
     with Session(read_engine(engine)) as session:
-        return {"insights": {"backlog": backlog_length(session)}}
+        return {"insights": {"backlog": backlog_length(session), **set_aside_summary(session)}}

@@ -63,13 +63,17 @@ def test_a_push_queues_and_the_next_insights_answer_rolls_up(
     assert response.status_code == 200, response.text
     db.expire_all()
     assert (_visits(db), _backlog(db)) == (0, 3)  # the push itself left the aggregates alone
-    assert client.get("/readyz").json()["insights"] == {"backlog": 3}
+    assert client.get("/readyz").json()["insights"]["backlog"] == 3
     _, marketing = factory.login_as(Role.marketing)
     summary = client.get("/api/v1/insights/summary", headers=marketing).json()
     assert summary["totals"]["visits"] == 3
     db.expire_all()
     assert _visits(db) == 3
-    assert client.get("/readyz").json()["insights"] == {"backlog": 0}
+    assert client.get("/readyz").json()["insights"] == {
+        "backlog": 0,
+        "set_aside": 0,
+        "oldest_set_aside": None,
+    }
 
 
 def test_a_fact_keeps_what_was_true_at_push_time_however_late_the_roll_up(
