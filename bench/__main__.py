@@ -7,6 +7,7 @@ BENCHMARKS = [
     "bench.sync_bench",
     "bench.csv_import",
     "bench.insights_bench",
+    "bench.export_bench",
     "bench.load",
     "bench.wire",
 ]

@@ -254,10 +254,8 @@ def run_sqlite(folder: Path, outcomes: int, runs: int, raw_runs: int, reuse: boo
     return report("sqlite", measure(read_engine(engine), runs, raw_runs))
 
 
-def run_postgres(
-    admin_url: str, outcomes: int, runs: int, raw_runs: int, reuse: bool, name: str | None
-) -> bool:
-    name = name or f"strang_bench_insights_{outcomes}"
+def postgres_settings(admin_url: str, name: str, reuse: bool) -> Settings:
+    """Settings for the database `name` on that server, made anew unless `reuse`."""
     with psycopg.connect(admin_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if exists and not reuse:
@@ -265,12 +263,19 @@ def run_postgres(
         if not exists or not reuse:
             conn.execute(f'CREATE DATABASE "{name}"')
     url = make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
-    settings = Settings(
+    return Settings(
         _env_file=None,
         environment="test",
         data_dir=Path(tempfile.mkdtemp(prefix="strang-bench-pg-")),
         database_url=url.render_as_string(hide_password=False),
     )
+
+
+def run_postgres(
+    admin_url: str, outcomes: int, runs: int, raw_runs: int, reuse: bool, name: str | None
+) -> bool:
+    name = name or f"strang_bench_insights_{outcomes}"
+    settings = postgres_settings(admin_url, name, reuse)
     engine = build(settings, outcomes, reuse)
     log(f"PostgreSQL database: {name} (kept; pass --reuse to measure again)")
     return report("postgres", measure(engine, runs, raw_runs))

@@ -1,22 +1,36 @@
-"""The outcomes CSV: streamed row by row from a server-side cursor, ready for Excel.
+"""The outcomes export, for the people who open it: CSV streamed row by row from a server-side
+cursor, and an Excel workbook (.xlsx) written row by row into a temporary file.
 
-UTF-8 with a byte-order mark (so Excel detects the encoding), comma or semicolon (German
-Excel), labels in English or German. Cells that Excel would read as a formula (starting with
-=, +, -, @, tab or carriage return) get a leading apostrophe.
+Each visit has its local date and local time in the organisation time zone (what a marketer
+reads and filters on) and the instant in UTC, ISO 8601 to the second (for machines).
+
+- CSV: UTF-8 with a byte-order mark (so Excel detects the encoding), comma or semicolon (German
+  Excel reads only semicolons; the default follows the language), labels in English or German,
+  dates as that language's Excel reads them (31.12.2026 in German, 2026-12-31 in English).
+  Cells that Excel would read as a formula (starting with =, +, -, @, tab or carriage return)
+  get a leading apostrophe.
+- XLSX: real date and time cells (shown 31.12.2026 in German, 2026-12-31 in English), text
+  cells always written as text; those starting like a formula are marked "quote prefix" too, so
+  editing them in Excel keeps them text. XlsxWriter's constant-memory mode keeps one row in
+  memory; a sheet that is full (1,048,575 visits) continues on the next.
 """
 
 import csv
 import io
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
+from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
+import xlsxwriter
 from sqlalchemy import Engine, String, select, type_coerce
 
 from app.auth.models import User
 from app.campaigns.models import Campaign
 from app.core.db import table_of
+from app.core.time import as_utc
 from app.insights.models import InsightFact
 from app.insights.schemas import Filters
 from app.insights.tallies import raw_scope
@@ -24,28 +38,48 @@ from app.leads.models import Lead
 from app.outcomes.models import Outcome, OutcomeCode
 
 Delimiter = Literal["comma", "semicolon"]
+Lang = Literal["en", "de"]
 BOM = "\ufeff"
 BATCH = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEET_ROWS = 1_048_576  # Excel's limit, the header row included
 
 HEADERS = {
     "en": [
-        "occurred_at", "outcome", "outcome_code", "lead", "lead_id", "rep", "rep_id",
-        "campaign", "campaign_id", "region", "segment", "team", "details", "note", "outcome_id",
+        "date", "time", "occurred_at", "outcome", "outcome_code", "lead", "lead_id", "rep",
+        "rep_id", "campaign", "campaign_id", "region", "segment", "team", "details", "note",
+        "outcome_id",
     ],
     "de": [
-        "Zeitpunkt", "Ergebnis", "Ergebniscode", "Lead", "Lead-ID", "Außendienst",
-        "Außendienst-ID", "Kampagne", "Kampagnen-ID", "Region", "Segment", "Team", "Details",
-        "Notiz", "Ergebnis-ID",
+        "Datum", "Uhrzeit", "Zeitpunkt (UTC)", "Ergebnis", "Ergebniscode", "Lead", "Lead-ID",
+        "Außendienst", "Außendienst-ID", "Kampagne", "Kampagnen-ID", "Region", "Segment", "Team",
+        "Details", "Notiz", "Ergebnis-ID",
     ],
 }  # fmt: skip
+SHEET_NAMES = {"en": "Outcomes", "de": "Ergebnisse"}
+DATE_FORMATS = {"en": "yyyy-mm-dd", "de": "dd.mm.yyyy"}
+WIDTHS = [11, 6, 21, 14, 12, 30, 37, 20, 37, 24, 37, 12, 12, 12, 24, 50, 37]
+
+# One visit: its local date and time, its instant in UTC (ISO), then the texts of the columns
+# after them, without formula protection (each format adds its own).
+Record = tuple[datetime, str, list[str]]
+
+
+def default_delimiter(lang: Lang) -> Delimiter:
+    """What the Excel of that language opens: German Excel splits only at semicolons."""
+    return "semicolon" if lang == "de" else "comma"
+
+
+def looks_like_formula(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS)
 
 
 def safe_cell(value: Any) -> str:
     if not value:
         return ""
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if looks_like_formula(text) else text
 
 
 def as_text(column: Any) -> Any:
@@ -63,19 +97,29 @@ def uuid_text(value: Any) -> str:
     return text
 
 
-def time_text(value: Any) -> str:
-    """ISO 8601 with offset from SQLite's stored UTC text or a PostgreSQL datetime."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    text = str(value)
-    return f"{text[:10]}T{text[11:]}+00:00" if "+" not in text[10:] else text.replace(" ", "T")
+def instant_of(value: Any) -> datetime:
+    """The UTC instant from SQLite's stored UTC text or a PostgreSQL datetime."""
+    return as_utc(value if isinstance(value, datetime) else datetime.fromisoformat(str(value)))
+
+
+def instant_text(moment: datetime) -> str:
+    """ISO 8601 in UTC to the second: 2026-10-05T12:00:00Z."""
+    return moment.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+def local_of(moment: datetime, zone: ZoneInfo) -> datetime:
+    """The wall-clock time in `zone` to the second, naive (as spreadsheets hold it)."""
+    try:
+        return moment.astimezone(zone).replace(tzinfo=None, microsecond=0)
+    except OverflowError:  # at the very end of the calendar: no local time beyond it
+        return moment.replace(tzinfo=None, microsecond=0)
 
 
 def chips_text(value: Any) -> str:
     if value is None or value == "[]" or value == []:
         return ""
     chips = json.loads(value) if isinstance(value, str) else value
-    return safe_cell(", ".join(str(c) for c in chips))
+    return ", ".join(str(c) for c in chips)
 
 
 def _query(filters: Filters) -> Any:
@@ -112,42 +156,124 @@ def _query(filters: Filters) -> Any:
     return raw_scope(query, filters, fact_joined=True)
 
 
-def outcome_rows(
-    engine: Engine, filters: Filters, *, lang: str = "en", delimiter: Delimiter = "comma"
-) -> Iterator[bytes]:
-    """Yield the CSV in chunks; only one batch of rows is in memory at a time."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if delimiter == "semicolon" else ",")
-    buffer.write(BOM)
-    writer.writerow(HEADERS["de" if lang == "de" else "en"])
+def records(
+    engine: Engine, filters: Filters, *, lang: Lang, zone: ZoneInfo
+) -> Iterator[list[Record]]:
+    """The visits in the filter, in time order, one batch of rows in memory at a time."""
     with engine.connect() as connection:
         result = connection.execution_options(yield_per=BATCH).execute(_query(filters))
         for batch in result.partitions():
+            out = []
             for row in batch:
                 (occurred, en, de, code, company, lead_id, rep, rep_id, campaign, campaign_id,
                  region, segment, team, details, note, outcome_id) = row  # fmt: skip
-                writer.writerow(
-                    [
-                        time_text(occurred),
-                        safe_cell(de if lang == "de" else en),
-                        code,
-                        safe_cell(company),
-                        uuid_text(lead_id),
-                        safe_cell(rep),
-                        uuid_text(rep_id),
-                        safe_cell(campaign),
-                        uuid_text(campaign_id),
-                        safe_cell(region),
-                        safe_cell(segment),
-                        safe_cell(team),
-                        chips_text(details),
-                        safe_cell(note),
-                        uuid_text(outcome_id),
-                    ]
-                )
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
+                moment = instant_of(occurred)
+                texts = [
+                    (de if lang == "de" else en) or "",
+                    code,
+                    company or "",
+                    uuid_text(lead_id),
+                    rep or "",
+                    uuid_text(rep_id),
+                    campaign or "",
+                    uuid_text(campaign_id),
+                    region or "",
+                    segment or "",
+                    team or "",
+                    chips_text(details),
+                    note or "",
+                    uuid_text(outcome_id),
+                ]
+                out.append((local_of(moment, zone), instant_text(moment), texts))
+            yield out
         result.close()
+
+
+def _local_texts(local: datetime, lang: Lang) -> tuple[str, str]:
+    """The local date as the Excel of that language reads it, and the time to the minute."""
+    if lang == "de":
+        day = f"{local.day:02d}.{local.month:02d}.{local.year:04d}"
+    else:
+        day = f"{local.year:04d}-{local.month:02d}-{local.day:02d}"
+    return day, f"{local.hour:02d}:{local.minute:02d}"
+
+
+def outcome_rows(
+    engine: Engine,
+    filters: Filters,
+    *,
+    lang: Lang = "en",
+    delimiter: Delimiter | None = None,
+    zone: ZoneInfo,
+) -> Iterator[bytes]:
+    """Yield the CSV in chunks, one batch of rows at a time."""
+    separator = ";" if (delimiter or default_delimiter(lang)) == "semicolon" else ","
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=separator)
+    buffer.write(BOM)
+    writer.writerow(HEADERS[lang])
+    for batch in records(engine, filters, lang=lang, zone=zone):
+        for local, instant, texts in batch:
+            writer.writerow([*_local_texts(local, lang), instant, *map(safe_cell, texts)])
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
     if buffer.tell():
         yield buffer.getvalue().encode("utf-8")
+
+
+def write_workbook(
+    engine: Engine, filters: Filters, target: Path, *, lang: Lang = "en", zone: ZoneInfo
+) -> int:
+    """Write the visits as an Excel workbook to `target` (XlsxWriter's own temporary files go
+    beside it); returns the number of visits written."""
+    workbook = xlsxwriter.Workbook(
+        str(target),
+        {"constant_memory": True, "use_zip64": True, "tmpdir": str(target.parent)},
+    )
+    header = workbook.add_format({"bold": True})
+    day_format = workbook.add_format({"num_format": DATE_FORMATS[lang]})
+    time_format = workbook.add_format({"num_format": "hh:mm"})
+    quoted = workbook.add_format({"quote_prefix": True})
+    sheet: Any = None
+    row = SHEET_ROWS
+    written = 0
+
+    def new_sheet() -> Any:
+        number = len(workbook.worksheets()) + 1
+        ws = workbook.add_worksheet(SHEET_NAMES[lang] + (f" {number}" if number > 1 else ""))
+        for column, width in enumerate(WIDTHS):
+            ws.set_column(column, column, width)
+        for column, title in enumerate(HEADERS[lang]):
+            ws.write_string(0, column, title, header)
+        ws.freeze_panes(1, 0)
+        return ws
+
+    def finish(ws: Any, rows: int) -> None:
+        ws.autofilter(0, 0, rows - 1, len(WIDTHS) - 1)
+
+    for batch in records(engine, filters, lang=lang, zone=zone):
+        for local, instant, texts in batch:
+            if row == SHEET_ROWS:
+                if sheet is not None:
+                    finish(sheet, row)
+                sheet, row = new_sheet(), 1
+            if local.year >= 1900:  # Excel has no dates before 1900
+                sheet.write_datetime(row, 0, local.date(), day_format)
+                sheet.write_datetime(row, 1, local.time(), time_format)
+            else:
+                sheet.write_string(row, 0, local.date().isoformat())
+                sheet.write_string(row, 1, local.time().isoformat("minutes"))
+            sheet.write_string(row, 2, instant)
+            for column, text in enumerate(texts, start=3):
+                if text:
+                    sheet.write_string(
+                        row, column, text, quoted if looks_like_formula(text) else None
+                    )
+            row += 1
+            written += 1
+    if sheet is None:  # no visits: the header alone
+        sheet, row = new_sheet(), 1
+    finish(sheet, row)
+    workbook.close()
+    return written

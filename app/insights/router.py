@@ -1,15 +1,24 @@
-"""Insights for marketing and admins: JSON for the dashboard and BI tools, CSV for Excel."""
+"""Insights for marketing and admins: JSON for the dashboard and BI tools, CSV and Excel
+exports."""
 
+import contextlib
+import shutil
+import tempfile
+import time
 import uuid
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import FileResponse, StreamingResponse
+from starlette.background import BackgroundTask
 
 from app.auth.deps import MarketingUser
+from app.collateral.deps import StorageDep
 from app.core import errors
 from app.core.db import SessionDep
+from app.core.deps import SettingsDep
 from app.core.inputs import SaneDay
 from app.core.time import utcnow
 from app.insights import export, service
@@ -81,14 +90,66 @@ def collateral(filters: InsightFilters, session: SessionDep) -> CollateralInsigh
 def outcomes_csv(
     filters: InsightFilters,
     request: Request,
+    settings: SettingsDep,
     lang: service.Lang = "en",
-    delimiter: export.Delimiter = "comma",
+    delimiter: Annotated[
+        export.Delimiter | None,
+        Query(description="Default: `semicolon` with `lang=de` (German Excel), else `comma`"),
+    ] = None,
 ) -> StreamingResponse:
-    """Every non-retracted outcome in the filter, streamed (German Excel: `delimiter=semicolon`,
-    `lang=de`)."""
-    name = f"outcomes_{filters.start.isoformat()}_{filters.end.isoformat()}.csv"
-    return StreamingResponse(
-        export.outcome_rows(request.app.state.read_engine, filters, lang=lang, delimiter=delimiter),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    """Every non-retracted outcome in the filter, streamed: local date and time in the
+    organisation time zone, the instant in UTC (ISO 8601), labels in `lang`."""
+    rows = export.outcome_rows(
+        request.app.state.read_engine, filters, lang=lang, delimiter=delimiter, zone=settings.zone
     )
+    return StreamingResponse(
+        rows,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{_file_name(filters, "csv")}"'},
+    )
+
+
+@router.get(
+    "/outcomes.xlsx",
+    response_class=FileResponse,
+    responses={200: {"content": {export.XLSX_TYPE: {}}, "description": "Excel workbook"}},
+)
+def outcomes_xlsx(
+    filters: InsightFilters,
+    request: Request,
+    settings: SettingsDep,
+    storage: StorageDep,
+    lang: service.Lang = "en",
+) -> FileResponse:
+    """The same rows as `outcomes.csv` in an Excel workbook: date and time cells in the
+    organisation time zone, the instant in UTC as text. Written to a temporary file in the
+    data folder (memory stays flat however many rows), removed once sent."""
+    folder = _export_folder(storage.temp_dir())
+    target = folder / "outcomes.xlsx"
+    try:
+        export.write_workbook(
+            request.app.state.read_engine, filters, target, lang=lang, zone=settings.zone
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return FileResponse(
+        target,
+        media_type=export.XLSX_TYPE,
+        filename=_file_name(filters, "xlsx"),
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
+
+
+def _export_folder(parent: Path) -> Path:
+    """A fresh folder for one workbook. Folders of exports whose client went away before the
+    end (the clean-up after sending does not run then) are removed a day later."""
+    for left in parent.glob("export-*"):
+        with contextlib.suppress(FileNotFoundError):  # another request's clean-up was quicker
+            if left.stat().st_mtime < time.time() - 86_400:
+                shutil.rmtree(left, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix="export-", dir=parent))
+
+
+def _file_name(filters: Filters, extension: str) -> str:
+    return f"outcomes_{filters.start.isoformat()}_{filters.end.isoformat()}.{extension}"

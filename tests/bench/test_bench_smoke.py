@@ -16,6 +16,7 @@ TINY = {
     "bench.sync_bench": ["--reps", "2", "--scale", "0.002"],
     "bench.csv_import": ["--rows", "50"],
     "bench.insights_bench": ["--outcomes", "500", "--runs", "1", "--raw-runs", "1"],
+    "bench.export_bench": ["--outcomes", "500"],
     "bench.load": ["--reps", "4", "--seconds", "2", "--ramp", "1", "--timeout", "20"],
     "bench.wire": [],  # one rep, one page view: as small as it gets
 }
@@ -32,7 +33,7 @@ def test_the_benchmark_runs_to_the_end(name: str, backend: str) -> None:
     args = list(TINY[name])
     if backend == "postgres":
         env["STRANG_BENCH_POSTGRES_URL"] = os.environ["STRANG_TEST_POSTGRES_URL"]
-    if name == "bench.insights_bench":
+    if name in ("bench.insights_bench", "bench.export_bench"):
         args += ["--backend", backend]
     elif name == "bench.load":
         args += ["--only", backend]

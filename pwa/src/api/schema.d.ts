@@ -276,10 +276,32 @@ export interface paths {
         };
         /**
          * Outcomes Csv
-         * @description Every non-retracted outcome in the filter, streamed (German Excel: `delimiter=semicolon`,
-         *     `lang=de`).
+         * @description Every non-retracted outcome in the filter, streamed: local date and time in the
+         *     organisation time zone, the instant in UTC (ISO 8601), labels in `lang`.
          */
         get: operations["insights-outcomes_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/outcomes.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Outcomes Xlsx
+         * @description The same rows as `outcomes.csv` in an Excel workbook: date and time cells in the
+         *     organisation time zone, the instant in UTC as text. Written to a temporary file in the
+         *     data folder (memory stays flat however many rows), removed once sent.
+         */
+        get: operations["insights-outcomes_xlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2714,7 +2736,8 @@ export interface operations {
         parameters: {
             query?: {
                 lang?: "en" | "de";
-                delimiter?: "comma" | "semicolon";
+                /** @description Default: `semicolon` with `lang=de` (German Excel), else `comma` */
+                delimiter?: ("comma" | "semicolon") | null;
                 /** @description First UTC day (default: to - 364 days) */
                 from?: string | null;
                 /** @description Last UTC day, inclusive (default: today) */
@@ -2738,6 +2761,46 @@ export interface operations {
                 };
                 content: {
                     "text/csv": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "insights-outcomes_xlsx": {
+        parameters: {
+            query?: {
+                lang?: "en" | "de";
+                /** @description First UTC day (default: to - 364 days) */
+                from?: string | null;
+                /** @description Last UTC day, inclusive (default: today) */
+                to?: string | null;
+                campaign_id?: string | null;
+                region?: string | null;
+                segment?: string | null;
+                team?: string | null;
+                rep_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Excel workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
             /** @description Validation Error */

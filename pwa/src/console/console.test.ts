@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest'
 import { setLanguage } from '../i18n'
-import { csvHref, filtersFrom } from './filters'
+import { csvHref, defaultSeparator, filtersFrom, xlsxHref } from './filters'
 import { ct, fmtPct, fmtPeriod, fmtPoints } from './i18n'
 import { de } from './i18n/de'
 import { en } from './i18n/en'
@@ -15,11 +15,17 @@ describe('dashboard filters in the URL', () => {
     expect(filtersFrom(q)).toEqual({ from: '2026-01-01', region: 'South', rep_id: 'r1' })
   })
 
-  it('builds the CSV link with the same filters, language and delimiter', () => {
-    expect(csvHref({ region: 'Süd', campaign_id: 'c1' }, true, 'de')).toBe(
-      '/api/v1/insights/outcomes.csv?campaign_id=c1&region=S%C3%BCd&delimiter=semicolon&lang=de',
+  it('builds the export links with the same filters, language and separator', () => {
+    expect(csvHref({ region: 'Süd', campaign_id: 'c1' }, 'semicolon', 'de')).toBe(
+      '/api/v1/insights/outcomes.csv?campaign_id=c1&region=S%C3%BCd&lang=de&delimiter=semicolon',
     )
-    expect(csvHref({}, false, 'en')).toBe('/api/v1/insights/outcomes.csv?lang=en')
+    expect(csvHref({}, 'comma', 'en')).toBe('/api/v1/insights/outcomes.csv?lang=en&delimiter=comma')
+    expect(xlsxHref({ from: '2026-01-01' }, 'de')).toBe('/api/v1/insights/outcomes.xlsx?from=2026-01-01&lang=de')
+  })
+
+  it('separates CSV cells as the Excel of the console language expects', () => {
+    expect(defaultSeparator('de')).toBe('semicolon')
+    expect(defaultSeparator('en')).toBe('comma')
   })
 })
 

@@ -12,12 +12,28 @@ export function filtersFrom(query: URLSearchParams): DashFilters {
   return out
 }
 
-/** The export URL for the same filters; `semicolon` for German Excel, labels in `lang`. */
-export function csvHref(filters: DashFilters, semicolon: boolean, lang: string): string {
+export type Separator = 'comma' | 'semicolon'
+
+/** What the Excel of the console's language opens: German Excel splits only at semicolons. */
+export function defaultSeparator(lang: string): Separator {
+  return lang === 'de' ? 'semicolon' : 'comma'
+}
+
+function exportQuery(filters: DashFilters, lang: string): URLSearchParams {
   const q = new URLSearchParams()
   for (const key of FILTER_KEYS) if (filters[key]) q.set(key, filters[key]!)
-  if (semicolon) q.set('delimiter', 'semicolon')
   q.set('lang', lang)
-  const qs = q.toString()
-  return `/api/v1/insights/outcomes.csv${qs ? `?${qs}` : ''}`
+  return q
+}
+
+/** The CSV export of the same filters, labels in `lang`, with the chosen separator. */
+export function csvHref(filters: DashFilters, separator: Separator, lang: string): string {
+  const q = exportQuery(filters, lang)
+  q.set('delimiter', separator)
+  return `/api/v1/insights/outcomes.csv?${q}`
+}
+
+/** The Excel workbook of the same filters, labels and date format in `lang`. */
+export function xlsxHref(filters: DashFilters, lang: string): string {
+  return `/api/v1/insights/outcomes.xlsx?${exportQuery(filters, lang)}`
 }

@@ -5,7 +5,7 @@ import { chipLabel } from '../../i18n'
 import { useLanguage } from '../../i18n/hook'
 import { consoleApi, type CollateralFigures, type Summary } from '../api'
 import type { Chart, Series } from '../charts'
-import { csvHref, filtersFrom, type DashFilters, type FilterKey } from '../filters'
+import { csvHref, defaultSeparator, filtersFrom, xlsxHref, type DashFilters, type FilterKey, type Separator } from '../filters'
 import { ct, fmtDate, fmtDateTime, fmtInt, fmtPct, fmtPoints } from '../i18n'
 import { go, href, useLoc } from '../nav'
 import { FilterSelect, Loadable, toOptions, useAsync, useLookups } from '../ui'
@@ -168,7 +168,9 @@ export function Dashboard() {
   const key = JSON.stringify(filters)
   const summary = useAsync(() => consoleApi.summary({ ...filters, lang }), [key, lang])
   const collateral = useAsync(() => consoleApi.collateralInsights(filters), [key])
-  const [semicolon, setSemicolon] = useState(lang === 'de')
+  // The language's separator until marketing picks one.
+  const [chosen, setChosen] = useState<Separator | null>(null)
+  const separator = chosen ?? defaultSeparator(lang)
   const effective = summary.data?.filters
 
   return (
@@ -176,12 +178,18 @@ export function Dashboard() {
       <div class="page-head">
         <h1>{ct('dash.title')}</h1>
         <div class="export">
-          <a class="button secondary" href={csvHref(filters, semicolon, lang)} download>
-            {ct('dash.export')}
+          <a class="button secondary" href={xlsxHref(filters, lang)} download>
+            {ct('dash.exportXlsx')}
           </a>
-          <label class="check inline">
-            <input type="checkbox" checked={semicolon} onChange={(e) => setSemicolon((e.currentTarget as HTMLInputElement).checked)} />
-            {ct('dash.semicolon')}
+          <a class="button secondary" href={csvHref(filters, separator, lang)} download>
+            {ct('dash.exportCsv')}
+          </a>
+          <label class="inline">
+            {ct('dash.separator')}{' '}
+            <select value={separator} onChange={(e) => setChosen((e.currentTarget as HTMLSelectElement).value as Separator)}>
+              <option value="semicolon">{ct('dash.separator.semicolon')}</option>
+              <option value="comma">{ct('dash.separator.comma')}</option>
+            </select>
           </label>
         </div>
       </div>
