@@ -16,7 +16,7 @@ def _email(value: str) -> str:
     return value
 
 
-Email = Annotated[str, AfterValidator(_email)]
+Email = Annotated[str, Field(max_length=320), AfterValidator(_email)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Label = Annotated[str, Field(max_length=100)]
 

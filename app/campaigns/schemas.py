@@ -77,7 +77,7 @@ class CampaignDeleted(BaseModel):
     campaign: CampaignPublic | None = None
 
 
-class AudiencePreviewRequest(BaseModel):
+class AudiencePreviewRequest(RequestBody):
     """A campaign form's audience as it is being edited (`campaign_id`: the campaign edited,
     whose lead holders count too)."""
 

@@ -29,6 +29,7 @@ from app.campaigns.models import Campaign
 from app.campaigns.service import visible_campaign_ids
 from app.collateral.models import Collateral
 from app.collateral.service import current_collateral_of
+from app.core.inputs import unstorable
 from app.leads.models import Lead
 from app.leads.schemas import LeadCard
 from app.leads.service import leads_of_rep
@@ -96,7 +97,20 @@ def decode_cursor(value: str, rep_id: uuid.UUID, clock: int, horizon: int = 0) -
         return None
     if not horizon <= cursor.clock <= clock or not 0 <= cursor.kind < len(SNAPSHOT_KINDS):
         return None
+    if cursor.after and not _is_key(cursor.after, SNAPSHOT_KINDS[cursor.kind]):
+        return None  # a forged position the queries could not use
     return cursor
+
+
+def _is_key(text: str, kind: str) -> bool:
+    """Could `text` be the last key of a snapshot page of `kind` (a code, or an id)?"""
+    if kind == "outcome_codes":
+        return len(text) <= 40 and unstorable(text) is None
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 class _Reader:
