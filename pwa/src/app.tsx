@@ -6,6 +6,7 @@ import { clearDevice, onNotificationTap, startDevice, stopDevice } from './offli
 import { restoreSession, type Session, type SessionUser } from './offline/session'
 import { matchPath, navigate, usePath } from './router'
 import { Collateral } from './screens/Collateral'
+import { DataAge } from './screens/DataAge'
 import { Lead } from './screens/Lead'
 import { Login } from './screens/Login'
 import { Nav } from './screens/Nav'
@@ -32,7 +33,7 @@ function Routes({ session, onLoggedOut }: { session: Session & { user: SessionUs
   let params: Record<string, string> | null
   let screen
   let tabs = true
-  if (matchPath('/', path)) screen = <Today user={user} offline={session.offline} />
+  if (matchPath('/', path)) screen = <Today user={user} />
   else if ((params = matchPath('/lead/:id', path))) {
     screen = <Lead key={params.id} user={user} id={params.id!} />
     tabs = false
@@ -45,6 +46,7 @@ function Routes({ session, onLoggedOut }: { session: Session & { user: SessionUs
   else screen = <Placeholder title="notFound.title" detail={path} />
   return (
     <>
+      <DataAge />
       {screen}
       {tabs && <Nav userId={user.id} />}
     </>

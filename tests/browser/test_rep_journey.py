@@ -79,7 +79,7 @@ def test_offline_journey(page: Page, live_server: Server, demo_settings: Setting
 
     live_server.stop()  # no network at all, the worker's requests included
     page.reload()
-    expect(page.get_by_text("Offline — showing what is on this phone.")).to_be_visible()
+    expect(page.get_by_test_id("data-age")).to_contain_text("offline · data from")
     open_lead_and_pdf(page, visit.company)
     outcomes = page.locator("button.outcome")
     outcomes.nth(0).tap()

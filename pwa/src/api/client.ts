@@ -121,7 +121,8 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   try {
     res = await fetch(buildUrl(path, opts), init)
   } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err
+    // cancelled or timed out by the caller: not "unreachable", the caller tells them apart
+    if (err instanceof DOMException && (err.name === 'AbortError' || err.name === 'TimeoutError')) throw err
     throw new ApiError(0, 'The server could not be reached.')
   }
   if (!res.ok) throw await toApiError(res)

@@ -2,7 +2,8 @@
 // connection, a little after each tap and every few minutes; backs off exponentially on failure.
 import { isApiError } from '../api/client'
 import { onOutboxChange as subscribeOutbox, UNDO_MS } from './outbox'
-import { backoffMs, heldFor, setStatus, syncOnce, type EngineOptions } from './sync'
+import { failureOf } from './freshness'
+import { backoffMs, heldFor, loadStatus, setStatus, syncOnce, type EngineOptions } from './sync'
 
 export const PULL_EVERY_MS = 3 * 60 * 1000
 /** A tap is pushed once its Undo window has passed (Undo then just deletes it locally). */
@@ -15,6 +16,8 @@ export function startSync(opts: EngineOptions): { stop: () => void; now: () => P
   let timer: ReturnType<typeof setTimeout> | null = null
   let inFlight: Promise<void> | null = null
   let again = false
+  // the stored last sync is shown before the first round (which may well fail offline)
+  const restored = loadStatus(opts.userId).catch(() => undefined)
 
   const schedule = (ms: number) => {
     if (timer) clearTimeout(timer)
@@ -29,22 +32,24 @@ export function startSync(opts: EngineOptions): { stop: () => void; now: () => P
     }
     inFlight = (async () => {
       setStatus({ running: true })
+      await restored
       try {
         await syncOnce(opts)
         failures = 0
-        setStatus({ lastError: null, retryAt: null })
+        setStatus({ failure: null, retryAt: null })
         // an outcome still in its Undo window goes right after it; otherwise the next regular pull
         const held = await heldFor(opts.userId, opts.holdMs ?? UNDO_MS)
         schedule(held > 0 ? held + 300 : PULL_EVERY_MS)
       } catch (err) {
         if (isApiError(err) && err.status === 401) {
           stopped = true
+          setStatus({ failure: failureOf(err), retryAt: null })
           opts.onUnauthorized?.()
           return
         }
         failures++
         const wait = isApiError(err) && err.retryAfter ? err.retryAfter * 1000 : backoffMs(failures)
-        setStatus({ lastError: err instanceof Error ? err.message : String(err), retryAt: Date.now() + wait })
+        setStatus({ failure: failureOf(err), retryAt: Date.now() + wait })
         schedule(wait)
       } finally {
         setStatus({ running: false })

@@ -7,6 +7,7 @@
 // - 401 (session revoked, user deactivated) wipes this user's content at once.
 import { request } from '../api/client'
 import { db, SYNCED_STORES, type OutboxEntry, type SyncState } from './db'
+import type { SyncFailure } from './freshness'
 import { deviceId, notifyOutbox, UNDO_MS } from './outbox'
 import type { PullResponse, PushResponse } from './types'
 
@@ -14,12 +15,16 @@ export const PUSH_BATCH = 100
 export const PULL_LIMIT = 500
 const BACKOFF_BASE_MS = 2000
 const BACKOFF_MAX_MS = 5 * 60 * 1000
+/** A request hanging on a weak rural connection gives up after this and counts as a timeout. */
+export const REQUEST_TIMEOUT_MS = 30 * 1000
+const timeout = () => AbortSignal.timeout(REQUEST_TIMEOUT_MS)
 
 export interface SyncStatus {
   running: boolean
   lastPullAt: string | null
   lastPushAt: string | null
-  lastError: string | null
+  /** Why the last round failed (null after a success); the screens word it in the rep's language. */
+  failure: SyncFailure | null
   /** When the next attempt is due after a failure (ms since epoch), or null. */
   retryAt: number | null
 }
@@ -27,7 +32,7 @@ export interface SyncStatus {
 type Listener = (status: SyncStatus) => void
 const listeners = new Set<Listener>()
 const dataListeners = new Set<() => void>()
-let status: SyncStatus = { running: false, lastPullAt: null, lastPushAt: null, lastError: null, retryAt: null }
+let status: SyncStatus = { running: false, lastPullAt: null, lastPushAt: null, failure: null, retryAt: null }
 
 export function setStatus(patch: Partial<SyncStatus>): void {
   status = { ...status, ...patch }
@@ -53,6 +58,11 @@ function notifyData(): void {
 async function readState(userId: string): Promise<SyncState> {
   const d = await db()
   return (await d.get('sync', userId)) ?? { userId, cursor: null, lastPullAt: null, lastPushAt: null, lastError: null }
+}
+/** Shows the stored times of this user's last sync (they survive restarts and offline starts). */
+export async function loadStatus(userId: string): Promise<void> {
+  const state = await readState(userId)
+  setStatus({ lastPullAt: state.lastPullAt, lastPushAt: state.lastPushAt, failure: null, retryAt: null })
 }
 async function writeState(state: SyncState): Promise<void> {
   const d = await db()
@@ -107,6 +117,7 @@ export async function pull(opts: EngineOptions): Promise<void> {
   for (let guard = 0; guard < 1000; guard++) {
     const page = await request<PullResponse>('get', '/api/v1/sync/pull', undefined, {
       query: { cursor: cursor ?? undefined, limit: PULL_LIMIT },
+      signal: timeout(),
     })
     await applyPage(opts.userId, page)
     cursor = page.cursor
@@ -177,7 +188,7 @@ export async function push(opts: EngineOptions): Promise<number> {
     const answer = await request<PushResponse>('post', '/api/v1/sync/push', {
       device_id: device,
       mutations: batch.map((e) => e.mutation),
-    })
+    }, { signal: timeout() })
     const n = await settle(batch, answer)
     total += n
     notifyOutbox()

@@ -6,6 +6,7 @@ import { dismissRejected, outboxOf } from '../offline/outbox'
 import type { SessionUser } from '../offline/session'
 import { onSyncStatus, type SyncStatus } from '../offline/sync'
 import type { Mutation } from '../offline/types'
+import { failureMessage } from './data-age'
 import { formatBytes, formatDateTime, kindLabel } from './format'
 import { LanguageSwitch } from './LanguageSwitch'
 import { useLive } from './live'
@@ -37,8 +38,12 @@ export function Settings({ user, onLoggedOut }: { user: SessionUser; onLoggedOut
       </section>
       <section class="card" aria-labelledby="sync-h">
         <h2 id="sync-h">{t('settings.sync')}</h2>
-        <p>{t('settings.lastSync', { when: status?.lastPullAt ? formatDateTime(status.lastPullAt) : t('settings.never') })}</p>
-        {status?.lastError && <p class="muted">{t('settings.syncError', { detail: status.lastError })}</p>}
+        <p data-testid="last-sync">{t('settings.lastSync', { when: status?.lastPullAt ? formatDateTime(status.lastPullAt) : t('settings.never') })}</p>
+        {status?.failure && (
+          <p class="muted" data-testid="sync-failure">
+            {t('settings.syncError', { detail: failureMessage(status.failure) })}
+          </p>
+        )}
         <p data-testid="settings-pending">{t('settings.pending', { n: pending.length })}</p>
         <button type="button" class="secondary" disabled={status?.running} onClick={() => void syncNow()}>
           {t('settings.syncNow')}

@@ -9,11 +9,10 @@ import { useLive } from './live'
 
 interface Props {
   user: SessionUser
-  offline: boolean
 }
 
 /** Today's visits first, then by priority; search by company, city or postal code. */
-export function Today({ user, offline }: Props) {
+export function Today({ user }: Props) {
   const [query, setQuery] = useState('')
   const data = useLive(async () => {
     const [leads, counts] = await Promise.all([allLeads(), pendingCount(user.id)])
@@ -32,7 +31,6 @@ export function Today({ user, offline }: Props) {
           </span>
         )}
       </header>
-      {offline && <p class="notice">{t('today.offline')}</p>}
       {data && data.counts.rejected > 0 && (
         <p class="notice bad">
           <a href="/settings">{t('today.rejected', { n: data.counts.rejected })}</a>
