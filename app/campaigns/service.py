@@ -50,17 +50,14 @@ def in_audience(audience: Audience, user: User) -> bool:
     )
 
 
-def _held_campaign_ids(
-    session: Session, rep_id: uuid.UUID, among: Iterable[uuid.UUID] | None = None
-) -> set[uuid.UUID]:
-    """The campaigns of the leads `rep_id` holds (of `among`, when given)."""
+def _held_campaign_ids(session: Session, rep_id: uuid.UUID) -> set[uuid.UUID]:
+    """The campaigns of the leads `rep_id` holds (read through the rep's index: a rep holds
+    hundreds of leads, a campaign may have thousands)."""
     from app.leads.models import Lead  # leads build on campaigns, not the other way round
 
     query = select(Lead.campaign_id).where(
         Lead.rep_id == rep_id, col(Lead.campaign_id).is_not(None)
     )
-    if among is not None:
-        query = query.where(col(Lead.campaign_id).in_(list(among)))
     return {campaign_id for campaign_id in session.exec(query.distinct()) if campaign_id}
 
 
@@ -91,7 +88,7 @@ def is_campaign_visible(session: Session, campaign: Campaign, user: User) -> boo
         return True
     if campaign.status != CampaignStatus.live:
         return False
-    return in_audience(campaign, user) or bool(_held_campaign_ids(session, user.id, [campaign.id]))
+    return in_audience(campaign, user) or campaign.id in _held_campaign_ids(session, user.id)
 
 
 def audience_changed(session: Session, rep: User) -> None:
@@ -118,9 +115,9 @@ def visible_campaign_ids(session: Session, rep: User) -> list[uuid.UUID]:
     Audiences are JSON lists, which SQLite and PostgreSQL query differently; live campaigns are
     few, so the audience is checked here in Python.
     """
-    held = _held_campaign_ids(session, rep.id)
-    live = session.exec(select(Campaign).where(Campaign.status == CampaignStatus.live))
-    return [c.id for c in live if c.id in held or in_audience(c, rep)]
+    live = session.exec(select(Campaign).where(Campaign.status == CampaignStatus.live)).all()
+    seen = _in_audience_or_held(session, rep, live)
+    return [c.id for c in live if c.id in seen]
 
 
 def campaigns_visible_to(session: Session, rep: User) -> SelectOfScalar[Campaign]:
@@ -140,13 +137,22 @@ def campaigns_seen_by(
     rep = session.get(User, rep_id)
     if rep is None:
         return set()
-    held = _held_campaign_ids(session, rep_id, wanted)
     shown = session.exec(
         select(Campaign).where(
             col(Campaign.id).in_(wanted), Campaign.status != CampaignStatus.draft
         )
-    )
-    return {c.id for c in shown if c.id in held or in_audience(c, rep)}
+    ).all()
+    return _in_audience_or_held(session, rep, shown)
+
+
+def _in_audience_or_held(
+    session: Session, rep: User, campaigns: Iterable[Campaign]
+) -> set[uuid.UUID]:
+    """Of `campaigns`, those in the rep's audience or holding one of the rep's leads. The
+    leads are read only when a campaign is outside the audience (usually none is)."""
+    inside = {c.id for c in campaigns if in_audience(c, rep)}
+    outside = {c.id for c in campaigns} - inside
+    return inside | (_held_campaign_ids(session, rep.id) & outside if outside else set())
 
 
 # --- audiences (marketing) -----------------------------------------------------------------
