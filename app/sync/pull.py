@@ -3,7 +3,8 @@
 The change log only says "entity X changed (for everyone / for rep R)". For each such entity the
 pull decides *now* whether the rep may see it: visible → its current state in `changes`, not
 visible (or gone) → its id in `removed`. A campaign change also re-evaluates that campaign's
-current collateral, so archiving a campaign or narrowing its audience removes its collateral.
+current collateral, so archiving a campaign or narrowing its audience removes its collateral
+(narrowing leaves it with the reps holding one of its leads: `visible_campaign_ids`).
 
 Cursors are opaque to the phone: base64url JSON `{"v", "r", "m", "c", "k", "a"}`
 (version, rep, mode snapshot/delta, clock, snapshot kind index, last id of that kind).
