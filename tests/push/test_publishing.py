@@ -6,7 +6,7 @@ from sqlmodel import Session
 from app.auth.models import Role
 from app.campaigns.models import CampaignStatus
 from app.push.sender import PushSender
-from tests.campaigns.factories import campaign
+from tests.campaigns.factories import campaign, lead
 from tests.factories import Factory
 from tests.push.conftest import Clock, deliver, subscribed_device
 from tests.push.push_service import PushService
@@ -37,7 +37,7 @@ def test_csv_import_of_500_leads_sends_one_notification_per_rep(
     assert push_service.messages(bystander) == []
 
 
-def test_campaign_going_live_tells_its_audience_only(
+def test_campaign_going_live_tells_its_audience_and_the_reps_holding_its_leads_only(
     client: TestClient,
     factory: Factory,
     push_service: PushService,
@@ -50,6 +50,8 @@ def test_campaign_going_live_tells_its_audience_only(
     south = factory.user(region="South", team="Munich")
     _, north_phone, _ = subscribed_device(client, factory, push_service, user=north)
     _, south_phone, _ = subscribed_device(client, factory, push_service, user=south)
+    east = factory.user(region="East")
+    _, east_phone, _ = subscribed_device(client, factory, push_service, user=east)
     spring = campaign(
         db,
         name="Spring",
@@ -57,6 +59,7 @@ def test_campaign_going_live_tells_its_audience_only(
         audience_all=False,
         audience_regions=["North"],
     )
+    lead(db, east, campaign_id=spring.id)  # given a lead of it: sees it too
     answer = client.patch(
         f"/api/v1/campaigns/{spring.id}", json={"status": "live"}, headers=marketing
     )
@@ -72,4 +75,5 @@ def test_campaign_going_live_tells_its_audience_only(
             "url": f"/campaign/{spring.id}",
         }
     ]
+    assert push_service.messages(east_phone) == push_service.messages(north_phone)
     assert push_service.messages(south_phone) == []
