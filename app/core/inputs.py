@@ -1,9 +1,10 @@
 """What the API accepts, whatever the caller: values every figure, database and export can hold.
 
-- **Text**: every string of a request body (`RequestBody`). NUL cannot be stored in PostgreSQL text,
-  and a lone surrogate (half a UTF-16 pair) cannot be encoded as UTF-8 by either database, so
-  both are refused with the field's name. Query strings and paths are checked once for every
-  route by `TextParamsCheck`; multipart fields and CSV cells where they are read.
+- **Text**: every string of a request body (`RequestBody`). NUL cannot be stored in PostgreSQL
+  text, and a lone surrogate (half a UTF-16 pair) cannot be encoded as UTF-8 by either
+  database, so both are refused with the field's name. Query strings and paths are checked once
+  for every route by `TextParamsCheck`; form fields (`refuse_unstorable`) and CSV cells where
+  they are read. Every 422 that repeats a refused input stays encodable (`printable`).
 - **Instants** (`SaneInstant`): a moment something happened (a tap) lies between 2000-01-01
   UTC and 24 h ahead of the server clock, after conversion to UTC; one that cannot even be
   converted (`0001-01-01T00:30:00+01:00`) is refused the same way, never raised.
