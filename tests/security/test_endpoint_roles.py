@@ -75,6 +75,7 @@ TABLE: dict[str, tuple[object, ...]] = {
     "GET /api/v1/insights/summary": MARKETING_ONLY,
     "GET /api/v1/insights/collateral": MARKETING_ONLY,
     "GET /api/v1/insights/outcomes.csv": MARKETING_ONLY,
+    "GET /api/v1/insights/outcomes.xlsx": MARKETING_ONLY,
     "GET /api/v1/console/organisation": MARKETING_ONLY,
     "GET /api/v1/console/reps": MARKETING_ONLY,
     "GET /api/v1/console/facets": MARKETING_ONLY,
