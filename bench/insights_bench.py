@@ -88,7 +88,7 @@ def generate(session: Session, outcomes: int, seed: int = SEED) -> None:
     )  # fmt: skip
     leads = [
         (uuid.UUID(int=rng.getrandbits(128)), rng.choice(reps), rng.choice(campaigns))
-        for _ in range(50_000)
+        for _ in range(min(50_000, max(1_000, outcomes // 20)))  # 50,000 from 1M outcomes
     ]
     copy_rows(
         session, table_of(Lead),
