@@ -221,6 +221,15 @@ def start_server(
     raise RuntimeError(f"server did not start (log: {log_path})")
 
 
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    """Ask the server (and its workers) to stop; kill them if they take over 15 s."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
 def _descendants(pid: int) -> list[int]:
     children: dict[int, list[int]] = defaultdict(list)
     for entry in Path("/proc").iterdir():
@@ -438,11 +447,7 @@ def run(name: str, settings: Settings, workers: int, options: Options, logs: Pat
         elapsed = asyncio.run(drive(url, reps, files, stats, options))
         peaks = peak_rss_kib(process.pid)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop_server(process)
     loads = (load_before, loadavg())
     return report(
         f"{name}, {workers} worker(s)", stats, elapsed, peaks, log_path, loads, options.reps

@@ -17,11 +17,8 @@ Needs the front end built (`make pwa`, or `cd pwa && npm run build`).
 
 import argparse
 import json
-import os
 import random
 import re
-import signal
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -34,7 +31,7 @@ from sqlmodel import Session, select
 from app.core.db import make_engine
 from app.core.settings import Settings
 from app.leads.models import Lead
-from bench.load import start_server
+from bench.load import start_server, stop_server
 from bench.sync_bench import LEADS_PER_REP, seed
 
 KB = 1024
@@ -212,11 +209,7 @@ def main(argv: list[str] | None = None) -> bool:
                 scripts, rest = first_visit(client, dist)
                 pages = initial_sync(client, tokens[0])
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+            stop_server(process)
     print(f"wire bench: as a phone fetches (Accept-Encoding: {PHONE}), KB = 1,024 B of body")
     js_wire = _table("rep app JavaScript of the first visit", scripts)
     rest_wire = _table("the rest of the first visit (page, styles, service worker)", rest)
