@@ -27,6 +27,10 @@ export interface LocalOutcome {
   code: string
   occurredAt: string
   retracted: boolean
+  /** Detail chips and note as last set on this phone (for the day report once the outbox entry
+   * is gone). Absent on records made before the report read them. */
+  details?: string[]
+  note?: string
 }
 
 /** Seconds and pages of one collateral item shown for one lead. */

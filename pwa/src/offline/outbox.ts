@@ -86,7 +86,16 @@ async function addOutcome(tx: OutcomeTx, input: OutcomeInput): Promise<string> {
     collateral_fit: input.fit ?? [],
   }
   const entry: OutboxEntry = { id, userId: input.userId, seq, mutation, status: 'queued', createdAt: now.toISOString() }
-  const local: LocalOutcome = { id, userId: input.userId, leadId: input.leadId, code: input.code, occurredAt: mutation.occurred_at, retracted: false }
+  const local: LocalOutcome = {
+    id,
+    userId: input.userId,
+    leadId: input.leadId,
+    code: input.code,
+    occurredAt: mutation.occurred_at,
+    retracted: false,
+    details: mutation.details,
+    note: mutation.note,
+  }
   void tx.objectStore('outbox').add(entry)
   void tx.objectStore('outcomes').add(local)
   return id
