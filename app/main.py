@@ -15,7 +15,7 @@ from app.collateral.files import router as files_router
 from app.collateral.router import router as collateral_router
 from app.console.router import router as console_router
 from app.core.db import make_engine, read_engine
-from app.core.errors import ServiceUnavailable
+from app.core.errors import ServiceUnavailable, install_error_codes
 from app.core.http import install_compression, install_security_headers
 from app.core.inputs import install_input_checks
 from app.core.migrations import is_at_head
@@ -24,6 +24,8 @@ from app.core.settings import Settings
 from app.insights.roller import insights_lifespan, insights_readiness
 from app.insights.router import router as insights_router
 from app.leads.router import router as leads_router
+from app.live.lifespan import live_lifespan
+from app.live.router import router as live_router
 from app.outcomes.router import router as outcome_codes_router
 from app.push.lifecycle import push_lifespan, push_readiness
 from app.push.router import router as push_router
@@ -37,6 +39,7 @@ API_PREFIX = "/api/v1"
 LIFESPAN_HOOKS: list[Callable[[FastAPI], AbstractContextManager[None]]] = [
     push_lifespan,
     insights_lifespan,
+    live_lifespan,
 ]
 # Extra sections of `/readyz` (e.g. push counters), each a dict merged into the answer.
 READINESS_DETAILS: list[Callable[[Engine], dict[str, object]]] = [
@@ -82,6 +85,7 @@ def api_router() -> APIRouter:
     api.include_router(insights_router)
     api.include_router(console_router)
     api.include_router(push_router)
+    api.include_router(live_router)
     return api
 
 
@@ -99,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings)
     app.state.read_engine = read_engine(app.state.engine)
+    install_error_codes(app)
     install_input_checks(app)  # innermost: its refusals get the headers and the request log
     install_compression(app)
     install_security_headers(app, settings)

@@ -25,7 +25,7 @@ class Principal:
     session: AuthSession
 
 
-def _token_from(request: Request) -> tuple[str | None, bool]:
+def token_from(request: Request) -> tuple[str | None, bool]:
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value:
@@ -34,9 +34,9 @@ def _token_from(request: Request) -> tuple[str | None, bool]:
 
 
 def get_principal(request: Request, session: SessionDep, settings: SettingsDep) -> Principal:
-    token, from_cookie = _token_from(request)
+    token, from_cookie = token_from(request)
     if not token:
-        raise errors.Unauthorized()
+        raise errors.Unauthorized(code="not_logged_in")
     if from_cookie and request.method not in READ_METHODS and not request.headers.get(CSRF_HEADER):
         raise errors.Forbidden(f"Missing {CSRF_HEADER} header (CSRF check for cookie sessions)")
     if request.method in READ_METHODS:
@@ -44,7 +44,7 @@ def get_principal(request: Request, session: SessionDep, settings: SettingsDep) 
     else:
         found = _authenticate_for_write(request, settings, token)
     if found is None:
-        raise errors.Unauthorized("Session expired or revoked")
+        raise errors.Unauthorized("Session expired or revoked", code="session_ended")
     user, auth_session = found
     if request.method in READ_METHODS and session.is_modified(auth_session):
         # Sliding expiry on a read request: write it in its own short transaction, so that a
@@ -94,7 +94,7 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 def require_role(*roles: Role) -> Callable[[User], Awaitable[User]]:
     async def check(user: CurrentUser) -> User:
         if user.role not in roles:
-            raise errors.Forbidden("Your role may not do this")
+            raise errors.Forbidden("Your role may not do this", code="role_forbidden")
         return user
 
     return check

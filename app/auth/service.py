@@ -12,6 +12,7 @@ from app.core.db import read_locked
 from app.core.security import hash_password, hash_token, new_token, verify_password
 from app.core.settings import Settings
 from app.core.time import utcnow
+from app.live.notices import announce, revoke_notice
 
 TOUCH_EVERY = timedelta(hours=1)
 
@@ -36,7 +37,7 @@ def create_user(
     team: str = "",
 ) -> User:
     if find_user_by_email(session, email) is not None:
-        raise errors.Conflict("A user with this email already exists")
+        raise errors.Conflict("A user with this email already exists", code="email_taken")
     user = User(
         email=email.strip(),
         name=name,
@@ -63,7 +64,9 @@ def check_login_limit(session: Session, settings: Settings, *, email: str, addre
         or by_address >= settings.login_max_failures_per_address
     ):
         raise errors.TooManyRequests(
-            "Too many failed logins; try again later", retry_after=settings.login_window_seconds
+            "Too many failed logins; try again later",
+            retry_after=settings.login_window_seconds,
+            code="too_many_attempts",
         )
 
 
@@ -77,7 +80,7 @@ def login(
     if user is None or not ok or not user.is_active:
         session.add(LoginFailure(email=email, address=address))
         session.commit()  # the failure must count even though this request ends in an error
-        raise errors.Unauthorized("Wrong email or password")
+        raise errors.Unauthorized("Wrong email or password", code="wrong_credentials")
     session.execute(delete(LoginFailure).where(col(LoginFailure.email) == email))
     token = new_token()
     now = utcnow()
@@ -134,10 +137,12 @@ def update_user(session: Session, user: User, changes: dict[str, Any]) -> User:
 
 def revoke_session(session: Session, session_id: uuid.UUID) -> None:
     session.execute(delete(AuthSession).where(col(AuthSession.id) == session_id))
+    announce(session, revoke_notice(session_ids=[session_id]))  # its open app hears at once
 
 
 def revoke_all_sessions(session: Session, user_id: uuid.UUID) -> None:
     session.execute(delete(AuthSession).where(col(AuthSession.user_id) == user_id))
+    announce(session, revoke_notice(user_ids=[user_id]))
 
 
 def set_password(session: Session, user: User, password: str) -> None:

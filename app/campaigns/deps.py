@@ -14,7 +14,7 @@ def campaign_for_marketing(
 ) -> Campaign:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
-        raise errors.NotFound("Campaign not found")
+        raise errors.NotFound("Campaign not found", code="not_found")
     return campaign
 
 

@@ -280,12 +280,14 @@ def update_campaign(
     new_status = changes.get("status")
     if new_status is not None and new_status not in ALLOWED_MOVES[campaign.status]:
         raise errors.Conflict(
-            f"status: a {campaign.status} campaign cannot go back to {new_status}"
+            f"status: a {campaign.status} campaign cannot go back to {new_status}",
+            code="status_move",
+            params={"from": campaign.status.value, "to": str(new_status)},
         )
     starts_on = changes.get("starts_on", campaign.starts_on)
     ends_on = changes.get("ends_on", campaign.ends_on)
     if starts_on and ends_on and ends_on < starts_on:
-        raise errors.BadRequest("ends_on: before starts_on")
+        raise errors.BadRequest("ends_on: before starts_on", code="ends_before_start")
     going_live = new_status == CampaignStatus.live and campaign.status != CampaignStatus.live
     if not confirm_unknown_audience and (going_live or any(f in changes for f in AUDIENCE_FIELDS)):
         merged = {f: changes.get(f, getattr(campaign, f)) for f in AUDIENCE_FIELDS}

@@ -26,7 +26,7 @@ def collateral_for_marketing(
 ) -> Collateral:
     item = session.get(Collateral, collateral_id)
     if item is None:
-        raise errors.NotFound("Collateral not found")
+        raise errors.NotFound("Collateral not found", code="not_found")
     return item
 
 

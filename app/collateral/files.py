@@ -47,10 +47,10 @@ def visible_file(
     """The collateral item that lets `user` see this file, or 404 (never says whether the file
     exists for someone else)."""
     if not is_sha256(sha256):
-        raise errors.NotFound("File not found")
+        raise errors.NotFound("File not found", code="not_found")
     item = collateral_for_file(session, sha256, user)
     if item is None or not storage.exists(sha256):
-        raise errors.NotFound("File not found")
+        raise errors.NotFound("File not found", code="not_found")
     return item
 
 

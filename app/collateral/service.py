@@ -107,7 +107,9 @@ def _replaced(session: Session, campaign: Campaign, raw: str | None) -> Collater
     if old is None or old.campaign_id != campaign.id:
         raise errors.BadRequest("replaces: no such collateral item in this campaign")
     if not old.is_current:
-        raise errors.Conflict("replaces: that item was already replaced or deleted")
+        raise errors.Conflict(
+            "replaces: that item was already replaced or deleted", code="already_replaced"
+        )
     return old
 
 
@@ -141,14 +143,20 @@ def create_collateral(
         found = sniff(blob.head)
         if found is None:
             raise errors.UnsupportedMediaType(
-                "file: content is not a PDF, PNG, JPEG, WebP image or MP4 video"
+                "file: content is not a PDF, PNG, JPEG, WebP image or MP4 video", code="file_type"
             )
         if (declared_pixels(blob.head, blob.path) or 0) > MAX_PIXELS:
-            raise errors.UnsupportedMediaType(f"file: images may have at most {MAX_PIXELS} pixels")
+            raise errors.UnsupportedMediaType(
+                f"file: images may have at most {MAX_PIXELS} pixels",
+                code="image_too_large",
+                params={"pixels": MAX_PIXELS},
+            )
         promised = claimed_kind(form.filename)
         if promised is not None and promised != found.kind:
             raise errors.UnsupportedMediaType(
-                f"file: the name promises {promised.value}, but the content is {found.kind.value}"
+                f"file: the name promises {promised.value}, but the content is {found.kind.value}",
+                code="file_kind_mismatch",
+                params={"promised": promised.value, "found": found.kind.value},
             )
         storage.put(blob.path, blob.sha256)
         item.kind = found.kind

@@ -135,7 +135,11 @@ async def read_multipart(
         raise errors.UnsupportedMediaType("Send the form as multipart/form-data")
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit + HEADROOM:
-        raise errors.PayloadTooLarge(f"{file_field}: larger than the limit of {limit} bytes")
+        raise errors.PayloadTooLarge(
+            f"{file_field}: larger than the limit of {limit} bytes",
+            code="too_large",
+            params={"bytes": limit},
+        )
     collector = _Collector(folder, limit, file_field)
     parser = MultipartParser(
         boundary,
@@ -156,7 +160,9 @@ async def read_multipart(
     except BlobTooLarge as exc:
         collector.abort()
         raise errors.PayloadTooLarge(
-            f"{file_field}: larger than the limit of {limit} bytes"
+            f"{file_field}: larger than the limit of {limit} bytes",
+            code="too_large",
+            params={"bytes": limit},
         ) from exc
     except errors.AppError:
         collector.abort()

@@ -158,7 +158,7 @@ async def _transaction(engine: Engine) -> AsyncIterator[Session]:
             # admins adding one email at once); the unique index decides, and the loser hears
             # why instead of a 500.
             session.rollback()
-            raise errors.Conflict(CONCURRENT_DUPLICATE) from error
+            raise errors.Conflict(CONCURRENT_DUPLICATE, code="concurrent_duplicate") from error
         except BaseException:
             session.rollback()
             raise
@@ -314,7 +314,7 @@ def read_locked(session: Session, row: SQLModel, not_found: str) -> None:
     try:
         session.refresh(row, with_for_update=NO_KEY_UPDATE)
     except InvalidRequestError:
-        raise errors.NotFound(not_found) from None
+        raise errors.NotFound(not_found, code="not_found") from None
 
 
 def table_of(model: type[SQLModel]) -> Table:

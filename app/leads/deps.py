@@ -12,7 +12,7 @@ from app.leads.models import Lead
 def lead_for_marketing(lead_id: uuid.UUID, _: MarketingUser, session: SessionDep) -> Lead:
     lead = session.get(Lead, lead_id)
     if lead is None:
-        raise errors.NotFound("Lead not found")
+        raise errors.NotFound("Lead not found", code="not_found")
     return lead
 
 

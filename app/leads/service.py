@@ -93,7 +93,9 @@ def check_external_ref(session: Session, ref: str | None, lead_id: uuid.UUID | N
         return
     other = session.exec(select(Lead.id).where(Lead.external_ref == ref)).first()
     if other is not None and other != lead_id:
-        raise errors.Conflict("external_ref: already used by another lead")
+        raise errors.Conflict(
+            "external_ref: already used by another lead", code="external_ref_taken"
+        )
 
 
 # --- writing ---------------------------------------------------------------------------------

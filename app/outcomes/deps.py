@@ -10,7 +10,7 @@ from app.outcomes.models import OutcomeCode
 def existing_code(code: str, session: SessionDep) -> OutcomeCode:
     found = session.get(OutcomeCode, code)
     if found is None:
-        raise errors.NotFound("Outcome code not found")
+        raise errors.NotFound("Outcome code not found", code="not_found")
     return found
 
 

@@ -47,7 +47,9 @@ def list_codes(session: Session) -> list[OutcomeCode]:
 
 def create_code(session: Session, *, data: OutcomeCodeCreate) -> OutcomeCode:
     if session.get(OutcomeCode, data.code) is not None:
-        raise errors.Conflict(f"code: {data.code!r} already exists")
+        raise errors.Conflict(
+            f"code: {data.code!r} already exists", code="code_taken", params={"code": data.code}
+        )
     code = OutcomeCode(**data.model_dump())
     code.details = list(dict.fromkeys(code.details))
     session.add(code)

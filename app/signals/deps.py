@@ -12,7 +12,7 @@ from app.signals.models import Signal
 def signal_for_marketing(signal_id: uuid.UUID, session: SessionDep, _: MarketingUser) -> Signal:
     found = session.get(Signal, signal_id)
     if found is None:
-        raise errors.NotFound("Signal not found")
+        raise errors.NotFound("Signal not found", code="not_found")
     return found
 
 

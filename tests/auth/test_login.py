@@ -51,7 +51,11 @@ def test_wrong_credentials_get_the_same_401(
     user = factory.user()
     response = client.post(LOGIN, json={"email": email or user.email, "password": password})
     assert response.status_code == 401
-    assert response.json() == {"detail": "Wrong email or password"}
+    assert response.json() == {
+        "detail": "Wrong email or password",
+        "code": "wrong_credentials",
+        "params": {},
+    }
 
 
 def test_inactive_user_cannot_log_in(client: TestClient, factory: Factory) -> None:
