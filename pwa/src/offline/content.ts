@@ -8,25 +8,65 @@ export function dayOf(iso: string | Date): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 }
 
-/** Leads with a visit planned today first (by time), then by priority (1 = highest), then name. */
-export function sortForToday(leads: LeadSync[], now: Date = new Date()): LeadSync[] {
-  const today = dayOf(now)
-  const planned = (l: LeadSync) => (l.planned_visit_at && dayOf(l.planned_visit_at) === today ? Date.parse(l.planned_visit_at) : null)
-  return [...leads].sort((a, b) => {
-    const pa = planned(a)
-    const pb = planned(b)
-    if (pa !== null || pb !== null) {
-      if (pa === null) return 1
-      if (pb === null) return -1
-      if (pa !== pb) return pa - pb
-    }
-    if (a.priority !== b.priority) return a.priority - b.priority
-    return a.company.localeCompare(b.company)
-  })
+/** How many days after today the "Next days" part of Today covers. */
+export const NEXT_DAYS = 7
+
+/** Today's leads in the rep's order (see `groupForToday`). */
+export interface TodayGroups {
+  /** Planned today, by time (visited or not). */
+  today: LeadSync[]
+  /** Planned on one of the next `NEXT_DAYS` days, by time. */
+  next: LeadSync[]
+  /** Planned on an earlier day and not visited since: oldest first. */
+  overdue: LeadSync[]
+  /** Everything else (no plan, visited since the plan, planned later): by priority, then name. */
+  rest: LeadSync[]
 }
 
-export function isPlannedToday(lead: LeadSync, now: Date = new Date()): boolean {
-  return !!lead.planned_visit_at && dayOf(lead.planned_visit_at) === dayOf(now)
+/** Local day `n` days after `d` (calendar days, so summer time changes do not shift it). */
+export function addDays(d: Date, n: number): Date {
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate() + n)
+}
+
+/**
+ * Sorts leads into the parts of Today, by the phone's local days. `lastVisit` holds, per lead,
+ * the time of the latest visit anyone logged (see `lastVisits`): a lead planned on an earlier
+ * day is overdue only if nobody visited it on or after that day.
+ */
+export function groupForToday(leads: LeadSync[], lastVisit: ReadonlyMap<string, string>, now: Date = new Date()): TodayGroups {
+  const today = dayOf(now)
+  const horizon = dayOf(addDays(now, NEXT_DAYS))
+  const groups: TodayGroups = { today: [], next: [], overdue: [], rest: [] }
+  for (const lead of leads) {
+    const planned = lead.planned_visit_at ? dayOf(lead.planned_visit_at) : null
+    const visited = lastVisit.get(lead.id)
+    if (planned === today) groups.today.push(lead)
+    else if (planned && planned > today && planned <= horizon) groups.next.push(lead)
+    else if (planned && planned < today && !(visited && dayOf(visited) >= planned)) groups.overdue.push(lead)
+    else groups.rest.push(lead)
+  }
+  const byTime = (a: LeadSync, b: LeadSync) => Date.parse(a.planned_visit_at!) - Date.parse(b.planned_visit_at!) || byPriority(a, b)
+  groups.today.sort(byTime)
+  groups.next.sort(byTime)
+  groups.overdue.sort(byTime)
+  groups.rest.sort(byPriority)
+  return groups
+}
+
+function byPriority(a: LeadSync, b: LeadSync): number {
+  return a.priority - b.priority || a.company.localeCompare(b.company)
+}
+
+/** Per lead, the latest visit anyone logged for it (the server's history and this phone's taps). */
+export async function lastVisits(userId: string, leads: LeadSync[]): Promise<Map<string, string>> {
+  const latest = new Map<string, string>()
+  const see = (leadId: string, at: string) => {
+    const seen = latest.get(leadId)
+    if (!seen || Date.parse(at) > Date.parse(seen)) latest.set(leadId, at)
+  }
+  for (const lead of leads) for (const h of lead.history) see(lead.id, h.occurred_at)
+  for (const o of await myTaps(userId, leads)) see(o.leadId, o.occurredAt)
+  return latest
 }
 
 /** Case- and accent-insensitive search on company, city and postal code. */

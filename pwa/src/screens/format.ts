@@ -10,6 +10,16 @@ export function formatTime(iso: string): string {
 export function formatDate(iso: string): string {
   return new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(iso))
 }
+/** A day with its weekday, e.g. "Wed, 2 Dec" (the year only when it is not `now`'s; always if `now` is null). */
+export function formatDay(iso: string | Date, now: Date | null = new Date()): string {
+  const d = new Date(iso)
+  const year = now && d.getFullYear() === now.getFullYear() ? undefined : 'numeric'
+  return new Intl.DateTimeFormat(locale(), { weekday: 'short', day: 'numeric', month: 'short', year }).format(d)
+}
+/** A day with its weekday and a time, e.g. "Wed, 2 Dec, 09:30". */
+export function formatDayTime(iso: string, now: Date = new Date()): string {
+  return `${formatDay(iso, now)}, ${formatTime(iso)}`
+}
 export function formatDateTime(iso: string): string {
   return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))
 }
