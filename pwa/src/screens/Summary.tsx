@@ -1,42 +1,176 @@
-import { t } from '../i18n'
-import { daySummary, outcomeCodes } from '../offline/content'
+import { useState } from 'preact/hooks'
+import { chipLabel, t } from '../i18n'
+import { reportSource } from '../offline/report'
 import type { SessionUser } from '../offline/session'
-import { codeLabel, formatNumber } from './format'
+import type { OutcomeCodeSync } from '../offline/types'
+import { codeLabel, formatDay, formatTime, kindLabel } from './format'
 import { useLive } from './live'
+import {
+  buildReport,
+  countsLine,
+  followUpWhen,
+  periodTitle,
+  placeLine,
+  reportText,
+  shownLine,
+  signalStatus,
+  signalWords,
+  type Period,
+  type Report,
+  type ReportVisit,
+} from './report'
 
-/** Today's and this week's visits by outcome, from this phone: nothing to type. */
+type Shared = 'shared' | 'copied' | 'failed' | null
+
+/** The day's (or week's) report, written from the rep's taps on this phone: nothing to type.
+ * One tap shares it as text (the system's share sheet, or the clipboard where there is none). */
 export function Summary({ user }: { user: SessionUser }) {
-  const data = useLive(async () => ({ s: await daySummary(user.id), codes: await outcomeCodes() }), [user.id])
-  if (!data) return <main class="screen with-tabs" aria-busy="true" />
-  const { s, codes } = data
-  const block = (title: string, counts: Record<string, number>, total: number) => (
-    <section class="card">
-      <h2>
-        {title} <span class="muted">· {t('summary.total', { n: formatNumber(total) })}</span>
-      </h2>
-      {total === 0 ? (
-        <p class="muted">{t('summary.empty')}</p>
-      ) : (
-        <dl class="counts">
-          {Object.entries(counts)
-            .sort((a, b) => b[1] - a[1])
-            .map(([code, n]) => (
-              <div key={code}>
-                <dt>{codeLabel(code, codes)}</dt>
-                <dd>{formatNumber(n)}</dd>
-              </div>
-            ))}
-        </dl>
-      )}
-    </section>
-  )
+  const [period, setPeriod] = useState<Period>('day')
+  const [shared, setShared] = useState<Shared>(null)
+  const src = useLive(() => reportSource(user.id), [user.id])
+  if (!src) return <main class="screen with-tabs" aria-busy="true" />
+  const report = buildReport(src, period)
+  const text = reportText(report, src.codes, user.name)
+
+  async function share() {
+    setShared(await shareText(periodTitle(report), text))
+  }
+
   return (
-    <main class="screen with-tabs">
+    <main class="screen with-tabs report">
       <header class="bar">
         <h1>{t('summary.title')}</h1>
       </header>
-      {block(t('summary.today'), s.today, s.todayTotal)}
-      {block(t('summary.week'), s.week, s.weekTotal)}
+      <div class="segmented" role="group" aria-label={t('report.period')}>
+        {(['day', 'week'] as const).map((p) => (
+          <button
+            key={p}
+            type="button"
+            aria-pressed={period === p}
+            onClick={() => {
+              setPeriod(p)
+              setShared(null)
+            }}
+          >
+            {t(`report.${p}`)}
+          </button>
+        ))}
+      </div>
+      <section>
+        <h2>{periodTitle(report)}</h2>
+        <p data-testid="report-counts">{countsLine(report, src.codes)}</p>
+        <button type="button" class="primary share" onClick={share}>
+          <ShareIcon /> {t('report.share')}
+        </button>
+        <p role="status" class="quiet" data-testid="share-status">
+          {shared === 'copied' ? t('report.copied') : shared === 'failed' ? t('report.shareFailed') : ''}
+        </p>
+      </section>
+      {report.visits.length > 0 && <Visits report={report} codes={src.codes} />}
+      <section>
+        <h2>{t('report.followUps')}</h2>
+        {report.followUps.length === 0 && <p class="muted">{t('report.noFollowUps')}</p>}
+        <ul class="report-list" data-testid="follow-ups">
+          {report.followUps.map((f) => (
+            <li key={f.leadId}>
+              <span class="when">{followUpWhen(f, report)}</span> <a href={`/lead/${f.leadId}`}>{placeLine(f)}</a>
+            </li>
+          ))}
+        </ul>
+      </section>
+      {report.signals.length > 0 && (
+        <section>
+          <h2>{t('report.signals')}</h2>
+          <ul class="report-list" data-testid="report-signals">
+            {report.signals.map((s) => (
+              <li key={s.id}>
+                <span class="when">{period === 'day' ? formatTime(s.occurredAt) : `${formatDay(s.occurredAt)}, ${formatTime(s.occurredAt)}`}</span>{' '}
+                <strong>{kindLabel(s.kind)}</strong>
+                {s.company && <span>, {s.company}</span>} <span class="pill">{signalStatus(s)}</span>
+                {signalWords(s) && <p>{t('report.quoted', { text: signalWords(s)! })}</p>}
+                {s.reply && <p class="reply">{t('signals.reply', { text: s.reply })}</p>}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </main>
+  )
+}
+
+function Visits({ report, codes }: { report: Report; codes: OutcomeCodeSync[] }) {
+  return (
+    <section>
+      <h2>{t('report.visitsHeading')}</h2>
+      <ul class="report-list" data-testid="report-visits">
+        {report.visits.map((v, i) => {
+          const newDay = report.period === 'week' && (i === 0 || formatDay(report.visits[i - 1]!.occurredAt) !== formatDay(v.occurredAt))
+          return <Visit key={v.id} visit={v} codes={codes} day={newDay ? formatDay(v.occurredAt) : null} />
+        })}
+      </ul>
+    </section>
+  )
+}
+
+function Visit({ visit: v, codes, day }: { visit: ReportVisit; codes: OutcomeCodeSync[]; day: string | null }) {
+  return (
+    <li class="report-visit">
+      {day && <h3>{day}</h3>}
+      <p>
+        <span class="when">{formatTime(v.occurredAt)}</span>{' '}
+        {v.company === null ? <span>{placeLine(v)}</span> : <a href={`/lead/${v.leadId}`}>{placeLine(v)}</a>}
+      </p>
+      <p class="chips-line">
+        <span class="pill ok">{codeLabel(v.code, codes)}</span>
+        {v.details.map((d) => (
+          <span class="pill" key={d}>
+            {chipLabel(d)}
+          </span>
+        ))}
+      </p>
+      {v.shown.length > 0 && (
+        <p class="small">
+          {t('report.shown')}: {shownLine(v)}
+        </p>
+      )}
+      {v.note.trim() && (
+        <p class="small">
+          {t('report.note')}: {v.note.trim()}
+        </p>
+      )}
+    </li>
+  )
+}
+
+/** Shares through the system's share sheet; where there is none (or it fails), copies. */
+async function shareText(title: string, text: string): Promise<Shared> {
+  if (typeof navigator.share === 'function') {
+    try {
+      await navigator.share({ title, text })
+      return 'shared'
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'AbortError') return null // the rep closed the sheet
+    }
+  }
+  try {
+    await navigator.clipboard.writeText(text)
+    return 'copied'
+  } catch {
+    return 'failed'
+  }
+}
+
+function ShareIcon() {
+  return (
+    <svg class="icon" width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path
+        d="M12 3v12M7 8l5-5 5 5M5 13v6a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2v-6"
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2"
+        stroke-linecap="round"
+        stroke-linejoin="round"
+      />
+    </svg>
   )
 }
