@@ -44,8 +44,7 @@ def upgrade() -> None:
         )
     else:
         op.execute(
-            "UPDATE insight_fact f SET details = o.details FROM outcome o"
-            " WHERE o.id = f.outcome_id"
+            "UPDATE insight_fact f SET details = o.details FROM outcome o WHERE o.id = f.outcome_id"
         )
 
 

@@ -25,7 +25,7 @@ String keys use "" for "none" (no campaign, no region) because key columns canno
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Index, Integer, SmallInteger
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, SmallInteger, text
 from sqlmodel import Field, SQLModel
 
 from app.core.types import UtcDateTime
@@ -52,6 +52,11 @@ class InsightFact(SQLModel, table=True):
     segment: str = Field(max_length=100)
     team: str = Field(max_length=100)
     active: bool = True
+    # The detail chips this fact is counted with (an amendment replaces them, counted anew).
+    details: list[str] = Field(
+        default_factory=list,
+        sa_column=Column(JSON, nullable=False, server_default=text("'[]'")),
+    )
 
 
 class SlicePeriodKey(SQLModel):

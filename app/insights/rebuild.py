@@ -96,7 +96,8 @@ def _json_items(dialect: str, column: str) -> str:
 
 
 def rebuild_aggregates(session: Session) -> None:
-    """Recompute every aggregate table from the active `insight_fact` rows."""
+    """Recompute every aggregate table from the active `insight_fact` rows (chips: those
+    each fact is counted with)."""
     dialect = session.get_bind().dialect.name
     for model in AGGREGATES:
         session.execute(delete(model))
@@ -120,8 +121,7 @@ def rebuild_aggregates(session: Session) -> None:
         CREATE TEMPORARY TABLE insight_tmp_chip AS
         SELECT DISTINCT f.outcome_id, f.day, f.campaign_key, f.team, f.region, f.segment,
                j.value AS chip
-        FROM insight_fact f JOIN outcome o ON o.id = f.outcome_id,
-             {_json_items(dialect, "o.details")}
+        FROM insight_fact f, {_json_items(dialect, "f.details")}
         WHERE f.active"""))  # fmt: skip
     for kind, value in SLICES:
         only = "" if kind == "all" else f"AND {value} <> ''"
@@ -210,16 +210,20 @@ def reconcile(session: Session) -> None:
 
     The insights file is copied after the main one, so it may hold facts of outcomes, or of
     retractions, that the main copy lacks, and its progress may run past the main copy's
-    backlog. Facts are made to match the outcomes (their attributes at outcome time stay),
-    progress is set back to what the main copy numbered last (entries set aside beyond it are
-    forgotten), and the aggregates are counted again from the facts.
+    backlog. Facts are made to match the outcomes (their attributes at outcome time stay, their
+    chips are the outcome's), progress is set back to what the main copy numbered last
+    (entries set aside beyond it are forgotten), and the aggregates are counted again from
+    the facts.
     """
     through = lock_roll(session)
     fact, outcome = table_of(InsightFact), table_of(Outcome)
     known = select(outcome.c.id).where(outcome.c.id == fact.c.outcome_id)
     session.execute(delete(fact).where(~known.exists()))
     retracted = select(outcome.c.retracted_at.is_(None)).where(outcome.c.id == fact.c.outcome_id)
-    session.execute(update(fact).values(active=retracted.scalar_subquery()))
+    chips = select(outcome.c.details).where(outcome.c.id == fact.c.outcome_id)
+    session.execute(
+        update(fact).values(active=retracted.scalar_subquery(), details=chips.scalar_subquery())
+    )
     numbered = session.execute(
         text("SELECT seq FROM main.sqlite_sequence WHERE name = 'insight_backlog'")
     ).scalar()

@@ -1,7 +1,8 @@
 """Rolling the backlog up into the aggregates, in a process of its own.
 
 A push does not compute aggregates: its batch listener (`queue_outcomes`) appends each stored
-(+1) or retracted (-1) outcome to `insight_backlog` in the push's transaction. The roller turns
+(+1), amended (0: its detail chips changed after the tap) or retracted (-1) outcome to
+`insight_backlog` in the push's transaction. The roller turns
 the oldest entries into aggregates (`rollup.on_outcomes`) and records in `insight_roll` how
 far it got, in one transaction; so every entry is rolled up exactly once, and a crash loses
 nothing (the entries stay until rolled). Why a process: the roll-up is about half of a push's
@@ -16,7 +17,10 @@ CPU; on its own process it runs on another core, and on SQLite it writes the ins
   what was committed before them, whether or not a roller runs.
 - Within one roll, all +1 entries are applied before all -1 entries: an outcome stored and
   retracted before it is rolled up gets no fact (its +1 finds it retracted), and its -1 finds
-  no active fact: the pair nets to nothing, as it should.
+  no active fact: the pair nets to nothing, as it should. Amendments (0) go between them: the
+  outcome's active fact takes back the chips it was counted with and counts its current ones
+  (`rollup.on_amended`); a +1 in the same roll already counted the current chips, so the
+  amendment then changes nothing.
 - Rolled entries are deleted from time to time (`prune_backlog`), in a short transaction of
   the main file's own.
 """
@@ -43,7 +47,7 @@ from app.core.observability import log
 from app.core.settings import Settings
 from app.core.time import utcnow
 from app.insights.models import InsightBacklog, InsightRoll, InsightSetAside
-from app.insights.rollup import FACT_COLUMNS, Fact, backlog_facts, on_outcomes
+from app.insights.rollup import FACT_COLUMNS, Fact, backlog_facts, on_amended, on_outcomes
 from app.outcomes.models import Outcome
 
 ROLL_LIMIT = 2000  # backlog entries per roll
@@ -68,7 +72,8 @@ _SIGNED = ("outcome_id", "sign")
 
 def queue_outcomes(session: Session, outcomes: Sequence[Outcome], sign: int) -> None:
     """The batch outcome listener: append the outcomes to the backlog (in the push's
-    transaction), stored ones with their facts as they are now."""
+    transaction), stored ones with their facts as they are now; amended (0) and retracted
+    (-1) ones by id."""
     if sign > 0:
         dialect = session.get_bind().dialect.name
         session.execute(backlog_facts(dialect), {"ids": [o.id for o in outcomes]})
@@ -101,7 +106,7 @@ def roll_up(session: Session, limit: int = ROLL_LIMIT) -> int:
     countable: list[Any] = []
     outside: list[Any] = []
     for entry in entries:
-        (countable if entry.sign < 0 or counted_day(entry.day) else outside).append(entry)
+        (countable if entry.sign <= 0 or counted_day(entry.day) else outside).append(entry)
     if outside:
         set_aside(session, outside, f"the day lies outside {FIRST_DAY} to {LAST_DAY}")
     try:
@@ -128,7 +133,8 @@ def counted_day(day: date | None) -> bool:
 
 
 def _roll(session: Session, entries: Sequence[Any]) -> None:
-    """Add the +1 entries, then take back the -1 entries (see the module's docstring)."""
+    """Add the +1 entries, count the amended chips anew, then take back the -1 entries (see
+    the module's docstring)."""
     if not entries:
         return
     o = table_of(Outcome)
@@ -147,6 +153,8 @@ def _roll(session: Session, entries: Sequence[Any]) -> None:
         if tapped[e.outcome_id].retracted_at is None  # else its -1 is on the way
     }
     on_outcomes(session, [tapped[i] for i in facts], +1, facts)
+    amended = dict.fromkeys(e.outcome_id for e in entries if e.sign == 0)
+    on_amended(session, [tapped[i] for i in amended if i in tapped])
     retracted = dict.fromkeys(e.outcome_id for e in entries if e.sign < 0)
     on_outcomes(session, [tapped[i] for i in retracted if i in tapped], -1)
 

@@ -5,9 +5,11 @@
 A retraction applies exactly the same contribution with the opposite sign, read back from each
 outcome's `insight_fact` row. It is idempotent per outcome: a second +1 for an active fact, or a
 -1 for an inactive or unknown one, changes nothing, so the aggregates can never count a tap
-twice. Its cost is a fixed number of statements per call (deltas summed in Python, one upsert
-per table), not a few round trips per outcome. `on_outcome` runs one outcome through the same
-path.
+twice. Each fact keeps the detail chips it was counted with (`insight_fact.details`): a
+retraction takes back those, and `on_amended` (an outcome's chips were amended after the tap)
+takes them back and counts the outcome's current ones. The cost is a fixed number of
+statements per call (deltas summed in Python, one upsert per table), not a few round trips per
+outcome. `on_outcome` runs one outcome through the same path.
 
 `app.insights.rebuild.rebuild_rollups` recomputes everything in bulk (for admins after a
 restore, and for the benchmark's load); a test holds it against this incremental path.
@@ -22,6 +24,7 @@ from functools import cache
 from typing import Any, Protocol
 
 from sqlalchemy import (
+    JSON,
     Date,
     String,
     Table,
@@ -99,6 +102,7 @@ class Fact:
     segment: str
     team: str
     active: bool = True
+    details: list[str] = field(default_factory=list)  # the chips it is counted with
 
 
 def kind_values(fact: Fact) -> list[tuple[str, str]]:
@@ -126,11 +130,19 @@ class Deltas:
 
 def add_outcome(deltas: Deltas, fact: Fact, chips: Iterable[str], sign: int) -> None:
     slices = kind_values(fact)
-    distinct_chips = sorted(set(chips))
     for grain in GRAINS:
         period = period_start(fact.day, grain)
         for kind, value in slices:
             deltas.count[(kind, value, grain, period, fact.campaign_key, fact.code)] += sign
+    add_chips(deltas, fact, chips, sign)
+
+
+def add_chips(deltas: Deltas, fact: Fact, chips: Iterable[str], sign: int) -> None:
+    slices = kind_values(fact)
+    distinct_chips = sorted(set(chips))
+    for grain in GRAINS:
+        period = period_start(fact.day, grain)
+        for kind, value in slices:
             for chip in distinct_chips:
                 deltas.chip[(kind, value, grain, period, fact.campaign_key, chip)] += sign
 
@@ -390,16 +402,19 @@ def on_outcomes(
         )
     }
     if sign > 0:
-        fresh = _record_facts(session, [o.id for o in unique if o.id not in existing], facts)
+        chips = {o.id: _chips(o) for o in unique}
+        fresh = _record_facts(session, [o.id for o in unique if o.id not in existing], facts, chips)
         again = [f for f in existing.values() if not f.active]
         _set_active(session, [f.outcome_id for f in again], True)
+        for fact in again:
+            fact.details = chips[fact.outcome_id]
+        _set_details(session, [f for f in again if f.details])
         changed = fresh + again
     else:
         changed = [f for f in existing.values() if f.active]
         _set_active(session, [f.outcome_id for f in changed], False)
     if not changed:
         return
-    by_id = {o.id: o for o in unique}
     facts = {f.outcome_id: f for f in changed}
     ids = list(facts)
     deltas = Deltas()
@@ -407,12 +422,12 @@ def on_outcomes(
     # group once, weighted, instead of once per outcome.
     alike: dict[tuple[Any, ...], tuple[Fact, tuple[str, ...], int]] = {}
     for fact in changed:
-        chips = tuple(sorted(set(by_id[fact.outcome_id].details or [])))
-        key = (fact.team, fact.region, fact.segment, fact.day, fact.campaign_key, fact.code, chips)
-        first, _, n = alike.get(key, (fact, chips, 0))
-        alike[key] = (first, chips, n + 1)
-    for fact, chips, n in alike.values():
-        add_outcome(deltas, fact, chips, sign * n)
+        counted = tuple(sorted(set(fact.details)))
+        key = (fact.team, fact.region, fact.segment, fact.day, fact.campaign_key, fact.code)
+        first, _, n = alike.get((*key, counted), (fact, counted, 0))
+        alike[(*key, counted)] = (first, counted, n + 1)
+    for fact, counted, n in alike.values():
+        add_outcome(deltas, fact, counted, sign * n)
     view_t, fit_t = table_of(OutcomeCollateralView), table_of(OutcomeCollateralFit)
     for view in session.execute(
         select(view_t.c.outcome_id, view_t.c.collateral_id, view_t.c.seconds, view_t.c.pages)
@@ -429,8 +444,15 @@ def on_outcomes(
     _flip_visit_bits(session, changed, sign)
 
 
+def _chips(outcome: "Tapped") -> list[str]:
+    return sorted(set(outcome.details or []))
+
+
 def _record_facts(
-    session: Session, ids: list[uuid.UUID], facts: Mapping[uuid.UUID, Fact] | None
+    session: Session,
+    ids: list[uuid.UUID],
+    facts: Mapping[uuid.UUID, Fact] | None,
+    chips: Mapping[uuid.UUID, list[str]],
 ) -> list[Fact]:
     if not ids:
         return []
@@ -438,9 +460,50 @@ def _record_facts(
         inserted = session.execute(_insert_facts_returning(_dialect(session)), {"ids": ids})
         return [Fact(**row._mapping) for row in inserted]
     given = [facts[i] for i in ids if i in facts]
-    rows = [tuple(getattr(f, c) for c in FACT_COLUMNS) for f in given]
-    execute_rows(session, _INSERT_FACT, rows, FACT_COLUMNS)
+    for fact in given:
+        fact.details = chips[fact.outcome_id]
+    rows = [tuple(getattr(f, c) for c in FACT_ROW_COLUMNS) for f in given]
+    execute_rows(session, _INSERT_FACT, rows, FACT_ROW_COLUMNS)
     return given
+
+
+_FACT = table_of(InsightFact)
+_SET_DETAILS = (
+    update(_FACT)
+    .where(_FACT.c.outcome_id == bindparam("k_outcome_id"))
+    .values(details=bindparam("details", type_=JSON))
+)
+
+
+def _set_details(session: Session, facts: Sequence[Fact]) -> None:
+    if facts:
+        rows = [(f.outcome_id, f.details) for f in facts]
+        execute_rows(session, _SET_DETAILS, rows, ("k_outcome_id", "details"))
+
+
+def on_amended(session: Session, outcomes: Sequence[Tapped]) -> None:
+    """Count anew the chips of outcomes amended after the tap: each active fact's chips are
+    taken back and the outcome's current ones added. Idempotent (a fact already counted with
+    the current chips changes nothing); facts not recorded yet, or not active, are left alone
+    (their +1 reads the current chips, their -1 takes back what was counted)."""
+    current = {o.id: _chips(o) for o in outcomes}
+    if not current:
+        return
+    session.flush()
+    query = select(_FACT).where(_FACT.c.outcome_id.in_(list(current)), _FACT.c.active.is_(True))
+    deltas = Deltas()
+    changed = []
+    for row in session.execute(query):
+        fact = Fact(**row._mapping)
+        now = current[fact.outcome_id]
+        if sorted(set(fact.details)) == now:
+            continue
+        add_chips(deltas, fact, fact.details, -1)
+        add_chips(deltas, fact, now, +1)
+        fact.details = now
+        changed.append(fact)
+    apply_deltas(session, deltas)
+    _set_details(session, changed)
 
 
 def on_outcome(session: Session, outcome: Outcome, sign: int) -> None:
@@ -454,6 +517,8 @@ FACT_COLUMNS = (
     "outcome_id", "lead_id", "rep_id", "campaign_key", "code", "day", "region", "segment", "team",
     "active",
 )  # fmt: skip
+# An `insight_fact` row: the above (also a backlog entry's, without `active`) and the chips.
+FACT_ROW_COLUMNS = (*FACT_COLUMNS, "details")
 
 
 _INSERT_FACT = insert(table_of(InsightFact))
@@ -464,7 +529,7 @@ def rebuild_facts(session: Session) -> None:
     (one INSERT ... SELECT)."""
     session.execute(delete(InsightFact))
     query = _facts_of(_dialect(session))
-    session.execute(insert(table_of(InsightFact)).from_select(FACT_COLUMNS, query))
+    session.execute(insert(table_of(InsightFact)).from_select(FACT_ROW_COLUMNS, query))
 
 
 @cache
@@ -472,14 +537,14 @@ def _insert_facts_returning(dialect: str) -> Any:
     """Facts for the outcomes `:ids`, inserted and returned by one statement."""
     o, fact_t = table_of(Outcome), table_of(InsightFact)
     query = _facts_of(dialect).where(o.c.id.in_(bindparam("ids", expanding=True)))
-    return insert(fact_t).from_select(FACT_COLUMNS, query).returning(*fact_t.c)
+    return insert(fact_t).from_select(FACT_ROW_COLUMNS, query).returning(*fact_t.c)
 
 
 @cache
 def _facts_of(dialect: str) -> Any:
     """The fact of every outcome not retracted: lead and rep attributes as they are now, the
-    UTC day and the campaign key as the database computes them."""
-    return _outcome_facts(dialect, true())
+    UTC day and the campaign key as the database computes them, and its chips."""
+    return _outcome_facts(dialect, true(), with_details=True)
 
 
 @cache
@@ -491,7 +556,7 @@ def backlog_facts(dialect: str) -> Any:
     return insert(table_of(InsightBacklog)).from_select(columns, query)
 
 
-def _outcome_facts(dialect: str, last: Any) -> Any:
+def _outcome_facts(dialect: str, last: Any, *, with_details: bool = False) -> Any:
     o, lead, rep = table_of(Outcome), table_of(Lead), table_of(User)
     if dialect == "postgresql":
         day: Any = cast(func.timezone("UTC", o.c.occurred_at), Date)
@@ -517,6 +582,7 @@ def _outcome_facts(dialect: str, last: Any) -> Any:
             func.coalesce(lead.c.segment, ""),
             func.coalesce(rep.c.team, ""),
             last,
+            *([o.c.details] if with_details else []),
         )
         .select_from(o)
         .outerjoin(lead, lead.c.id == o.c.lead_id)
