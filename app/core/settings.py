@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # insights answers roll the backlog up themselves.
     insights_roller: bool | None = None
 
+    # Live updates (app/live): a comment line on every open stream this often.
+    live_heartbeat_seconds: float = Field(20.0, gt=0)
+
     metrics_token: str = ""
     log_json: bool = True
 

@@ -1,6 +1,7 @@
 """The change recorder: every change a phone must see goes through `record_change`.
 
-It imports no feature, so any feature can call it inside its own transaction.
+It imports no feature, so any feature can call it inside its own transaction. Each call also
+announces the change to open apps (`app/live`), sent when the transaction commits.
 
 Ordering guarantee: sequence numbers come from one counter row that is incremented with
 `UPDATE ... RETURNING`. The row lock is held until the writing transaction ends, so writers
@@ -20,6 +21,7 @@ from app.core.bulk import execute_rows
 from app.core.db import table_of
 from app.core.time import utcnow
 from app.core.types import UtcDateTime, enum_column
+from app.live.notices import announce, change_notice
 
 
 class SyncEntity(StrEnum):
@@ -127,6 +129,7 @@ def record_changes(
     if not rows:
         return
     last = _advance_clock(session, len(rows))
+    announce(session, change_notice((r for _, _, r in rows), last))
     first = last - len(rows) + 1
     now = utcnow()
     execute_rows(
@@ -156,6 +159,7 @@ def record_change(
     if not targets:
         return
     last = _advance_clock(session, len(targets))
+    announce(session, change_notice(targets, last))
     first = last - len(targets) + 1
     now = utcnow()
     execute_rows(
