@@ -11,14 +11,21 @@ One push runs like this, in the request's transaction:
    from fresh state, where the colliding ids are now duplicates;
 5. listeners, change records for the phones, and the device's sequence numbers follow.
 A mutation is either written whole or not at all; the answer goes out after the commit.
+
+`outcome.amend` adds detail chips or a note to an outcome after the tap (the rep's own, not
+taken back; chips allowed for its code); the insights count its chips anew (listeners with
+sign 0). `lead.plan` moves the rep's next visit to a lead to a day (a follow-up's date chip):
+the lead's planned time of day on the organisation's clock, else `PLAN_TIME`; a day before
+today there is refused (`past_date`). Both tell every phone of the rep (a lead change).
 """
 
 import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import and_, insert, update
@@ -31,7 +38,7 @@ from app.collateral.models import Collateral
 from app.core.bulk import execute_rows
 from app.core.db import table_of
 from app.core.inputs import TOO_EARLY, TOO_FAR_AHEAD, printable
-from app.core.time import utcnow
+from app.core.time import as_utc, utcnow
 from app.leads.models import Lead
 from app.outcomes.models import (
     Outcome,
@@ -48,21 +55,26 @@ from app.signals.models import Signal
 from app.sync.changes import SyncChange, SyncEntity, lock_clock, record_changes
 from app.sync.models import AppliedMutation, SyncDevice
 from app.sync.schemas import (
+    AnyMutation,
     DeviceState,
+    LeadPlan,
     Mutation,
     MutationResult,
     MutationStatus,
+    OutcomeAmend,
     OutcomeLog,
     OutcomeRetract,
     PushResponse,
     SignalSend,
 )
 
-_mutation_adapter: TypeAdapter[OutcomeLog | OutcomeRetract | SignalSend] = TypeAdapter(Mutation)
+_mutation_adapter: TypeAdapter[AnyMutation] = TypeAdapter(Mutation)
 MAX_ATTEMPTS = 5
+PLAN_TIME = time(9, 0)  # a planned visit's time of day when the lead had none
+UTC_ZONE = ZoneInfo("UTC")
 
 
-def payload_hash(rep_id: uuid.UUID, mutation: OutcomeLog | OutcomeRetract | SignalSend) -> str:
+def payload_hash(rep_id: uuid.UUID, mutation: AnyMutation) -> str:
     """SHA-256 of the canonical mutation (UTC times, sorted keys, without the transport `seq`)."""
     data = mutation.model_dump(mode="json", exclude={"seq"})
     if isinstance(mutation, SignalSend) and mutation.occurred_at is None:
@@ -92,7 +104,7 @@ def _describe(error: ValidationError) -> tuple[str, str]:
 class _Parsed:
     index: int
     raw_id: str | None
-    mutation: OutcomeLog | OutcomeRetract | SignalSend | None
+    mutation: AnyMutation | None
     hash: str = ""
     reason: str = ""
     error: str = ""
@@ -120,6 +132,7 @@ class _LeadRef:
     id: uuid.UUID
     rep_id: uuid.UUID
     campaign_id: uuid.UUID | None
+    planned_visit_at: datetime | None
 
 
 @dataclass
@@ -162,23 +175,24 @@ def _load(session: Session, rep_id: uuid.UUID, items: list[_Parsed]) -> _State:
     ids = [p.mutation.id for p in items if p.mutation]
     logs = [p.mutation for p in items if isinstance(p.mutation, OutcomeLog)]
     retracts = [p.mutation for p in items if isinstance(p.mutation, OutcomeRetract)]
+    amends = [p.mutation for p in items if isinstance(p.mutation, OutcomeAmend)]
+    plans = [p.mutation for p in items if isinstance(p.mutation, LeadPlan)]
     signals = [p.mutation for p in items if isinstance(p.mutation, SignalSend)]
     ledger, pending = _ledger(session, rep_id, ids, [m.id for m in logs])
-    outcome_ids = {r.outcome_id for r in retracts}
+    outcome_ids = {r.outcome_id for r in retracts} | {a.outcome_id for a in amends}
     outcomes = (
         {o.id: o for o in session.exec(select(Outcome).where(col(Outcome.id).in_(outcome_ids)))}
         if outcome_ids
         else {}
     )
     lead_ids = {m.lead_id for m in logs} | {m.lead_id for m in signals if m.lead_id}
-    lead_ids |= {o.lead_id for o in outcomes.values()}
+    lead_ids |= {o.lead_id for o in outcomes.values()} | {p.lead_id for p in plans}
     lead = table_of(Lead).c
+    columns = (lead.id, lead.rep_id, lead.campaign_id, lead.planned_visit_at)
     leads = (
         {
-            lead_id: _LeadRef(lead_id, lead_rep, campaign_id)
-            for lead_id, lead_rep, campaign_id in session.execute(
-                select(lead.id, lead.rep_id, lead.campaign_id).where(lead.id.in_(lead_ids))
-            )
+            row[0]: _LeadRef(*row)
+            for row in session.execute(select(*columns).where(lead.id.in_(lead_ids)))
         }
         if lead_ids
         else {}
@@ -241,6 +255,8 @@ class _Plan:
     fits: list[dict[str, Any]] = field(default_factory=list)
     signals: list[dict[str, Any]] = field(default_factory=list)
     retract: list[Outcome] = field(default_factory=list)
+    amend: dict[uuid.UUID, Outcome] = field(default_factory=dict)  # stored, chips/note changed
+    planned: dict[uuid.UUID, datetime] = field(default_factory=dict)  # lead -> next visit
     lead_changes: set[tuple[uuid.UUID, uuid.UUID]] = field(default_factory=set)
     signal_ids: list[uuid.UUID] = field(default_factory=list)
 
@@ -254,7 +270,12 @@ def _reject(plan: _Plan, item: _Parsed, reason: str, detail: str = "") -> None:
 
 
 def _plan(
-    rep_id: uuid.UUID, device_id: str, items: list[_Parsed], state: _State, now: datetime
+    rep_id: uuid.UUID,
+    device_id: str,
+    items: list[_Parsed],
+    state: _State,
+    now: datetime,
+    zone: ZoneInfo,
 ) -> _Plan:
     plan = _Plan()
     seen: dict[uuid.UUID, str] = {}  # mutation id -> hash, applied earlier in this batch
@@ -361,6 +382,17 @@ def _plan(
             else:
                 pending.add(target)  # kept; applied when the outcome arrives
                 flags.append("pending")
+        elif isinstance(m, OutcomeAmend):
+            target = m.outcome_id
+            refusal = _amend(plan, rep_id, m, state, new_outcomes.get(target))
+            if refusal:
+                _reject(plan, item, *refusal)
+                continue
+        elif isinstance(m, LeadPlan):
+            refusal = _plan_visit(plan, rep_id, m, state, now, zone)
+            if refusal:
+                _reject(plan, item, *refusal)
+                continue
         else:
             campaign_id = m.campaign_id
             if m.lead_id is not None:
@@ -411,6 +443,67 @@ def _plan(
     return plan
 
 
+def _amend(
+    plan: _Plan,
+    rep_id: uuid.UUID,
+    m: OutcomeAmend,
+    state: _State,
+    new_row: dict[str, Any] | None,
+) -> tuple[str, str] | None:
+    """Plan an amendment (of an outcome stored before, or earlier in this batch); the reason
+    and detail of a refusal."""
+    stored = state.outcomes.get(m.outcome_id)
+    if new_row is None and (stored is None or stored.rep_id != rep_id):
+        return "unknown_outcome", "outcome_id: no such outcome of yours"
+    retracted = new_row["retracted_at"] if new_row else stored.retracted_at  # type: ignore[union-attr]
+    if retracted is not None or stored in plan.retract:
+        return "retracted_outcome", "outcome_id: this outcome was taken back"
+    code = new_row["code"] if new_row else stored.code  # type: ignore[union-attr]
+    if m.details is not None:
+        bad = [d for d in m.details if d not in state.codes.get(code, [])]
+        if bad:
+            return "invalid_details", f"details: not allowed for {code}: {bad}"
+    values: dict[str, Any] = {}
+    if m.details is not None:
+        values["details"] = list(dict.fromkeys(m.details))
+    if m.note is not None:
+        values["note"] = m.note
+    if new_row is not None:  # not written yet: it is written amended
+        new_row.update(values)
+        return None
+    assert stored is not None
+    for name, value in values.items():
+        setattr(stored, name, value)
+    plan.amend[stored.id] = stored
+    lead = state.leads.get(stored.lead_id)
+    if lead is not None:
+        plan.lead_changes.add((lead.id, lead.rep_id))
+    return None
+
+
+def planned_instant(day: date, before: datetime | None, zone: ZoneInfo) -> datetime:
+    """A visit on `day` at the time of day of the visit planned `before` (else `PLAN_TIME`),
+    on the clock of `zone`, as a UTC instant. A time the clocks skip that day is read with
+    the offset before the change (02:30 becomes 03:30 in summer time)."""
+    at = as_utc(before).astimezone(zone).time().replace(tzinfo=None) if before else PLAN_TIME
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC_ZONE)
+
+
+def _plan_visit(
+    plan: _Plan, rep_id: uuid.UUID, m: LeadPlan, state: _State, now: datetime, zone: ZoneInfo
+) -> tuple[str, str] | None:
+    lead = state.leads.get(m.lead_id)
+    if lead is None or lead.rep_id != rep_id:
+        return "unknown_lead", "lead_id: no such lead of yours"
+    today = now.astimezone(zone).date()
+    if m.planned_on < today:
+        return "past_date", f"planned_on: {m.planned_on} lies before today ({today})"
+    before = plan.planned.get(lead.id, lead.planned_visit_at)
+    plan.planned[lead.id] = planned_instant(m.planned_on, before, zone)
+    plan.lead_changes.add((lead.id, lead.rep_id))
+    return None
+
+
 _INSERTS = {
     model: insert(table_of(model))
     for model in (AppliedMutation, Outcome, OutcomeCollateralView, OutcomeCollateralFit, Signal)
@@ -438,17 +531,32 @@ def _write(session: Session, plan: _Plan, now: datetime) -> None:
             .values(retracted_at=now)
             .execution_options(synchronize_session=False)
         )
+    if plan.amend:
+        session.flush()  # the amended chips and notes (loaded outcomes, changed in place)
+    for lead_id, at in plan.planned.items():
+        session.execute(
+            update(Lead)
+            .where(col(Lead.id) == lead_id)
+            .values(planned_visit_at=at, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def push(
-    session: Session, *, rep_id: uuid.UUID, device_id: str, mutations: list[dict[str, Any]]
+    session: Session,
+    *,
+    rep_id: uuid.UUID,
+    device_id: str,
+    mutations: list[dict[str, Any]],
+    zone: ZoneInfo = UTC_ZONE,
 ) -> PushResponse:
+    """`zone`: the organisation time zone (planned visits' time of day)."""
     items = _parse(rep_id, mutations)
     lock_clock(session)
     now = utcnow()
     for attempt in range(MAX_ATTEMPTS):
         state = _load(session, rep_id, items)
-        plan = _plan(rep_id, device_id, items, state, now)
+        plan = _plan(rep_id, device_id, items, state, now, zone)
         try:
             with session.begin_nested():
                 _write(session, plan, now)
@@ -464,6 +572,7 @@ def push(
             Outcome.model_construct(**row) for row in plan.outcomes if row["retracted_at"] is None
         ]
         notify_listeners(session, stored, +1)
+        notify_listeners(session, list(plan.amend.values()), 0)
         for outcome in plan.retract:
             outcome.retracted_at = now
         notify_listeners(session, plan.retract, -1)

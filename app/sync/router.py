@@ -6,6 +6,7 @@ from sqlmodel import col, select
 from app.auth.deps import AdminUser, RepUser
 from app.auth.models import User
 from app.core.db import SessionDep, serial_writes
+from app.core.deps import SettingsDep
 from app.core.observability import SYNC_MUTATIONS, SYNC_PULLS
 from app.sync import pull as pull_service
 from app.sync import push as push_service
@@ -29,10 +30,14 @@ def pull(
 
 @router.post("/push", response_model=PushResponse)
 @serial_writes  # pushes hold the clock's row lock until commit
-def push(body: PushRequest, session: SessionDep, user: RepUser) -> Response:
+def push(body: PushRequest, session: SessionDep, user: RepUser, settings: SettingsDep) -> Response:
     """Apply a batch of mutations, each exactly once; one result per mutation, in order."""
     answer = push_service.push(
-        session, rep_id=user.id, device_id=body.device_id, mutations=body.mutations
+        session,
+        rep_id=user.id,
+        device_id=body.device_id,
+        mutations=body.mutations,
+        zone=settings.zone,
     )
     for result in answer.results:  # counted before the commit: a rolled-back batch is retried
         SYNC_MUTATIONS.labels(result.status.value).inc()

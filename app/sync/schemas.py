@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.core.inputs import RequestBody, SaneInstant
+from app.core.inputs import RequestBody, SaneDay, SaneInstant
 from app.leads.schemas import LeadCard
 from app.outcomes.models import Fit, Sentiment
 from app.signals.models import SignalKind, SignalStatus
@@ -52,6 +52,26 @@ class OutcomeRetract(_Mutation):
     outcome_id: uuid.UUID
 
 
+class OutcomeAmend(_Mutation):
+    """Detail chips or a note added after the tap (from its confirmation), to an outcome the
+    server may hold already; a phone changes a still unsent `outcome.log` in place instead.
+    A field given replaces the outcome's; one left out (null) stays as it is."""
+
+    type: Literal["outcome.amend"]
+    outcome_id: uuid.UUID
+    details: list[Chip] | None = Field(default=None, max_length=20)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class LeadPlan(_Mutation):
+    """The day of the rep's next visit to a lead (a follow-up's date chip). The time of day
+    stays the lead's planned one, else 09:00, on the organisation's clock. Today or later."""
+
+    type: Literal["lead.plan"]
+    lead_id: uuid.UUID
+    planned_on: SaneDay
+
+
 class SignalSend(_Mutation):
     type: Literal["signal.send"]
     kind: SignalKind
@@ -62,7 +82,8 @@ class SignalSend(_Mutation):
     occurred_at: SaneInstant | None = None
 
 
-Mutation = Annotated[OutcomeLog | OutcomeRetract | SignalSend, Field(discriminator="type")]
+AnyMutation = OutcomeLog | OutcomeRetract | OutcomeAmend | LeadPlan | SignalSend
+Mutation = Annotated[AnyMutation, Field(discriminator="type")]
 
 
 class PushRequest(RequestBody):
