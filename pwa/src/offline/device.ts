@@ -5,6 +5,7 @@ import { db } from './db'
 import { clearFiles, prefetchRecommended, requestPersistence } from './files'
 import { forgetUser } from './session'
 import { startSync } from './engine'
+import { startLive } from './live'
 import { onDataChange, wipeSynced } from './sync'
 import { onWorkerMessage, registerBackgroundSync } from './worker-bridge'
 import { onOutboxChange } from './outbox'
@@ -22,15 +23,14 @@ export function startDevice(userId: string, onEnded: () => void): void {
   stopDevice()
   void (async () => (await db()).put('meta', userId, 'session.userId'))()
   void requestPersistence()
-  engine = startSync({
-    userId,
-    onUnauthorized: () => {
-      void clearDevice().then(() => {
-        forgetUser()
-        onEnded()
-      })
-    },
-  })
+  // the server ended the session: a 401 to a sync round, or a revoke heard on the live stream
+  const ended = () => {
+    void clearDevice().then(() => {
+      forgetUser()
+      onEnded()
+    })
+  }
+  engine = startSync({ userId, onUnauthorized: ended })
   let prefetching = false
   offs.push(
     onDataChange(() => {
@@ -43,6 +43,8 @@ export function startDevice(userId: string, onEnded: () => void): void {
     onWorkerMessage((data) => {
       if ((data as WorkerMessage | null)?.type === SYNC_MESSAGE) void syncNow()
     }),
+    // while the app is open, changes for this rep arrive within seconds
+    startLive({ onChange: () => void syncNow(), onRevoked: ended }),
   )
   void refreshPushSubscription(userId)
 }
