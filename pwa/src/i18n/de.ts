@@ -117,6 +117,7 @@ export const de: Record<MessageKey, string> = {
   'today.part.rest': 'Weitere Leads',
   'today.noneToday': 'Für heute sind keine Besuche geplant.',
   'today.plannedOn': 'War geplant: {day}',
+  'today.searchHint': 'Firma, Ort, PLZ',
   'report.dayTitle': 'Tagesbericht, {day}',
   'report.weekTitle': 'Wochenbericht, {from} – {until}',
   'report.day': 'Tag',

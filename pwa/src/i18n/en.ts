@@ -116,6 +116,7 @@ export const en = {
   'today.part.rest': 'Other leads',
   'today.noneToday': 'No visits planned for today.',
   'today.plannedOn': 'Was planned {day}',
+  'today.searchHint': 'Company, city, postcode',
   'report.dayTitle': 'Day report, {day}',
   'report.weekTitle': 'Week report, {from} – {until}',
   'report.day': 'Day',

@@ -31,6 +31,24 @@ describe('what the report is made of', () => {
     expect((await reportSource('u1')).visits).toMatchObject([{ id, details: ['price'], note: 'Too dear' }])
   })
 
+  it('takes chips and a note added after the tap from an amendment still on its way', async () => {
+    await put([{ id: 'lead-1' }])
+    const id = await logOutcome({ userId: 'u1', leadId: 'lead-1', code: 'objection', now: at(10) })
+    const d = await db()
+    await d.delete('outbox', id) // the tap itself is on the server
+    const amend = (seq: number, fields: object) => ({
+      id: `amend-${seq}`,
+      userId: 'u1',
+      seq,
+      status: 'queued' as const,
+      createdAt: at(10, 1).toISOString(),
+      mutation: { type: 'outcome.amend', id: `amend-${seq}`, seq, outcome_id: id, ...fields } as never,
+    })
+    await d.put('outbox', amend(90, { details: ['timing'] }))
+    await d.put('outbox', amend(91, { note: 'Call in May' }))
+    expect((await reportSource('u1')).visits).toMatchObject([{ id, details: ['timing'], note: 'Call in May' }])
+  })
+
   it('shows the collateral opened for the lead before the visit, with its pages, by its title', async () => {
     await put([{ id: 'lead-1' }, { id: 'lead-2' }], [{ id: 'c1', title: 'Spring offer' }])
     await recordView({ userId: 'u1', leadId: 'lead-1', collateralId: 'c1', seconds: 20, pages: [2, 1], at: at(9).toISOString() })

@@ -59,6 +59,7 @@ export async function reportSource(userId: string): Promise<ReportSource> {
   const title = (id: string) => titles.get(id) ?? null
   const logs = new Map<string, OutcomeLog>()
   for (const e of outbox) if (e.mutation.type === 'outcome.log') logs.set(e.mutation.id, e.mutation)
+  const amends = amendments(outbox)
 
   const visits = new Map<string, VisitRecord>()
   for (const lead of leads) {
@@ -82,12 +83,25 @@ export async function reportSource(userId: string): Promise<ReportSource> {
       leadId: o.leadId,
       code: log?.code ?? o.code,
       occurredAt: o.occurredAt,
-      details: log?.details ?? o.details ?? [],
-      note: log?.note ?? o.note ?? visits.get(o.id)?.note ?? '',
+      details: amends.get(o.id)?.details ?? log?.details ?? o.details ?? [],
+      note: amends.get(o.id)?.note ?? log?.note ?? o.note ?? visits.get(o.id)?.note ?? '',
       shown,
     })
   }
   return { leads, visits: [...visits.values()], signals: signalRecords(pulled, outbox), codes }
+}
+
+/** Chips and notes added after the tap and not yet acknowledged (`outcome.amend`), the latest
+ * per outcome; a field an amendment leaves out stays as it was. */
+function amendments(outbox: OutboxEntry[]): Map<string, { details?: string[]; note?: string }> {
+  const out = new Map<string, { details?: string[]; note?: string }>()
+  for (const e of [...outbox].sort((a, b) => a.seq - b.seq)) {
+    const m = e.mutation as { type: string; outcome_id?: string; details?: string[]; note?: string }
+    if (m.type !== 'outcome.amend' || !m.outcome_id || e.status === 'rejected') continue
+    const seen = out.get(m.outcome_id) ?? {}
+    out.set(m.outcome_id, { details: m.details ?? seen.details, note: m.note ?? seen.note })
+  }
+  return out
 }
 
 /** The collateral shown for a lead in the window before a visit: what the tap attached to it. */

@@ -50,7 +50,7 @@ export function Today({ user }: Props) {
       <p class="greeting">{t('today.greeting', { name: user.name })}</p>
       <label class="search">
         <span class="visually-hidden">{t('today.search')}</span>
-        <input type="search" placeholder={t('today.search')} value={query} onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)} />
+        <input type="search" placeholder={t('today.searchHint')} value={query} onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)} />
       </label>
       {data && data.total === 0 && <p class="muted">{syncStatus().lastPullAt ? t('today.empty') : t('today.syncing')}</p>}
       {data && data.total > 0 && found === 0 && <p class="muted">{t('today.none')}</p>}
