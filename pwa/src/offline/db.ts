@@ -44,6 +44,16 @@ export interface CollateralView {
   at: string
 }
 
+/**
+ * The unsent taps of a user who left the phone (log-out, revoked session), kept until that same
+ * user logs in again: the outbox entries as gzip bytes under the user id only, so nothing of
+ * them is readable or shown meanwhile (opaque, not encrypted).
+ */
+export interface HeldTaps {
+  userId: string
+  sealed: ArrayBuffer
+}
+
 export interface SyncState {
   userId: string
   cursor: string | null
@@ -66,7 +76,11 @@ export interface StrangDB extends DBSchema {
   views: { key: number; value: CollateralView; indexes: { leadId: string } }
   /** Notes and signals being typed, by a key such as `note:<leadId>`. */
   drafts: { key: string; value: { key: string; userId: string; text: string; updatedAt: string } }
+  held: { key: string; value: HeldTaps }
 }
+
+/** Facts of the device, not of its user: they stay when the user leaves. */
+export const DEVICE_KEYS = ['device.id', 'device.seq']
 
 export type StoreName = 'campaigns' | 'collateral' | 'leads' | 'outcome_codes' | 'signals'
 /** Stores filled by the pull, wiped on reset and on logout. */
@@ -108,6 +122,9 @@ const steps: Step[] = [
         if (!stored.occurred_at) await cursor.update({ ...stored, occurred_at: stored.created_at })
         return fill(await cursor.continue())
       })
+  },
+  (db) => {
+    db.createObjectStore('held', { keyPath: 'userId' })
   },
 ]
 
