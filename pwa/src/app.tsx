@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { homeFor } from './api/auth'
 import { t } from './i18n'
 import { useLanguage } from './i18n/hook'
-import { clearDevice, onNotificationTap, startDevice, stopDevice } from './offline/device'
+import { claimDevice, clearDevice, onNotificationTap, startDevice, stopDevice } from './offline/device'
 import { restoreSession, type Session, type SessionUser } from './offline/session'
 import { matchPath, navigate, usePath } from './router'
 import { Collateral } from './screens/Collateral'
@@ -59,6 +59,8 @@ export function App() {
 
   useEffect(() => {
     restoreSession().then(async (s) => {
+      // Another user than the phone's: the previous one's data goes before anything shows.
+      if (s.user) await claimDevice(s.user)
       if (s.user && leaveIfNotRep(s.user)) return
       // Nobody is logged in (any more): nothing of a previous user's content stays on the phone.
       if (!s.user && !s.offline) await clearDevice()
@@ -88,7 +90,8 @@ export function App() {
     body = (
       <Login
         notice={session.offline ? t('login.offline') : undefined}
-        onLoggedIn={(user) => {
+        onLoggedIn={async (user) => {
+          await claimDevice(user)
           if (!leaveIfNotRep(user)) setSession({ user, offline: false })
         }}
       />

@@ -1,14 +1,15 @@
 // The rep's session on this device: starts and stops sync, and clears the device when the
-// session ends (log out, or the server answering 401 because it was revoked); keeps the push
-// subscription current at every start and reacts to the worker's push messages.
-import { db } from './db'
+// session ends (log out, the server answering 401 or the live notice because it was revoked,
+// another user logging in); keeps the push subscription current at every start and reacts to
+// the worker's push messages.
 import { clearFiles, prefetchRecommended, requestPersistence } from './files'
-import { forgetUser } from './session'
+import { holdOutbox, owner, takeOver, wipeStores } from './held'
+import { forgetUser, rememberUser, type SessionUser } from './session'
 import { startSync } from './engine'
 import { startLive } from './live'
-import { onDataChange, wipeSynced } from './sync'
+import { onDataChange, setStatus } from './sync'
 import { onWorkerMessage, registerBackgroundSync } from './worker-bridge'
-import { onOutboxChange } from './outbox'
+import { notifyOutbox, onOutboxChange } from './outbox'
 import { dropLocalSubscription, refreshPushSubscription } from './push'
 import { OPEN_MESSAGE, SYNC_MESSAGE, type WorkerMessage } from '../sw/push'
 
@@ -17,20 +18,18 @@ const TAP_SYNC_WAIT_MS = 3000
 
 let engine: ReturnType<typeof startSync> | null = null
 let offs: (() => void)[] = []
+let ended: (() => void) | null = null
+let clearing: Promise<void> | null = null
 
-/** Starts syncing for the logged-in rep. `onEnded` is called when the server ends the session. */
+/**
+ * Starts syncing for the logged-in rep (the phone must be theirs: `claimDevice`). `onEnded` is
+ * called when the server ends the session (see `sessionEnded`).
+ */
 export function startDevice(userId: string, onEnded: () => void): void {
   stopDevice()
-  void (async () => (await db()).put('meta', userId, 'session.userId'))()
+  ended = onEnded
   void requestPersistence()
-  // the server ended the session: a 401 to a sync round, or a revoke heard on the live stream
-  const ended = () => {
-    void clearDevice().then(() => {
-      forgetUser()
-      onEnded()
-    })
-  }
-  engine = startSync({ userId, onUnauthorized: ended })
+  engine = startSync({ userId, onUnauthorized: () => void sessionEnded() })
   let prefetching = false
   offs.push(
     onDataChange(() => {
@@ -44,7 +43,7 @@ export function startDevice(userId: string, onEnded: () => void): void {
       if ((data as WorkerMessage | null)?.type === SYNC_MESSAGE) void syncNow()
     }),
     // while the app is open, changes for this rep arrive within seconds
-    startLive({ onChange: () => void syncNow(), onRevoked: ended }),
+    startLive({ onChange: () => void syncNow(), onRevoked: () => void sessionEnded() }),
   )
   void refreshPushSubscription(userId)
 }
@@ -74,9 +73,47 @@ export function syncNow(): Promise<void> {
   return engine?.now() ?? Promise.resolve()
 }
 
-/** Removes briefs, collateral and cached files; unsent taps stay, tied to their user. */
-export async function clearDevice(): Promise<void> {
-  stopDevice()
-  await Promise.all([wipeSynced(), clearFiles(), dropLocalSubscription()])
-  await (await db()).delete('meta', 'session.userId')
+/**
+ * The one place the phone forgets its user (log-out, revoked session, another user): stops
+ * syncing, seals the unsent taps (see held.ts), empties IndexedDB, the cached collateral files,
+ * the remembered user and the push subscription. Calls made meanwhile share the same run.
+ */
+export function clearDevice(): Promise<void> {
+  clearing ??= (async () => {
+    stopDevice()
+    try {
+      await holdOutbox()
+    } finally {
+      // should sealing fail, the rest still goes; the taps then stay in the outbox, unshown
+      await Promise.all([wipeStores(), clearFiles(), dropLocalSubscription()])
+      forgetUser()
+      setStatus({ running: false, lastPullAt: null, lastPushAt: null, failure: null, retryAt: null })
+      notifyOutbox()
+    }
+  })().finally(() => (clearing = null))
+  return clearing
+}
+
+/**
+ * The server says the session is over (401 on pull or push, or the live notice of a revoke):
+ * clears the device, then shows the login.
+ */
+export async function sessionEnded(): Promise<void> {
+  try {
+    await clearDevice()
+  } catch (err) {
+    console.warn('The device was not fully cleared.', err)
+  }
+  ended?.()
+}
+
+/**
+ * Makes the phone `user`'s before any screen of theirs shows: if it held another user's data it
+ * is cleared first; this user's kept taps come back to be sent, other users' are discarded.
+ */
+export async function claimDevice(user: SessionUser): Promise<void> {
+  if ((await owner()) !== user.id) await clearDevice()
+  rememberUser(user)
+  const back = await takeOver(user.id)
+  if (back > 0) notifyOutbox()
 }

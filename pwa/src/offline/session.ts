@@ -4,6 +4,8 @@ import { fetchMe, logout as apiLogout, type Me } from '../api/auth'
 import { isApiError } from '../api/client'
 
 const KEY = 'strang.lastUser'
+/** The phone's own settings, not its user's: they stay when the user leaves (the language). */
+const DEVICE_SETTINGS = ['strang.lang']
 
 export type SessionUser = Pick<Me, 'id' | 'email' | 'name' | 'role'> & Partial<Pick<Me, 'region' | 'team'>>
 
@@ -31,11 +33,14 @@ export function rememberUser(user: SessionUser): void {
   }
 }
 
+/** Forgets the user: every localStorage key but the phone's settings, and sessionStorage. */
 export function forgetUser(): void {
   try {
-    localStorage.removeItem(KEY)
+    const keys = Array.from({ length: localStorage.length }, (_, i) => localStorage.key(i))
+    for (const key of keys) if (key !== null && !DEVICE_SETTINGS.includes(key)) localStorage.removeItem(key)
+    sessionStorage.clear()
   } catch {
-    // nothing to forget
+    // nothing to forget (storage blocked)
   }
 }
 

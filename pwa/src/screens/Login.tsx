@@ -2,12 +2,13 @@ import { useRef, useState } from 'preact/hooks'
 import { login } from '../api/auth'
 import { t } from '../i18n'
 import { useLanguage } from '../i18n/hook'
-import { rememberUser, type SessionUser } from '../offline/session'
+import type { SessionUser } from '../offline/session'
 import { LanguageSwitch } from './LanguageSwitch'
 import { loginErrorMessage } from './login-errors'
 
 interface Props {
-  onLoggedIn: (user: SessionUser) => void
+  /** Makes the phone the user's (see claimDevice) and shows the app; the form stays busy meanwhile. */
+  onLoggedIn: (user: SessionUser) => void | Promise<void>
   /** Shown above the form, e.g. when the server could not be reached at start-up. */
   notice?: string
 }
@@ -29,8 +30,7 @@ export function Login({ onLoggedIn, notice }: Props) {
     setError(null)
     try {
       const user = await login(email.current!.value.trim(), password.current!.value)
-      rememberUser(user)
-      onLoggedIn(user)
+      await onLoggedIn(user)
     } catch (err) {
       setError(loginErrorMessage(err))
       password.current?.select()
