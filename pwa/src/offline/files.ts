@@ -1,12 +1,18 @@
 // Collateral files on the phone: their own cache (never the build's precache), filled by
 // explicit download or by prefetching the recommended collateral within a storage budget.
 // The service worker answers /api/v1/files/... from this cache, including Range for video.
+// Files are fetched with `no-store`: the copy lives only here, where a log-out can remove it,
+// never in the browser's HTTP cache (the server marks files cacheable for a year).
+import { toApiError } from '../api/client'
 import { db } from './db'
 import type { CollateralSync } from './types'
 
 export const FILES_CACHE = 'strang-files-v1'
 /** Default budget for prefetched collateral. */
 export const PREFETCH_BUDGET = 200 * 1024 * 1024
+
+/** Bumped by clearFiles: a download that began before it never fills the cache again. */
+let generation = 0
 
 function hasCaches(): boolean {
   return typeof caches !== 'undefined'
@@ -22,29 +28,34 @@ export async function isCached(url: string): Promise<boolean> {
   return (await cache.match(url)) !== undefined
 }
 
+/** True for `fetch`'s failure when the network is gone (a TypeError, worded per browser). */
+export function isNetworkError(err: unknown): boolean {
+  return err instanceof TypeError
+}
+
 /** Downloads a file whole (200) into the cache. */
 export async function download(url: string): Promise<void> {
   if (!hasCaches()) return
-  const cache = await caches.open(FILES_CACHE)
-  if (await cache.match(url)) return
-  const res = await fetch(url, { credentials: 'same-origin' })
-  if (res.status !== 200) throw new Error(`HTTP ${res.status}`)
-  await cache.put(url, res)
+  const began = generation
+  if (await (await caches.open(FILES_CACHE)).match(url)) return
+  const res = await fetch(url, { credentials: 'same-origin', cache: 'no-store' })
+  if (res.status !== 200) throw await toApiError(res)
+  if (began === generation) await (await caches.open(FILES_CACHE)).put(url, res)
 }
 
 /** The file as a Blob: from the cache when there, else from the network (and kept). */
 export async function fileBlob(url: string): Promise<Blob> {
   if (hasCaches()) {
-    const cache = await caches.open(FILES_CACHE)
-    const hit = await cache.match(url)
+    const began = generation
+    const hit = await (await caches.open(FILES_CACHE)).match(url)
     if (hit) return hit.blob()
-    const res = await fetch(url, { credentials: 'same-origin' })
-    if (!res.ok) throw new Error(`HTTP ${res.status}`)
-    await cache.put(url, res.clone()).catch(() => undefined)
+    const res = await fetch(url, { credentials: 'same-origin', cache: 'no-store' })
+    if (!res.ok) throw await toApiError(res)
+    if (began === generation) await (await caches.open(FILES_CACHE)).put(url, res.clone()).catch(() => undefined)
     return res.blob()
   }
-  const res = await fetch(url, { credentials: 'same-origin' })
-  if (!res.ok) throw new Error(`HTTP ${res.status}`)
+  const res = await fetch(url, { credentials: 'same-origin', cache: 'no-store' })
+  if (!res.ok) throw await toApiError(res)
   return res.blob()
 }
 
@@ -90,9 +101,11 @@ export async function prefetchRecommended(budget: number = PREFETCH_BUDGET): Pro
   return { fetched, removed }
 }
 
-/** Removes every cached file (logout, revoked session). */
+/** Removes every cached file, of this and earlier versions (logout, revoked session). */
 export async function clearFiles(): Promise<void> {
-  if (hasCaches()) await caches.delete(FILES_CACHE)
+  generation++
+  if (!hasCaches()) return
+  for (const name of await caches.keys()) if (name.startsWith('strang-files-')) await caches.delete(name)
 }
 
 export async function storageUsage(): Promise<{ usage: number; quota: number; persisted: boolean } | null> {

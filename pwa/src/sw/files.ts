@@ -35,7 +35,10 @@ export async function rangeResponse(full: Response, header: string): Promise<Res
   return new Response(blob.slice(range.start, range.end + 1), { status: 206, statusText: 'Partial Content', headers })
 }
 
-/** Cache first; the network (untouched, Range and all) when the file is not on the phone. */
+/**
+ * Cache first; the network (Range and all) when the file is not on the phone, bypassing the
+ * browser's HTTP cache, so that no copy of a user's file outlives their log-out there.
+ */
 export async function answerFile(request: Request): Promise<Response> {
   const cache = await caches.open(FILES_CACHE)
   const hit = await cache.match(request.url)
@@ -43,5 +46,5 @@ export async function answerFile(request: Request): Promise<Response> {
     const range = request.headers.get('Range')
     return range ? rangeResponse(hit, range) : hit
   }
-  return fetch(request)
+  return request.mode === 'navigate' ? fetch(request) : fetch(request, { cache: 'no-store' })
 }
