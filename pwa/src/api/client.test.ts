@@ -97,8 +97,8 @@ describe('error mapping', () => {
     const err = await caught(api.post('/api/v1/auth/login', { email: 'nope', password: '' }))
     expect(err.status).toBe(422)
     expect(err.fields).toEqual([
-      { field: 'email', message: 'value is not a valid email address' },
-      { field: 'password', message: 'Field required' },
+      { field: 'email', message: 'value is not a valid email address', type: 'value_error' },
+      { field: 'password', message: 'Field required', type: 'missing' },
     ])
     expect(err.message).toBe('email: value is not a valid email address; password: Field required')
   })

@@ -11,10 +11,19 @@ export const CSRF_HEADER = 'X-Requested-With'
 export const CSRF_VALUE = 'strang'
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
-/** One field problem from a 422 answer, e.g. `{ field: 'email', message: '...' }`. */
+/** One field problem from a 422 answer, e.g. `{ field: 'email', message: '...', type: 'missing' }`:
+ * `type` is pydantic's stable error type and `ctx` its figures (`max_length`), for wording it. */
 export interface FieldError {
   field: string
   message: string
+  type?: string
+  ctx?: Record<string, unknown>
+}
+
+/** The stable code (and its params) the service adds to errors a person may meet. */
+export interface ErrorCode {
+  code: string
+  params: Record<string, string | number>
 }
 
 export class ApiError extends Error {
@@ -24,13 +33,24 @@ export class ApiError extends Error {
   readonly fields: FieldError[]
   /** Seconds to wait before retrying (from `Retry-After`), when the server said so. */
   readonly retryAfter: number | null
+  /** The service's stable code for this error (`email_taken`), null when it sent none. */
+  readonly code: string | null
+  readonly params: Record<string, string | number>
 
-  constructor(status: number, message: string, fields: FieldError[] = [], retryAfter: number | null = null) {
+  constructor(
+    status: number,
+    message: string,
+    fields: FieldError[] = [],
+    retryAfter: number | null = null,
+    code: ErrorCode | null = null,
+  ) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.fields = fields
     this.retryAfter = retryAfter
+    this.code = code?.code ?? null
+    this.params = code?.params ?? {}
   }
 
   get isNetwork(): boolean {
@@ -64,8 +84,16 @@ export function describeDetail(detail: unknown): { message: string | null; field
   if (typeof detail === 'string' && detail.trim() !== '') return { message: detail, fields: [] }
   if (Array.isArray(detail)) {
     const fields: FieldError[] = detail
-      .filter((d): d is { loc?: unknown; msg: string } => typeof d === 'object' && d !== null && typeof d.msg === 'string')
-      .map((d) => ({ field: fieldName(d.loc), message: d.msg }))
+      .filter(
+        (d): d is { loc?: unknown; msg: string; type?: unknown; ctx?: unknown } =>
+          typeof d === 'object' && d !== null && typeof d.msg === 'string',
+      )
+      .map((d) => ({
+        field: fieldName(d.loc),
+        message: d.msg,
+        ...(typeof d.type === 'string' ? { type: d.type } : {}),
+        ...(typeof d.ctx === 'object' && d.ctx !== null ? { ctx: d.ctx as Record<string, unknown> } : {}),
+      }))
     if (fields.length === 0) return { message: null, fields }
     const message = fields.map((f) => (f.field ? `${f.field}: ${f.message}` : f.message)).join('; ')
     return { message, fields }
@@ -73,16 +101,27 @@ export function describeDetail(detail: unknown): { message: string | null; field
   return { message: null, fields: [] }
 }
 
-async function toApiError(res: Response): Promise<ApiError> {
-  let detail: unknown
+/** The `code` and `params` of an error answer's body, when the service sent them. */
+export function errorCodeOf(body: unknown): ErrorCode | null {
+  if (typeof body !== 'object' || body === null) return null
+  const { code, params } = body as { code?: unknown; params?: unknown }
+  if (typeof code !== 'string' || code === '') return null
+  const clean = typeof params === 'object' && params !== null ? (params as Record<string, string | number>) : {}
+  return { code, params: clean }
+}
+
+/** A non-2xx answer as an ApiError (also for downloads made with plain `fetch`). */
+export async function toApiError(res: Response): Promise<ApiError> {
+  let body: unknown
   try {
-    detail = ((await res.json()) as { detail?: unknown } | null)?.detail
+    body = await res.json()
   } catch {
-    detail = undefined // not JSON (e.g. a proxy's HTML error page)
+    body = undefined // not JSON (e.g. a proxy's HTML error page)
   }
-  const { message, fields } = describeDetail(detail)
+  const { message, fields } = describeDetail((body as { detail?: unknown } | null | undefined)?.detail)
   const fallback = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`
-  return new ApiError(res.status, message ?? fallback, fields, parseRetryAfter(res.headers.get('Retry-After')))
+  const retryAfter = parseRetryAfter(res.headers.get('Retry-After'))
+  return new ApiError(res.status, message ?? fallback, fields, retryAfter, errorCodeOf(body))
 }
 
 export interface RequestOptions {

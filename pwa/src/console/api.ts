@@ -1,6 +1,7 @@
 // The console's calls to the service. JSON goes through the shared client (CSRF header, typed
 // errors); multipart uploads go through XMLHttpRequest so the page can show upload progress.
-import { ApiError, CSRF_HEADER, CSRF_VALUE, describeDetail, request } from '../api/client'
+import { ApiError, CSRF_HEADER, CSRF_VALUE, describeDetail, errorCodeOf, request } from '../api/client'
+import { errorText as wordError } from '../i18n/errors'
 import type { components } from '../api/schema'
 
 type S = components['schemas']
@@ -102,7 +103,7 @@ export function postForm<T>(
         return
       }
       const { message, fields } = describeDetail((body as { detail?: unknown } | undefined)?.detail)
-      reject(new ApiError(xhr.status, message ?? `HTTP ${xhr.status}`, fields))
+      reject(new ApiError(xhr.status, message ?? `HTTP ${xhr.status}`, fields, null, errorCodeOf(body)))
     })
     xhr.addEventListener('error', () => reject(new ApiError(0, 'The server could not be reached.')))
     xhr.addEventListener('abort', () => reject(new DOMException('Aborted', 'AbortError')))
@@ -110,7 +111,7 @@ export function postForm<T>(
   })
 }
 
+/** A failure in the marketer's language (the service's English text is never shown). */
 export function errorText(err: unknown): string {
-  if (err instanceof ApiError) return err.message
-  return String((err as Error)?.message ?? err)
+  return wordError(err)
 }

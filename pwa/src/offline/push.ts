@@ -87,8 +87,8 @@ export async function pushState(env: PushEnv = browserEnv): Promise<PushState> {
 
 export interface TurnOnResult {
   state: PushState
-  /** Why it did not work, in the browser's or server's words (state is then 'off'). */
-  error?: string
+  /** Why it did not work (the browser's or the server's error; the screen words it). */
+  error?: unknown
 }
 
 /** "Turn on notifications": asks (only now), subscribes with the server's key and registers this device. */
@@ -104,7 +104,7 @@ export async function turnOnNotifications(userId: string, env: PushEnv = browser
   try {
     key = await serverKey()
   } catch (err) {
-    return { state: 'off', error: message(err) }
+    return { state: 'off', error: err }
   }
   await setWanted(userId)
   try {
@@ -115,7 +115,7 @@ export async function turnOnNotifications(userId: string, env: PushEnv = browser
     // has not heard of yet is sent again at the next start.
     const left = await pm.getSubscription().catch(() => null)
     if (!left) await setWanted(null)
-    return { state: left ? 'on' : 'off', error: message(err) }
+    return { state: left ? 'on' : 'off', error: err }
   }
 }
 
@@ -165,8 +165,4 @@ export async function dropLocalSubscription(env: PushEnv = browserEnv): Promise<
   } catch {
     // nothing subscribed, or the browser refused: the server side is gone either way
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
 }

@@ -170,8 +170,8 @@ async function settle(batch: OutboxEntry[], answer: PushResponse): Promise<numbe
       void tx.objectStore('outbox').delete(e.id)
       acknowledged++
     } else {
-      const reason = [r.reason, r.detail].filter(Boolean).join(': ') || 'rejected'
-      void tx.objectStore('outbox').put({ ...e, status: 'rejected', reason })
+      // the stable code only: the screens word it in the rep's language (the detail is English)
+      void tx.objectStore('outbox').put({ ...e, status: 'rejected', reason: r.reason || 'other' })
     }
   }
   await tx.done

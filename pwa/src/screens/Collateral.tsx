@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
+import { isApiError } from '../api/client'
 import { t } from '../i18n'
+import { errorText } from '../i18n/errors'
 import { getCollateral } from '../offline/content'
-import { download, fileBlob, fileUrl, isCached } from '../offline/files'
+import { download, fileBlob, fileUrl, isCached, isNetworkError } from '../offline/files'
 import { recordView } from '../offline/outbox'
 import type { SessionUser } from '../offline/session'
 import type { CollateralSync } from '../offline/types'
@@ -131,7 +133,7 @@ function PdfView({ url, onPage }: { url: string; onPage: (n: number) => void }) 
           observer.observe(canvas)
         }
       } catch (err) {
-        if (!cancelled) setState({ error: err instanceof Error ? err.message : String(err) })
+        if (!cancelled) setState({ error: isApiError(err) || isNetworkError(err) ? errorText(err) : t('error.unreadable') })
       }
     })()
     return () => {

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
-import { isApiError } from '../api/client'
 import { t } from '../i18n'
+import { errorText } from '../i18n/errors'
 import { endSession } from '../offline/session'
 
 export function LogoutButton({ onLoggedOut }: { onLoggedOut: () => void }) {
@@ -14,8 +14,7 @@ export function LogoutButton({ onLoggedOut }: { onLoggedOut: () => void }) {
       await endSession()
       onLoggedOut()
     } catch (err) {
-      const detail = isApiError(err) && err.isNetwork ? t('login.offline') : String((err as Error).message ?? err)
-      setError(t('logout.failed', { detail }))
+      setError(t('logout.failed', { detail: errorText(err) }))
     } finally {
       setBusy(false)
     }

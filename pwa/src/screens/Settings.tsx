@@ -1,20 +1,22 @@
 import { useEffect, useState } from 'preact/hooks'
 import { t } from '../i18n'
+import { rejectedText } from '../i18n/errors'
+import { outcomeCodes } from '../offline/content'
 import { clearDevice, syncNow } from '../offline/device'
 import { storageUsage } from '../offline/files'
 import { dismissRejected, outboxOf } from '../offline/outbox'
 import type { SessionUser } from '../offline/session'
 import { onSyncStatus, type SyncStatus } from '../offline/sync'
-import type { Mutation } from '../offline/types'
+import type { Mutation, OutcomeCodeSync } from '../offline/types'
 import { failureMessage } from './data-age'
-import { formatBytes, formatDateTime, kindLabel } from './format'
+import { codeLabel, formatBytes, formatDateTime, kindLabel } from './format'
 import { LanguageSwitch } from './LanguageSwitch'
 import { useLive } from './live'
 import { LogoutButton } from './LogoutButton'
 import { SettingsNotifications } from './SettingsNotifications'
 
-function describe(m: Mutation): string {
-  if (m.type === 'outcome.log') return t('mutation.outcome', { code: m.code })
+function describe(m: Mutation, codes: OutcomeCodeSync[]): string {
+  if (m.type === 'outcome.log') return t('mutation.outcome', { code: codeLabel(m.code, codes) })
   if (m.type === 'outcome.retract') return t('mutation.retract')
   return t('mutation.signal', { kind: kindLabel(m.kind) })
 }
@@ -22,6 +24,7 @@ function describe(m: Mutation): string {
 export function Settings({ user, onLoggedOut }: { user: SessionUser; onLoggedOut: () => void }) {
   const outbox = useLive(() => outboxOf(user.id), [user.id])
   const storage = useLive(() => storageUsage(), [])
+  const codes = useLive(() => outcomeCodes(), []) ?? []
   const [status, setStatus] = useState<SyncStatus | null>(null)
   useEffect(() => onSyncStatus(setStatus), [])
   const pending = outbox?.filter((e) => e.status !== 'rejected') ?? []
@@ -54,8 +57,8 @@ export function Settings({ user, onLoggedOut }: { user: SessionUser; onLoggedOut
             <ul class="rejected" data-testid="rejected">
               {rejected.map((e) => (
                 <li key={e.id}>
-                  <strong>{describe(e.mutation)}</strong>
-                  <p class="error">{e.reason}</p>
+                  <strong>{describe(e.mutation, codes)}</strong>
+                  <p class="error">{rejectedText(e.reason)}</p>
                   <button type="button" class="link" onClick={() => void dismissRejected(e.id)}>
                     {t('settings.dismiss')}
                   </button>

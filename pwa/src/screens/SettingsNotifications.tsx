@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { t } from '../i18n'
+import { errorText } from '../i18n/errors'
 import { pushState, turnOffNotifications, turnOnNotifications, type PushState } from '../offline/push'
 import type { SessionUser } from '../offline/session'
 
@@ -18,7 +19,7 @@ export function SettingsNotifications({ user }: { user: SessionUser }) {
     try {
       const result = await turnOnNotifications(user.id)
       setState(result.state)
-      if (result.error) setError(result.error)
+      if (result.error) setError(errorText(result.error))
     } finally {
       setBusy(false)
     }
@@ -30,7 +31,7 @@ export function SettingsNotifications({ user }: { user: SessionUser }) {
     try {
       await turnOffNotifications()
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err))
+      setError(errorText(err))
     } finally {
       setState(await pushState())
       setBusy(false)

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { t } from '../i18n'
+import { rejectedText } from '../i18n/errors'
 import { allSignals, readDraft, saveDraft } from '../offline/content'
 import { outboxOf, sendSignal } from '../offline/outbox'
 import type { SessionUser } from '../offline/session'
@@ -77,7 +78,7 @@ export function Signals({ user, leadId }: { user: SessionUser; leadId: string | 
         {data?.waiting.map((e) =>
           e.mutation.type === 'signal.send' ? (
             <li key={e.id}>
-              <strong>{kindLabel(e.mutation.kind)}</strong> <span class="pill">{e.status === 'rejected' ? e.reason : t('signals.waiting')}</span>{' '}
+              <strong>{kindLabel(e.mutation.kind)}</strong> <span class="pill">{e.status === 'rejected' ? rejectedText(e.reason) : t('signals.waiting')}</span>{' '}
               <span class="muted small">{formatDateTime(e.mutation.occurred_at ?? e.createdAt)}</span>
               <p>{e.mutation.text}</p>
             </li>

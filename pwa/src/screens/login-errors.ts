@@ -1,9 +1,10 @@
 import { isApiError } from '../api/client'
 import { t } from '../i18n'
+import { errorText } from '../i18n/errors'
 
 /** The sentence the login screen shows for a failed attempt. */
 export function loginErrorMessage(err: unknown): string {
-  if (!isApiError(err)) return t('login.failed', { detail: String(err) })
+  if (!isApiError(err)) return t('login.failed', { detail: errorText(err) })
   switch (err.status) {
     case 0:
       return t('login.offline')
@@ -14,8 +15,8 @@ export function loginErrorMessage(err: unknown): string {
       return minutes === 1 ? t('login.tooManyOne') : t('login.tooManyOther', { n: minutes })
     }
     case 422:
-      return t('login.invalid', { detail: err.message })
+      return errorText(err, { email: t('login.email'), password: t('login.password') })
     default:
-      return t('login.failed', { detail: err.message })
+      return t('login.failed', { detail: errorText(err) })
   }
 }
