@@ -383,8 +383,7 @@ def _plan(
                 pending.add(target)  # kept; applied when the outcome arrives
                 flags.append("pending")
         elif isinstance(m, OutcomeAmend):
-            target = m.outcome_id
-            refusal = _amend(plan, rep_id, m, state, new_outcomes.get(target))
+            refusal = _amend(plan, rep_id, m, state, new_outcomes.get(m.outcome_id))
             if refusal:
                 _reject(plan, item, *refusal)
                 continue
