@@ -3,7 +3,7 @@
 import type { IDBPDatabase, IDBPTransaction } from 'idb'
 import { dayOf } from './content'
 import { db, type CollateralView, type LocalOutcome, type OutboxEntry, type StrangDB } from './db'
-import type { Mutation, OutcomeLog, SignalKind } from './types'
+import type { LeadPlan, Mutation, OutcomeAmend, OutcomeLog, SignalKind } from './types'
 
 /** Collateral opened for a lead within this window is attached to the outcome. */
 export const VIEW_WINDOW_MS = 12 * 60 * 60 * 1000
@@ -222,6 +222,85 @@ export async function undoOutcomes(userId: string, outcomeIds: readonly string[]
 /** Takes back one outcome (see `undoOutcomes`). */
 export async function undoOutcome(userId: string, outcomeId: string): Promise<TakenBack> {
   return (await undoOutcomes(userId, [outcomeId]))[0]!
+}
+
+/** What was added after the tap: chips (all of them, replacing), a note (replacing). */
+export interface Amendment {
+  details?: string[]
+  note?: string
+}
+
+/**
+ * How an amendment went: `in-place` changed the still unsent tap itself (same mutation id);
+ * `merged` changed a still unsent amendment of it; `queued` added an `outcome.amend` (the
+ * tap was sent or may have been); `gone` did nothing (taken back, or not on this phone).
+ */
+export type Amended = 'in-place' | 'merged' | 'queued' | 'gone'
+
+/**
+ * Adds detail chips or a note to an outcome after the tap, exactly once: in one transaction,
+ * an unsent `outcome.log` is changed in place, else an unsent `outcome.amend` of it, else a new
+ * `outcome.amend` is queued behind it. "Unsent" means never tried (`queued`): a tap being sent
+ * or sent without an answer is amended by a mutation of its own, so nothing is lost whatever
+ * the server got.
+ */
+export async function amendOutcome(userId: string, outcomeId: string, change: Amendment): Promise<Amended> {
+  const d = await db()
+  const tx = d.transaction(['meta', 'outbox', 'outcomes'], 'readwrite')
+  const outbox = tx.objectStore('outbox')
+  const local = await tx.objectStore('outcomes').get(outcomeId)
+  let result: Amended = 'gone'
+  if (local && local.userId === userId && !local.retracted) {
+    const entry = await outbox.get(outcomeId)
+    if (entry?.status === 'queued' && entry.mutation.type === 'outcome.log') {
+      await outbox.put({ ...entry, mutation: { ...entry.mutation, ...change } })
+      result = 'in-place'
+    } else {
+      const waiting = (await outbox.index('userId').getAll(userId)).find(
+        (e) => e.status === 'queued' && e.mutation.type === 'outcome.amend' && e.mutation.outcome_id === outcomeId,
+      )
+      if (waiting) {
+        await outbox.put({ ...waiting, mutation: { ...(waiting.mutation as OutcomeAmend), ...change } })
+        result = 'merged'
+      } else {
+        const seq = await nextSeq(tx.objectStore('meta'))
+        const id = newId()
+        const mutation: OutcomeAmend = { type: 'outcome.amend', id, seq, outcome_id: outcomeId, ...change }
+        await outbox.add({ id, userId, seq, mutation, status: 'queued', createdAt: new Date().toISOString() })
+        result = 'queued'
+      }
+    }
+    await tx.objectStore('outcomes').put({ ...local, ...change })
+  }
+  await tx.done
+  notifyOutbox()
+  return result
+}
+
+/**
+ * Plans the next visit to a lead on `day` (YYYY-MM-DD) at `at` (the instant the phone shows
+ * until the server's answer arrives): the lead on this phone is changed at once, and one
+ * `lead.plan` is queued, or the unsent one for this lead changed in place.
+ */
+export async function planVisit(userId: string, leadId: string, day: string, at: string): Promise<void> {
+  const d = await db()
+  const tx = d.transaction(['meta', 'outbox', 'leads'], 'readwrite')
+  const outbox = tx.objectStore('outbox')
+  const waiting = (await outbox.index('userId').getAll(userId)).find(
+    (e) => e.status === 'queued' && e.mutation.type === 'lead.plan' && e.mutation.lead_id === leadId,
+  )
+  if (waiting) {
+    await outbox.put({ ...waiting, mutation: { ...(waiting.mutation as LeadPlan), planned_on: day } })
+  } else {
+    const seq = await nextSeq(tx.objectStore('meta'))
+    const id = newId()
+    const mutation: LeadPlan = { type: 'lead.plan', id, seq, lead_id: leadId, planned_on: day }
+    await outbox.add({ id, userId, seq, mutation, status: 'queued', createdAt: new Date().toISOString() })
+  }
+  const lead = await tx.objectStore('leads').get(leadId)
+  if (lead) await tx.objectStore('leads').put({ ...lead, planned_visit_at: at })
+  await tx.done
+  notifyOutbox()
 }
 
 export async function sendSignal(

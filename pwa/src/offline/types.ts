@@ -24,7 +24,7 @@ void _allKinds
 
 // Mutations: the server takes `mutations` as plain objects and checks each one itself (so one
 // malformed mutation gets its own reason), so the schema has no types for them; these mirror
-// `app/sync/schemas.py` (OutcomeLog, OutcomeRetract, SignalSend).
+// `app/sync/schemas.py` (OutcomeLog, OutcomeRetract, OutcomeAmend, LeadPlan, SignalSend).
 
 export interface CollateralViewed {
   collateral_id: string
@@ -52,6 +52,25 @@ export interface OutcomeRetract {
   outcome_id: string
 }
 
+/** Chips or a note added after the tap to an outcome the server may hold already (a field left out stays). */
+export interface OutcomeAmend {
+  type: 'outcome.amend'
+  id: string
+  seq: number
+  outcome_id: string
+  details?: string[]
+  note?: string
+}
+
+/** The day of the next visit to a lead (YYYY-MM-DD); the server keeps its time of day, else 09:00. */
+export interface LeadPlan {
+  type: 'lead.plan'
+  id: string
+  seq: number
+  lead_id: string
+  planned_on: string
+}
+
 export interface SignalSend {
   type: 'signal.send'
   id: string
@@ -64,4 +83,4 @@ export interface SignalSend {
   occurred_at?: string
 }
 
-export type Mutation = OutcomeLog | OutcomeRetract | SignalSend
+export type Mutation = OutcomeLog | OutcomeRetract | OutcomeAmend | LeadPlan | SignalSend
