@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { chipLabel, t } from '../i18n'
-import { getCampaign, getCollateral, getLead, outcomeCodes, readDraft, saveDraft, visitsToday, type Tap } from '../offline/content'
+import { t } from '../i18n'
+import { getCampaign, getCollateral, getLead, outcomeCodes, visitsToday, type Tap } from '../offline/content'
 import { logVisit, UNDO_MS, undoOutcomes } from '../offline/outbox'
 import type { SessionUser } from '../offline/session'
 import type { CollateralSync } from '../offline/types'
@@ -8,8 +8,15 @@ import { codeLabel, formatDate, formatTime } from './format'
 import { useLive } from './live'
 import { createTapGate } from './tap-gate'
 import { showToast } from './Toast'
+import { VisitConfirm } from './VisitConfirm'
 
 const NO_VISITS: Tap[] = []
+
+const Thumb = ({ down }: { down?: boolean }) => (
+  <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false" style={down ? { transform: 'rotate(180deg)' } : undefined}>
+    <path d="M7 11v9H4v-9h3zm0 0 4-8c1.7 0 2.5 1 2.2 2.6L12.6 9H19c1.2 0 2 1.1 1.7 2.3l-1.8 7C18.7 19.3 17.9 20 17 20H7" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
+  </svg>
+)
 
 /** Keeps `--outcomes-h` on the page at the height of the fixed outcome bar, so that the
  * screen's end and the toast (with its Undo) stay above it instead of covering the buttons. */
@@ -41,23 +48,12 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
     ])
     return { lead, campaign, codes, visits, collateral: collateral.filter((c): c is CollateralSync => !!c) }
   }, [id, user.id])
-  const [details, setDetails] = useState<string[]>([])
   const [fit, setFit] = useState<Record<string, 'up' | 'down'>>({})
-  const [note, setNote] = useState('')
-  const noteLoaded = useRef(false)
   const [gate] = useState(createTapGate)
   // the rep asked to log another visit today
   const [another, setAnother] = useState(false)
   const bar = useRef<HTMLDivElement>(null)
   useBarHeight(bar, !!data?.lead)
-
-  useEffect(() => {
-    noteLoaded.current = false
-    void readDraft(user.id, `note:${id}`).then((text) => {
-      setNote(text)
-      noteLoaded.current = true
-    })
-  }, [id, user.id])
 
   if (!data) return <main class="screen" aria-busy="true" />
   if (!data.lead) {
@@ -76,7 +72,6 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
   gate.shown(visits.map((v) => v.id))
   const waitsForAnother = visits.length > 0 && !another
   const locked = waitsForAnother || !gate.open
-  const allDetails = [...new Set(codes.flatMap((c) => c.details))]
   const address = [lead.street, `${lead.postal_code} ${lead.city}`.trim(), lead.country].filter(Boolean).join(', ')
 
   function tap(code: string) {
@@ -84,13 +79,10 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
     if (waitsForAnother || !gate.tryTap()) return
     performance.mark('outcome-tap')
     setAnother(false)
-    const allowed = codes.find((c) => c.code === code)?.details ?? []
     const input = {
       userId: user.id,
       leadId: lead!.id,
       code,
-      details: details.filter((d) => allowed.includes(d)),
-      note: note.trim(),
       fit: Object.entries(fit).map(([collateral_id, f]) => ({ collateral_id, fit: f })),
     }
     logVisit(
@@ -107,13 +99,11 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
             // every outcome this confirmation stands for, each once
             run: () => void undoOutcomes(user.id, done.ids).then(() => showToast({ text: t('toast.undone') })),
           },
+          // the reason, the next visit and the note, right after the tap
+          body: done.created ? <VisitConfirm user={user} outcomeId={done.ids[0]!} lead={lead!} code={codes.find((c) => c.code === done.code)} /> : undefined,
         })
         performance.mark('outcome-toast')
-        if (!done.created) return
-        setNote('')
-        setDetails([])
-        setFit({})
-        void saveDraft(user.id, `note:${id}`, '')
+        if (done.created) setFit({})
       },
       () => {
         gate.reopen()
@@ -210,10 +200,10 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
                 </a>
                 <span class="fit" role="group" aria-label={t('lead.fit')}>
                   <button type="button" class={fit[c.id] === 'up' ? 'chip on' : 'chip'} aria-pressed={fit[c.id] === 'up'} aria-label={t('lead.fitUp', { title: c.title })} onClick={() => setFit({ ...fit, [c.id]: 'up' })}>
-                    👍
+                    <Thumb />
                   </button>
                   <button type="button" class={fit[c.id] === 'down' ? 'chip on' : 'chip'} aria-pressed={fit[c.id] === 'down'} aria-label={t('lead.fitDown', { title: c.title })} onClick={() => setFit({ ...fit, [c.id]: 'down' })}>
-                    👎
+                    <Thumb down />
                   </button>
                 </span>
               </li>
@@ -221,34 +211,10 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
           </ul>
         </section>
       )}
-      {allDetails.length > 0 && (
-        <section aria-labelledby="det-h">
-          <h2 id="det-h">{t('lead.details')}</h2>
-          <div class="chips">
-            {allDetails.map((d) => (
-              <button key={d} type="button" class={details.includes(d) ? 'chip on' : 'chip'} aria-pressed={details.includes(d)} onClick={() => setDetails(details.includes(d) ? details.filter((x) => x !== d) : [...details, d])}>
-                {chipLabel(d)}
-              </button>
-            ))}
-          </div>
-        </section>
-      )}
       <section>
-        <label for="note">{t('lead.note')}</label>
-        <textarea
-          id="note"
-          rows={2}
-          maxLength={2000}
-          value={note}
-          onInput={(e) => {
-            const v = (e.currentTarget as HTMLTextAreaElement).value
-            setNote(v)
-            if (noteLoaded.current) void saveDraft(user.id, `note:${id}`, v)
-          }}
-        />
-        <p>
-          <a href={`/signals?lead=${lead.id}`}>{t('lead.signal')}</a>
-        </p>
+        <a class="button secondary" href={`/signals?lead=${lead.id}`}>
+          {t('lead.signal')}
+        </a>
       </section>
       <div class="outcomes" role="group" aria-label={t('lead.outcome')} ref={bar}>
         {visits.length > 0 && (

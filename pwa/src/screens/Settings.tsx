@@ -18,6 +18,8 @@ import { SettingsNotifications } from './SettingsNotifications'
 function describe(m: Mutation, codes: OutcomeCodeSync[]): string {
   if (m.type === 'outcome.log') return t('mutation.outcome', { code: codeLabel(m.code, codes) })
   if (m.type === 'outcome.retract') return t('mutation.retract')
+  if (m.type === 'outcome.amend') return t('mutation.amend')
+  if (m.type === 'lead.plan') return t('mutation.plan')
   return t('mutation.signal', { kind: kindLabel(m.kind) })
 }
 
