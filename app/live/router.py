@@ -90,7 +90,7 @@ async def _events(
         check_at = loop.time() + RECHECK_SECONDS
         while True:
             woken = await _woken(stream, heartbeat)
-            if not woken and loop.time() >= check_at:
+            if loop.time() >= check_at:
                 check_at = loop.time() + RECHECK_SECONDS
                 stream.revoked = stream.revoked or not await still_valid()
             if stream.revoked:
