@@ -7,6 +7,7 @@ import { claimDevice, clearDevice } from './device'
 import { holdOutbox, seal, unseal } from './held'
 import { deviceId, localOutcomes, logOutcome, outboxOf, sendSignal, undoOutcome } from './outbox'
 import type { SessionUser } from './session'
+import { pull } from './sync'
 
 const jana: SessionUser = { id: 'u1', email: 'jana@example.com', name: 'Jana Jansen', role: 'rep' }
 const otto: SessionUser = { id: 'u2', email: 'otto@example.com', name: 'Otto Olsen', role: 'rep' }
@@ -116,6 +117,18 @@ describe('clearDevice', () => {
     const [held] = await (await db()).getAll('held')
     expect((await unseal(held!.sealed)).map((e) => e.mutation.type)).toEqual(['outcome.log', 'signal.send'])
   })
+
+  it('empties again what a round begun before the clear brings in afterwards', async () => {
+    await janaWorking()
+    await clearDevice()
+    const late = { cursor: 'c', has_more: false, changes: { leads: [{ id: 'lead-1', company: 'Kaffeerösterei Nord' }] }, removed: {} }
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(late), { headers: { 'Content-Type': 'application/json' } })))
+    await pull({ userId: 'u1' })
+    await vi.waitFor(async () => expect(await (await db()).count('leads')).toBe(0))
+    await claimDevice(jana) // hers again: what comes in now stays
+    await pull({ userId: 'u1' })
+    expect(await (await db()).count('leads')).toBe(1)
+  })
 })
 
 describe('claimDevice', () => {
@@ -168,6 +181,13 @@ describe('sealing', () => {
     const sealed = await seal(entries)
     expect(latin1(sealed)).not.toContain('lead-1')
     expect(await unseal(sealed)).toEqual(entries)
+  })
+
+  it('keeps plain bytes where the browser cannot compress, and reads both', async () => {
+    await logOutcome({ userId: 'u1', leadId: 'lead-1', code: 'interested' })
+    const entries = await outboxOf('u1')
+    vi.stubGlobal('CompressionStream', undefined)
+    expect(await unseal(await seal(entries))).toEqual(entries)
   })
 
   it('adds taps written after an earlier clear to what is held, each once', async () => {

@@ -20,6 +20,8 @@ let engine: ReturnType<typeof startSync> | null = null
 let offs: (() => void)[] = []
 let ended: (() => void) | null = null
 let clearing: Promise<void> | null = null
+/** While nobody owns the phone: content a round begun before the clear brings in goes again. */
+let lateData: (() => void) | null = null
 
 /**
  * Starts syncing for the logged-in rep (the phone must be theirs: `claimDevice`). `onEnded` is
@@ -89,6 +91,7 @@ export function clearDevice(): Promise<void> {
       forgetUser()
       setStatus({ running: false, lastPullAt: null, lastPushAt: null, failure: null, retryAt: null })
       notifyOutbox()
+      lateData ??= onDataChange(() => void owner().then((o) => (o ? undefined : wipeStores())))
     }
   })().finally(() => (clearing = null))
   return clearing
@@ -113,6 +116,8 @@ export async function sessionEnded(): Promise<void> {
  */
 export async function claimDevice(user: SessionUser): Promise<void> {
   if ((await owner()) !== user.id) await clearDevice()
+  lateData?.()
+  lateData = null
   rememberUser(user)
   const back = await takeOver(user.id)
   if (back > 0) notifyOutbox()

@@ -13,13 +13,20 @@ async function bytes(stream: ReadableStream<Uint8Array>): Promise<ArrayBuffer> {
   return new Response(stream).arrayBuffer()
 }
 
-/** The entries as gzip bytes: no lead id, code or time can be read from them. */
+/**
+ * The entries as gzip bytes: no lead id, code or time can be read from them. A browser without
+ * CompressionStream (Safari before 16.4) keeps plain UTF-8 bytes: still never shown.
+ */
 export async function seal(entries: OutboxEntry[]): Promise<ArrayBuffer> {
-  return bytes(new Blob([JSON.stringify(entries)]).stream().pipeThrough(new CompressionStream('gzip')))
+  const json = new Blob([JSON.stringify(entries)])
+  if (typeof CompressionStream === 'undefined') return json.arrayBuffer()
+  return bytes(json.stream().pipeThrough(new CompressionStream('gzip')))
 }
 
+const isGzip = (b: ArrayBuffer) => b.byteLength > 1 && new Uint8Array(b, 0, 2).every((x, i) => x === [0x1f, 0x8b][i])
+
 export async function unseal(sealed: ArrayBuffer): Promise<OutboxEntry[]> {
-  const plain = await bytes(new Blob([sealed]).stream().pipeThrough(new DecompressionStream('gzip')))
+  const plain = isGzip(sealed) ? await bytes(new Blob([sealed]).stream().pipeThrough(new DecompressionStream('gzip'))) : sealed
   return JSON.parse(new TextDecoder().decode(plain)) as OutboxEntry[]
 }
 
@@ -37,7 +44,7 @@ export async function holdOutbox(): Promise<void> {
       const before = held.find((h) => h.userId === userId)
       const ids = new Set(mine.map((e) => e.id))
       const kept = before ? (await unseal(before.sealed)).filter((e) => !ids.has(e.id)) : []
-      records.push({ userId, sealed: await seal([...kept, ...mine]) })
+      records.push({ userId, sealed: await seal([...kept, ...mine].sort((a, b) => a.seq - b.seq)) })
     }
     const tx = d.transaction(['outbox', 'held'], 'readwrite')
     for (const r of records) void tx.objectStore('held').put(r)
@@ -46,10 +53,13 @@ export async function holdOutbox(): Promise<void> {
   }
 }
 
-/** Empties every store (whatever a later version adds too) but the held taps and the device's facts. */
+/**
+ * Empties every store (whatever a later version adds too) but the device's facts, the held taps
+ * and the outbox (which `holdOutbox` empties: should sealing fail, the taps stay, unshown).
+ */
 export async function wipeStores(): Promise<void> {
   const d = await db()
-  const names = [...d.objectStoreNames].filter((n) => n !== 'held') as StoreNames<StrangDB>[]
+  const names = [...d.objectStoreNames].filter((n) => n !== 'held' && n !== 'outbox') as StoreNames<StrangDB>[]
   const tx = d.transaction(names, 'readwrite')
   const meta = tx.objectStore('meta')
   for (const key of await meta.getAllKeys()) if (!DEVICE_KEYS.includes(key)) void meta.delete(key)
