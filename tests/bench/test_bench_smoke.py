@@ -19,6 +19,7 @@ TINY = {
     "bench.export_bench": ["--outcomes", "500"],
     "bench.load": ["--reps", "4", "--seconds", "2", "--ramp", "1", "--timeout", "20"],
     "bench.wire": [],  # one rep, one page view: as small as it gets
+    "bench.streams_bench": ["--streams", "20", "--changes", "3", "--broadcasts", "1"],
 }
 DONE = "bench smoke run finished"
 
@@ -35,7 +36,7 @@ def test_the_benchmark_runs_to_the_end(name: str, backend: str) -> None:
         env["STRANG_BENCH_POSTGRES_URL"] = os.environ["STRANG_TEST_POSTGRES_URL"]
     if name in ("bench.insights_bench", "bench.export_bench"):
         args += ["--backend", backend]
-    elif name == "bench.load":
+    elif name in ("bench.load", "bench.streams_bench"):
         args += ["--only", backend]
     elif name in ("bench.sync_bench", "bench.wire") and backend == "postgres":
         pytest.skip("this benchmark measures SQLite only")
