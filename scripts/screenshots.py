@@ -16,7 +16,7 @@ from app.core.migrations import upgrade
 from app.core.settings import Settings
 from app.demo import seed_demo
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, log_in
-from tests.browser.rep_content import add_visit
+from tests.browser.rep_content import add_visit, revoke_sessions
 from tests.server import running_server
 
 OUT = Path("screenshots")
@@ -51,7 +51,9 @@ def main() -> int:
             page.wait_for_timeout(500)
             page.screenshot(path=OUT / "05-collateral-pdf.png")
             page.get_by_role("link", name="Back").click()
-            page.locator("button.outcome").first.tap()
+            # outcome first, reason right after: the confirmation offers the objection's chips
+            page.locator('button.outcome[data-code="objection"]').tap()
+            page.get_by_test_id("toast").locator('[data-chip="price"]').tap()
             expect(page.get_by_test_id("toast")).to_be_visible()
             page.screenshot(path=OUT / "06-outcome-toast.png")
             for n, (link, name) in enumerate(
@@ -61,6 +63,10 @@ def main() -> int:
                 page.get_by_role("link", name=link, exact=True).click()
                 page.wait_for_timeout(300)
                 page.screenshot(path=OUT / f"{n:02d}-{name}.png")
+            # an admin revokes the session: the live notice clears the phone and login shows
+            revoke_sessions(server.url, "rep1@demo.strang")
+            expect(page.get_by_label("Email")).to_be_visible(timeout=20_000)
+            page.screenshot(path=OUT / "10-after-revoke.png")
             context.close()
             browser.close()
     for path in sorted(OUT.glob("*.png")):

@@ -105,6 +105,19 @@ def add_visit(base_url: str, rep_email: str = "rep1@demo.strang", company: str =
     )
 
 
+def revoke_sessions(base_url: str, email: str) -> int:
+    """An admin revokes every session of `email` through the API; returns how many."""
+    admin = api_client(base_url, "admin@demo.strang")
+    try:
+        [user] = [u for u in admin.get("/users").raise_for_status().json() if u["email"] == email]
+        sessions = admin.get(f"/users/{user['id']}/sessions").raise_for_status().json()
+        for s in sessions:
+            admin.delete(f"/users/{user['id']}/sessions/{s['id']}").raise_for_status()
+        return len(sessions)
+    finally:
+        admin.close()
+
+
 def outcomes_of(settings: Settings, lead_id: str) -> list[dict[str, Any]]:
     """What the server holds for a lead: each outcome with the collateral views attached."""
     engine = make_engine(settings)
