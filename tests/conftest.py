@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
+from xdist.scheduler import LoadScopeScheduling
 
 from app.core.migrations import upgrade
 from app.core.settings import Settings
@@ -52,6 +53,22 @@ def base_settings(data_dir: Path, database_url: str = "", **overrides: object) -
         database_url=database_url,
         **overrides,  # type: ignore[arg-type]
     )
+
+
+class FileScheduling(LoadScopeScheduling):
+    """Hands the xdist workers one test file at a time, so a file's module-scoped servers start
+    once, except the files whose tests are each a long, independent run (every benchmark's
+    smoke run): those go one test at a time, so they spread over the workers."""
+
+    SPREAD_FILES = ("tests/bench/test_bench_smoke.py",)
+
+    def _split_scope(self, nodeid: str) -> str:
+        path = nodeid.split("::", 1)[0]
+        return nodeid if path in self.SPREAD_FILES else path
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> FileScheduling:
+    return FileScheduling(config, log)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
