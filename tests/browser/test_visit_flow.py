@@ -176,3 +176,28 @@ def test_a_follow_up_plans_the_next_visit_for_tomorrow(
     assert server_outcomes(demo_settings, visit.lead_id) == [
         {"code": "follow_up", "details": [], "note": ""}
     ]
+
+
+def test_in_german_a_follow_up_date_can_be_picked(
+    page: Page, live_server: Server, demo_settings: Settings
+) -> None:
+    visit = add_visit(live_server.url)
+    log_in_with(page, [visit])
+    page.evaluate("localStorage.setItem('strang.lang', 'de')")
+    page.reload()
+    before = planned_on_server(demo_settings, visit.lead_id)
+    assert before is not None
+    page.get_by_role("link", name=visit.company).click()
+    page.locator('button.outcome[data-code="follow_up"]').click()
+    toast = page.get_by_test_id("toast")
+    expect(toast.locator("span")).to_contain_text("Nachfassen")
+    for label in ("Morgen", "Nächste Woche", "Notiz", "Fertig"):
+        expect(toast.get_by_role("button", name=label)).to_be_visible()
+    assert_clear_of_the_buttons(page)
+    toast.get_by_role("button", name="Datum wählen").click()
+    day = datetime.now(BERLIN).date() + timedelta(days=10)
+    toast.get_by_label("Datum wählen").fill(day.isoformat())
+    expect(toast.locator('[data-plan="pick"]')).to_have_attribute("class", "chip on")
+    wait_until_pushed(page)
+    on_server = planned_on_server(demo_settings, visit.lead_id)
+    assert on_server is not None and (on_server.date(), on_server.time()) == (day, before.time())
