@@ -130,7 +130,7 @@ describe('the day report', () => {
     expect(report.signals.map((s) => s.id)).toEqual(['s0', 's1', 's2'])
     const text = reportText(report, codes, 'Max Rep')
     expect(text.split('\n').slice(0, 9)).toEqual([
-      'Week report, Mon, 2 Mar 2026 – Sun, 8 Mar 2026',
+      'Week report, Mon 2 Mar – Sun, 8 Mar 2026',
       'Max Rep',
       '5 visits: Won 2, Follow-up 1, Objection 2',
       '',

@@ -107,7 +107,8 @@ export function pageRanges(pages: number[]): string {
 
 export function periodTitle(r: Report): string {
   if (r.period === 'day') return t('report.dayTitle', { day: formatDay(r.from, null) })
-  return t('report.weekTitle', { from: formatDay(r.from, null), until: formatDay(addDays(r.until, -1), null) })
+  const last = addDays(r.until, -1)
+  return t('report.weekTitle', { from: formatDay(r.from, last), until: formatDay(last, null) })
 }
 
 export function countsLine(r: Report, codes: OutcomeCodeSync[]): string {
