@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.insights.stats import LiftVerdict
+
 Source = Literal["aggregate", "raw"]
 
 
@@ -95,6 +97,10 @@ class CollateralFigures(BaseModel):
     visits_not_viewed: int
     conversion_not_viewed: float | None
     lift: float | None  # conversion_viewed - conversion_not_viewed
+    # 95 % interval of the lift (Newcombe's hybrid score); None below the minimum sample.
+    lift_low: float | None
+    lift_high: float | None
+    lift_verdict: LiftVerdict
     median_seconds: int | None  # lower bound of the bucket holding the median
     pages: list[PageCount]
     fit_up: int

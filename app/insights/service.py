@@ -42,6 +42,7 @@ from app.insights.schemas import (
     Summary,
     TrendWeek,
 )
+from app.insights.stats import lift_verdict
 from app.leads.models import Lead
 from app.outcomes.models import OutcomeCode
 
@@ -223,6 +224,7 @@ def collateral(session: Session, filters: Filters, *, raw: bool = False) -> Coll
         other_visits, other_won = not_viewed.get(cid, [0, 0])
         conv_viewed = _ratio(won_viewed, viewed)
         conv_other = _ratio(other_won, other_visits)
+        interval, verdict = lift_verdict(won_viewed, viewed, other_won, other_visits)
         c = meta.get(cid)
         items.append(
             CollateralFigures(
@@ -240,6 +242,9 @@ def collateral(session: Session, filters: Filters, *, raw: bool = False) -> Coll
                 lift=None
                 if conv_viewed is None or conv_other is None
                 else conv_viewed - conv_other,
+                lift_low=interval.low if interval else None,
+                lift_high=interval.high if interval else None,
+                lift_verdict=verdict,
                 median_seconds=median_bucket(seconds.get(cid, {})),
                 pages=pages.get(cid, []),
                 fit_up=up,

@@ -141,6 +141,9 @@ def test_collateral_unfiltered(client: TestClient, shop: dict[str, Any]) -> None
     assert spring["conversion_viewed"] == 0.5
     assert spring["visits_not_viewed"] == 1 and spring["conversion_not_viewed"] == 0.0
     assert spring["lift"] == 0.5
+    # 2 visits against 1: a lift of +50 points here is noise, and the answer says so
+    assert spring["lift_verdict"] == "too_few"
+    assert spring["lift_low"] is None and spring["lift_high"] is None
     assert spring["median_seconds"] == 30  # 40 s and 100 s: lower median 40 s, bucket 30-44 s
     assert spring["pages"] == [{"page": 1, "visits": 1}, {"page": 2, "visits": 2}]
     assert (spring["fit_up"], spring["fit_down"]) == (1, 1)

@@ -1012,6 +1012,11 @@ export interface components {
             kind: string;
             /** Lift */
             lift: number | null;
+            /** Lift High */
+            lift_high: number | null;
+            /** Lift Low */
+            lift_low: number | null;
+            lift_verdict: components["schemas"]["LiftVerdict"];
             /** Median Seconds */
             median_seconds: number | null;
             /** Pages */
@@ -1647,6 +1652,11 @@ export interface components {
              */
             unchanged: number;
         };
+        /**
+         * LiftVerdict
+         * @enum {string}
+         */
+        LiftVerdict: "too_few" | "higher" | "lower" | "unclear";
         /** LoginRequest */
         LoginRequest: {
             /** Email */
