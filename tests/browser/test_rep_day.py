@@ -207,6 +207,20 @@ PLACEHOLDER_OVERFLOW = """() => {
 }"""
 
 
+SMALL_TARGETS = """() => [...document.querySelectorAll('main a, main button, main input')]
+  .map((e) => ({
+    what: e.textContent.trim() || e.outerHTML.slice(0, 60),
+    box: e.getBoundingClientRect(),
+  }))
+  .filter((t) => t.box.width < 44 || t.box.height < 44)
+  .map((t) => `${t.what}: ${Math.round(t.box.width)}x${Math.round(t.box.height)}`)"""
+
+
+def small_targets(page: Page) -> list[str]:
+    """What on the screen can be tapped but is smaller than 44 x 44 px."""
+    return list(page.evaluate(SMALL_TARGETS))
+
+
 def placeholder_overflow(page: Page) -> float:
     return float(page.evaluate(PLACEHOLDER_OVERFLOW))
 
@@ -295,6 +309,7 @@ def test_a_logged_visit_is_marked_and_the_report_tells_it_with_chips_collateral_
     page.get_by_role("link", name="Back").click()
     expect(row(page, day.visit.company).get_by_test_id("logged-mark")).to_have_text("Logged today")
     expect(row(page, day.later).get_by_test_id("logged-mark")).to_have_count(0)
+    assert small_targets(page) == []
 
     # A signal from the field, answered by marketing.
     page.get_by_role("link", name="Signals").click()
@@ -318,6 +333,7 @@ def test_a_logged_visit_is_marked_and_the_report_tells_it_with_chips_collateral_
 
     page.get_by_role("link", name="Summary").click()
     report_shows_the_day(page, day)
+    assert small_targets(page) == []
 
     # Offline, after a restart of the app, the report is still there: it is read from the phone.
     page.wait_for_function(
