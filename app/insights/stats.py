@@ -26,8 +26,8 @@ class Interval:
 
 class LiftVerdict(StrEnum):
     too_few = "too_few"  # fewer than MIN_VISITS_PER_SIDE visits with or without the item
-    higher = "higher"  # the interval lies above zero
-    lower = "lower"  # the interval lies below zero
+    above = "above"  # the interval lies above zero
+    below = "below"  # the interval lies below zero
     unclear = "unclear"  # the interval holds zero: no difference shown either way
 
 
@@ -60,7 +60,7 @@ def lift_verdict(k1: int, n1: int, k2: int, n2: int) -> tuple[Interval | None, L
     interval = difference(k1, n1, k2, n2)
     assert interval is not None  # both sides have visits
     if interval.low > 0:
-        return interval, LiftVerdict.higher
+        return interval, LiftVerdict.above
     if interval.high < 0:
-        return interval, LiftVerdict.lower
+        return interval, LiftVerdict.below
     return interval, LiftVerdict.unclear

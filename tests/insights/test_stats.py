@@ -62,6 +62,6 @@ def test_the_seen_case_of_31_against_69_visits_is_no_finding() -> None:
 def test_verdicts() -> None:
     few = MIN_VISITS_PER_SIDE - 1
     assert lift_verdict(few, few, 0, 100) == (None, LiftVerdict.too_few)
-    assert lift_verdict(9, 10, 3, 10)[1] == LiftVerdict.higher
-    assert lift_verdict(3, 10, 9, 10)[1] == LiftVerdict.lower
+    assert lift_verdict(9, 10, 3, 10)[1] == LiftVerdict.above
+    assert lift_verdict(3, 10, 9, 10)[1] == LiftVerdict.below
     assert lift_verdict(5, 10, 5, 10)[1] == LiftVerdict.unclear
