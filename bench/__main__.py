@@ -10,6 +10,7 @@ BENCHMARKS = [
     "bench.export_bench",
     "bench.load",
     "bench.wire",
+    "bench.lighthouse",
     "bench.streams_bench",
 ]
 

@@ -22,7 +22,10 @@ function leaveIfRep(user: SessionUser): boolean {
 }
 
 function Console() {
-  useLanguage()
+  const lang = useLanguage()
+  useEffect(() => {
+    document.title = `Strang ${t('console.title')}` // the page's name in the marketer's language
+  }, [lang])
   const [session, setSession] = useState<Session | null>(null)
   useEffect(() => {
     restoreSession().then((s) => {

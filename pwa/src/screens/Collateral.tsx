@@ -7,6 +7,7 @@ import { download, fileBlob, fileUrl, isCached, isNetworkError } from '../offlin
 import { recordView } from '../offline/outbox'
 import type { SessionUser } from '../offline/session'
 import type { CollateralSync } from '../offline/types'
+import { BackIcon } from './icons'
 import { useLive } from './live'
 
 const MAX_PAGES = 60
@@ -55,8 +56,8 @@ export function Collateral({ user, id, leadId }: { user: SessionUser; id: string
   return (
     <main class="screen viewer">
       <header class="bar">
-        <a class="button secondary" href={back} aria-label={t('lead.back')}>
-          ←
+        <a class="button secondary icon-only" href={back} aria-label={t('lead.back')}>
+          <BackIcon />
         </a>
         <h1>{item ? item.title : t('collateral.title')}</h1>
       </header>

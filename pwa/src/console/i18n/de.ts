@@ -71,7 +71,7 @@ export const de: Record<ConsoleKey, string> = {
   'col.convNot': 'Abschl. nicht gezeigt',
   'col.lift': 'Wirkung',
   'col.median': 'Mittlere Ansicht',
-  'col.fit': 'Passt 👍/👎',
+  'col.fit': 'Geholfen / nicht',
   'col.objection': 'Einwand',
   'col.count': 'Anzahl',
   'col.company': 'Firma',

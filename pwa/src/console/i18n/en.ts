@@ -69,7 +69,7 @@ export const en = {
   'col.convNot': 'Conv. not viewed',
   'col.lift': 'Lift',
   'col.median': 'Median view',
-  'col.fit': 'Fit 👍/👎',
+  'col.fit': 'Helped / not',
   'col.objection': 'Objection',
   'col.count': 'Count',
   'col.company': 'Company',

@@ -9,6 +9,7 @@ import { csvHref, defaultSeparator, filtersFrom, xlsxHref, type DashFilters, typ
 import { ct, fmtDate, fmtDateTime, fmtInt, fmtPct, fmtPoints } from '../i18n'
 import { go, href, useLoc } from '../nav'
 import { FilterSelect, Loadable, toOptions, useAsync, useLookups } from '../ui'
+import { SortIcon } from '../../screens/icons'
 
 function Filters({ filters, effective }: { filters: DashFilters; effective?: { from: string; to: string } }) {
   const lookups = useLookups()
@@ -94,7 +95,7 @@ function CollateralTable({ items }: { items: CollateralFigures[] }) {
   const header = (key: SortKey, label: string) => (
     <th aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'} class="num">
       <button type="button" class="sort" title={ct('sort.by', { col: label })} onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : true }))}>
-        {label} {sort.key === key ? (sort.desc ? '▼' : '▲') : ''}
+        {label} {sort.key === key && <SortIcon desc={sort.desc} />}
       </button>
     </th>
   )
