@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { db, openStrangDB, useDatabase } from './db'
-import { amendOutcome, localOutcomes, logOutcome, outboxOf, planVisit, undoOutcome } from './outbox'
+import { amendOutcome, localOutcomes, logOutcome, outboxOf, planVisit, undoOutcome, unplanVisit } from './outbox'
 import type { LeadSync } from './types'
 
 let n = 0
@@ -84,5 +84,21 @@ describe('planVisit', () => {
     await markSent(entries[0]!.id)
     await planVisit('u1', 'lead-1', '2026-12-09', '2026-12-09T08:00:00.000Z')
     expect((await outboxOf('u1')).map((e) => (e.mutation.type === 'lead.plan' ? e.mutation.planned_on : ''))).toEqual(['2026-12-08', '2026-12-09'])
+  })
+
+  it('takes a planned visit back with the Undo: an unsent plan is dropped, a sent one followed by the day before', async () => {
+    const before = '2026-12-10T08:00:00.000Z'
+    const now = new Date('2026-12-01T12:00:00Z')
+    await (await db()).put('leads', { ...lead, planned_visit_at: before })
+    await planVisit('u1', 'lead-1', '2026-12-02', '2026-12-02T08:00:00.000Z')
+    await unplanVisit('u1', 'lead-1', before, now)
+    expect(await outboxOf('u1')).toEqual([])
+    expect((await (await db()).get('leads', 'lead-1'))!.planned_visit_at).toBe(before)
+
+    await planVisit('u1', 'lead-1', '2026-12-02', '2026-12-02T08:00:00.000Z')
+    await markSent((await outboxOf('u1'))[0]!.id)
+    await unplanVisit('u1', 'lead-1', before, now)
+    expect((await outboxOf('u1')).map((e) => e.mutation)).toMatchObject([{ planned_on: '2026-12-02' }, { type: 'lead.plan', planned_on: '2026-12-10' }])
+    expect((await (await db()).get('leads', 'lead-1'))!.planned_visit_at).toBe(before)
   })
 })

@@ -303,6 +303,32 @@ export async function planVisit(userId: string, leadId: string, day: string, at:
   notifyOutbox()
 }
 
+/**
+ * Takes back a next visit planned from a confirmation that was undone: the lead on this phone
+ * shows the visit planned `before` again; an unsent `lead.plan` is deleted, a sent one is
+ * followed by one back to that day (when there was one, today or later: a plan is never
+ * cleared, and a day gone by is refused).
+ */
+export async function unplanVisit(userId: string, leadId: string, before: string | null, now: Date = new Date()): Promise<void> {
+  const d = await db()
+  const tx = d.transaction(['meta', 'outbox', 'leads'], 'readwrite')
+  const outbox = tx.objectStore('outbox')
+  const plans = (await outbox.index('userId').getAll(userId)).filter((e) => e.mutation.type === 'lead.plan' && e.mutation.lead_id === leadId)
+  const unsent = plans.filter((e) => e.status === 'queued')
+  for (const e of unsent) await outbox.delete(e.id)
+  const back = before ? dayOf(before) : null
+  if (plans.length > unsent.length && back && back >= dayOf(now)) {
+    const seq = await nextSeq(tx.objectStore('meta'))
+    const id = newId()
+    const mutation: LeadPlan = { type: 'lead.plan', id, seq, lead_id: leadId, planned_on: back }
+    await outbox.add({ id, userId, seq, mutation, status: 'queued', createdAt: now.toISOString() })
+  }
+  const lead = await tx.objectStore('leads').get(leadId)
+  if (lead) await tx.objectStore('leads').put({ ...lead, planned_visit_at: before })
+  await tx.done
+  notifyOutbox()
+}
+
 export async function sendSignal(
   userId: string,
   input: { kind: SignalKind; text: string; leadId?: string | null; campaignId?: string | null; now?: Date },

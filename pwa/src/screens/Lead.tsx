@@ -1,14 +1,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { t } from '../i18n'
 import { getCampaign, getCollateral, getLead, outcomeCodes, visitsToday, type Tap } from '../offline/content'
-import { logVisit, UNDO_MS, undoOutcomes } from '../offline/outbox'
+import { logVisit, UNDO_MS, undoOutcomes, unplanVisit } from '../offline/outbox'
 import type { SessionUser } from '../offline/session'
 import type { CollateralSync } from '../offline/types'
 import { codeLabel, formatDate, formatTime } from './format'
 import { useLive } from './live'
 import { createTapGate } from './tap-gate'
 import { showToast } from './Toast'
-import { VisitConfirm } from './VisitConfirm'
+import { VisitConfirm, type Replanned } from './VisitConfirm'
 
 const NO_VISITS: Tap[] = []
 
@@ -91,16 +91,21 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
     ).then(
       (done) => {
         const label = codeLabel(done.code, codes)
+        const replanned: Replanned = { before: lead!.planned_visit_at ?? null, changed: false }
+        const undo = async () => {
+          await undoOutcomes(user.id, done.ids)
+          if (replanned.changed) await unplanVisit(user.id, lead!.id, replanned.before)
+        }
         showToast({
           text: t(done.created ? 'toast.saved' : 'toast.already', { label }),
           ms: UNDO_MS,
           action: {
             label: t('toast.undo'),
-            // every outcome this confirmation stands for, each once
-            run: () => void undoOutcomes(user.id, done.ids).then(() => showToast({ text: t('toast.undone') })),
+            // every outcome this confirmation stands for, each once, and the next visit it planned
+            run: () => void undo().then(() => showToast({ text: t('toast.undone') })),
           },
           // the reason, the next visit and the note, right after the tap
-          body: done.created ? <VisitConfirm user={user} outcomeId={done.ids[0]!} lead={lead!} code={codes.find((c) => c.code === done.code)} /> : undefined,
+          body: done.created ? <VisitConfirm user={user} outcomeId={done.ids[0]!} lead={lead!} code={codes.find((c) => c.code === done.code)} replanned={replanned} /> : undefined,
         })
         performance.mark('outcome-toast')
         if (done.created) setFit({})

@@ -45,17 +45,26 @@ const CalendarIcon = () => (
   </svg>
 )
 
+/** What the confirmation did to the lead's next visit, for its Undo (`unplanVisit`). */
+export interface Replanned {
+  /** The visit planned before the tap. */
+  before: string | null
+  /** A day was chosen. */
+  changed: boolean
+}
+
 interface Props {
   user: SessionUser
   outcomeId: string
   lead: LeadSync
   code: OutcomeCodeSync | undefined
+  replanned: Replanned
 }
 
-export function VisitConfirm({ user, outcomeId, lead, code }: Props) {
+export function VisitConfirm({ user, outcomeId, lead, code, replanned }: Props) {
   const chosen = useRef<string[]>([])
   const [chips, setChips] = useState<string[]>([])
-  const [plannedBefore] = useState(lead.planned_visit_at)
+  const plannedBefore = replanned.before
   const [planned, setPlanned] = useState<string | null>(null)
   const [picking, setPicking] = useState(false)
   const [noteOpen, setNoteOpen] = useState(false)
@@ -81,6 +90,7 @@ export function VisitConfirm({ user, outcomeId, lead, code }: Props) {
     setPlanned(ymd)
     setPicking(false)
     holdToast(false)
+    replanned.changed = true
     void planVisit(user.id, lead.id, ymd, visitAt(day, plannedBefore).toISOString())
   }
 
