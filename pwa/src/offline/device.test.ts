@@ -129,6 +129,15 @@ describe('clearDevice', () => {
     await pull({ userId: 'u1' })
     expect(await (await db()).count('leads')).toBe(1)
   })
+
+  it('closes the notifications still shown', async () => {
+    const shown = { close: vi.fn() }
+    const registration = { active: {}, getNotifications: async () => [shown] }
+    await janaWorking()
+    vi.stubGlobal('navigator', { serviceWorker: { getRegistration: async () => registration } })
+    await clearDevice()
+    expect(shown.close).toHaveBeenCalledOnce()
+  })
 })
 
 describe('claimDevice', () => {

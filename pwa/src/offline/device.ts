@@ -8,7 +8,7 @@ import { forgetUser, rememberUser, type SessionUser } from './session'
 import { startSync } from './engine'
 import { startLive } from './live'
 import { onDataChange, setStatus } from './sync'
-import { onWorkerMessage, registerBackgroundSync } from './worker-bridge'
+import { onWorkerMessage, registerBackgroundSync, workerRegistration } from './worker-bridge'
 import { notifyOutbox, onOutboxChange } from './outbox'
 import { dropLocalSubscription, refreshPushSubscription } from './push'
 import { OPEN_MESSAGE, SYNC_MESSAGE, type WorkerMessage } from '../sw/push'
@@ -87,7 +87,7 @@ export function clearDevice(): Promise<void> {
       await holdOutbox()
     } finally {
       // should sealing fail, the rest still goes; the taps then stay in the outbox, unshown
-      await Promise.all([wipeStores(), clearFiles(), dropLocalSubscription()])
+      await Promise.all([wipeStores(), clearFiles(), dropLocalSubscription(), closeNotifications()])
       forgetUser()
       setStatus({ running: false, lastPullAt: null, lastPushAt: null, failure: null, retryAt: null })
       notifyOutbox()
@@ -95,6 +95,15 @@ export function clearDevice(): Promise<void> {
     }
   })().finally(() => (clearing = null))
   return clearing
+}
+
+/** Notifications still shown (they may name the user's customers) go with the user. */
+async function closeNotifications(): Promise<void> {
+  try {
+    for (const n of (await (await workerRegistration())?.getNotifications()) ?? []) n.close()
+  } catch {
+    // no worker or no notifications here
+  }
 }
 
 /**
