@@ -42,6 +42,18 @@ describe('restoreSession', () => {
     expect(localStorage.length).toBe(0)
   })
 
+  it('forgets every key of the user on log-out but the phone\'s language, and session storage', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => json(200, jana)))
+    await restoreSession()
+    localStorage.setItem('strang.lang', 'de')
+    localStorage.setItem('strang.lastLead', 'lead-1')
+    sessionStorage.setItem('strang.scroll', 'lead-1')
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(null, { status: 204 })))
+    await endSession()
+    expect({ ...localStorage }).toEqual({ 'strang.lang': 'de' })
+    expect(sessionStorage.length).toBe(0)
+  })
+
   it('treats an already-ended session as logged out, but keeps the user when offline', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => json(200, jana)))
     await restoreSession()
