@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from app.core.settings import Settings
 from tests.browser.conftest import PHONE, log_in
-from tests.browser.rep_content import Visit, add_visit, api_client, in_force, outcomes_of
+from tests.browser.rep_content import Visit, add_visit, api_client, in_force, outcomes_of, rep_id
 from tests.browser.test_rep_journey import wait_for
 from tests.server import Server
 
@@ -89,10 +89,10 @@ def new_rep(base_url: str) -> Rep:
     return rep
 
 
-def add_lead(base_url: str, visit: Visit, rep_id: str, company: str, **fields: object) -> str:
+def add_lead(base_url: str, visit: Visit, rep: str, company: str, **fields: object) -> str:
     body = {
         "company": company,
-        "rep_id": rep_id,
+        "rep_id": rep,
         "campaign_id": visit.campaign_id,
         "postal_code": "20095",
         "city": "Hamburg",
@@ -107,10 +107,10 @@ def add_lead(base_url: str, visit: Visit, rep_id: str, company: str, **fields: o
         marketing.close()
 
 
-def replan(base_url: str, lead_id: str, rep_id: str, planned: str) -> None:
+def replan(base_url: str, lead_id: str, rep: str, planned: str) -> None:
     marketing = api_client(base_url, "marketing@demo.strang")
     try:
-        body = {"rep_id": rep_id, "planned_visit_at": planned}
+        body = {"rep_id": rep, "planned_visit_at": planned}
         marketing.patch(f"/leads/{lead_id}", json=body).raise_for_status()
     finally:
         marketing.close()
@@ -133,18 +133,16 @@ def test_today_lists_todays_visits_by_time_then_the_next_days_then_overdue_then_
     rep1 = "rep1@demo.strang"
     marketing = api_client(live_server.url, "marketing@demo.strang")
     try:
-        rep_id = str(
-            next(r["id"] for r in marketing.get("/console/reps").json() if r["email"] == rep1)
-        )
+        rep1_id = rep_id(marketing, rep1)
     finally:
         marketing.close()
-    replan(live_server.url, visit.lead_id, rep_id, at(today, 9))
-    add_lead(live_server.url, visit, rep_id, f"Late {tag}", planned_visit_at=at(today, 15))
+    replan(live_server.url, visit.lead_id, rep1_id, at(today, 9))
+    add_lead(live_server.url, visit, rep1_id, f"Late {tag}", planned_visit_at=at(today, 15))
     tomorrow = today + timedelta(days=1)
-    add_lead(live_server.url, visit, rep_id, f"Next {tag}", planned_visit_at=at(tomorrow, 10, 30))
+    add_lead(live_server.url, visit, rep1_id, f"Next {tag}", planned_visit_at=at(tomorrow, 10, 30))
     yesterday = today - timedelta(days=1)
-    add_lead(live_server.url, visit, rep_id, f"Missed {tag}", planned_visit_at=at(yesterday, 11))
-    add_lead(live_server.url, visit, rep_id, f"Mühle Süd {tag}", priority=1)
+    add_lead(live_server.url, visit, rep1_id, f"Missed {tag}", planned_visit_at=at(yesterday, 11))
+    add_lead(live_server.url, visit, rep1_id, f"Mühle Süd {tag}", priority=1)
 
     page = berlin_phone.new_page()
     log_in(page, rep1)
