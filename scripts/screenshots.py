@@ -63,6 +63,12 @@ def main() -> int:
                 page.get_by_role("link", name=link, exact=True).click()
                 page.wait_for_timeout(300)
                 page.screenshot(path=OUT / f"{n:02d}-{name}.png")
+            # the report writes itself: the day, then the week, as a manager would read them
+            page.goto("/summary")
+            expect(page.get_by_test_id("report-visits")).to_be_visible()
+            page.screenshot(path=OUT / "11-report-day.png", full_page=True)
+            page.get_by_role("button", name="Week").click()
+            page.screenshot(path=OUT / "12-report-week.png", full_page=True)
             # an admin revokes the session: the live notice clears the phone and login shows
             revoke_sessions(server.url, "rep1@demo.strang")
             expect(page.get_by_label("Email")).to_be_visible(timeout=20_000)

@@ -116,7 +116,7 @@ function Visit({ visit: v, codes, day }: { visit: ReportVisit; codes: OutcomeCod
   return (
     <li class="report-visit">
       {day && <h3>{day}</h3>}
-      <p>
+      <p class="report-line">
         <span class="when">{formatTime(v.occurredAt)}</span>{' '}
         {v.company === null ? <span>{placeLine(v)}</span> : <a href={`/lead/${v.leadId}`}>{placeLine(v)}</a>}
       </p>
