@@ -178,6 +178,27 @@ def test_a_follow_up_plans_the_next_visit_for_tomorrow(
     ]
 
 
+def test_undo_of_a_follow_up_takes_back_its_next_visit(
+    page: Page, live_server: Server, demo_settings: Settings
+) -> None:
+    visit = add_visit(live_server.url)
+    log_in_with(page, [visit])
+    before = planned_on_server(demo_settings, visit.lead_id)
+    open_lead(page, visit.company)
+    tap(page, "follow_up")
+    toast = page.get_by_test_id("toast")
+    toast.locator('[data-plan="week"]').click()
+    expect(toast.locator('[data-plan="week"]')).to_have_attribute("aria-pressed", "true")
+    toast.get_by_role("button", name="Undo").click()
+    expect(toast.locator("span")).to_have_text("Taken back")
+    on_phone = page.evaluate(PLANNED_ON_PHONE, visit.lead_id)
+    assert datetime.fromisoformat(on_phone.replace("Z", "+00:00")) == before
+    page.wait_for_timeout(9_000)  # past the Undo window: anything left would now be pushed
+    wait_until_pushed(page)
+    assert planned_on_server(demo_settings, visit.lead_id) == before
+    assert server_outcomes(demo_settings, visit.lead_id) == []
+
+
 def test_in_german_a_follow_up_date_can_be_picked(
     page: Page, live_server: Server, demo_settings: Settings
 ) -> None:

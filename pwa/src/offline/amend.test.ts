@@ -100,5 +100,18 @@ describe('planVisit', () => {
     await unplanVisit('u1', 'lead-1', before, now)
     expect((await outboxOf('u1')).map((e) => e.mutation)).toMatchObject([{ planned_on: '2026-12-02' }, { type: 'lead.plan', planned_on: '2026-12-10' }])
     expect((await (await db()).get('leads', 'lead-1'))!.planned_visit_at).toBe(before)
+
+    for (const e of await outboxOf('u1')) await (await db()).delete('outbox', e.id) // acknowledged
+    await planVisit('u1', 'lead-1', '2026-12-03', '2026-12-03T08:00:00.000Z')
+    await (await db()).delete('outbox', (await outboxOf('u1'))[0]!.id)
+    await unplanVisit('u1', 'lead-1', before, now)
+    expect((await outboxOf('u1')).map((e) => e.mutation)).toMatchObject([{ type: 'lead.plan', planned_on: '2026-12-10' }])
+
+    await (await db()).clear('outbox')
+    await planVisit('u1', 'lead-1', '2026-12-04', '2026-12-04T08:00:00.000Z')
+    await (await db()).clear('outbox') // acknowledged
+    await unplanVisit('u1', 'lead-1', null, now) // nothing was planned before: a plan is never cleared
+    expect(await outboxOf('u1')).toEqual([])
+    expect((await (await db()).get('leads', 'lead-1'))!.planned_visit_at).toBeNull()
   })
 })

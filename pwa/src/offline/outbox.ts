@@ -305,8 +305,8 @@ export async function planVisit(userId: string, leadId: string, day: string, at:
 
 /**
  * Takes back a next visit planned from a confirmation that was undone: the lead on this phone
- * shows the visit planned `before` again; an unsent `lead.plan` is deleted, a sent one is
- * followed by one back to that day (when there was one, today or later: a plan is never
+ * shows the visit planned `before` again; an unsent `lead.plan` is deleted, a sent (or
+ * acknowledged) one is followed by one back to that day (when there was one, today or later: a plan is never
  * cleared, and a day gone by is refused).
  */
 export async function unplanVisit(userId: string, leadId: string, before: string | null, now: Date = new Date()): Promise<void> {
@@ -314,10 +314,11 @@ export async function unplanVisit(userId: string, leadId: string, before: string
   const tx = d.transaction(['meta', 'outbox', 'leads'], 'readwrite')
   const outbox = tx.objectStore('outbox')
   const plans = (await outbox.index('userId').getAll(userId)).filter((e) => e.mutation.type === 'lead.plan' && e.mutation.lead_id === leadId)
-  const unsent = plans.filter((e) => e.status === 'queued')
-  for (const e of unsent) await outbox.delete(e.id)
+  for (const e of plans) if (e.status === 'queued') await outbox.delete(e.id)
+  // none left (acknowledged) or one being sent: the server has it, or may have
+  const reached = plans.length === 0 || plans.some((e) => e.status !== 'queued')
   const back = before ? dayOf(before) : null
-  if (plans.length > unsent.length && back && back >= dayOf(now)) {
+  if (reached && back && back >= dayOf(now)) {
     const seq = await nextSeq(tx.objectStore('meta'))
     const id = newId()
     const mutation: LeadPlan = { type: 'lead.plan', id, seq, lead_id: leadId, planned_on: back }
