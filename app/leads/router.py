@@ -14,16 +14,18 @@ from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.inputs import Offset
 from app.core.time import NonexistentLocalTime, local_to_utc
-from app.leads import service
+from app.leads import bulk, service
 from app.leads.csv_import import import_leads
 from app.leads.deps import MarketingLead
 from app.leads.schemas import (
     ImportReport,
     LeadAssign,
+    LeadBulk,
     LeadCreate,
     LeadPage,
     LeadPublic,
     LeadsAssigned,
+    LeadsChanged,
     LeadUpdate,
 )
 
@@ -166,6 +168,13 @@ def assign_leads(body: LeadAssign, _: MarketingUser, session: SessionDep) -> Lea
     """Assign many leads to one rep at once: all or none, one notification for the rep."""
     moved, unchanged = service.assign_leads(session, lead_ids=body.lead_ids, rep_id=body.rep_id)
     return LeadsAssigned(assigned=moved, unchanged=unchanged)
+
+
+@router.post("/bulk")
+def change_many_leads(body: LeadBulk, _: MarketingUser, session: SessionDep) -> LeadsChanged:
+    """Assign, move or delete the listed leads, or every lead matching the list's filter,
+    in one request: all or none."""
+    return bulk.apply(session, body)
 
 
 @router.get("/{lead_id}")

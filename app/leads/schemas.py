@@ -3,7 +3,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from app.core.inputs import PlannedInstant, RequestBody
 
@@ -183,3 +183,51 @@ class LeadAssign(RequestBody):
 class LeadsAssigned(BaseModel):
     assigned: int = Field(description="Leads that moved to the rep")
     unchanged: int = Field(description="Leads that were the rep's already")
+
+
+class LeadMatch(RequestBody):
+    """The leads list's filter: every lead it matches, on every page."""
+
+    model_config = ConfigDict(extra="forbid")
+    campaign_id: uuid.UUID | None = None
+    rep_id: uuid.UUID | None = None
+    region: Annotated[str | None, Field(max_length=100)] = None
+    segment: Annotated[str | None, Field(max_length=100)] = None
+    q: Annotated[str | None, Field(max_length=200, description="text search")] = None
+
+
+class BulkAction(StrEnum):
+    assign = "assign"  # to `rep_id`
+    move = "move"  # to `campaign_id`
+    delete = "delete"
+
+
+class LeadBulk(RequestBody):
+    """One action on many leads: the listed ones, or every lead matching the list's filter."""
+
+    model_config = ConfigDict(extra="forbid")
+    action: BulkAction
+    lead_ids: Annotated[list[uuid.UUID] | None, Field(min_length=1, max_length=10_000)] = None
+    matching: LeadMatch | None = None
+    expected_count: Annotated[int, Field(ge=1, le=1_000_000)] = Field(
+        description="how many leads the confirmation named; when the selection holds another "
+        "number now (someone changed the leads meanwhile), nothing changes and the answer is 409"
+    )
+    rep_id: uuid.UUID | None = Field(default=None, description="assign: the rep")
+    campaign_id: uuid.UUID | None = Field(default=None, description="move: the campaign")
+
+    @model_validator(mode="after")
+    def one_selection_and_its_target(self) -> "LeadBulk":
+        if (self.lead_ids is None) == (self.matching is None):
+            raise ValueError("give either lead_ids or matching")
+        if self.action == BulkAction.assign and self.rep_id is None:
+            raise ValueError("assign needs rep_id")
+        if self.action == BulkAction.move and self.campaign_id is None:
+            raise ValueError("move needs campaign_id")
+        return self
+
+
+class LeadsChanged(BaseModel):
+    action: BulkAction
+    changed: int = Field(description="leads assigned, moved or deleted")
+    unchanged: int = Field(description="leads already with that rep or in that campaign")

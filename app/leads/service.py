@@ -140,11 +140,7 @@ def assign_leads(
     Both phones of each moved lead hear of it, and the rep gets one notification."""
     check_rep(session, rep_id)
     ids = list(dict.fromkeys(lead_ids))
-    current = lock_holdings(session, ids)
-    missing = [str(i) for i in ids if i not in current]
-    if missing:
-        shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
-        raise errors.BadRequest(f"lead_ids: no such lead: {shown}")
+    current = lock_existing(session, ids)
     moving = [i for i in ids if current[i].rep_id != rep_id]
     if moving:
         session.execute(
@@ -167,6 +163,16 @@ def assign_leads(
             kind=NoticeKind.new_leads,
         )
     return len(moving), len(ids) - len(moving)
+
+
+def lock_existing(session: Session, lead_ids: list[uuid.UUID]) -> dict[uuid.UUID, Holding]:
+    """`lock_holdings` of leads that must all exist: else 400 naming the missing ones."""
+    current = lock_holdings(session, lead_ids)
+    missing = [str(i) for i in lead_ids if i not in current]
+    if missing:
+        shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+        raise errors.BadRequest(f"lead_ids: no such lead: {shown}")
+    return current
 
 
 def lock_holdings(session: Session, lead_ids: list[uuid.UUID]) -> dict[uuid.UUID, Holding]:
@@ -251,6 +257,29 @@ def list_leads(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[Lead], int]:
+    conditions = lead_conditions(
+        campaign_id=campaign_id, rep_id=rep_id, region=region, segment=segment, q=q
+    )
+    total = session.exec(select(func.count()).select_from(Lead).where(*conditions)).one()
+    rows = session.exec(
+        select(Lead)
+        .where(*conditions)
+        .order_by(col(Lead.sort_name), col(Lead.company), col(Lead.id))
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return list(rows), total
+
+
+def lead_conditions(
+    *,
+    campaign_id: uuid.UUID | None = None,
+    rep_id: uuid.UUID | None = None,
+    region: str | None = None,
+    segment: str | None = None,
+    q: str | None = None,
+) -> list[Any]:
+    """The leads list's filter, as SQL conditions (the list and bulk actions share it)."""
     conditions: list[Any] = []
     if campaign_id is not None:
         conditions.append(Lead.campaign_id == campaign_id)
@@ -263,12 +292,4 @@ def list_leads(
     needle = fold(q or "")
     if needle:
         conditions.append(col(Lead.search_text).like(f"%{_escape_like(needle)}%", escape="\\"))
-    total = session.exec(select(func.count()).select_from(Lead).where(*conditions)).one()
-    rows = session.exec(
-        select(Lead)
-        .where(*conditions)
-        .order_by(col(Lead.sort_name), col(Lead.company), col(Lead.id))
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return list(rows), total
+    return conditions

@@ -61,6 +61,7 @@ TABLE: dict[str, tuple[object, ...]] = {
     "POST /api/v1/leads": MARKETING_ONLY,
     "POST /api/v1/leads/import": MARKETING_ONLY,
     "POST /api/v1/leads/assign": MARKETING_ONLY,
+    "POST /api/v1/leads/bulk": MARKETING_ONLY,
     "GET /api/v1/leads/{lead_id}": MARKETING_ONLY,
     "PATCH /api/v1/leads/{lead_id}": MARKETING_ONLY,
     "DELETE /api/v1/leads/{lead_id}": MARKETING_ONLY,

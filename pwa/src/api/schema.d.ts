@@ -369,6 +369,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/leads/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change Many Leads
+         * @description Assign, move or delete the listed leads, or every lead matching the list's filter,
+         *     in one request: all or none.
+         */
+        post: operations["leads-change_many_leads"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leads/import": {
         parameters: {
             query?: never;
@@ -787,6 +808,11 @@ export interface components {
             /** Campaign Id */
             campaign_id?: string | null;
         };
+        /**
+         * BulkAction
+         * @enum {string}
+         */
+        BulkAction: "assign" | "move" | "delete";
         /** CampaignCreate */
         CampaignCreate: {
             /**
@@ -1393,6 +1419,31 @@ export interface components {
              */
             rep_id: string;
         };
+        /**
+         * LeadBulk
+         * @description One action on many leads: the listed ones, or every lead matching the list's filter.
+         */
+        LeadBulk: {
+            action: components["schemas"]["BulkAction"];
+            /**
+             * Campaign Id
+             * @description move: the campaign
+             */
+            campaign_id?: string | null;
+            /**
+             * Expected Count
+             * @description how many leads the confirmation named; when the selection holds another number now (someone changed the leads meanwhile), nothing changes and the answer is 409
+             */
+            expected_count: number;
+            /** Lead Ids */
+            lead_ids?: string[] | null;
+            matching?: components["schemas"]["LeadMatch"] | null;
+            /**
+             * Rep Id
+             * @description assign: the rep
+             */
+            rep_id?: string | null;
+        };
         /** LeadCreate */
         LeadCreate: {
             /**
@@ -1476,6 +1527,25 @@ export interface components {
              * @default
              */
             street: string;
+        };
+        /**
+         * LeadMatch
+         * @description The leads list's filter: every lead it matches, on every page.
+         */
+        LeadMatch: {
+            /** Campaign Id */
+            campaign_id?: string | null;
+            /**
+             * Q
+             * @description text search
+             */
+            q?: string | null;
+            /** Region */
+            region?: string | null;
+            /** Rep Id */
+            rep_id?: string | null;
+            /** Segment */
+            segment?: string | null;
         };
         /** LeadPage */
         LeadPage: {
@@ -1652,11 +1722,25 @@ export interface components {
              */
             unchanged: number;
         };
+        /** LeadsChanged */
+        LeadsChanged: {
+            action: components["schemas"]["BulkAction"];
+            /**
+             * Changed
+             * @description leads assigned, moved or deleted
+             */
+            changed: number;
+            /**
+             * Unchanged
+             * @description leads already with that rep or in that campaign
+             */
+            unchanged: number;
+        };
         /**
          * LiftVerdict
          * @enum {string}
          */
-        LiftVerdict: "too_few" | "higher" | "lower" | "unclear";
+        LiftVerdict: "too_few" | "above" | "below" | "unclear";
         /** LoginRequest */
         LoginRequest: {
             /** Email */
@@ -2955,6 +3039,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LeadsAssigned"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "leads-change_many_leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeadBulk"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadsChanged"];
                 };
             };
             /** @description Validation Error */
