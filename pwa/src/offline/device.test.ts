@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { db, openStrangDB, useDatabase } from './db'
 import { claimDevice, clearDevice } from './device'
 import { holdOutbox, seal, unseal } from './held'
-import { deviceId, localOutcomes, logOutcome, outboxOf, sendSignal, undoOutcome } from './outbox'
+import { deviceId, enqueue, localOutcomes, logOutcome, outboxOf, sendSignal, undoOutcome } from './outbox'
 import type { SessionUser } from './session'
 import { pull } from './sync'
 
@@ -150,6 +150,17 @@ describe('claimDevice', () => {
     expect((await localOutcomes('u1')).map((o) => [o.leadId, o.code])).toEqual([['lead-1', 'interested']])
     expect(await (await db()).count('held')).toBe(0)
     expect(JSON.parse(localStorage.getItem('strang.lastUser')!)).toMatchObject({ id: 'u1', name: 'Jana Jansen' })
+  })
+
+  it('brings back the chips and note as last amended', async () => {
+    await claimDevice(jana)
+    const id = await logOutcome({ userId: 'u1', leadId: 'lead-1', code: 'objection', details: ['price'] })
+    await enqueue('u1', (mid, seq) => ({ type: 'outcome.amend', id: mid, seq, outcome_id: id, note: 'call in May' }))
+    await clearDevice()
+    expect(await localOutcomes('u1')).toEqual([])
+    await claimDevice(jana)
+    expect(await localOutcomes('u1')).toMatchObject([{ id, leadId: 'lead-1', code: 'objection', details: ['price'], note: 'call in May' }])
+    expect((await outboxOf('u1')).map((e) => e.mutation.type)).toEqual(['outcome.log', 'outcome.amend'])
   })
 
   it('discards them for another user, who is told nothing, and they never come back', async () => {

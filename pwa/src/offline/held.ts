@@ -67,11 +67,23 @@ export async function wipeStores(): Promise<void> {
   await tx.done
 }
 
-/** The "logged" record of a restored outcome, so Today marks the visit before the server has it. */
-function localOf(e: OutboxEntry): LocalOutcome | null {
-  const m = e.mutation
-  if (m.type !== 'outcome.log') return null
-  return { id: m.id, userId: e.userId, leadId: m.lead_id, code: m.code, occurredAt: m.occurred_at, retracted: false }
+/**
+ * The "logged" records of restored outcomes (with chips and note as last amended, retractions
+ * applied), so Today and the day report show the visits before the server has them.
+ */
+function localsOf(entries: OutboxEntry[]): LocalOutcome[] {
+  const locals = new Map<string, LocalOutcome>()
+  for (const { mutation: m, userId } of [...entries].sort((a, b) => a.seq - b.seq)) {
+    if (m.type === 'outcome.log') {
+      locals.set(m.id, { id: m.id, userId, leadId: m.lead_id, code: m.code, occurredAt: m.occurred_at, retracted: false, details: m.details, note: m.note })
+      continue
+    }
+    const local = m.type === 'outcome.amend' || m.type === 'outcome.retract' ? locals.get(m.outcome_id) : undefined
+    if (!local) continue
+    if (m.type === 'outcome.retract') local.retracted = true
+    else if (m.type === 'outcome.amend') Object.assign(local, m.details && { details: m.details }, m.note !== undefined && { note: m.note })
+  }
+  return [...locals.values()]
 }
 
 /**
@@ -88,12 +100,8 @@ export async function takeOver(userId: string): Promise<number> {
   const outbox = tx.objectStore('outbox')
   for (const h of held) void tx.objectStore('held').delete(h.userId)
   for (const e of await outbox.getAll()) if (e.userId !== userId) void outbox.delete(e.id)
-  const retracted = new Set(entries.flatMap((e) => (e.mutation.type === 'outcome.retract' ? [e.mutation.outcome_id] : [])))
-  for (const e of entries) {
-    void outbox.put(e)
-    const local = localOf(e)
-    if (local) void tx.objectStore('outcomes').put({ ...local, retracted: retracted.has(local.id) })
-  }
+  for (const e of entries) void outbox.put(e)
+  for (const local of localsOf(entries)) void tx.objectStore('outcomes').put(local)
   void tx.objectStore('meta').put(userId, OWNER_KEY)
   await tx.done
   return entries.length
