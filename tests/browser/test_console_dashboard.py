@@ -26,6 +26,26 @@ def visits(page: Page) -> int:
     return int(re.sub(r"\D", "", text))
 
 
+def assert_lifts_are_honest(page: Page) -> None:
+    """Every share shows its n; a lift is coloured only where its interval excludes zero, and
+    below the minimum sample the cell says so instead of giving a number."""
+    table = page.get_by_test_id("collateral-table")
+    expect(table.locator("tbody tr").first).to_be_visible()
+    cells = table.locator("td[data-verdict]").evaluate_all(
+        "tds => tds.map(td => [td.dataset.verdict, td.className, td.innerText])"
+    )
+    assert cells, "the collateral table shows lifts"
+    for verdict, classes, text in cells:
+        coloured = {"up", "down"} & set(classes.split())
+        if verdict == "too_few":
+            assert text == "not enough visits yet" and not coloured
+        else:
+            assert "95 % interval" in text and "pp" in text
+            assert coloured == ({"above": {"up"}, "below": {"down"}}.get(verdict) or set())
+    shares = table.locator("tbody tr").first.locator("td.num").nth(1).inner_text()
+    assert re.search(r"n = \d", shares), shares
+
+
 def test_dashboard_shows_field_figures_with_charts_and_filters_in_the_url(
     desktop: BrowserContext, live_server: Server
 ) -> None:
@@ -37,6 +57,9 @@ def test_dashboard_shows_field_figures_with_charts_and_filters_in_the_url(
     expect(page.get_by_test_id("kpi-visits")).to_be_visible()
     total = visits(page)
     assert total >= sum(seeded.visits.values())
+    # a share shows the count it stands on
+    conversion = page.get_by_test_id("kpi-conversion")
+    expect(conversion).to_contain_text(re.compile(rf"\d+ of {total:,} visits"))
 
     # Both charts are drawn (Chart.js is loaded on demand) and have a real size.
     canvases = page.locator(".chart-box canvas")
@@ -48,6 +71,7 @@ def test_dashboard_shows_field_figures_with_charts_and_filters_in_the_url(
         assert box and box["width"] > 100 and box["height"] > 100
     expect(page.get_by_test_id("campaign-table")).to_contain_text("Spring Push (test)")
     expect(page.get_by_test_id("objection-table")).to_contain_text("Price")
+    assert_lifts_are_honest(page)
 
     # A filter changes the figures and the URL; back restores both.
     page.get_by_label("Region").select_option("South")

@@ -82,11 +82,50 @@ function trendSeries(summary: Summary): { weeks: string[]; series: Series[] } {
 
 type SortKey = 'lift' | 'viewed_visits'
 
+/** The n behind a share of all visits: "12 of 250 visits". */
+function ofVisits(totals: Summary['totals'], code: string): string {
+  const k = totals.codes.find((c) => c.code === code)?.count ?? 0
+  return ct('stats.kOfN', { k: fmtInt(k), n: fmtInt(totals.visits) })
+}
+
+/** A lift below the minimum sample sorts with the rows that have none. */
+function sortValue(row: CollateralFigures, key: SortKey): number | null {
+  if (key === 'lift' && row.lift_verdict === 'too_few') return null
+  return row[key]
+}
+
+/** A share with the number of visits it stands on. */
+function Share({ value, n }: { value: number | null; n: number }) {
+  return (
+    <>
+      {fmtPct(value)} <span class="muted small">{ct('stats.n', { n: fmtInt(n) })}</span>
+    </>
+  )
+}
+
+/** The lift with its 95 % interval; coloured only when the interval excludes zero. */
+function LiftCell({ row }: { row: CollateralFigures }) {
+  if (row.lift_verdict === 'too_few') {
+    return (
+      <td class="num muted" data-verdict="too_few">
+        {ct('stats.tooFew')}
+      </td>
+    )
+  }
+  const tone = row.lift_verdict === 'above' ? 'up' : row.lift_verdict === 'below' ? 'down' : ''
+  return (
+    <td class={`num ${tone}`} data-verdict={row.lift_verdict} title={ct(`stats.verdict.${row.lift_verdict}`)}>
+      {fmtPoints(row.lift)}
+      <span class="muted small interval">{ct('stats.interval', { low: fmtPoints(row.lift_low), high: fmtPoints(row.lift_high) })}</span>
+    </td>
+  )
+}
+
 function CollateralTable({ items }: { items: CollateralFigures[] }) {
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'lift', desc: true })
   const rows = [...items].sort((a, b) => {
-    const av = a[sort.key]
-    const bv = b[sort.key]
+    const av = sortValue(a, sort.key)
+    const bv = sortValue(b, sort.key)
     if (av == null && bv == null) return 0
     if (av == null) return 1 // no figure: always last
     if (bv == null) return -1
@@ -120,9 +159,13 @@ function CollateralTable({ items }: { items: CollateralFigures[] }) {
               <td>{r.title}</td>
               <td>{r.campaign_name}</td>
               <td class="num">{fmtInt(r.viewed_visits)}</td>
-              <td class="num">{fmtPct(r.conversion_viewed)}</td>
-              <td class="num">{fmtPct(r.conversion_not_viewed)}</td>
-              <td class={`num ${r.lift != null && r.lift > 0 ? 'up' : r.lift != null && r.lift < 0 ? 'down' : ''}`}>{fmtPoints(r.lift)}</td>
+              <td class="num">
+                <Share value={r.conversion_viewed} n={r.viewed_visits} />
+              </td>
+              <td class="num">
+                <Share value={r.conversion_not_viewed} n={r.visits_not_viewed} />
+              </td>
+              <LiftCell row={r} />
               <td class="num">{r.median_seconds == null ? ct('common.none') : `${r.median_seconds} s`}</td>
               <td class="num">
                 {r.fit_up} / {r.fit_down}
@@ -131,6 +174,7 @@ function CollateralTable({ items }: { items: CollateralFigures[] }) {
           ))}
         </tbody>
       </table>
+      <p class="muted small">{ct('stats.liftNote')}</p>
     </div>
   )
 }
@@ -204,8 +248,8 @@ export function Dashboard() {
               <div class="tiles" aria-busy={summary.loading}>
                 <Tile testid="kpi-visits" label={ct('dash.visits')} value={fmtInt(t.visits)} />
                 <Tile testid="kpi-leads" label={ct('dash.uniqueLeads')} value={fmtInt(t.unique_leads)} />
-                <Tile testid="kpi-conversion" label={ct('dash.conversion')} value={fmtPct(t.conversion)} />
-                <Tile testid="kpi-followup" label={ct('dash.followUp')} value={fmtPct(t.follow_up_rate)} />
+                <Tile testid="kpi-conversion" label={ct('dash.conversion')} value={fmtPct(t.conversion)} sub={ofVisits(t, 'won')} />
+                <Tile testid="kpi-followup" label={ct('dash.followUp')} value={fmtPct(t.follow_up_rate)} sub={ofVisits(t, 'follow_up')} />
                 <Tile testid="kpi-coverage" label={ct('dash.coverage')} value={fmtPct(t.coverage)} sub={ct('dash.coverageOf', { n: fmtInt(t.unique_leads), total: fmtInt(t.leads_assigned) })} />
               </div>
               <div class="charts">
