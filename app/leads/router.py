@@ -24,8 +24,10 @@ from app.leads.schemas import (
     LeadCreate,
     LeadPage,
     LeadPublic,
+    LeadRow,
     LeadsAssigned,
     LeadsChanged,
+    LeadSort,
     LeadUpdate,
 )
 
@@ -56,6 +58,8 @@ def list_leads(
     region: Annotated[str | None, Query(max_length=100)] = None,
     segment: Annotated[str | None, Query(max_length=100)] = None,
     q: Annotated[str | None, Query(max_length=200, description="text search")] = None,
+    sort: LeadSort = LeadSort.company,
+    desc: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Offset = 0,
 ) -> LeadPage:
@@ -66,10 +70,21 @@ def list_leads(
         region=region,
         segment=segment,
         q=q,
+        sort=sort,
+        desc=desc,
         limit=limit,
         offset=offset,
     )
-    items = [LeadPublic.model_validate(r) for r in rows]
+    items = [
+        LeadRow.model_validate(
+            LeadPublic.model_validate(lead).model_dump()
+            | {
+                "last_outcome_code": last.code if last else None,
+                "last_outcome_at": last.occurred_at if last else None,
+            }
+        )
+        for lead, last in rows
+    ]
     return LeadPage(items=items, total=total, limit=limit, offset=offset)
 
 

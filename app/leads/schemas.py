@@ -110,8 +110,25 @@ class LeadPublic(LeadCard):
     updated_at: datetime
 
 
+class LeadSort(StrEnum):
+    """The leads list's sortable columns."""
+
+    company = "company"
+    external_ref = "external_ref"  # the customer number
+    region = "region"
+    segment = "segment"
+    priority = "priority"
+    planned_visit_at = "planned_visit_at"
+    last_outcome_at = "last_outcome_at"
+
+
+class LeadRow(LeadPublic):
+    last_outcome_code: str | None = Field(description="the newest non-retracted visit's outcome")
+    last_outcome_at: datetime | None
+
+
 class LeadPage(BaseModel):
-    items: list[LeadPublic]
+    items: list[LeadRow]
     total: int
     limit: int
     offset: int

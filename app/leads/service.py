@@ -1,6 +1,7 @@
 """Leads and their briefs."""
 
 import uuid
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, update
@@ -15,6 +16,8 @@ from app.core import errors
 from app.core.db import locked, read_locked
 from app.core.time import as_utc, utcnow
 from app.leads.models import Lead, fold
+from app.leads.schemas import LeadSort
+from app.outcomes.models import Outcome
 from app.push.notices import NoticeKind, notify_each, notify_reps
 from app.sync.changes import SyncEntity, record_changes
 
@@ -246,6 +249,11 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+class LastOutcome(NamedTuple):
+    code: str
+    occurred_at: datetime
+
+
 def list_leads(
     session: Session,
     *,
@@ -254,21 +262,59 @@ def list_leads(
     region: str | None = None,
     segment: str | None = None,
     q: str | None = None,
+    sort: LeadSort = LeadSort.company,
+    desc: bool = False,
     limit: int = 50,
     offset: int = 0,
-) -> tuple[list[Lead], int]:
+) -> tuple[list[tuple[Lead, LastOutcome | None]], int]:
+    """A page of leads with each one's last visit; empty values sort last either way."""
     conditions = lead_conditions(
         campaign_id=campaign_id, rep_id=rep_id, region=region, segment=segment, q=q
     )
     total = session.exec(select(func.count()).select_from(Lead).where(*conditions)).one()
+    key = _sort_key(sort)
+    order = [key.is_(None), key.desc() if desc else key.asc()]
+    if sort != LeadSort.company:
+        order.append(col(Lead.sort_name))
     rows = session.exec(
         select(Lead)
         .where(*conditions)
-        .order_by(col(Lead.sort_name), col(Lead.company), col(Lead.id))
+        .order_by(*order, col(Lead.company), col(Lead.id))
         .limit(limit)
         .offset(offset)
     ).all()
-    return list(rows), total
+    last = last_outcomes(session, [lead.id for lead in rows])
+    return [(lead, last.get(lead.id)) for lead in rows], total
+
+
+def _last_outcome_at() -> Any:
+    return (
+        select(func.max(col(Outcome.occurred_at)))
+        .where(col(Outcome.lead_id) == col(Lead.id), col(Outcome.retracted_at).is_(None))
+        .scalar_subquery()
+    )
+
+
+def _sort_key(sort: LeadSort) -> Any:
+    if sort == LeadSort.last_outcome_at:
+        return _last_outcome_at()
+    if sort == LeadSort.company:
+        return col(Lead.sort_name)
+    column = col(getattr(Lead, sort.value))
+    if sort in (LeadSort.external_ref, LeadSort.region, LeadSort.segment):
+        return func.nullif(column, "")  # an empty cell sorts with the missing ones
+    return column
+
+
+def last_outcomes(session: Session, lead_ids: list[uuid.UUID]) -> dict[uuid.UUID, LastOutcome]:
+    if not lead_ids:
+        return {}
+    rows = session.exec(
+        select(col(Outcome.lead_id), col(Outcome.code), col(Outcome.occurred_at))
+        .where(col(Outcome.lead_id).in_(lead_ids), col(Outcome.retracted_at).is_(None))
+        .order_by(col(Outcome.occurred_at))
+    )
+    return {lead_id: LastOutcome(code, at) for lead_id, code, at in rows}
 
 
 def lead_conditions(

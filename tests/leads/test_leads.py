@@ -252,3 +252,41 @@ def test_reps_cannot_read_or_change_leads(
     files = {"file": ("l.csv", b"company,rep\nX,a@b.c\n", "text/csv")}
     assert client.post("/api/v1/leads/import", files=files, headers=rep).status_code == 403
     assert client.get("/api/v1/leads").status_code == 401
+
+
+def test_the_list_sorts_by_customer_number_and_last_visit_with_empty_values_last(
+    client: TestClient, factory: Factory, db: Session
+) -> None:
+    _, marketing = factory.login_as(Role.marketing)
+    rep, headers = factory.login_as(Role.rep)
+    ids = {
+        name: lead(db, rep, company=name, external_ref=ref).id
+        for name, ref in [("Alpha", "K-20"), ("Beta", None), ("Gamma", "K-03")]
+    }
+
+    def visit(name: str, code: str, day: int, **extra: object) -> dict[str, object]:
+        when = f"2026-11-{day:02d}T10:00:00+00:00"
+        return {"type": "outcome.log", "id": str(uuid.uuid4()), "lead_id": str(ids[name]),
+                "code": code, "occurred_at": when} | extra  # fmt: skip
+
+    taps = [visit("Alpha", "won", 3), visit("Gamma", "objection", 5), visit("Gamma", "won", 9)]
+    retract = {"type": "outcome.retract", "id": str(uuid.uuid4()), "outcome_id": taps[2]["id"]}
+    answer = client.post(
+        "/api/v1/sync/push", json={"device_id": "p", "mutations": [*taps, retract]}, headers=headers
+    )
+    assert {r["status"] for r in answer.json()["results"]} == {"applied"}, answer.text
+
+    def rows(**params: object) -> list[tuple[str, str | None, str | None]]:
+        page = client.get("/api/v1/leads", params=params, headers=marketing).json()
+        return [(i["company"], i["external_ref"], i["last_outcome_code"]) for i in page["items"]]
+
+    assert rows(sort="external_ref") == [
+        ("Gamma", "K-03", "objection"),  # the retracted "won" is no visit
+        ("Alpha", "K-20", "won"),
+        ("Beta", None, None),
+    ]
+    assert [r[0] for r in rows(sort="external_ref", desc=True)] == ["Alpha", "Gamma", "Beta"]
+    assert [r[0] for r in rows(sort="last_outcome_at", desc=True)] == ["Gamma", "Alpha", "Beta"]
+    assert [r[0] for r in rows(sort="last_outcome_at")] == ["Alpha", "Gamma", "Beta"]
+    bad = client.get("/api/v1/leads", params={"sort": "password"}, headers=marketing)
+    assert bad.status_code == 422 and "sort" in bad.text

@@ -1550,7 +1550,7 @@ export interface components {
         /** LeadPage */
         LeadPage: {
             /** Items */
-            items: components["schemas"]["LeadPublic"][];
+            items: components["schemas"]["LeadRow"][];
             /** Limit */
             limit: number;
             /** Offset */
@@ -1617,6 +1617,78 @@ export interface components {
              */
             updated_at: string;
         };
+        /** LeadRow */
+        LeadRow: {
+            /** Brief Html */
+            brief_html: string;
+            /** Brief Md */
+            brief_md: string;
+            /** Campaign Id */
+            campaign_id: string | null;
+            /** City */
+            city: string;
+            /** Company */
+            company: string;
+            /** Contact Name */
+            contact_name: string;
+            /** Contact Role */
+            contact_role: string;
+            /** Country */
+            country: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Email */
+            email: string;
+            /** External Ref */
+            external_ref: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Last Outcome At */
+            last_outcome_at: string | null;
+            /**
+             * Last Outcome Code
+             * @description the newest non-retracted visit's outcome
+             */
+            last_outcome_code: string | null;
+            /** Phone */
+            phone: string;
+            /** Planned Visit At */
+            planned_visit_at: string | null;
+            /** Postal Code */
+            postal_code: string;
+            /** Priority */
+            priority: number;
+            /** Recommended Collateral Ids */
+            recommended_collateral_ids: string[];
+            /** Region */
+            region: string;
+            /**
+             * Rep Id
+             * Format: uuid
+             */
+            rep_id: string;
+            /** Segment */
+            segment: string;
+            /** Street */
+            street: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * LeadSort
+         * @description The leads list's sortable columns.
+         * @enum {string}
+         */
+        LeadSort: "company" | "external_ref" | "region" | "segment" | "priority" | "planned_visit_at" | "last_outcome_at";
         /**
          * LeadSync
          * @description The lead as a phone holds it: recommended collateral resolved to current versions.
@@ -2957,6 +3029,8 @@ export interface operations {
                 segment?: string | null;
                 /** @description text search */
                 q?: string | null;
+                sort?: components["schemas"]["LeadSort"];
+                desc?: boolean;
                 limit?: number;
                 offset?: number;
             };
