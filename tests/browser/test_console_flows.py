@@ -88,7 +88,7 @@ def test_acknowledging_a_signal_reaches_the_reps_phone(
     # ...and the rep app shows it on the phone after its sync.
     rep_page = phone.new_page()
     log_in(rep_page, "rep1@demo.strang")
-    expect(rep_page.get_by_role("heading", name="Today")).to_be_visible()
+    expect(rep_page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     rep_page.goto("/signals")
     mine = rep_page.locator("ul.signals li").filter(has_text="Need the new price list (test)")
     expect(mine).to_contain_text("Reply: Sent it to your inbox", timeout=15_000)

@@ -52,7 +52,7 @@ def test_a_new_lead_shows_on_today_within_seconds(page: Page, live_server: Serve
     with page.expect_response("**/api/v1/live", timeout=15_000) as stream:
         log_in(page, "rep1@demo.strang")
     assert stream.value.status == 200
-    expect(page.get_by_role("heading", name="Today")).to_be_visible()
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     page.wait_for_timeout(500)
     visit = add_visit(live_server.url, company=f"Live Testhaus {uuid.uuid4().hex[:4]}")
     expect(page.get_by_role("link", name=visit.company)).to_be_visible(timeout=WITHIN_MS)
@@ -64,7 +64,7 @@ def test_a_revoked_session_logs_the_open_phone_out_within_seconds(
     with page.expect_response("**/api/v1/live", timeout=15_000) as stream:
         log_in(page, "rep1@demo.strang")
     assert stream.value.status == 200
-    expect(page.get_by_role("heading", name="Today")).to_be_visible()
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     with httpx.Client(base_url=live_server.url) as http:
         admin = bearer(http, "admin@demo.strang")
         users = http.get("/api/v1/users", headers=admin).json()
@@ -85,7 +85,7 @@ def test_a_web_push_brings_the_change_when_the_stream_cannot(
 
     page.route("**/api/v1/live", refuse)  # the page's stream only; the worker's pulls pass
     log_in(page, "rep1@demo.strang")
-    expect(page.get_by_role("heading", name="Today")).to_be_visible()
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     assert blocked
     phone.grant_permissions(["notifications"])

@@ -66,7 +66,7 @@ def test_push_shows_a_notification_that_opens_the_new_brief(
 ) -> None:
     phone.grant_permissions(["notifications"])
     log_in(page, "rep1@demo.strang")
-    expect(page.get_by_role("heading", name="Today")).to_be_visible()
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
 
     # Settings: permission is only used after the tap; the outcome depends on the push service.
@@ -86,7 +86,7 @@ def test_push_shows_a_notification_that_opens_the_new_brief(
     # Marketing assigns a new lead; the push reaches the worker while the rep looks at Today.
     visit = add_visit(live_server.url, company=f"Push Testhaus {uuid.uuid4().hex[:4]}")
     page.get_by_role("link", name="Today").click()
-    expect(page.get_by_role("heading", name="Today")).to_be_visible()
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     cdp = phone.new_cdp_session(page)
     reg = worker_registration(page, cdp, live_server.url)
 
