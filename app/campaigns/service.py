@@ -282,7 +282,7 @@ def update_campaign(
         raise errors.Conflict(
             f"status: a {campaign.status} campaign cannot go back to {new_status}",
             code="status_move",
-            params={"from": campaign.status.value, "to": str(new_status)},
+            params={"from": str(campaign.status), "to": str(new_status)},
         )
     starts_on = changes.get("starts_on", campaign.starts_on)
     ends_on = changes.get("ends_on", campaign.ends_on)
