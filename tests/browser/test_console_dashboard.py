@@ -93,7 +93,8 @@ def test_a_rep_opening_the_console_is_sent_to_the_rep_app(
 ) -> None:
     page = desktop.new_page()
     log_in(page, "rep1@demo.strang")
-    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()  # the session is set
+    # the session is set
+    expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     page.goto("/console/")
     expect(page).to_have_url(re.compile(r"^http://[^/]+/$"))
     expect(page.get_by_role("heading", name="Today", exact=True)).to_be_visible()

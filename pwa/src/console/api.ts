@@ -17,7 +17,11 @@ export type Collateral = S['CollateralPublic']
 export type Lead = S['LeadPublic']
 export type LeadUpdate = S['LeadUpdate']
 export type LeadPage = S['LeadPage']
-export type LeadsAssigned = S['LeadsAssigned']
+export type LeadBulk = S['LeadBulk']
+export type BulkAction = S['BulkAction']
+export type LeadSort = S['LeadSort']
+export type LeadsChanged = S['LeadsChanged']
+export type OutcomeCode = S['OutcomeCodePublic']
 export type ImportReport = S['ImportReport']
 export type ImportProblem = S['ImportProblem']
 export type ImportErrorCode = S['ImportErrorCode']
@@ -52,8 +56,8 @@ export const consoleApi = {
   leads: (query: Query) => request<LeadPage>('get', '/api/v1/leads', undefined, { query }),
   lead: (id: string) => request<Lead>('get', `/api/v1/leads/${id}`),
   updateLead: (id: string, body: LeadUpdate) => request<Lead>('patch', `/api/v1/leads/${id}`, body),
-  assignLeads: (leadIds: string[], repId: string) =>
-    request<LeadsAssigned>('post', '/api/v1/leads/assign', { lead_ids: leadIds, rep_id: repId }),
+  bulkLeads: (body: LeadBulk) => request<LeadsChanged>('post', '/api/v1/leads/bulk', body),
+  outcomeCodes: () => request<OutcomeCode[]>('get', '/api/v1/outcome-codes'),
 
   signals: (status?: 'open' | 'acknowledged', limit = 100) =>
     request<Signal[]>('get', '/api/v1/signals', undefined, { query: { status, limit } }),
