@@ -6,7 +6,7 @@ import { errorText, rejectedText } from './errors'
 afterEach(() => setLanguage('en'))
 
 // Every reason the service gives a refused tap (app/sync/README.md).
-const REASONS = ['invalid', 'invalid_timestamp', 'future_timestamp', 'unknown_lead', 'unknown_code', 'invalid_details', 'unknown_outcome', 'unknown_campaign', 'conflict']
+const REASONS = ['invalid', 'invalid_timestamp', 'future_timestamp', 'unknown_lead', 'unknown_code', 'invalid_details', 'unknown_outcome', 'unknown_campaign', 'conflict', 'retracted_outcome', 'past_date']
 
 describe('errors in the user language', () => {
   it('words every refusal reason of a tap in German, also as stored by older versions', () => {
@@ -24,6 +24,8 @@ describe('errors in the user language', () => {
     expect(errorText(taken)).toBe('Es gibt schon einen Benutzer mit dieser E-Mail-Adresse.')
     const big = new ApiError(413, 'file: larger', [], null, { code: 'too_large', params: { bytes: 52428800 } })
     expect(errorText(big)).toBe('Die Datei ist größer als die Grenze von 50 MB.')
+    const changed = new ApiError(409, 'expected_count: …', [], null, { code: 'selection_changed', params: { count: 12, expected: 11 } })
+    expect(errorText(changed)).toMatch(/^Die Auswahl umfasst jetzt 12 Leads statt 11/)
     expect(errorText(new ApiError(404, 'File not found'))).toBe('Das gibt es auf dem Server nicht mehr.')
     expect(errorText(new ApiError(0, 'The server could not be reached.'))).toMatch(/^Der Server ist nicht erreichbar/)
     expect(errorText(new TypeError('Failed to fetch'))).toMatch(/^Der Server ist nicht erreichbar/)

@@ -23,6 +23,7 @@ const CODE_KEYS: Record<string, MessageKey> = {
   not_logged_in: 'error.session',
   role_forbidden: 'error.forbidden',
   not_found: 'error.notFound',
+  selection_changed: 'error.code.selection_changed',
 }
 
 /** Words for the fields a form names, e.g. `{ email: 'E-Mail' }`; others read as their API name. */
