@@ -5,18 +5,21 @@ import { useLanguage } from './i18n/hook'
 import { claimDevice, clearDevice, onNotificationTap, startDevice, stopDevice } from './offline/device'
 import { restoreSession, type Session, type SessionUser } from './offline/session'
 import { matchPath, navigate, usePath } from './router'
-import { Collateral } from './screens/Collateral'
 import { DataAge } from './screens/DataAge'
-import { Lead } from './screens/Lead'
 import { Login } from './screens/Login'
 import { Nav } from './screens/Nav'
 import { Placeholder } from './screens/Placeholder'
-import { Settings } from './screens/Settings'
-import { Signals } from './screens/Signals'
-import { Summary } from './screens/Summary'
+import { lazyScreen } from './screens/lazy'
 import { ToastHost } from './screens/Toast'
 import { Today } from './screens/Today'
 import { UpdatePrompt } from './screens/UpdatePrompt'
+
+const Lead = lazyScreen(() => import('./screens/Lead').then((m) => m.Lead))
+const Collateral = lazyScreen(() => import('./screens/Collateral').then((m) => m.Collateral))
+const Signals = lazyScreen(() => import('./screens/Signals').then((m) => m.Signals))
+const Summary = lazyScreen(() => import('./screens/Summary').then((m) => m.Summary))
+const Settings = lazyScreen(() => import('./screens/Settings').then((m) => m.Settings))
+const LATER = [Lead, Collateral, Signals, Summary, Settings]
 
 /** Sends marketing and admin users to the console, which is a separate page. */
 function leaveIfNotRep(user: SessionUser): boolean {
@@ -72,8 +75,11 @@ export function App() {
   useEffect(() => {
     if (!userId) return
     startDevice(userId, () => setSession({ user: null, offline: false }))
+    // the other screens' code, fetched once the first screen is up (a tap on them is then instant)
+    const idle = setTimeout(() => LATER.forEach((screen) => void screen.preload().catch(() => {})), 1500)
     const offTap = onNotificationTap((path) => navigate(path))
     return () => {
+      clearTimeout(idle)
       offTap()
       stopDevice()
     }
