@@ -91,7 +91,8 @@ def test_rejected_tap_is_shown_with_the_reason(page: Page, live_server: Server) 
     expect(page.get_by_test_id("toast")).to_contain_text("Saved")
     page.get_by_role("link", name="Back").click()
     page.get_by_role("link", name="Settings").click()
-    expect(page.get_by_test_id("rejected")).to_contain_text("unknown_lead", timeout=25_000)
+    rejected = page.get_by_test_id("rejected")
+    expect(rejected).to_contain_text("not (or no longer) assigned to you", timeout=25_000)
 
 
 def test_another_reps_lead_shows_nothing(page: Page, live_server: Server) -> None:

@@ -229,7 +229,7 @@ export const de: Record<MessageKey, string> = {
   'rejected.invalid_timestamp': 'Die Uhrzeit ist unmöglich. Bitte die Uhr dieses Telefons prüfen.',
   'rejected.future_timestamp': 'Die Uhrzeit liegt in der Zukunft. Bitte die Uhr dieses Telefons prüfen.',
   'rejected.conflict': 'Unter derselben Kennung wurde schon etwas anderes gespeichert.',
-  'rejected.unknown_lead': 'Dieser Lead war dir nie zugewiesen.',
+  'rejected.unknown_lead': 'Dieser Lead ist dir nicht (mehr) zugewiesen: gelöscht oder jemand anderem gegeben.',
   'rejected.unknown_code': 'Dieses Ergebnis wird nicht mehr angeboten.',
   'rejected.invalid_details': 'Ein gewählter Grund wird für dieses Ergebnis nicht mehr angeboten.',
   'rejected.unknown_outcome': 'Der zurückzunehmende Besuch wurde nicht gefunden.',

@@ -228,7 +228,7 @@ export const en = {
   'rejected.invalid_timestamp': 'Its time is impossible. Check the clock of this phone.',
   'rejected.future_timestamp': 'Its time lies in the future. Check the clock of this phone.',
   'rejected.conflict': 'Something else was already saved under the same id.',
-  'rejected.unknown_lead': 'This lead was never assigned to you.',
+  'rejected.unknown_lead': 'This lead is not (or no longer) assigned to you: deleted, or given to someone else.',
   'rejected.unknown_code': 'This outcome is no longer offered.',
   'rejected.invalid_details': 'A chosen reason is no longer offered for this outcome.',
   'rejected.unknown_outcome': 'The visit to take back was not found.',

@@ -14,7 +14,7 @@ describe('errors in the user language', () => {
     const texts = REASONS.map((r) => rejectedText(r))
     expect(new Set(texts).size).toBe(REASONS.length)
     expect(texts.join(' ')).not.toMatch(/rejected\.|lead_id|not accepted/)
-    expect(rejectedText('unknown_lead: lead_id: no such lead of yours')).toBe('Dieser Lead war dir nie zugewiesen.')
+    expect(rejectedText('unknown_lead: lead_id: no such lead of yours')).toBe('Dieser Lead ist dir nicht (mehr) zugewiesen: gelöscht oder jemand anderem gegeben.')
     expect(rejectedText('something_new')).toBe('Der Server hat es nicht angenommen.')
   })
 
