@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { t } from '../i18n'
+import { t, type MessageKey } from '../i18n'
 import { getCampaign, getCollateral, getLead, outcomeCodes, visitsToday, type Tap } from '../offline/content'
 import { logVisit, UNDO_MS, undoOutcomes, unplanVisit } from '../offline/outbox'
 import type { SessionUser } from '../offline/session'
 import type { CollateralSync } from '../offline/types'
 import { codeLabel, formatDate, formatTime } from './format'
+import { BackIcon, CheckIcon, ThumbIcon as Thumb } from './icons'
 import { useLive } from './live'
 import { createTapGate } from './tap-gate'
 import { showToast } from './Toast'
@@ -12,11 +13,6 @@ import { VisitConfirm, type Replanned } from './VisitConfirm'
 
 const NO_VISITS: Tap[] = []
 
-const Thumb = ({ down }: { down?: boolean }) => (
-  <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false" style={down ? { transform: 'rotate(180deg)' } : undefined}>
-    <path d="M7 11v9H4v-9h3zm0 0 4-8c1.7 0 2.5 1 2.2 2.6L12.6 9H19c1.2 0 2 1.1 1.7 2.3l-1.8 7C18.7 19.3 17.9 20 17 20H7" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
-  </svg>
-)
 
 /** Keeps `--outcomes-h` on the page at the height of the fixed outcome bar, so that the
  * screen's end and the toast (with its Undo) stay above it instead of covering the buttons. */
@@ -133,7 +129,7 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
     <main class="screen lead with-actions">
       <header class="bar">
         <a class="button secondary" href="/" aria-label={t('lead.back')}>
-          ←
+          <BackIcon />
         </a>
         <h1>{lead.company}</h1>
       </header>
@@ -201,7 +197,7 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
             {collateral.map((c) => (
               <li key={c.id}>
                 <a class="coll-link" href={`/collateral/${c.id}?lead=${lead.id}`}>
-                  <span class="kind">{c.kind}</span> {c.title}
+                  <span class="kind">{t(`collateralKind.${c.kind}` as MessageKey)}</span> {c.title}
                 </a>
                 <span class="fit" role="group" aria-label={t('lead.fit')}>
                   <button type="button" class={fit[c.id] === 'up' ? 'chip on' : 'chip'} aria-pressed={fit[c.id] === 'up'} aria-label={t('lead.fitUp', { title: c.title })} onClick={() => setFit({ ...fit, [c.id]: 'up' })}>
@@ -225,7 +221,7 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
         {visits.length > 0 && (
           <div class="logged-bar">
             <p data-testid="logged-visits">
-              ✓ {t('today.logged')}:{' '}
+              <CheckIcon size={18} /> {t('today.logged')}:{' '}
               {visits.map((v, i) => (
                 <span key={v.id}>
                   {i > 0 && ', '}
@@ -246,7 +242,7 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
           const times = timesOf(c.code)
           return (
             <button key={c.code} type="button" class={`outcome ${c.sentiment}${times ? ' logged' : ''}`} data-code={c.code} disabled={locked} onClick={() => tap(c.code)}>
-              {times && '✓ '}
+              {times && <CheckIcon size={18} />}
               {codeLabel(c.code, codes)}
               {times && <span class="at">· {times}</span>}
             </button>
