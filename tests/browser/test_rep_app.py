@@ -81,7 +81,9 @@ def test_rejected_tap_is_shown_with_the_reason(page: Page, live_server: Server) 
     log_in(page, "rep1@demo.strang")
     page.get_by_role("link", name=visit.company).click(timeout=15_000)
     expect(page.locator("button.outcome").first).to_be_visible()
-    # marketing deletes the lead while the rep stands in front of the customer
+    # marketing deletes the lead while the rep stands in front of the customer, out of signal
+    # (online, the live notice would take the lead off the screen before the tap)
+    page.context.set_offline(True)
     marketing = api_client(live_server.url, "marketing@demo.strang")
     try:
         marketing.delete(f"/leads/{visit.lead_id}").raise_for_status()
@@ -89,6 +91,7 @@ def test_rejected_tap_is_shown_with_the_reason(page: Page, live_server: Server) 
         marketing.close()
     page.locator("button.outcome").first.tap()
     expect(page.get_by_test_id("toast")).to_contain_text("Saved")
+    page.context.set_offline(False)
     page.get_by_role("link", name="Back").click()
     page.get_by_role("link", name="Settings").click()
     rejected = page.get_by_test_id("rejected")
