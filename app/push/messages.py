@@ -38,7 +38,8 @@ def _summary(notices: Sequence[PushNotice], kind: str) -> str:
 
 def coalesce(notices: Sequence[PushNotice]) -> tuple[str, dict[str, object]]:
     """(topic, payload) for one rep's notices, oldest first. Notices about one thing keep the
-    publisher's words; several things become a count ("3 new briefs")."""
+    publisher's words; several things become a count ("3 new briefs"). The English title and
+    body are for any client; the rep app words `type` and `counts` in the rep's language."""
     latest = notices[-1]
     kinds = Counter(n.kind for n in notices)
     targets = {(n.kind, n.target_id) for n in notices}
@@ -58,5 +59,7 @@ def coalesce(notices: Sequence[PushNotice]) -> tuple[str, dict[str, object]]:
         "title": title,
         "body": body,
         "url": _url(kind, target),
+        # what changed, by kind: how many distinct things (the phone words it in its language)
+        "counts": {k: len({n.target_id for n in notices if n.kind == k}) for k in kinds},
     }
     return kind, payload

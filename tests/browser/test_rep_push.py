@@ -8,14 +8,14 @@ import time
 import uuid
 from typing import Any
 
-from playwright.sync_api import BrowserContext, CDPSession, Page, expect
+from playwright.sync_api import Browser, BrowserContext, CDPSession, Page, expect
 from sqlmodel import Session, select
 
 from app.auth.models import User
 from app.core.db import make_engine
 from app.core.settings import Settings
 from app.push.models import PushSubscription
-from tests.browser.conftest import log_in
+from tests.browser.conftest import PHONE, log_in
 from tests.browser.rep_content import add_visit
 from tests.server import Server
 
@@ -125,3 +125,38 @@ def test_push_shows_a_notification_that_opens_the_new_brief(
     # The tap (notificationclick is unit-tested with fake clients) opens data.url: the brief.
     page.goto(shown["data"]["url"])
     expect(page.get_by_role("heading", name=visit.company)).to_be_visible()
+
+
+def test_a_german_rep_reads_the_notification_in_german(
+    browser: Browser, live_server: Server
+) -> None:
+    """The server words a push in English for any client; the worker words its kind and counts
+    in the rep's language, with the lead's company from what its pull brought."""
+    context = browser.new_context(base_url=live_server.url, locale="de-DE", **PHONE)  # type: ignore[arg-type]
+    context.grant_permissions(["notifications"])
+    page = context.new_page()
+    page.goto("/")
+    page.get_by_label("E-Mail").fill("rep1@demo.strang")
+    page.get_by_label("Passwort", exact=True).fill("demo")
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("heading", name="Heute", exact=True)).to_be_visible()
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    visit = add_visit(live_server.url, company=f"Push Bäckerei {uuid.uuid4().hex[:4]}")
+    cdp = context.new_cdp_session(page)
+    reg = worker_registration(page, cdp, live_server.url)
+
+    def deliver(poke: dict[str, Any]) -> None:
+        message = {"origin": live_server.url, "registrationId": reg["registrationId"]}
+        cdp.send("ServiceWorker.deliverPushMessage", message | {"data": json.dumps(poke)})
+
+    one = {"type": "new_leads", "target_id": visit.lead_id, "url": f"/lead/{visit.lead_id}"}
+    deliver(one | {"title": f"New brief: {visit.company}", "body": "", "counts": {"new_leads": 1}})
+    (shown,) = notifications(page, "new_leads")
+    assert shown["title"] == f"Neues Briefing: {visit.company}"
+    many = {"type": "new_leads", "target_id": None, "url": "/", "counts": {"new_leads": 3}}
+    deliver(many | {"title": "3 new briefs", "body": "Open Strang to see what is new."})
+    page.wait_for_timeout(300)
+    (latest,) = notifications(page, "new_leads")
+    assert latest["title"] == "3 neue Briefings"
+    assert latest["body"] == "Öffne Strang, um die Neuigkeiten zu sehen."
+    context.close()

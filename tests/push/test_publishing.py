@@ -73,6 +73,7 @@ def test_campaign_going_live_tells_its_audience_and_the_reps_holding_its_leads_o
             "title": "New campaign: Spring",
             "body": "",
             "url": f"/campaign/{spring.id}",
+            "counts": {"new_campaign": 1},
         }
     ]
     assert push_service.messages(east_phone) == push_service.messages(north_phone)

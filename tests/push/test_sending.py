@@ -56,6 +56,7 @@ def test_one_decryptable_notification_per_rep_and_none_for_others(
         "title": "3 new briefs",
         "body": "Open Strang to see what is new.",
         "url": "/",
+        "counts": {"new_leads": 3},
     }
     assert push_service.messages(phone_a) == [expected_a]
     assert push_service.messages(tablet_a) == [expected_a]
@@ -66,6 +67,7 @@ def test_one_decryptable_notification_per_rep_and_none_for_others(
             "title": "Spring Campaign is live",
             "body": "Talking points for the spring offer.",
             "url": f"/campaign/{campaign}",
+            "counts": {"new_campaign": 1},
         }
     ]
     assert push_service.messages(bystander) == []
@@ -233,6 +235,7 @@ def test_notices_for_one_thing_keep_their_words(
     assert first["url"] == f"/campaign/{campaign}"
     assert second["type"] == "updates" and second["title"] == "2 updates for you"
     assert second["body"] == "Marketing answered your signal; 1 brief"
+    assert second["counts"] == {"signal_answered": 1, "new_leads": 1}
 
 
 def test_sender_thread_runs_in_the_app_lifespan(

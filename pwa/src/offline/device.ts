@@ -12,6 +12,8 @@ import { onWorkerMessage, registerBackgroundSync, workerRegistration } from './w
 import { notifyOutbox, onOutboxChange } from './outbox'
 import { dropLocalSubscription, refreshPushSubscription } from './push'
 import { OPEN_MESSAGE, SYNC_MESSAGE, type WorkerMessage } from '../sw/push'
+import { getLanguage, onLanguageChange } from '../i18n'
+import { db } from './db'
 
 /** How long a notification tap waits for the sync before showing the screen anyway (offline). */
 const TAP_SYNC_WAIT_MS = 3000
@@ -46,8 +48,15 @@ export function startDevice(userId: string, onEnded: () => void): void {
     }),
     // while the app is open, changes for this rep arrive within seconds
     startLive({ onChange: () => void syncNow(), onRevoked: () => void sessionEnded() }),
+    // the service worker words notifications in the language the rep chose here
+    onLanguageChange((lang) => void rememberLanguage(lang)),
   )
+  void rememberLanguage(getLanguage())
   void refreshPushSubscription(userId)
+}
+
+async function rememberLanguage(lang: string): Promise<void> {
+  await (await db()).put('meta', lang, 'lang').catch(() => undefined)
 }
 
 /**

@@ -4,7 +4,8 @@
 import { api } from '../api/client'
 import { db } from '../offline/db'
 import { pull } from '../offline/sync'
-import { keyBytes, notificationFor, parsePoke, SYNC_MESSAGE, subscriptionBody, type WorkerMessage } from './push'
+import { keyBytes, notificationFor, parsePoke, SYNC_MESSAGE, subscriptionBody, type Poke, type WorkerMessage } from './push'
+import { pushLang, wordPoke } from './words'
 
 declare const self: ServiceWorkerGlobalScope
 
@@ -18,8 +19,7 @@ async function tellWindows(message: WorkerMessage): Promise<void> {
  * content for the rep logged in on this device (cookie session) and tells open windows.
  */
 export async function onPush(data: string | null | undefined): Promise<void> {
-  const { title, options } = notificationFor(parsePoke(data))
-  const shown = self.registration.showNotification(title, options)
+  const poke = parsePoke(data)
   const synced = (async () => {
     const userId = (await (await db()).get('meta', 'session.userId')) as string | undefined
     if (!userId) return
@@ -30,7 +30,26 @@ export async function onPush(data: string | null | undefined): Promise<void> {
     }
     await tellWindows({ type: SYNC_MESSAGE })
   })()
-  await Promise.all([shown, synced])
+  // the names a German title needs arrive with the pull; a slow network only costs the name
+  await Promise.race([synced, new Promise((done) => setTimeout(done, NAME_WAIT_MS))])
+  const { title, options } = notificationFor(poke, await wordsFor(poke))
+  await Promise.all([self.registration.showNotification(title, options), synced])
+}
+
+const NAME_WAIT_MS = 3000
+
+/** The notification's words in the rep's language; the server's if anything goes wrong. */
+async function wordsFor(poke: Poke): Promise<{ title: string; body: string }> {
+  try {
+    const d = await db()
+    const lang = pushLang(await d.get('meta', 'lang'), self.navigator.language)
+    if (lang === 'en' || !poke.target_id) return wordPoke(poke, lang, null)
+    const store = poke.type === 'new_leads' ? 'leads' : 'campaigns'
+    const held = (await d.get(store, poke.target_id)) as { company?: string; name?: string } | undefined
+    return wordPoke(poke, lang, held?.company ?? held?.name ?? null)
+  } catch {
+    return poke
+  }
 }
 
 type SubscriptionChange = ExtendableEvent & {

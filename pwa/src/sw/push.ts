@@ -10,6 +10,8 @@ export interface Poke {
   title: string
   body: string
   url: string
+  /** how many distinct things changed, by kind */
+  counts: Record<string, number>
 }
 
 /** Worker → page: "new content is waiting, sync". */
@@ -39,7 +41,17 @@ export function parsePoke(text: string | null | undefined): Poke {
     title: str(raw.title, 120) ?? FALLBACK_TITLE,
     body: str(raw.body, 300) ?? FALLBACK_BODY,
     url: str(raw.url, 200) ?? '/',
+    counts: countsOf(raw.counts),
   }
+}
+
+function countsOf(raw: unknown): Record<string, number> {
+  const counts: Record<string, number> = {}
+  if (!raw || typeof raw !== 'object') return counts
+  for (const [kind, n] of Object.entries(raw).slice(0, 10)) {
+    if (/^[a-z_]{1,40}$/.test(kind) && Number.isInteger(n) && (n as number) > 0) counts[kind] = Math.min(n as number, 1_000_000)
+  }
+  return counts
 }
 
 /**
@@ -64,11 +76,11 @@ export interface NotificationSpec {
 }
 
 /** Title and options for `showNotification`: the type is the tag, so repeats replace each other. */
-export function notificationFor(poke: Poke): NotificationSpec {
+export function notificationFor(poke: Poke, words: { title: string; body: string } = poke): NotificationSpec {
   return {
-    title: poke.title,
+    title: words.title,
     options: {
-      body: poke.body,
+      body: words.body,
       icon: ICON,
       badge: BADGE,
       tag: poke.type,
