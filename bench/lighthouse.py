@@ -71,14 +71,18 @@ def run_lighthouse(url: str, cookie: str, paths: list[str], only: str = "") -> l
     return pages
 
 
-def scored_pages(only: str = "") -> list[dict[str, Any]]:
-    """Serves the demo, logs the rep in and scores Today, a lead and Settings."""
+PAGES = ("today", "lead", "settings")
+
+
+def scored_pages(only: str = "", pages: tuple[str, ...] = PAGES) -> list[dict[str, Any]]:
+    """Serves the demo, logs the rep in and scores Today, a lead and Settings (or some)."""
     with tempfile.TemporaryDirectory(prefix="strang-lighthouse-") as folder:
         settings = demo_settings(Path(folder) / "data")
         process, url = start_server(settings, 1, Path(folder) / "server.log")
         try:
             cookie, lead_id = rep_session(url)
-            return run_lighthouse(url, cookie, ["/", f"/lead/{lead_id}", "/settings"], only)
+            paths = {"today": "/", "lead": f"/lead/{lead_id}", "settings": "/settings"}
+            return run_lighthouse(url, cookie, [paths[p] for p in pages], only)
         finally:
             stop_server(process)
 
@@ -108,12 +112,18 @@ def report(pages: list[dict[str, Any]]) -> bool:
 def main(argv: list[str] | None = None) -> bool:
     parser = argparse.ArgumentParser(prog="python -m bench.lighthouse", description=__doc__)
     parser.add_argument("--only", default="", help="categories, e.g. accessibility")
+    parser.add_argument(
+        "--pages", default=",".join(PAGES), help=f"some of {', '.join(PAGES)} (comma-separated)"
+    )
     args = parser.parse_args(argv)
+    pages = tuple(p for p in args.pages.split(",") if p)
+    if not pages or set(pages) - set(PAGES):
+        parser.error(f"--pages: choose from {', '.join(PAGES)}")
     if not (PWA / "dist" / "index.html").is_file() or shutil.which("node") is None:
         print("lighthouse bench: needs node and a built front end (`make pwa`)")
         return False
     print("lighthouse bench: mobile, simulated slow 4G and 4x CPU, rep1 logged in, first visit")
-    ok = report(scored_pages(args.only))
+    ok = report(scored_pages(args.only, pages))
     budgets = ", ".join(f"{name} >= {value}" for name, value in BUDGETS.items())
     print(f"  lighthouse bench: {'on target' if ok else 'OFF TARGET'} ({budgets})")
     return ok

@@ -19,6 +19,7 @@ TINY = {
     "bench.export_bench": ["--outcomes", "500"],
     "bench.load": ["--reps", "4", "--seconds", "2", "--ramp", "1", "--timeout", "20"],
     "bench.wire": [],  # one rep, one page view: as small as it gets
+    "bench.lighthouse": ["--only", "accessibility", "--pages", "today"],
     "bench.streams_bench": ["--streams", "20", "--changes", "3", "--broadcasts", "1"],
 }
 DONE = "bench smoke run finished"
@@ -38,7 +39,7 @@ def test_the_benchmark_runs_to_the_end(name: str, backend: str) -> None:
         args += ["--backend", backend]
     elif name in ("bench.load", "bench.streams_bench"):
         args += ["--only", backend]
-    elif name in ("bench.sync_bench", "bench.wire") and backend == "postgres":
+    elif name in ("bench.sync_bench", "bench.wire", "bench.lighthouse") and backend == "postgres":
         pytest.skip("this benchmark measures SQLite only")
     code = f"from {name} import main; main({args!r}); print({DONE!r})"
     run = subprocess.run(
