@@ -161,8 +161,15 @@ def test_german_import_names_spreadsheet_rows_and_reads_times_on_the_organisatio
     def planned(context: BrowserContext, company: str) -> Locator:
         shown = context.pages[0] if context.pages else context.new_page()
         shown.goto(f"/console/leads?q={company.split()[0]}")
-        row = shown.get_by_test_id("leads").locator("tbody tr").filter(has_text=company)
-        return row.locator("td").last
+        table = shown.get_by_test_id("leads")
+        row = table.locator("tbody tr").filter(has_text=company)
+        expect(row).to_be_visible()
+        column = table.locator("thead th").evaluate_all(
+            "ths => ths.findIndex(th => th.innerText.trim().startsWith('Geplanter Besuch')"
+            " || th.innerText.trim().startsWith('Planned visit'))"
+        )
+        assert column >= 0
+        return row.locator("td").nth(column)
 
     expect(planned(berlin, "Alpha Zeit GmbH")).to_have_text("11.12.2026, 10:15")
     expect(planned(berlin, "Beta Zeit GmbH")).to_have_text("15.07.2026, 10:15")
@@ -211,6 +218,7 @@ def test_an_imported_visit_shows_its_local_time_on_the_reps_phone(
     )
     page = context.new_page()
     log_in(page, "rep1@demo.strang")
-    card = page.locator("li").filter(has_text="Uhrzeit GmbH")
-    expect(card).to_contain_text("Visit at 10:15", timeout=15_000)
+    todays = page.locator('[data-part="today"]')
+    card = todays.locator("li").filter(has_text="Uhrzeit GmbH")
+    expect(card.get_by_test_id("when")).to_have_text("10:15", timeout=15_000)
     context.close()
