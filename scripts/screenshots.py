@@ -56,6 +56,11 @@ def main() -> int:
             page.get_by_test_id("toast").locator('[data-chip="price"]').tap()
             expect(page.get_by_test_id("toast")).to_be_visible()
             page.screenshot(path=OUT / "06-outcome-toast.png")
+            # a follow-up offers the next visit's date right after the tap
+            page.get_by_role("button", name="Log another visit").tap()
+            page.locator('button.outcome[data-code="follow_up"]').tap()
+            expect(page.get_by_test_id("toast").get_by_text("Tomorrow")).to_be_visible()
+            page.screenshot(path=OUT / "06b-follow-up-dates.png")
             for n, (link, name) in enumerate(
                 [("Signals", "signals"), ("Summary", "summary"), ("Settings", "settings")], start=7
             ):
@@ -69,6 +74,12 @@ def main() -> int:
             page.screenshot(path=OUT / "11-report-day.png", full_page=True)
             page.get_by_role("button", name="Week").click()
             page.screenshot(path=OUT / "12-report-week.png", full_page=True)
+            # out of signal, every screen says how old its data is
+            context.set_offline(True)
+            page.goto("/")
+            page.wait_for_timeout(500)
+            page.screenshot(path=OUT / "13-offline-today.png")
+            context.set_offline(False)
             # an admin revokes the session: the live notice clears the phone and login shows
             revoke_sessions(server.url, "rep1@demo.strang")
             expect(page.get_by_label("Email")).to_be_visible(timeout=20_000)
