@@ -7,11 +7,10 @@ number by now, nothing changes (409), so a confirmation never acts on leads nobo
 
 import uuid
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from app.core import errors
-from app.core.time import utcnow
 from app.leads.models import Lead
 from app.leads.schemas import BulkAction, LeadBulk, LeadsChanged
 from app.leads.service import (
@@ -20,6 +19,7 @@ from app.leads.service import (
     holding_changes,
     lead_conditions,
     lock_existing,
+    move_holdings,
 )
 from app.sync.changes import record_changes
 
@@ -55,27 +55,8 @@ def selected_ids(session: Session, body: LeadBulk) -> list[uuid.UUID]:
 
 
 def move_leads(session: Session, ids: list[uuid.UUID], campaign_id: uuid.UUID) -> tuple[int, int]:
-    """Every phone that held a lead through its old campaign hears of the move."""
     check_campaign(session, campaign_id)
-    current = lock_existing(session, ids)
-    moving = [i for i in ids if current[i].campaign_id != campaign_id]
-    if moving:
-        session.execute(
-            update(Lead)
-            .where(col(Lead.id).in_(moving))
-            .values(campaign_id=campaign_id, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        record_changes(
-            session,
-            [
-                change
-                for i in moving
-                for change in holding_changes(
-                    i, current[i], current[i]._replace(campaign_id=campaign_id)
-                )
-            ],
-        )
+    moving = move_holdings(session, ids, "campaign_id", campaign_id)
     return len(moving), len(ids) - len(moving)
 
 

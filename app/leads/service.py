@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -143,29 +143,40 @@ def assign_leads(
     Both phones of each moved lead hear of it, and the rep gets one notification."""
     check_rep(session, rep_id)
     ids = list(dict.fromkeys(lead_ids))
-    current = lock_existing(session, ids)
-    moving = [i for i in ids if current[i].rep_id != rep_id]
+    moving = move_holdings(session, ids, "rep_id", rep_id)
     if moving:
-        session.execute(
-            update(Lead)
-            .where(col(Lead.id).in_(moving))
-            .values(rep_id=rep_id, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        record_changes(
-            session,
-            [
-                change
-                for i in moving
-                for change in holding_changes(i, current[i], current[i]._replace(rep_id=rep_id))
-            ],
-        )
         notify_each(  # coalesced into one notification ("12 new briefs")
             session,
             [(rep_id, i, "A lead was assigned to you") for i in moving],
             kind=NoticeKind.new_leads,
         )
     return len(moving), len(ids) - len(moving)
+
+
+def move_holdings(
+    session: Session,
+    lead_ids: list[uuid.UUID],
+    field: Literal["rep_id", "campaign_id"],
+    value: uuid.UUID,
+) -> list[uuid.UUID]:
+    """Gives the leads (all must exist) another rep or campaign; returns those that moved.
+    Every phone that held one of them, or holds it now, hears of it."""
+    current = lock_existing(session, lead_ids)
+    moving = [i for i in lead_ids if getattr(current[i], field) != value]
+    if moving:
+        session.execute(
+            update(Lead)
+            .where(col(Lead.id).in_(moving))
+            .values({field: value, "updated_at": utcnow()})
+            .execution_options(synchronize_session=False)
+        )
+        changes = [
+            change
+            for i in moving
+            for change in holding_changes(i, current[i], current[i]._replace(**{field: value}))
+        ]
+        record_changes(session, changes)
+    return moving
 
 
 def lock_existing(session: Session, lead_ids: list[uuid.UUID]) -> dict[uuid.UUID, Holding]:
