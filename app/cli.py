@@ -142,15 +142,11 @@ def _ask_password() -> str:
 @cli.command()
 def demo() -> None:
     """Create (idempotently) the demo accounts and demo content."""
-    from app.demo import seed_demo
+    from app.demo import seed_demo_database
 
     settings = Settings()
     upgrade(settings) if settings.is_sqlite else None
-    engine = make_engine(settings)
-    with Session(engine) as session:
-        seed_demo(session, settings)
-        session.commit()
-    engine.dispose()
+    seed_demo_database(settings)
     typer.echo(
         f"Strang demo ready at {settings.base_url}\n"
         "  marketing@demo.strang / demo   (marketing console)\n"

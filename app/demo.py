@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from app.auth import service as auth_service
 from app.auth.models import Role, User
+from app.core.db import make_engine
 from app.core.settings import Settings
 from app.insights.demo import seed_insights_history
 from app.leads.demo import seed_content
@@ -45,3 +46,13 @@ def seed_demo(session: Session, settings: Settings) -> None:
     seed_users(session)
     seed_content(session, settings)
     seed_insights_history(session)
+
+
+def seed_demo_database(settings: Settings) -> None:
+    """`seed_demo` in its own session on `settings`' database, committed and closed (on SQLite the
+    last connection to close folds the WAL into the database file, so it can be copied)."""
+    engine = make_engine(settings)
+    with Session(engine) as session:
+        seed_demo(session, settings)
+        session.commit()
+    engine.dispose()

@@ -20,12 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlmodel import Session
 
-from app.core.db import make_engine
 from app.core.migrations import upgrade
 from app.core.settings import Settings
-from app.demo import seed_demo
+from app.demo import seed_demo_database
 from bench.load import start_server, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,11 +37,7 @@ BUDGETS = {"accessibility": 100, "performance": 95}
 def demo_settings(folder: Path) -> Settings:
     settings = Settings(_env_file=None, environment="test", data_dir=folder)  # type: ignore[call-arg]
     upgrade(settings)
-    engine = make_engine(settings)
-    with Session(engine) as session:
-        seed_demo(session, settings)
-        session.commit()
-    engine.dispose()
+    seed_demo_database(settings)
     return settings
 
 

@@ -9,12 +9,10 @@ import tempfile
 from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
-from sqlmodel import Session
 
-from app.core.db import make_engine
 from app.core.migrations import upgrade
 from app.core.settings import Settings
-from app.demo import seed_demo
+from app.demo import seed_demo_database
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, log_in
 from tests.browser.rep_content import add_visit, revoke_sessions
 from tests.server import running_server
@@ -27,11 +25,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, environment="test", data_dir=Path(tmp) / "data")  # type: ignore[call-arg]
         upgrade(settings)
-        engine = make_engine(settings)
-        with Session(engine) as session:
-            seed_demo(session, settings)
-            session.commit()
-        engine.dispose()
+        seed_demo_database(settings)
         with running_server(settings) as server, sync_playwright() as pw:
             visit = add_visit(server.url, company="Bäckerei Sommer")
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -10,12 +10,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
-from sqlmodel import Session
 
-from app.core.db import make_engine
 from app.core.migrations import upgrade
 from app.core.settings import Settings
-from app.demo import seed_demo
+from app.demo import seed_demo_database
 from tests.server import Server, running_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -64,11 +62,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One data folder with `strang demo` content, seeded once per test session."""
     settings = _browser_settings(tmp_path_factory.mktemp("demo") / "data")
     upgrade(settings)
-    engine = make_engine(settings)
-    with Session(engine) as session:
-        seed_demo(session, settings)
-        session.commit()
-    engine.dispose()  # the last connection to close folds the WAL into the database file
+    seed_demo_database(settings)
     return settings.data_dir
 
 
