@@ -41,12 +41,12 @@ import psycopg
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from app.auth.models import AuthSession, Role, User
+from app.auth.models import Role, User
+from app.auth.service import start_session
 from app.campaigns.models import Campaign, CampaignStatus
 from app.collateral.models import Collateral, CollateralKind
 from app.core.db import make_engine
 from app.core.migrations import upgrade
-from app.core.security import hash_token, new_token
 from app.core.settings import Settings
 from app.core.storage import LocalBlobStorage
 from app.core.time import utcnow
@@ -144,16 +144,7 @@ def seed(settings: Settings, reps_wanted: int) -> tuple[list[Rep], list[str]]:
             )
             session.add(user)
             session.flush()
-            token = new_token()
-            session.add(
-                AuthSession(
-                    user_id=user.id,
-                    token_hash=hash_token(token),
-                    created_at=now,
-                    last_seen_at=now,
-                    expires_at=now + timedelta(days=1),
-                )
-            )
+            token = start_session(session, user.id, days=1)
             leads = [
                 Lead(
                     company=f"Firma {n}-{k} GmbH",

@@ -26,7 +26,6 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,12 +34,11 @@ import psycopg
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from app.auth.models import AuthSession, Role, User
+from app.auth.models import Role, User
+from app.auth.service import start_session
 from app.core.db import make_engine
 from app.core.migrations import upgrade
-from app.core.security import hash_token, new_token
 from app.core.settings import Settings
-from app.core.time import utcnow
 from bench.load import start_server, stop_server
 
 PAUSE = 0.4  # between changes: longer than a stream's coalescing window (250 ms)
@@ -95,7 +93,6 @@ async def open_stream(url: str, token: str) -> Listener:
 def seed(settings: Settings, reps: int) -> tuple[list[str], str]:
     """`reps` reps with one logged-in phone each, and a marketing user; their tokens."""
     engine = make_engine(settings)
-    now = utcnow()
     tokens = []
     with Session(engine) as session:
         for n in range(reps + 1):
@@ -103,16 +100,7 @@ def seed(settings: Settings, reps: int) -> tuple[list[str], str]:
             user = User(email=f"s{n}@example.test", name=f"User {n}", role=role, password_hash="x")
             session.add(user)
             session.flush()
-            token = new_token()
-            session.add(
-                AuthSession(
-                    user_id=user.id,
-                    token_hash=hash_token(token),
-                    created_at=now,
-                    last_seen_at=now,
-                    expires_at=now + timedelta(days=1),
-                )
-            )
+            token = start_session(session, user.id, days=1)
             tokens.append(token)
         session.commit()
     engine.dispose()

@@ -82,19 +82,24 @@ def login(
         session.commit()  # the failure must count even though this request ends in an error
         raise errors.Unauthorized("Wrong email or password", code="wrong_credentials")
     session.execute(delete(LoginFailure).where(col(LoginFailure.email) == email))
+    return start_session(session, user.id, days=settings.session_days, agent=agent), user
+
+
+def start_session(session: Session, user_id: uuid.UUID, *, days: int, agent: str = "") -> str:
+    """A new session of `days` for the user; returns its token (only its hash is stored)."""
     token = new_token()
     now = utcnow()
     session.add(
         AuthSession(
-            user_id=user.id,
+            user_id=user_id,
             token_hash=hash_token(token),
             user_agent=agent[:300],
             created_at=now,
             last_seen_at=now,
-            expires_at=now + timedelta(days=settings.session_days),
+            expires_at=now + timedelta(days=days),
         )
     )
-    return token, user
+    return token
 
 
 def authenticate(

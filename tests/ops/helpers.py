@@ -1,15 +1,15 @@
 """Real-HTTP helpers for the operations tests: logging in and pushing outcomes like a phone."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 from sqlmodel import Session
 
-from app.auth.models import AuthSession, Role, User
-from app.core.security import hash_password, hash_token, new_token
-from app.core.time import utcnow
+from app.auth.models import Role, User
+from app.auth.service import start_session
+from app.core.security import hash_password
 from app.leads.models import Lead
 from tests.factories import PASSWORD
 
@@ -42,7 +42,6 @@ def seed_phones(
 ) -> list[tuple[str, list[uuid.UUID]]]:
     """`count` reps, each with a logged-in device (its bearer token) and some leads, written
     straight to the database (logging in 50 reps through Argon2 would dominate the test)."""
-    now = utcnow()
     phones = []
     password_hash = hash_password(PASSWORD)
     for n in range(count):
@@ -54,16 +53,7 @@ def seed_phones(
         )
         session.add(rep)
         session.flush()
-        token = new_token()
-        session.add(
-            AuthSession(
-                user_id=rep.id,
-                token_hash=hash_token(token),
-                created_at=now,
-                last_seen_at=now,
-                expires_at=now + timedelta(days=1),
-            )
-        )
+        token = start_session(session, rep.id, days=1)
         leads = [Lead(company=f"Firma {n}-{k}", rep_id=rep.id) for k in range(leads_each)]
         session.add_all(leads)
         session.flush()
