@@ -97,3 +97,11 @@ def log_in(page: Page, email: str, password: str = "demo") -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+def log_in_german(page: Page, email: str, password: str = "demo") -> None:
+    """`log_in` on a page whose browser speaks German (the login form follows its language)."""
+    page.goto("/")
+    page.get_by_label("E-Mail").fill(email)
+    page.get_by_label("Passwort", exact=True).fill(password)
+    page.get_by_role("button", name="Anmelden").click()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, log_in_german
 from tests.console.live import DESKTOP
 from tests.server import Server
 
@@ -137,10 +137,7 @@ def test_the_campaign_form_says_whom_its_audience_reaches(desktop: BrowserContex
 def test_the_reach_reads_in_german(browser: Browser, live_server: Server) -> None:
     context = browser.new_context(base_url=live_server.url, locale="de-DE", viewport=DESKTOP)
     page = context.new_page()
-    page.goto("/")
-    page.get_by_label("E-Mail").fill("marketing@demo.strang")
-    page.get_by_label("Passwort", exact=True).fill("demo")
-    page.get_by_role("button", name="Anmelden").click()
+    log_in_german(page, "marketing@demo.strang")
     page.wait_for_url("**/console/")
     page.goto("/console/campaigns/new")
     reach = page.get_by_test_id("audience-reach")

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.browser.conftest import log_in_german
 from tests.browser.rep_content import add_visit
 from tests.console.live import DESKTOP, bearer, push
 from tests.server import Server
@@ -52,10 +53,7 @@ def test_german_export_opens_in_german_excel_with_local_dates_and_times(
     local = tapped.astimezone(ZoneInfo("Europe/Berlin"))  # 13:00 in winter, 14:00 in summer
 
     page = german_console.new_page()
-    page.goto("/")
-    page.get_by_label("E-Mail").fill("marketing@demo.strang")
-    page.get_by_label("Passwort", exact=True).fill("demo")
-    page.get_by_role("button", name="Anmelden").click()
+    log_in_german(page, "marketing@demo.strang")
     page.wait_for_url("**/console/")
     expect(page.get_by_label("CSV-Trennzeichen")).to_have_value("semicolon")
 

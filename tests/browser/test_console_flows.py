@@ -9,7 +9,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, expect
 
-from tests.browser.conftest import PHONE, log_in
+from tests.browser.conftest import PHONE, log_in, log_in_german
 from tests.console.live import DESKTOP, bearer, send_signal
 from tests.server import Server
 
@@ -115,10 +115,7 @@ def test_german_import_names_spreadsheet_rows_and_reads_times_on_the_organisatio
 
     berlin = console("Europe/Berlin")
     page = berlin.new_page()
-    page.goto("/")
-    page.get_by_label("E-Mail").fill("marketing@demo.strang")
-    page.get_by_label("Passwort", exact=True).fill("demo")
-    page.get_by_role("button", name="Anmelden").click()
+    log_in_german(page, "marketing@demo.strang")
     page.wait_for_url("**/console/")
     page.goto("/console/leads/import")
     note = "Zeiten ohne Zeitzone gelten in der Zeitzone Europe/Berlin."
@@ -175,10 +172,7 @@ def test_german_import_names_spreadsheet_rows_and_reads_times_on_the_organisatio
     expect(planned(berlin, "Beta Zeit GmbH")).to_have_text("15.07.2026, 10:15")
     new_york = console("America/New_York")
     visitor = new_york.new_page()
-    visitor.goto("/")
-    visitor.get_by_label("E-Mail").fill("marketing@demo.strang")
-    visitor.get_by_label("Passwort", exact=True).fill("demo")
-    visitor.get_by_role("button", name="Anmelden").click()
+    log_in_german(visitor, "marketing@demo.strang")
     visitor.wait_for_url("**/console/")
     expect(planned(new_york, "Alpha Zeit GmbH")).to_have_text("11.12.2026, 04:15")
 

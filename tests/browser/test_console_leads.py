@@ -8,7 +8,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Request, expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, log_in_german
 from tests.console.live import DESKTOP, bearer
 from tests.server import Server
 
@@ -92,10 +92,7 @@ def test_the_bulk_confirmation_reads_in_german(browser: Browser, live_server: Se
     import_leads(live_server.url, "Sammelland")
     context = browser.new_context(base_url=live_server.url, locale="de-DE", viewport=DESKTOP)
     page = context.new_page()
-    page.goto("/")
-    page.get_by_label("E-Mail").fill("marketing@demo.strang")
-    page.get_by_label("Passwort", exact=True).fill("demo")
-    page.get_by_role("button", name="Anmelden").click()
+    log_in_german(page, "marketing@demo.strang")
     page.wait_for_url("**/console/")
     page.goto("/console/leads?region=Sammelland")
     page.get_by_role("checkbox", name="Alle auf dieser Seite auswählen").check()

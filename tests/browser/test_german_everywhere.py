@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, log_in_german
 from tests.browser.english import english_on
 from tests.browser.rep_content import add_visit
 from tests.server import Server
@@ -39,7 +39,7 @@ def assert_german(page: Page, screen: str, codes: bool = True) -> None:
     assert not found, f"{screen} shows English: {found}"
 
 
-def log_in_german(page: Page, email: str) -> None:
+def log_in_after_a_wrong_password(page: Page, email: str) -> None:
     page.goto("/")
     page.get_by_label("E-Mail").fill(email)
     page.get_by_label("Passwort", exact=True).fill("wrong password")
@@ -63,7 +63,7 @@ def foreign_lead(route: Route) -> None:
 def test_a_german_rep_reads_no_english(german_phone: BrowserContext, live_server: Server) -> None:
     visit = add_visit(live_server.url)
     page = german_phone.new_page()
-    log_in_german(page, "rep1@demo.strang")
+    log_in_after_a_wrong_password(page, "rep1@demo.strang")
     lead_link = page.get_by_role("link", name=visit.company)
     expect(lead_link).to_be_visible(timeout=15_000)
     assert_german(page, "Today")
@@ -119,10 +119,7 @@ def test_a_german_admin_reads_no_english_in_the_console(
     context = browser.new_context(base_url=live_server.url, locale="de-DE", viewport=DESKTOP)
     page = context.new_page()
     try:
-        page.goto("/")
-        page.get_by_label("E-Mail").fill("admin@demo.strang")
-        page.get_by_label("Passwort", exact=True).fill("demo")
-        page.get_by_role("button", name="Anmelden").click()
+        log_in_german(page, "admin@demo.strang")
         page.wait_for_url("**/console/")
         for path in ["/", "/campaigns", "/campaigns/new", "/leads", "/leads/import", "/signals"]:
             page.goto(f"/console{path}")

@@ -15,7 +15,7 @@ from app.auth.models import User
 from app.core.db import make_engine
 from app.core.settings import Settings
 from app.push.models import PushSubscription
-from tests.browser.conftest import PHONE, log_in
+from tests.browser.conftest import PHONE, log_in, log_in_german
 from tests.browser.rep_content import add_visit
 from tests.server import Server
 
@@ -135,10 +135,7 @@ def test_a_german_rep_reads_the_notification_in_german(
     context = browser.new_context(base_url=live_server.url, locale="de-DE", **PHONE)  # type: ignore[arg-type]
     context.grant_permissions(["notifications"])
     page = context.new_page()
-    page.goto("/")
-    page.get_by_label("E-Mail").fill("rep1@demo.strang")
-    page.get_by_label("Passwort", exact=True).fill("demo")
-    page.get_by_role("button", name="Anmelden").click()
+    log_in_german(page, "rep1@demo.strang")
     expect(page.get_by_role("heading", name="Heute", exact=True)).to_be_visible()
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     visit = add_visit(live_server.url, company=f"Push Bäckerei {uuid.uuid4().hex[:4]}")
