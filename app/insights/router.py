@@ -15,13 +15,14 @@ from fastapi.responses import FileResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
 from app.auth.deps import MarketingUser
-from app.collateral.deps import StorageDep
+from app.collateral.deps import MarketingCollateral, StorageDep
 from app.core import errors
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.inputs import SaneDay
 from app.core.time import utcnow
-from app.insights import export, service
+from app.insights import engagement, export, service
+from app.insights.engagement import CollateralEngagement
 from app.insights.roller import caught_up
 from app.insights.schemas import CollateralInsights, Filters, Summary
 
@@ -80,6 +81,19 @@ def collateral(filters: InsightFilters, session: SessionDep) -> CollateralInsigh
     """Per collateral item: viewed visits, conversion with and without it (lift), median
     viewing time, pages shown, fit; and dead stock (live items nobody opened)."""
     return service.collateral(session, filters)
+
+
+@router.get("/collateral/{collateral_id}/engagement")
+def collateral_engagement(
+    item: MarketingCollateral,
+    filters: InsightFilters,
+    session: SessionDep,
+    lang: service.Lang = "en",
+) -> CollateralEngagement:
+    """One item in the filtered visits: in how many it was shown, viewing time (median and
+    histogram), how often each page was shown, the reps' thumbs, and the outcome split of
+    those visits with 95 % Wilson intervals. 404 for an unknown item."""
+    return engagement.engagement(session, filters, item, lang=lang)
 
 
 @router.get(
