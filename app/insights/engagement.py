@@ -20,6 +20,7 @@ from sqlmodel import Session
 from app.collateral.models import Collateral
 from app.core.db import table_of
 from app.insights.periods import SECONDS_BUCKETS, median_bucket, seconds_bucket
+from app.insights.rollup import WON
 from app.insights.schemas import Filters, FiltersPublic, PageCount
 from app.insights.service import Lang, campaign_names, code_labels
 from app.insights.stats import wilson
@@ -60,6 +61,7 @@ class CollateralEngagement(BaseModel):
     fit_up: int
     fit_down: int
     outcomes: list[OutcomeShare]  # codes seen with the item, in the buttons' order
+    won: OutcomeShare  # the won share of those visits, also when none was won
 
 
 def _share(count: int, visits: int, code: str, label: str) -> OutcomeShare:
@@ -128,4 +130,5 @@ def engagement(
         fit_up=fits.get("up", 0),
         fit_down=fits.get("down", 0),
         outcomes=[_share(codes[c], visits, c, labels.get(c, c)) for c in order],
+        won=_share(codes[WON], visits, WON, labels.get(WON, WON)),
     )

@@ -89,7 +89,8 @@ def test_the_brochure_in_october_by_hand(client: TestClient, shop: dict[str, Any
         ("follow_up", "Follow-up", 1, 0.2),
         ("objection", "Objection", 1, 0.2),
     ]
-    won = got["outcomes"][0]
+    won = got["won"]
+    assert won == got["outcomes"][0]
     # Wilson 95 % for 3 of 5: (0.6 + z²/10 ± z·sqrt(0.048 + z²/100)) / (1 + z²/5).
     assert won["share_low"] == pytest.approx(0.2307, abs=1e-4)
     assert won["share_high"] == pytest.approx(0.8824, abs=1e-4)
@@ -129,12 +130,17 @@ def test_filters_narrow_the_visits(client: TestClient, shop: dict[str, Any]) -> 
         ("Nicht erreicht", 1),
     ]
     assert german["pages"] == [] and german["median_seconds"] == 5
+    # Neither video visit was won: 0 of 2, and the interval still says how little that is.
+    assert (german["won"]["count"], german["won"]["share"]) == (0, 0.0)
+    assert german["won"]["label"] == "Gewonnen" and german["won"]["share_high"] > 0.6
 
 
 def test_no_visits_is_zero_not_an_error(client: TestClient, shop: dict[str, Any]) -> None:
     other = _get(client, shop, "brochure", campaign_id=str(shop["summer"].id), **OCTOBER)
     assert other["visits"] == 0 and other["median_seconds"] is None
     assert other["outcomes"] == [] and other["pages"] == []
+    assert other["won"]["count"] == 0 and other["won"]["share"] is None
+    assert other["won"]["share_low"] is None
     assert all(b["visits"] == 0 for b in other["seconds"])
 
 
