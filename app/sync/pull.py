@@ -6,8 +6,14 @@ visible (or gone) → its id in `removed`. A campaign change also re-evaluates t
 current collateral, so archiving a campaign or narrowing its audience removes its collateral
 (narrowing leaves it with the reps holding one of its leads: `visible_campaign_ids`).
 
-Cursors are opaque to the phone: base64url JSON `{"v", "r", "m", "c", "k", "a"}`
-(version, rep, mode snapshot/delta, clock, snapshot kind index, last id of that kind).
+Cursors are opaque to the phone: base64url JSON `{"v", "r", "m", "c", "d", "k", "a"}`
+(version, rep, mode snapshot/delta, clock, the organisation's day it was issued on, snapshot
+kind index, last id of that kind).
+
+Expired collateral (`valid_until` before today in the organisation zone) is not visible. No
+write marks the day an item expires: a delta whose cursor was issued on an earlier day also
+removes the items that expired since that day, so a phone loses an item that expired at
+midnight at its first pull after midnight, with nothing recorded in the change log.
 A snapshot is read page by page in id order, then continues as a delta from the clock value
 taken when it began; whatever changed meanwhile is re-sent by that delta.
 """
@@ -19,7 +25,9 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_
 from sqlalchemy import select as sa_select
@@ -28,9 +36,12 @@ from sqlmodel import Session, col, select
 from app.auth.models import User
 from app.campaigns.models import Campaign
 from app.campaigns.service import visible_campaign_ids
+from app.collateral.counters import reasons_for_phone
+from app.collateral.freshness import today_in
 from app.collateral.models import Collateral
-from app.collateral.service import current_collateral_of
+from app.collateral.service import current_collateral_of, fresh_collateral_of
 from app.core.inputs import unstorable
+from app.insights.ranking import CampaignEvidence, campaign_evidence, campaign_ranking
 from app.leads.models import Lead
 from app.leads.schemas import LeadCard
 from app.leads.service import leads_of_rep
@@ -63,9 +74,11 @@ class Cursor:
     clock: int
     kind: int = 0
     after: str = ""
+    day: int = 0  # date.toordinal() of the organisation's day; 0: unknown (older cursors)
 
     def encode(self) -> str:
         data = {"v": CURSOR_VERSION, "r": self.rep, "m": self.mode, "c": self.clock}
+        data |= {"d": self.day}
         if self.mode == "s":
             data |= {"k": self.kind, "a": self.after}
         raw = json.dumps(data, separators=(",", ":")).encode()
@@ -91,12 +104,15 @@ def decode_cursor(value: str, rep_id: uuid.UUID, clock: int, horizon: int = 0) -
             clock=int(data["c"]),
             kind=int(data.get("k", 0)),
             after=str(data.get("a", "")),
+            day=int(data.get("d", 0)),
         )
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
         return None
     if cursor.rep != _rep_tag(rep_id) or cursor.mode not in ("s", "d"):
         return None
     if not horizon <= cursor.clock <= clock or not 0 <= cursor.kind < len(SNAPSHOT_KINDS):
+        return None
+    if not 0 <= cursor.day <= date.max.toordinal():
         return None
     if cursor.after and not _is_key(cursor.after, SNAPSHOT_KINDS[cursor.kind]):
         return None  # a forged position the queries could not use
@@ -117,11 +133,13 @@ def _is_key(text: str, kind: str) -> bool:
 class _Reader:
     """Loads and shapes what one rep may see, caching per request."""
 
-    def __init__(self, session: Session, rep: User) -> None:
+    def __init__(self, session: Session, rep: User, today: date) -> None:
         self.session = session
         self.rep = rep
+        self.today = today
         self._campaigns: set[uuid.UUID] | None = None
         self._collateral: set[uuid.UUID] | None = None
+        self._evidence: dict[uuid.UUID, CampaignEvidence] | None = None
 
     @property
     def visible_campaigns(self) -> set[uuid.UUID]:
@@ -132,7 +150,7 @@ class _Reader:
     @property
     def visible_collateral(self) -> set[uuid.UUID]:
         if self._collateral is None:
-            query = current_collateral_of(self.visible_campaigns).with_only_columns(
+            query = fresh_collateral_of(self.visible_campaigns, self.today).with_only_columns(
                 col(Collateral.id)
             )
             self._collateral = set(self.session.exec(query))  # type: ignore[call-overload]
@@ -149,7 +167,13 @@ class _Reader:
             starts_on=c.starts_on,
             ends_on=c.ends_on,
             updated_at=c.updated_at,
+            **self.ranking(c.id),
         )
+
+    def ranking(self, campaign_id: uuid.UUID) -> dict[str, Any]:
+        if self._evidence is None:  # one query for every campaign the rep sees
+            self._evidence = campaign_evidence(self.session, self.visible_campaigns)
+        return campaign_ranking(self._evidence.get(campaign_id), self.visible_collateral)
 
     def collateral(self, c: Collateral) -> CollateralSync:
         return CollateralSync(
@@ -165,6 +189,8 @@ class _Reader:
             content_type=c.content_type,
             size=c.size,
             filename=c.filename,
+            tags=c.tags,
+            valid_until=c.valid_until,
             version=c.version,
             replaces_id=c.replaces_id,
             updated_at=c.updated_at,
@@ -176,6 +202,7 @@ class _Reader:
         history = self._history([lead.id for lead in leads])
         resolve = self._current_versions(
             {i for lead in leads for i in lead.recommended_collateral_ids}
+            | {i for lead in leads for i in lead.recommendation_reasons}
         )
         out = []
         for lead in leads:
@@ -192,6 +219,7 @@ class _Reader:
                     recommended_collateral_ids=recommended,
                     history=history.get(lead.id, []),
                     updated_at=lead.updated_at,
+                    recommendation_reasons=reasons_for_phone(lead.recommendation_reasons, resolve),
                 )
             )
         return out
@@ -290,7 +318,7 @@ class _Reader:
             into.campaigns += [self.campaign(c) for c in campaigns]
             return [str(c.id) for c in campaigns]
         if kind == "collateral":
-            q_coll = current_collateral_of(self.visible_campaigns)
+            q_coll = fresh_collateral_of(self.visible_campaigns, self.today)
             if start:
                 q_coll = q_coll.where(col(Collateral.id) > start)
             items = list(self.session.exec(q_coll.order_by(col(Collateral.id)).limit(limit)))
@@ -311,6 +339,16 @@ class _Reader:
         return [str(s.id) for s in signals]
 
     # ---- delta ----
+
+    def expired_since(self, day: int) -> list[uuid.UUID]:
+        """The items of the rep's campaigns that expired after the day `day` (an ordinal; 0:
+        any day) up to today: a phone last served on `day` may still hold them."""
+        query = current_collateral_of(self.visible_campaigns).where(
+            col(Collateral.valid_until) < self.today
+        )
+        if day:
+            query = query.where(col(Collateral.valid_until) >= date.fromordinal(day))
+        return sorted(self.session.exec(query.with_only_columns(col(Collateral.id))))  # type: ignore[call-overload]
 
     def _load(self, model: type[_Row], ids: set[uuid.UUID]) -> dict[uuid.UUID, _Row]:
         rows = self.session.exec(select(model).where(col(model.id).in_(ids)))
@@ -378,20 +416,24 @@ def _uuids(values: Iterable[str]) -> set[uuid.UUID]:
     return out
 
 
-def pull(session: Session, *, rep: User, cursor: str | None, limit: int) -> PullResponse:
+def pull(
+    session: Session, *, rep: User, cursor: str | None, limit: int, zone: ZoneInfo
+) -> PullResponse:
+    """`zone`: the organisation's time zone, whose day decides which collateral expired."""
     clock, horizon = clock_and_horizon(session)
+    today = today_in(zone)
     state = decode_cursor(cursor, rep.id, clock, horizon) if cursor else None
     reset = bool(cursor) and state is None
     if state is None:
-        state = Cursor(rep=_rep_tag(rep.id), mode="s", clock=clock)
-    if state.mode == "d" and state.clock == clock:  # nothing new for anyone: most polls
-        return PullResponse(cursor=state.encode(), has_more=False)
+        state = Cursor(rep=_rep_tag(rep.id), mode="s", clock=clock, day=today.toordinal())
+    if state.mode == "d" and state.clock == clock and state.day == today.toordinal():
+        return PullResponse(cursor=state.encode(), has_more=False)  # nothing new: most polls
     # Everything judged below is read after the clock, so it is at least as new as every
     # change up to it. The rep was loaded before (authentication); on PostgreSQL each
     # statement sees the newest commits, and a region change committed in between would be
     # skipped with the old region.
     session.refresh(rep)
-    reader = _Reader(session, rep)
+    reader = _Reader(session, rep, today)
     if state.mode == "s":
         return _snapshot(reader, state, limit, clock, reset)
     return _delta(reader, state, limit, clock)
@@ -409,10 +451,12 @@ def _snapshot(reader: _Reader, state: Cursor, limit: int, clock: int, reset: boo
         else:
             after = ids[-1]
     if kind < len(SNAPSHOT_KINDS):
-        nxt = Cursor(rep=state.rep, mode="s", clock=state.clock, kind=kind, after=after)
+        nxt = Cursor(
+        rep=state.rep, mode="s", clock=state.clock, kind=kind, after=after, day=state.day
+    )
         return PullResponse(cursor=nxt.encode(), has_more=True, reset=reset, changes=changes)
     # Snapshot done: continue as a delta from the clock value taken when it began.
-    nxt = Cursor(rep=state.rep, mode="d", clock=state.clock)
+    nxt = Cursor(rep=state.rep, mode="d", clock=state.clock, day=state.day)
     return PullResponse(
         cursor=nxt.encode(), has_more=clock > state.clock, reset=reset, changes=changes
     )
@@ -435,12 +479,15 @@ def _delta(reader: _Reader, state: Cursor, limit: int, clock: int) -> PullRespon
     rows = rows[:limit]
     # Done: the cursor moves to the clock (every change up to it is committed), so the next
     # poll with nothing new is answered without a query however busy the other reps were.
-    nxt = Cursor(rep=state.rep, mode="d", clock=rows[-1][0] if has_more else clock)
-    if not rows:
+    today = reader.today.toordinal()
+    nxt = Cursor(rep=state.rep, mode="d", clock=rows[-1][0] if has_more else clock, day=today)
+    expired = reader.expired_since(state.day) if state.day < today else []
+    if not rows and not expired:
         return PullResponse(cursor=nxt.encode(), has_more=False)
     touched: dict[SyncEntity, set[str]] = defaultdict(set)
     for _, entity, entity_id in rows:
         touched[SyncEntity(entity)].add(entity_id)
     changes, removed = Changes(), Removed()
     reader.evaluate(touched, changes, removed)
+    removed.collateral += [i for i in expired if i not in set(removed.collateral)]
     return PullResponse(cursor=nxt.encode(), has_more=has_more, changes=changes, removed=removed)

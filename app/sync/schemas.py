@@ -129,6 +129,25 @@ class DevicePublic(DeviceState):
 # ---- pull ----
 
 
+class CollateralEvidenceSync(BaseModel):
+    """How visits went when an item was shown to a group of customers: the segment or region
+    named by `value`, or the whole campaign (`value` ""). Only groups with enough visits."""
+
+    collateral_id: uuid.UUID
+    group: Literal["segment", "region", "campaign"]
+    value: str
+    shown: int
+    won: int
+
+
+class RankingPriorSync(BaseModel):
+    """The campaign average the phone shrinks each item's won share toward, and how many
+    visits' worth it weighs (app/insights/ranking.py)."""
+
+    mean: float
+    strength: float
+
+
 class CampaignSync(BaseModel):
     id: uuid.UUID
     name: str
@@ -137,6 +156,8 @@ class CampaignSync(BaseModel):
     starts_on: date | None
     ends_on: date | None
     updated_at: datetime
+    ranking_prior: RankingPriorSync | None = None
+    collateral_evidence: list[CollateralEvidenceSync] = []
 
 
 class CollateralSync(BaseModel):
@@ -152,6 +173,8 @@ class CollateralSync(BaseModel):
     content_type: str | None
     size: int | None
     filename: str | None
+    tags: list[str] = []
+    valid_until: date | None = None
     version: int
     replaces_id: uuid.UUID | None
     updated_at: datetime
@@ -166,11 +189,21 @@ class HistoryItem(BaseModel):
     note_excerpt: str
 
 
+class RecommendationReason(BaseModel):
+    """Why an item is recommended on the lead: a visit logged an objection (a detail chip) it
+    answers. Phones list these items after marketing's `recommended_collateral_ids`."""
+
+    collateral_id: uuid.UUID  # resolved to the current version, like the recommended ids
+    objection: str
+    said_on: date  # the visit's day on the organisation's clock
+
+
 class LeadSync(LeadCard):
     """The lead as a phone holds it: recommended collateral resolved to current versions."""
 
     history: list[HistoryItem]
     updated_at: datetime
+    recommendation_reasons: list[RecommendationReason] = []  # newest first
 
 
 class OutcomeCodeSync(BaseModel):
