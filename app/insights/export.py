@@ -34,6 +34,7 @@ from app.core.time import as_utc
 from app.insights.models import InsightFact
 from app.insights.schemas import Filters
 from app.insights.tallies import raw_scope
+from app.insights.visits import Figure, figure_scope
 from app.leads.models import Lead
 from app.outcomes.models import Outcome, OutcomeCode
 
@@ -122,7 +123,7 @@ def chips_text(value: Any) -> str:
     return ", ".join(str(c) for c in chips)
 
 
-def _query(filters: Filters) -> Any:
+def _query(filters: Filters, figure: Figure, dialect: str) -> Any:
     o = table_of(Outcome)
     lead, rep, campaign = table_of(Lead), table_of(User), table_of(Campaign)
     code, fact = table_of(OutcomeCode), table_of(InsightFact)
@@ -153,15 +154,17 @@ def _query(filters: Filters) -> Any:
         .outerjoin(fact, fact.c.outcome_id == o.c.id)
         .order_by(o.c.occurred_at, o.c.id)
     )
-    return raw_scope(query, filters, fact_joined=True)
+    return figure_scope(raw_scope(query, filters, fact_joined=True), figure, dialect)
 
 
 def records(
-    engine: Engine, filters: Filters, *, lang: Lang, zone: ZoneInfo
+    engine: Engine, filters: Filters, *, lang: Lang, zone: ZoneInfo, figure: Figure = Figure()
 ) -> Iterator[list[Record]]:
-    """The visits in the filter, in time order, one batch of rows in memory at a time."""
+    """The visits in the filter (and figure), in time order, one batch of rows in memory at
+    a time."""
+    query = _query(filters, figure, engine.dialect.name)
     with engine.connect() as connection:
-        result = connection.execution_options(yield_per=BATCH).execute(_query(filters))
+        result = connection.execution_options(yield_per=BATCH).execute(query)
         for batch in result.partitions():
             out = []
             for row in batch:
@@ -205,6 +208,7 @@ def outcome_rows(
     lang: Lang = "en",
     delimiter: Delimiter | None = None,
     zone: ZoneInfo,
+    figure: Figure = Figure(),
 ) -> Iterator[bytes]:
     """Yield the CSV in chunks, one batch of rows at a time."""
     separator = ";" if (delimiter or default_delimiter(lang)) == "semicolon" else ","
@@ -212,7 +216,7 @@ def outcome_rows(
     writer = csv.writer(buffer, delimiter=separator)
     buffer.write(BOM)
     writer.writerow(HEADERS[lang])
-    for batch in records(engine, filters, lang=lang, zone=zone):
+    for batch in records(engine, filters, lang=lang, zone=zone, figure=figure):
         for local, instant, texts in batch:
             writer.writerow([*_local_texts(local, lang), instant, *map(safe_cell, texts)])
         yield buffer.getvalue().encode("utf-8")
@@ -223,7 +227,13 @@ def outcome_rows(
 
 
 def write_workbook(
-    engine: Engine, filters: Filters, target: Path, *, lang: Lang = "en", zone: ZoneInfo
+    engine: Engine,
+    filters: Filters,
+    target: Path,
+    *,
+    lang: Lang = "en",
+    zone: ZoneInfo,
+    figure: Figure = Figure(),
 ) -> int:
     """Write the visits as an Excel workbook to `target` (XlsxWriter's own temporary files go
     beside it); returns the number of visits written."""
@@ -252,7 +262,7 @@ def write_workbook(
     def finish(ws: Any, rows: int) -> None:
         ws.autofilter(0, 0, rows - 1, len(WIDTHS) - 1)
 
-    for batch in records(engine, filters, lang=lang, zone=zone):
+    for batch in records(engine, filters, lang=lang, zone=zone, figure=figure):
         for local, instant, texts in batch:
             if row == SHEET_ROWS:
                 if sheet is not None:

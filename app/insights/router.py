@@ -19,12 +19,15 @@ from app.collateral.deps import MarketingCollateral, StorageDep
 from app.core import errors
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
-from app.core.inputs import SaneDay
+from app.core.inputs import Offset, SaneDay
 from app.core.time import utcnow
 from app.insights import engagement, export, service
+from app.insights.compare import compare as period_compare
 from app.insights.engagement import CollateralEngagement
 from app.insights.roller import caught_up
 from app.insights.schemas import CollateralInsights, Filters, Summary
+from app.insights.visit_schemas import PeriodComparison, VisitPage
+from app.insights.visits import FigureFilters, visit_page
 
 router = APIRouter(prefix="/insights", tags=["insights"])
 
@@ -76,6 +79,31 @@ def summary(filters: InsightFilters, session: SessionDep, lang: service.Lang = "
     return service.summary(session, filters, lang=lang)
 
 
+@router.get("/compare")
+def compare(
+    filters: InsightFilters, session: SessionDep, lang: service.Lang = "en"
+) -> PeriodComparison:
+    """The period against the previous one of the same length (same filters): visits, and
+    conversion, follow-up rate and each code's share with the change's 95 % interval
+    (Newcombe) and verdict; `too_few` below 10 visits in either period."""
+    return period_compare(session, filters, lang=lang)
+
+
+@router.get("/visits")
+def visits(
+    filters: InsightFilters,
+    figure: FigureFilters,
+    session: SessionDep,
+    lang: service.Lang = "en",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Offset = 0,
+) -> VisitPage:
+    """The visits behind a figure, newest first: the filters plus `code` (an outcome code,
+    e.g. `won` for conversion), `chip` (a detail chip) and `collateral_id` (shown at the
+    visit). The exports take the same parameters."""
+    return visit_page(session, filters, figure, lang=lang, limit=limit, offset=offset)
+
+
 @router.get("/collateral")
 def collateral(filters: InsightFilters, session: SessionDep) -> CollateralInsights:
     """Per collateral item: viewed visits, conversion with and without it (lift), median
@@ -103,6 +131,7 @@ def collateral_engagement(
 )
 def outcomes_csv(
     filters: InsightFilters,
+    figure: FigureFilters,
     request: Request,
     settings: SettingsDep,
     lang: service.Lang = "en",
@@ -111,10 +140,16 @@ def outcomes_csv(
         Query(description="Default: `semicolon` with `lang=de` (German Excel), else `comma`"),
     ] = None,
 ) -> StreamingResponse:
-    """Every non-retracted outcome in the filter, streamed: local date and time in the
+    """Every non-retracted outcome in the filter (narrowed like `visits` by `code`, `chip`,
+    `collateral_id`), streamed: local date and time in the
     organisation time zone, the instant in UTC (ISO 8601), labels in `lang`."""
     rows = export.outcome_rows(
-        request.app.state.read_engine, filters, lang=lang, delimiter=delimiter, zone=settings.zone
+        request.app.state.read_engine,
+        filters,
+        lang=lang,
+        delimiter=delimiter,
+        zone=settings.zone,
+        figure=figure,
     )
     return StreamingResponse(
         rows,
@@ -130,6 +165,7 @@ def outcomes_csv(
 )
 def outcomes_xlsx(
     filters: InsightFilters,
+    figure: FigureFilters,
     request: Request,
     settings: SettingsDep,
     storage: StorageDep,
@@ -142,7 +178,12 @@ def outcomes_xlsx(
     target = folder / "outcomes.xlsx"
     try:
         export.write_workbook(
-            request.app.state.read_engine, filters, target, lang=lang, zone=settings.zone
+            request.app.state.read_engine,
+            filters,
+            target,
+            lang=lang,
+            zone=settings.zone,
+            figure=figure,
         )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
