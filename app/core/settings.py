@@ -2,6 +2,7 @@
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -33,6 +34,14 @@ class Settings(BaseSettings):
     push_subject: str = "mailto:admin@strang.invalid"
     push_coalesce_seconds: float = 30.0
     push_allow_http_localhost: bool = False
+    # What a lock screen may show: "none" (default) only neutral words ("2 new briefs");
+    # "minimal" adds the name of the one lead or campaign, which the phone takes from its own
+    # synced data. Names, titles and reply texts are never in a push payload.
+    push_details: Literal["none", "minimal"] = "none"
+    # Each delivery ends within this many seconds (connect, send and the whole answer), and at
+    # most this many deliveries are in flight per app process.
+    push_send_deadline_seconds: float = Field(15.0, gt=0)
+    push_concurrency: int = Field(16, ge=1, le=256)
     # The push sender thread; None means "on, except when environment is test".
     push_sender_enabled: bool | None = None
     # The insights roller process (app/insights/roller.py); None: on, except in tests, where

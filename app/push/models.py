@@ -39,6 +39,8 @@ class PushSubscription(SQLModel, table=True):
     auth_session_id: uuid.UUID = Field(
         foreign_key="auth_session.id", index=True, ondelete="CASCADE"
     )
+    # The phone's language ("de", "en"), for a user who chose none in the app.
+    lang: str = Field(default="", max_length=5)
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False)
     )
@@ -68,8 +70,10 @@ class PushNotice(SQLModel, table=True):
 class PushDelivery(SQLModel, table=True):
     """One notification for one subscription, retried until sent or given up.
 
-    `next_attempt_at` doubles as the lease: claiming moves it a minute ahead and sets
-    `claim_token`, so no other process takes the row while it is being sent."""
+    `next_attempt_at` doubles as the lease: claiming moves it past the send deadline and sets
+    `claim_token`, so no other process takes the row while it is being sent. `sent_at` is set
+    the moment the push service answers 201, in a transaction of its own, so a crash afterwards
+    never sends it again; the sent row stays as a receipt until `next_attempt_at` (a day)."""
 
     __tablename__ = "push_delivery"
     __table_args__ = (Index("ix_push_delivery_next_attempt_at", "next_attempt_at"),)
@@ -85,6 +89,7 @@ class PushDelivery(SQLModel, table=True):
         default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False)
     )
     claim_token: str | None = Field(default=None, max_length=32)
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime, nullable=True))
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False)
     )

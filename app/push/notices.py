@@ -24,6 +24,7 @@ class NoticeKind(StrEnum):
     new_campaign = "new_campaign"
     new_collateral = "new_collateral"
     signal_answered = "signal_answered"
+    counter_collateral = "counter_collateral"  # it answers an objection said on a lead
 
 
 def notify_reps(

@@ -6,6 +6,7 @@ from app.core.deps import SettingsDep
 from app.push import service
 from app.push.keys import load_vapid_key
 from app.push.schemas import PublicKey, SubscriptionCreate, SubscriptionDelete, SubscriptionPublic
+from app.push.words import lang_of
 
 router = APIRouter(prefix="/push", tags=["push"])
 
@@ -38,6 +39,7 @@ def subscribe(
         endpoint=body.endpoint,
         p256dh=body.keys.p256dh,
         auth=body.keys.auth,
+        lang=lang_of(body.lang) if body.lang else "",
     )
     if not created:
         response.status_code = status.HTTP_200_OK

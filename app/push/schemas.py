@@ -37,6 +37,12 @@ class SubscriptionCreate(RequestBody):
 
     endpoint: str = Field(min_length=1, max_length=2000)
     keys: SubscriptionKeys
+    lang: str = Field(
+        "",
+        pattern=r"^([A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*)?$",
+        max_length=35,
+        description="The phone's language (navigator.language), used when the user chose none",
+    )
 
 
 class SubscriptionDelete(RequestBody):

@@ -1,37 +1,34 @@
 """The push sender: a background thread in every app process.
 
-Every second it
-1. fans out: takes the notices of every rep whose oldest notice is older than the coalescing
-   window, turns them into one message, writes one `push_delivery` row per subscription of that
-   rep and deletes those notices, all in one transaction. Only one process fans out at a time
-   (PostgreSQL: a transaction-scoped advisory lock, others skip; SQLite: `BEGIN IMMEDIATE`
-   serialises writers), so a notice becomes exactly one delivery per subscription.
-2. claims due deliveries: `SELECT ... FOR UPDATE SKIP LOCKED` (PostgreSQL) then an UPDATE that
-   sets a claim token and moves `next_attempt_at` a lease ahead, in one transaction, so two
-   processes never take the same row. If a process dies while sending, the lease runs out and
-   another process sends the row.
-3. sends the claimed deliveries with bounded concurrency (a thread pool, pywebpush), then
-   settles each: sent rows are deleted, 404/410 delete the subscription, 429/5xx/network errors
-   are retried with exponential backoff honouring Retry-After, 400/401/403/413 are logged and
-   counted as failed. The settling UPDATE/DELETE only touches rows that still carry our claim
-   token. Nothing that goes wrong stops the loop.
+1. Fan out (about every second): take the notices of every rep whose oldest notice is older
+   than the coalescing window, turn them into one message per subscription (in the phone's
+   language, neutral words), write one `push_delivery` row each and delete those notices, all
+   in one transaction. Only one process fans out at a time (PostgreSQL: a transaction-scoped
+   advisory lock, others skip; SQLite: `BEGIN IMMEDIATE` serialises writers).
+2. Claim due deliveries, only as many as there are free sending slots: `SELECT ... FOR UPDATE
+   SKIP LOCKED` (PostgreSQL) then an UPDATE that sets a claim token and moves
+   `next_attempt_at` past the send deadline, so two processes never take the same row and a
+   dead process's rows come back once their lease runs out.
+3. Send each claimed delivery in its own slot, with a total deadline (`wire.post`), and
+   settle it the moment its answer arrives, in its own transaction: 201 marks it sent,
+   404/410 delete the subscription, 429/5xx/network errors/deadline retry with exponential
+   backoff honouring Retry-After, 400/401/403/413 are logged and counted as failed. A slow
+   push service holds only its own slot; the loop keeps fanning out and sending to others.
+   Settling only touches rows that still carry our claim token. Nothing stops the loop.
 """
 
-import json
 import logging
 import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
-import requests
 from py_vapid import Vapid
-from pywebpush import WebPushException, webpush
 from sqlalchemy import Engine, delete, func, text, update
 from sqlmodel import Session, col, select
 
@@ -39,22 +36,24 @@ from app.auth.models import Role, User
 from app.core.observability import PUSH_FAILED, PUSH_SENT
 from app.core.settings import Settings
 from app.core.time import as_utc, utcnow
+from app.push import wire
 from app.push.keys import load_vapid_key, signer
-from app.push.messages import coalesce
+from app.push.messages import coalesce, encode
 from app.push.models import PushCounter, PushDelivery, PushNotice, PushSubscription
+from app.push.words import lang_of
 
 log = logging.getLogger("strang.push")
 
 TTL_SECONDS = 86400
-LEASE_MARGIN_SECONDS = 30.0
+RECEIPT_SECONDS = 86400  # how long a sent delivery is kept
+LEASE_MARGIN_SECONDS = 10.0
 BACKOFF_BASE_SECONDS = 5.0
 BACKOFF_MAX_SECONDS = 3600.0
 RETRY_AFTER_MAX_SECONDS = 6 * 3600.0
 MAX_ATTEMPTS = 10
-SEND_TIMEOUT_SECONDS = 10.0
+FANOUT_EVERY_SECONDS = 0.5
 FANOUT_LOCK_KEY = 0x5354_5055  # "STPU": the advisory lock of the fan-out step
 FANOUT_REPS_PER_TICK = 500
-CLAIM_BATCH = 50
 
 
 @dataclass(frozen=True)
@@ -70,15 +69,7 @@ class Claimed:
     attempts: int
 
 
-@dataclass(frozen=True)
-class Result:
-    """What the push service said: an HTTP status, or None for a network error."""
-
-    status: int | None
-    retry_after: str | None = None
-    detail: str = ""
-
-
+Result = wire.Answer
 SendFn = Callable[[Claimed, Vapid, Settings], Result]
 
 
@@ -88,31 +79,20 @@ def origin(endpoint: str) -> str:
 
 
 def webpush_send(item: Claimed, vapid: Vapid, settings: Settings) -> Result:
-    """One POST to the push service, through pywebpush (aes128gcm, VAPID)."""
-    claims: dict[str, str | int] = {"sub": settings.push_subject, "aud": origin(item.endpoint)}
+    """One POST to the push service: aes128gcm padded to its bucket, VAPID, total deadline."""
     try:
-        response = webpush(
-            subscription_info={
-                "endpoint": item.endpoint,
-                "keys": {"p256dh": item.p256dh, "auth": item.auth},
-            },
-            data=json.dumps(item.payload, separators=(",", ":")),
-            vapid_private_key=vapid,
-            vapid_claims=claims,  # a fresh dict per call: pywebpush writes `exp` into it
-            ttl=TTL_SECONDS,
-            headers={"Urgency": "normal", "Topic": item.topic},
-            timeout=SEND_TIMEOUT_SECONDS,
-            content_encoding="aes128gcm",
-        )
-    except WebPushException as exc:
-        if exc.response is None:
-            return Result(None, detail=exc.message)
-        return Result(
-            exc.status_code, exc.retry_after, getattr(exc.response, "text", "")[:200] or ""
-        )
-    except requests.RequestException as exc:
-        return Result(None, detail=type(exc).__name__)
-    return Result(getattr(response, "status_code", 201))
+        body = wire.encrypt(encode(item.payload), item.p256dh, item.auth)
+    except wire.TooLarge as exc:
+        return Result(413, detail=str(exc))
+    headers = {
+        **wire.vapid_headers(vapid, item.endpoint, settings.push_subject),
+        "TTL": str(TTL_SECONDS),
+        "Urgency": "normal",
+        "Topic": item.topic,
+        "Content-Encoding": "aes128gcm",
+        "Content-Type": "application/octet-stream",
+    }
+    return wire.post(item.endpoint, body, headers, settings.push_send_deadline_seconds)
 
 
 def retry_delay(attempts: int, retry_after: str | None, now: datetime) -> float:
@@ -150,14 +130,15 @@ class PushSender:
         *,
         send: SendFn = webpush_send,
         clock: Callable[[], datetime] = utcnow,
-        workers: int = 8,
+        workers: int | None = None,
     ) -> None:
         self.engine = engine
         self.settings = settings
         self.send = send
         self.clock = clock
-        self.workers = workers
+        self.workers = workers or settings.push_concurrency
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
     # -- the loop -------------------------------------------------------------------------
@@ -168,47 +149,75 @@ class PushSender:
 
     def stop(self, timeout: float = 15.0) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
 
     def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.run_once()
-            except Exception:  # never let the loop die; the next tick tries again
-                log.exception("push sender tick failed")
-            self._stop.wait(1.0)
+        """Fan out about every second and keep every free slot sending; never wait for a
+        slow delivery (it holds its own slot until its deadline)."""
+        in_flight: set[Future[None]] = set()
+        last_fan_out = 0.0
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="push-send") as pool:
+            while not self._stop.is_set():
+                try:
+                    now = self.clock().timestamp()
+                    if now - last_fan_out >= FANOUT_EVERY_SECONDS:
+                        last_fan_out = now
+                        self.fan_out()
+                    in_flight = {f for f in in_flight if not f.done()}
+                    in_flight |= self._start_sending(pool, self.workers - len(in_flight))
+                except Exception:  # never let the loop die; the next tick tries again
+                    log.exception("push sender tick failed")
+                self._wake.wait(1.0)
+                self._wake.clear()
 
     def run_once(self) -> int:
-        """One tick: fan out due notices, then send every due delivery. Returns the number of
-        send attempts made."""
+        """Fan out due notices, then send every due delivery and wait for all of them (for
+        tests and the CLI). Returns the number of send attempts made."""
         self.fan_out()
-        vapid: Vapid | None = None
         attempts = 0
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            while not self._stop.is_set():
-                batch = self.claim()
-                if not batch:
+        in_flight: set[Future[None]] = set()
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="push-send") as pool:
+            while True:
+                started = self._start_sending(pool, self.workers - len(in_flight))
+                attempts += len(started)
+                in_flight |= started
+                if not in_flight:
                     break
-                vapid = vapid or signer(load_vapid_key(self.engine))
-                results = list(pool.map(self._send_safely, batch, [vapid] * len(batch)))
-                self.settle(list(zip(batch, results, strict=True)))
-                attempts += len(batch)
+                _, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
         return attempts
 
-    def _send_safely(self, item: Claimed, vapid: Vapid) -> Result:
+    def _start_sending(self, pool: ThreadPoolExecutor, free: int) -> set[Future[None]]:
+        if free <= 0 or self._stop.is_set():
+            return set()
+        batch = self.claim(free)
+        if not batch:
+            return set()
+        vapid = signer(load_vapid_key(self.engine))
+        started = set()
+        for item in batch:
+            future = pool.submit(self._deliver, item, vapid)
+            future.add_done_callback(lambda _: self._wake.set())
+            started.add(future)
+        return started
+
+    def _deliver(self, item: Claimed, vapid: Vapid) -> None:
         try:
-            return self.send(item, vapid, self.settings)
+            result = self.send(item, vapid, self.settings)
         except Exception as exc:
             log.exception("push send raised; will retry (subscription %s)", item.subscription_id)
-            return Result(None, detail=type(exc).__name__)
+            result = Result(None, detail=type(exc).__name__)
+        try:
+            self.settle(item, result)
+        except Exception:  # the lease runs out and the delivery is tried again
+            log.exception("push settle failed (subscription %s)", item.subscription_id)
 
-    def lease(self, batch: int) -> timedelta:
-        """How long a claim holds: long enough to send the whole batch even if every request
-        runs into the timeout, so a slow push service never makes another process resend."""
-        rounds = -(-batch // self.workers)
-        return timedelta(seconds=rounds * SEND_TIMEOUT_SECONDS * 2 + LEASE_MARGIN_SECONDS)
+    def lease(self) -> timedelta:
+        """How long a claim holds: a send ends by its deadline, whatever the push service does,
+        so another process never takes a delivery that is still being sent."""
+        return timedelta(seconds=self.settings.push_send_deadline_seconds + LEASE_MARGIN_SECONDS)
 
     # -- 1. notices -> deliveries ---------------------------------------------------------
     def fan_out(self) -> int:
@@ -231,6 +240,7 @@ class PushSender:
                 )
             )
             if not due_reps:
+                self._forget_receipts(session, now)
                 return 0
             notices = session.exec(
                 select(PushNotice)
@@ -241,7 +251,12 @@ class PushSender:
             for notice in notices:
                 by_rep[notice.rep_id].append(notice)
             subscriptions = session.exec(
-                select(PushSubscription.id, PushSubscription.user_id)
+                select(
+                    PushSubscription.id,
+                    PushSubscription.user_id,
+                    PushSubscription.lang,
+                    User.language,
+                )
                 .join(User, col(User.id) == PushSubscription.user_id)
                 .where(
                     col(PushSubscription.user_id).in_(due_reps),
@@ -250,8 +265,12 @@ class PushSender:
                 )
             ).all()
             rows = []
-            for subscription_id, rep_id in subscriptions:
-                topic, payload = coalesce(by_rep[rep_id])
+            for subscription_id, rep_id, phone_lang, user_lang in subscriptions:
+                topic, payload = coalesce(
+                    by_rep[rep_id],
+                    lang=lang_of(user_lang, phone_lang),
+                    details=self.settings.push_details,
+                )
                 rows.append(
                     PushDelivery(
                         subscription_id=subscription_id,
@@ -267,15 +286,27 @@ class PushSender:
             session.commit()
             return len(by_rep)
 
+    @staticmethod
+    def _forget_receipts(session: Session, now: datetime) -> None:
+        session.execute(
+            delete(PushDelivery).where(
+                col(PushDelivery.sent_at).is_not(None), col(PushDelivery.next_attempt_at) <= now
+            )
+        )
+        session.commit()
+
     # -- 2. claim -------------------------------------------------------------------------
-    def claim(self, limit: int = CLAIM_BATCH) -> list[Claimed]:
+    def claim(self, limit: int) -> list[Claimed]:
         now = self.clock()
         token = uuid.uuid4().hex
         with Session(self.engine) as session:
             ids = list(
                 session.exec(
                     select(PushDelivery.id)
-                    .where(col(PushDelivery.next_attempt_at) <= now)
+                    .where(
+                        col(PushDelivery.next_attempt_at) <= now,
+                        col(PushDelivery.sent_at).is_(None),
+                    )
                     .order_by(col(PushDelivery.next_attempt_at), col(PushDelivery.id))
                     .limit(limit)
                     .with_for_update(skip_locked=True)
@@ -288,7 +319,7 @@ class PushSender:
                 .where(col(PushDelivery.id).in_(ids))
                 .values(
                     claim_token=token,
-                    next_attempt_at=now + self.lease(limit),
+                    next_attempt_at=now + self.lease(),
                     attempts=PushDelivery.attempts + 1,
                 )
             )
@@ -317,54 +348,58 @@ class PushSender:
         return claimed
 
     # -- 3. settle ------------------------------------------------------------------------
-    def settle(self, outcomes: list[tuple[Claimed, Result]]) -> None:
+    def settle(self, item: Claimed, result: Result) -> None:
+        """Record one answer, in a transaction of its own, as soon as it arrives."""
         now = self.clock()
         sent = failed = pruned = 0
+        mine = (col(PushDelivery.id) == item.id) & (col(PushDelivery.claim_token) == item.token)
+        where = f"subscription {item.subscription_id} at {origin(item.endpoint)}"
+        status = result.status
         with Session(self.engine) as session:
-            for item, result in outcomes:
-                mine = (col(PushDelivery.id) == item.id) & (
-                    col(PushDelivery.claim_token) == item.token
+            if status is not None and 200 <= status < 300:
+                receipt = now + timedelta(seconds=RECEIPT_SECONDS)
+                sent = self._update(
+                    session, mine, sent_at=now, claim_token=None, next_attempt_at=receipt
                 )
-                where = f"subscription {item.subscription_id} at {origin(item.endpoint)}"
-                status = result.status
-                if status is not None and 200 <= status < 300:
-                    sent += self._delete(session, mine)
-                elif status in (404, 410):
-                    if self._delete(session, mine):
-                        gone = col(PushSubscription.id) == item.subscription_id
-                        session.execute(delete(PushSubscription).where(gone))
-                        pruned += 1
-                        log.info("push subscription gone (%s), pruned: %s", status, where)
-                elif status in (400, 401, 403):
-                    failed += self._delete(session, mine)
-                    log.warning(
-                        "push refused with %s, a VAPID problem (subscription kept): %s %s",
-                        status,
-                        where,
-                        result.detail,
-                    )
-                elif status == 413:
-                    failed += self._delete(session, mine)
-                    log.error("push payload too large (a bug): %s", where)
-                elif status is None or status == 429 or status >= 500:
-                    if item.attempts >= MAX_ATTEMPTS:
-                        failed += self._delete(session, mine)
-                        log.warning("push given up after %s attempts: %s", item.attempts, where)
-                        continue
-                    delay = retry_delay(item.attempts, result.retry_after, now)
-                    session.execute(
-                        update(PushDelivery)
-                        .where(mine)
-                        .values(claim_token=None, next_attempt_at=now + timedelta(seconds=delay))
-                    )
-                    log.info("push answered %s, retry in %.0f s: %s", status, delay, where)
+            elif status in (404, 410):
+                if self._delete(session, mine):
+                    gone = col(PushSubscription.id) == item.subscription_id
+                    session.execute(delete(PushSubscription).where(gone))
+                    pruned = 1
+                    log.info("push subscription gone (%s), pruned: %s", status, where)
+            elif status in (400, 401, 403):
+                failed = self._delete(session, mine)
+                log.warning(
+                    "push refused with %s, a VAPID problem (subscription kept): %s %s",
+                    status,
+                    where,
+                    result.detail,
+                )
+            elif status == 413:
+                failed = self._delete(session, mine)
+                log.error("push payload too large (a bug): %s %s", where, result.detail)
+            elif status is None or status == 429 or status >= 500:
+                if item.attempts >= MAX_ATTEMPTS:
+                    failed = self._delete(session, mine)
+                    log.warning("push given up after %s attempts: %s", item.attempts, where)
                 else:
-                    failed += self._delete(session, mine)
-                    log.warning("push answered %s, dropped: %s %s", status, where, result.detail)
+                    delay = retry_delay(item.attempts, result.retry_after, now)
+                    later = now + timedelta(seconds=delay)
+                    self._update(session, mine, claim_token=None, next_attempt_at=later)
+                    shown = status or result.detail
+                    log.info("push answered %s, retry in %.0f s: %s", shown, delay, where)
+            else:
+                failed = self._delete(session, mine)
+                log.warning("push answered %s, dropped: %s %s", status, where, result.detail)
             bump(session, sent=sent, failed=failed, pruned=pruned)
             session.commit()
         PUSH_SENT.inc(sent)
         PUSH_FAILED.labels("dropped").inc(failed)  # refused, given up or unexpected answer
+
+    @staticmethod
+    def _update(session: Session, mine: object, **values: object) -> int:
+        result = session.execute(update(PushDelivery).where(mine).values(**values))  # type: ignore[arg-type]
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     @staticmethod
     def _delete(session: Session, mine: object) -> int:

@@ -45,6 +45,7 @@ def subscribe(
     endpoint: str,
     p256dh: str,
     auth: str,
+    lang: str = "",
 ) -> bool:
     """Create or update the subscription for `endpoint`; True if it was new. Re-posting moves
     it to the caller (a shared browser that changed hands) and takes the new keys."""
@@ -61,6 +62,7 @@ def subscribe(
                 auth=auth,
                 user_id=user_id,
                 auth_session_id=auth_session_id,
+                lang=lang,
                 created_at=now,
                 updated_at=now,
             )
@@ -73,6 +75,7 @@ def subscribe(
             delete(PushDelivery).where(col(PushDelivery.subscription_id) == subscription.id)
         )
     subscription.p256dh, subscription.auth = p256dh, auth
+    subscription.lang = lang or subscription.lang
     subscription.user_id, subscription.auth_session_id = user_id, auth_session_id
     subscription.updated_at = now
     session.add(subscription)
@@ -97,10 +100,11 @@ def stats(session: Session) -> dict[str, int]:
     def count(table: type[PushSubscription | PushNotice | PushDelivery]) -> int:
         return session.exec(select(func.count()).select_from(table)).one()
 
+    waiting = select(func.count()).where(col(PushDelivery.sent_at).is_(None))
     return {
         "subscriptions": count(PushSubscription),
         "waiting_notices": count(PushNotice),
-        "waiting_deliveries": count(PushDelivery),
+        "waiting_deliveries": session.exec(waiting.select_from(PushDelivery)).one(),
         "sent": counters.get("sent", 0),
         "failed": counters.get("failed", 0),
         "pruned": counters.get("pruned", 0),

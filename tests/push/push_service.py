@@ -5,8 +5,10 @@ checks the VAPID `Authorization: vapid t=<jwt>, k=<key>` header (ES256 signature
 `k`, `aud` is this server's origin, `exp` in the future and at most 24 h away, `sub` a mailto:
 or https: address, `k` the applicationServerKey the subscription was made with), requires a
 `TTL` header and `Content-Encoding: aes128gcm`, decrypts the body with the subscription's
-private key and auth secret (RFC 8291, through http_ece) and records the plaintext. Tests can
-make it answer 404/410/429(+Retry-After)/500/... for the next requests instead.
+private key and auth secret (RFC 8291, through http_ece) and records the plaintext, the
+body's length and when it arrived. Tests can make it answer 404/410/429(+Retry-After)/500/...
+for the next requests instead, or make one device's endpoint misbehave for good: never answer,
+trickle its answer (a header line every few seconds), or answer 500.
 """
 
 import base64
@@ -117,6 +119,9 @@ class Received:
     message: dict[str, Any]
     headers: dict[str, str]
     claims: dict[str, Any]
+    body_length: int = 0
+    at: float = 0.0  # time.monotonic() when it arrived
+    raw: bytes = b""  # the decrypted plaintext, as sent
 
 
 @dataclass
@@ -126,6 +131,10 @@ class PushService:
     refused: list[tuple[str, int, str]] = field(default_factory=list)
     requests: int = 0
     _answers: deque[tuple[int, dict[str, str]]] = field(default_factory=deque)
+    # device id -> "hang" | "trickle" | "error": how that endpoint misbehaves
+    misbehaving: dict[str, str] = field(default_factory=dict)
+    trickle_seconds: float = 5.0
+    _closing: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self) -> "PushService":
@@ -135,6 +144,17 @@ class PushService:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
+                mode = service.misbehaving.get(self.path.rsplit("/", 1)[-1])
+                if mode == "hang" or mode == "trickle":
+                    service.stall(self, trickle=mode == "trickle")
+                    return
+                if mode == "error":
+                    with service._lock:
+                        service.requests += 1
+                    self.send_response(500)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 status, headers = service.handle(self.path, dict(self.headers.items()), body)
                 self.send_response(status)
                 for name, value in headers.items():
@@ -153,6 +173,7 @@ class PushService:
         return self
 
     def close(self) -> None:
+        self._closing.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -175,6 +196,31 @@ class PushService:
         with self._lock:
             for _ in range(times):
                 self._answers.append((status, {k.replace("_", "-"): v for k, v in headers.items()}))
+
+    def misbehave(self, device: Device, mode: str | None) -> None:
+        """From now on `device`'s endpoint never answers ("hang"), sends a header line every
+        `trickle_seconds` and never finishes ("trickle"), or answers 500 ("error");
+        None makes it well again."""
+        with self._lock:
+            if mode is None:
+                self.misbehaving.pop(device.id, None)
+            else:
+                self.misbehaving[device.id] = mode
+
+    def stall(self, handler: BaseHTTPRequestHandler, *, trickle: bool) -> None:
+        """Hold the request open until the sender gives up or the service closes."""
+        with self._lock:
+            self.requests += 1
+        try:
+            if trickle:
+                handler.wfile.write(b"HTTP/1.1 201 Created\r\n")
+                handler.wfile.flush()
+            while not self._closing.wait(self.trickle_seconds):
+                if trickle:
+                    handler.wfile.write(b"X-Still-Thinking: yes\r\n")
+                    handler.wfile.flush()
+        except OSError:
+            return
 
     def messages(self, device: Device) -> list[dict[str, Any]]:
         with self._lock:
@@ -217,5 +263,15 @@ class PushService:
                 self.refused.append((device.id, refused.status, refused.reason))
             return refused.status, {}
         with self._lock:
-            self.received.append(Received(device.id, json.loads(plaintext), lower, claims))
+            self.received.append(
+                Received(
+                    device.id,
+                    json.loads(plaintext),
+                    lower,
+                    claims,
+                    body_length=len(body),
+                    at=time.monotonic(),
+                    raw=plaintext,
+                )
+            )
         return 201, {"Location": f"{self.origin}/message/{uuid.uuid4().hex}"}

@@ -70,10 +70,12 @@ def test_campaign_going_live_tells_its_audience_and_the_reps_holding_its_leads_o
         {
             "type": "new_campaign",
             "target_id": str(spring.id),
-            "title": "New campaign: Spring",
-            "body": "",
             "url": f"/campaign/{spring.id}",
             "counts": {"new_campaign": 1},
+            "lang": "en",
+            "details": "none",
+            "title": "New campaign",  # no campaign name on a lock screen
+            "body": "Open Strang to see it.",
         }
     ]
     assert push_service.messages(east_phone) == push_service.messages(north_phone)

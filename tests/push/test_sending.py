@@ -53,10 +53,12 @@ def test_one_decryptable_notification_per_rep_and_none_for_others(
     expected_a = {
         "type": "new_leads",
         "target_id": None,
-        "title": "3 new briefs",
-        "body": "Open Strang to see what is new.",
         "url": "/",
         "counts": {"new_leads": 3},
+        "lang": "en",
+        "details": "none",
+        "title": "3 new briefs",
+        "body": "Open Strang to see what is new.",
     }
     assert push_service.messages(phone_a) == [expected_a]
     assert push_service.messages(tablet_a) == [expected_a]
@@ -64,10 +66,12 @@ def test_one_decryptable_notification_per_rep_and_none_for_others(
         {
             "type": "new_campaign",
             "target_id": str(campaign),
-            "title": "Spring Campaign is live",
-            "body": "Talking points for the spring offer.",
             "url": f"/campaign/{campaign}",
             "counts": {"new_campaign": 1},
+            "lang": "en",
+            "details": "none",
+            "title": "New campaign",
+            "body": "Open Strang to see it.",
         }
     ]
     assert push_service.messages(bystander) == []
@@ -117,7 +121,7 @@ def test_too_many_requests_is_retried_after_retry_after(
     assert push_service.messages(phone) == []
     assert deliver(sender, clock, after=60) == 0  # Retry-After (120 s) beats the backoff
     assert deliver(sender, clock, after=61) == 1
-    assert [m["title"] for m in push_service.messages(phone)] == ["A brief"]
+    assert [m["title"] for m in push_service.messages(phone)] == ["New brief"]
     stats = _readyz_push(client)
     assert (stats["sent"], stats["failed"], stats["waiting_deliveries"]) == (1, 0, 0)
 
@@ -155,9 +159,9 @@ def test_server_errors_and_network_errors_are_retried_with_backoff(
     notify_reps(db, [rep.id], kind=NoticeKind.new_leads, target_id=uuid.uuid4(), title="B")
     db.commit()
     assert deliver(sender, clock) == 2
-    (waiting,) = rows_of(db, PushDelivery)
+    (waiting,) = [d for d in rows_of(db, PushDelivery) if d.sent_at is None]
     assert waiting.attempts == 1 and waiting.claim_token is None
-    assert [m["title"] for m in push_service.messages(phone)] == ["A brief", "B"]
+    assert [m["title"] for m in push_service.messages(phone)] == ["New brief", "New brief"]
 
 
 def test_vapid_refusal_keeps_the_subscription_and_counts_as_failed(
@@ -199,7 +203,7 @@ def test_five_hundred_notices_for_one_rep_make_one_notification(
     assert len(json.dumps(messages[0]).encode()) < MAX_PLAINTEXT
 
 
-def test_notices_for_one_thing_keep_their_words(
+def test_notices_for_one_thing_keep_its_screen_and_name_nothing(
     client: TestClient,
     factory: Factory,
     push_service: PushService,
@@ -231,10 +235,10 @@ def test_notices_for_one_thing_keep_their_words(
     db.commit()
     deliver(sender, clock)
     first, second = push_service.messages(phone)
-    assert first["title"] == "New collateral in Spring Campaign"
-    assert first["url"] == f"/campaign/{campaign}"
+    assert first["title"] == "New material in a campaign"  # neither campaign nor file named
+    assert first["url"] == f"/campaign/{campaign}" and first["target_id"] == str(campaign)
     assert second["type"] == "updates" and second["title"] == "2 updates for you"
-    assert second["body"] == "Marketing answered your signal; 1 brief"
+    assert second["body"] == "Marketing replied to your signal; New brief"
     assert second["counts"] == {"signal_answered": 1, "new_leads": 1}
 
 
@@ -256,4 +260,4 @@ def test_sender_thread_runs_in_the_app_lifespan(
         deadline = time.monotonic() + 10
         while not push_service.messages(phone) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert [m["title"] for m in push_service.messages(phone)] == ["Go"]
+        assert [m["title"] for m in push_service.messages(phone)] == ["New campaign"]

@@ -88,8 +88,10 @@ def test_two_senders_on_one_database_deliver_each_notification_once(
     assert errors == []
     for i, (_, device) in enumerate(devices):
         messages = push_service.messages(device)
-        expected = "B" if i % per_wave % 3 == 0 else f"{1 + i % per_wave % 3} new briefs"
+        n = 1 + i % per_wave % 3
+        expected = "New brief" if n == 1 else f"{n} new briefs"
         assert [m["title"] for m in messages] == [expected], (i, messages)
     assert push_service.requests == REPS + 6
-    assert rows_of(db, PushNotice) == [] and rows_of(db, PushDelivery) == []
+    assert rows_of(db, PushNotice) == []
+    assert all(d.sent_at is not None for d in rows_of(db, PushDelivery))  # receipts only
     assert client.get("/readyz").json()["push"]["sent"] == REPS
