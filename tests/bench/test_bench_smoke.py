@@ -21,6 +21,7 @@ TINY = {
     "bench.wire": [],  # one rep, one page view: as small as it gets
     "bench.lighthouse": ["--only", "accessibility", "--pages", "today"],
     "bench.streams_bench": ["--streams", "20", "--changes", "3", "--broadcasts", "1"],
+    "bench.ranking_backtest": ["--histories", "3", "--visits", "300"],
 }
 DONE = "bench smoke run finished"
 
@@ -39,6 +40,8 @@ def test_the_benchmark_runs_to_the_end(name: str, backend: str) -> None:
         args += ["--backend", backend]
     elif name in ("bench.load", "bench.streams_bench"):
         args += ["--only", backend]
+    elif name == "bench.ranking_backtest" and backend == "postgres":
+        pytest.skip("this backtest uses no database")
     elif name in ("bench.sync_bench", "bench.wire", "bench.lighthouse") and backend == "postgres":
         pytest.skip("this benchmark measures SQLite only")
     code = f"from {name} import main; main({args!r}); print({DONE!r})"
