@@ -38,6 +38,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendar/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Feed State
+         * @description Whether this rep's calendar feed is on, since when, and when a calendar app last read it.
+         */
+        get: operations["calendar-feed_state"];
+        put?: never;
+        /**
+         * New Feed
+         * @description A private feed URL of this rep's planned visits (shown once). Any earlier URL stops
+         *     working.
+         */
+        post: operations["calendar-new_feed"];
+        /**
+         * End Feed
+         * @description Turn the feed off: its URL answers 404 from now on.
+         */
+        delete: operations["calendar-end_feed"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns": {
         parameters: {
             query?: never;
@@ -110,15 +139,18 @@ export interface paths {
         };
         /**
          * List Collateral
-         * @description Current items; with `include_history=true` also replaced and deleted versions.
+         * @description Current items; with `include_history=true` also replaced and deleted versions. `q`
+         *     searches titles and tags (ignoring case and accents); `expiring_within_days=14` keeps the
+         *     items valid until a day from today to 14 days ahead (the organisation's days).
          */
         get: operations["collateral-list_collateral"];
         put?: never;
         /**
          * Create Collateral
          * @description Multipart: `file` (PDF, PNG, JPEG, WebP, MP4; the type is read from the content) or
-         *     `url`, plus `title`, optional `description`, `segments`, and `replaces` (the id of the
-         *     version this one replaces).
+         *     `url`, plus `title`, optional `description`, `segments`, `tags` (comma-separated),
+         *     `valid_until` and `review_on` (YYYY-MM-DD), and `replaces` (the id of the version this one
+         *     replaces).
          */
         post: operations["collateral-create_collateral"];
         delete?: never;
@@ -145,8 +177,32 @@ export interface paths {
         delete: operations["collateral-delete_collateral"];
         options?: never;
         head?: never;
-        /** Update Collateral */
+        /**
+         * Update Collateral
+         * @description `valid_until` past today (the organisation's day) takes the item off phones at their
+         *     next sync; `null` clears a date.
+         */
         patch: operations["collateral-update_collateral"];
+        trace?: never;
+    };
+    "/api/v1/collateral/{collateral_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Collateral History
+         * @description Who changed what and when, for every version of the item, oldest first.
+         */
+        get: operations["collateral-get_collateral_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/console/facets": {
@@ -267,6 +323,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/insights/collateral/{collateral_id}/engagement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Collateral Engagement
+         * @description One item in the filtered visits: in how many it was shown, viewing time (median and
+         *     histogram), how often each page was shown, the reps' thumbs, and the outcome split of
+         *     those visits with 95 % Wilson intervals. 404 for an unknown item.
+         */
+        get: operations["insights-collateral_engagement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compare
+         * @description The period against the previous one of the same length (same filters): visits, and
+         *     conversion, follow-up rate and each code's share with the change's 95 % interval
+         *     (Newcombe) and verdict; `too_few` below 10 visits in either period.
+         */
+        get: operations["insights-compare"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/counters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Counter Collateral
+         * @description Per item answering objections (detail chips): how the lead's next visit after such an
+         *     objection went with the item shown there and without it; won shares with their n, the
+         *     difference with its 95 % interval (Newcombe) and verdict, `too_few` below 10 a side.
+         */
+        get: operations["insights-counter_collateral"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/insights/outcomes.csv": {
         parameters: {
             query?: never;
@@ -276,7 +398,8 @@ export interface paths {
         };
         /**
          * Outcomes Csv
-         * @description Every non-retracted outcome in the filter, streamed: local date and time in the
+         * @description Every non-retracted outcome in the filter (narrowed like `visits` by `code`, `chip`,
+         *     `collateral_id`), streamed: local date and time in the
          *     organisation time zone, the instant in UTC (ISO 8601), labels in `lang`.
          */
         get: operations["insights-outcomes_csv"];
@@ -323,6 +446,28 @@ export interface paths {
          *     campaign figures and the top objections, for the filtered period.
          */
         get: operations["insights-summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Visits
+         * @description The visits behind a figure, newest first: the filters plus `code` (an outcome code,
+         *     e.g. `won` for conversion), `chip` (a detail chip) and `collateral_id` (shown at the
+         *     visit). The exports take the same parameters.
+         */
+        get: operations["insights-visits"];
         put?: never;
         post?: never;
         delete?: never;
@@ -433,6 +578,27 @@ export interface paths {
         head?: never;
         /** Update Lead */
         patch: operations["leads-update_lead"];
+        trace?: never;
+    };
+    "/api/v1/leads/{lead_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lead History
+         * @description Every visit of the lead (up to 1,000, newest first; `visits_total` counts all), the
+         *     signals about it and the collateral it was shown. Retracted visits are left out.
+         */
+        get: operations["leads-lead_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/me": {
@@ -813,6 +979,28 @@ export interface components {
          * @enum {string}
          */
         BulkAction: "assign" | "move" | "delete";
+        /** CalendarFeedLink */
+        CalendarFeedLink: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Url */
+            url: string;
+        };
+        /**
+         * CalendarFeedState
+         * @description Whether the rep has a calendar feed. The URL itself is shown only when it is made.
+         */
+        CalendarFeedState: {
+            /** Active */
+            active: boolean;
+            /** Created At */
+            created_at?: string | null;
+            /** Last Read At */
+            last_read_at?: string | null;
+        };
         /** CampaignCreate */
         CampaignCreate: {
             /**
@@ -935,6 +1123,11 @@ export interface components {
         CampaignStatus: "draft" | "live" | "archived";
         /** CampaignSync */
         CampaignSync: {
+            /**
+             * Collateral Evidence
+             * @default []
+             */
+            collateral_evidence: components["schemas"]["CollateralEvidenceSync"][];
             /** Ends On */
             ends_on: string | null;
             /**
@@ -946,6 +1139,7 @@ export interface components {
             key_message: string;
             /** Name */
             name: string;
+            ranking_prior?: components["schemas"]["RankingPriorSync"] | null;
             /** Starts On */
             starts_on: string | null;
             /** Talking Points Html */
@@ -982,6 +1176,11 @@ export interface components {
             /** Talking Points Md */
             talking_points_md?: string | null;
         };
+        /**
+         * ChangeAction
+         * @enum {string}
+         */
+        ChangeAction: "created" | "new_version" | "edited" | "deleted";
         /** Changes */
         Changes: {
             /** Campaigns */
@@ -1012,6 +1211,95 @@ export interface components {
             label: string;
             /** Share */
             share: number | null;
+        };
+        /** CollateralChangePublic */
+        CollateralChangePublic: {
+            action: components["schemas"]["ChangeAction"];
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Collateral Id
+             * Format: uuid
+             */
+            collateral_id: string;
+            /** Fields */
+            fields: {
+                [key: string]: components["schemas"]["FieldChange"];
+            };
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** User Id */
+            user_id: string | null;
+            /** User Name */
+            user_name: string | null;
+            /** Version */
+            version: number;
+        };
+        /** CollateralEngagement */
+        CollateralEngagement: {
+            /**
+             * Campaign Id
+             * Format: uuid
+             */
+            campaign_id: string;
+            /** Campaign Name */
+            campaign_name: string;
+            /**
+             * Collateral Id
+             * Format: uuid
+             */
+            collateral_id: string;
+            filters: components["schemas"]["FiltersPublic"];
+            /** Fit Down */
+            fit_down: number;
+            /** Fit Up */
+            fit_up: number;
+            /** Is Current */
+            is_current: boolean;
+            /** Kind */
+            kind: string;
+            /** Median Seconds */
+            median_seconds: number | null;
+            /** Outcomes */
+            outcomes: components["schemas"]["OutcomeShare"][];
+            /** Pages */
+            pages: components["schemas"]["PageCount"][];
+            /** Seconds */
+            seconds: components["schemas"]["SecondsCount"][];
+            /** Title */
+            title: string;
+            /** Visits */
+            visits: number;
+            won: components["schemas"]["OutcomeShare"];
+        };
+        /**
+         * CollateralEvidenceSync
+         * @description How visits went when an item was shown to a group of customers: the segment or region
+         *     named by `value`, or the whole campaign (`value` ""). Only groups with enough visits.
+         */
+        CollateralEvidenceSync: {
+            /**
+             * Collateral Id
+             * Format: uuid
+             */
+            collateral_id: string;
+            /**
+             * Group
+             * @enum {string}
+             */
+            group: "segment" | "region" | "campaign";
+            /** Shown */
+            shown: number;
+            /** Value */
+            value: string;
+            /** Won */
+            won: number;
         };
         /** CollateralFigures */
         CollateralFigures: {
@@ -1076,6 +1364,8 @@ export interface components {
         CollateralKind: "pdf" | "image" | "video" | "link";
         /** CollateralPublic */
         CollateralPublic: {
+            /** Answers */
+            answers: string[];
             /**
              * Campaign Id
              * Format: uuid
@@ -1092,6 +1382,16 @@ export interface components {
             deleted_at: string | null;
             /** Description */
             description: string;
+            /**
+             * Expired
+             * @default false
+             */
+            expired: boolean;
+            /**
+             * Expiring
+             * @default false
+             */
+            expiring: boolean;
             /** File Url */
             file_url?: string | null;
             /** Filename */
@@ -1108,12 +1408,16 @@ export interface components {
             replaced_by_id: string | null;
             /** Replaces Id */
             replaces_id: string | null;
+            /** Review On */
+            review_on: string | null;
             /** Segments */
             segments: string[];
             /** Sha256 */
             sha256: string | null;
             /** Size */
             size: number | null;
+            /** Tags */
+            tags: string[];
             /** Title */
             title: string;
             /**
@@ -1123,8 +1427,24 @@ export interface components {
             updated_at: string;
             /** Url */
             url: string | null;
+            /** Valid Until */
+            valid_until: string | null;
             /** Version */
             version: number;
+        };
+        /** CollateralShown */
+        CollateralShown: {
+            /**
+             * Collateral Id
+             * Format: uuid
+             */
+            collateral_id: string;
+            /** Pages */
+            pages: number[];
+            /** Seconds */
+            seconds: number;
+            /** Title */
+            title: string;
         };
         /** CollateralSync */
         CollateralSync: {
@@ -1156,6 +1476,11 @@ export interface components {
             sha256: string | null;
             /** Size */
             size: number | null;
+            /**
+             * Tags
+             * @default []
+             */
+            tags: string[];
             /** Title */
             title: string;
             /**
@@ -1165,17 +1490,84 @@ export interface components {
             updated_at: string;
             /** Url */
             url: string | null;
+            /** Valid Until */
+            valid_until?: string | null;
             /** Version */
             version: number;
         };
         /** CollateralUpdate */
         CollateralUpdate: {
+            /** Answers */
+            answers?: string[] | null;
             /** Description */
             description?: string | null;
+            /** Review On */
+            review_on?: string | null;
             /** Segments */
             segments?: string[] | null;
+            /** Tags */
+            tags?: string[] | null;
             /** Title */
             title?: string | null;
+            /** Valid Until */
+            valid_until?: string | null;
+        };
+        /**
+         * CounterFigures
+         * @description One item answering objections: how the visit after an objection it answers went, with
+         *     the item shown at that visit and without it.
+         */
+        CounterFigures: {
+            /** Answers */
+            answers: string[];
+            /** Awaiting Next Visit */
+            awaiting_next_visit: number;
+            /**
+             * Campaign Id
+             * Format: uuid
+             */
+            campaign_id: string;
+            /** Campaign Name */
+            campaign_name: string;
+            /**
+             * Collateral Id
+             * Format: uuid
+             */
+            collateral_id: string;
+            /** Difference */
+            difference: number | null;
+            /** Difference High */
+            difference_high: number | null;
+            /** Difference Low */
+            difference_low: number | null;
+            /** Not Shown Visits */
+            not_shown_visits: number;
+            /** Not Shown Won */
+            not_shown_won: number;
+            /** Objection Visits */
+            objection_visits: number;
+            /** Shown Visits */
+            shown_visits: number;
+            /** Shown Won */
+            shown_won: number;
+            /** Title */
+            title: string;
+            verdict: components["schemas"]["LiftVerdict"];
+            /** Won Share Not Shown */
+            won_share_not_shown: number | null;
+            /** Won Share Shown */
+            won_share_shown: number | null;
+        };
+        /** CounterInsights */
+        CounterInsights: {
+            filters: components["schemas"]["FiltersPublic"];
+            /** Items */
+            items: components["schemas"]["CounterFigures"][];
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "aggregate" | "raw";
         };
         /** DeadStock */
         DeadStock: {
@@ -1254,6 +1646,25 @@ export interface components {
             segments: string[];
             /** Teams */
             teams: string[];
+        };
+        /** FieldChange */
+        FieldChange: {
+            /** After */
+            after: unknown;
+            /** Before */
+            before: unknown;
+        };
+        /**
+         * FigurePublic
+         * @description What narrows the visits to one figure, beyond the dashboard filters.
+         */
+        FigurePublic: {
+            /** Chip */
+            chip: string | null;
+            /** Code */
+            code: string | null;
+            /** Collateral Id */
+            collateral_id: string | null;
         };
         /** Figures */
         Figures: {
@@ -1444,6 +1855,30 @@ export interface components {
              */
             rep_id?: string | null;
         };
+        /**
+         * LeadCollateral
+         * @description One item across the lead's visits.
+         */
+        LeadCollateral: {
+            /**
+             * Collateral Id
+             * Format: uuid
+             */
+            collateral_id: string;
+            /**
+             * Last Shown At
+             * Format: date-time
+             */
+            last_shown_at: string;
+            /** Pages */
+            pages: number[];
+            /** Seconds */
+            seconds: number;
+            /** Title */
+            title: string;
+            /** Visits */
+            visits: number;
+        };
         /** LeadCreate */
         LeadCreate: {
             /**
@@ -1527,6 +1962,24 @@ export interface components {
              * @default
              */
             street: string;
+        };
+        /** LeadHistory */
+        LeadHistory: {
+            /** Collateral */
+            collateral: components["schemas"]["LeadCollateral"][];
+            /** Company */
+            company: string;
+            /**
+             * Lead Id
+             * Format: uuid
+             */
+            lead_id: string;
+            /** Signals */
+            signals: components["schemas"]["SignalPublic"][];
+            /** Visits */
+            visits: components["schemas"]["VisitRow"][];
+            /** Visits Total */
+            visits_total: number;
         };
         /**
          * LeadMatch
@@ -1725,6 +2178,11 @@ export interface components {
             postal_code: string;
             /** Priority */
             priority: number;
+            /**
+             * Recommendation Reasons
+             * @default []
+             */
+            recommendation_reasons: components["schemas"]["RecommendationReason"][];
             /** Recommended Collateral Ids */
             recommended_collateral_ids: string[];
             /** Region */
@@ -1933,10 +2391,50 @@ export interface components {
             position?: number | null;
             sentiment?: components["schemas"]["Sentiment"] | null;
         };
+        /** OutcomeShare */
+        OutcomeShare: {
+            /** Code */
+            code: string;
+            /** Count */
+            count: number;
+            /** Label */
+            label: string;
+            /** Share */
+            share: number | null;
+            /** Share High */
+            share_high: number | null;
+            /** Share Low */
+            share_low: number | null;
+        };
         /** PageCount */
         PageCount: {
             /** Page */
             page: number;
+            /** Visits */
+            visits: number;
+        };
+        /** PeriodComparison */
+        PeriodComparison: {
+            current: components["schemas"]["PeriodTotals"];
+            filters: components["schemas"]["FiltersPublic"];
+            previous: components["schemas"]["PeriodTotals"];
+            /** Rates */
+            rates: components["schemas"]["RateChange"][];
+        };
+        /** PeriodTotals */
+        PeriodTotals: {
+            /**
+             * First Day
+             * Format: date
+             */
+            first_day: string;
+            /**
+             * Last Day
+             * Format: date
+             */
+            last_day: string;
+            /** Unique Leads */
+            unique_leads: number;
             /** Visits */
             visits: number;
         };
@@ -1977,6 +2475,71 @@ export interface components {
             device: components["schemas"]["DeviceState"];
             /** Results */
             results: components["schemas"]["MutationResult"][];
+        };
+        /**
+         * RankingPriorSync
+         * @description The campaign average the phone shrinks each item's won share toward, and how many
+         *     visits' worth it weighs (app/insights/ranking.py).
+         */
+        RankingPriorSync: {
+            /** Mean */
+            mean: number;
+            /** Strength */
+            strength: number;
+        };
+        /**
+         * RateChange
+         * @description A share in this period against the previous one: the difference with its 95 % interval
+         *     (Newcombe's hybrid score), coloured only when the interval excludes zero.
+         */
+        RateChange: {
+            /** Code */
+            code: string;
+            /** Current */
+            current: number | null;
+            /** Current K */
+            current_k: number;
+            /** Current N */
+            current_n: number;
+            /** Delta */
+            delta: number | null;
+            /** Delta High */
+            delta_high: number | null;
+            /** Delta Low */
+            delta_low: number | null;
+            /** Label */
+            label: string;
+            /**
+             * Metric
+             * @enum {string}
+             */
+            metric: "conversion" | "follow_up_rate" | "code_share";
+            /** Previous */
+            previous: number | null;
+            /** Previous K */
+            previous_k: number;
+            /** Previous N */
+            previous_n: number;
+            verdict: components["schemas"]["LiftVerdict"];
+        };
+        /**
+         * RecommendationReason
+         * @description Why an item is recommended on the lead: a visit logged an objection (a detail chip) it
+         *     answers. Phones list these items after marketing's `recommended_collateral_ids`.
+         */
+        RecommendationReason: {
+            /**
+             * Collateral Id
+             * Format: uuid
+             */
+            collateral_id: string;
+            /** Objection */
+            objection: string;
+            /**
+             * Said On
+             * Format: date
+             */
+            said_on: string;
         };
         /** Ref */
         Ref: {
@@ -2023,6 +2586,13 @@ export interface components {
          * @enum {string}
          */
         Role: "rep" | "marketing" | "admin";
+        /** SecondsCount */
+        SecondsCount: {
+            /** Seconds */
+            seconds: number;
+            /** Visits */
+            visits: number;
+        };
         /**
          * Sentiment
          * @enum {string}
@@ -2144,6 +2714,12 @@ export interface components {
             /** Endpoint */
             endpoint: string;
             keys: components["schemas"]["SubscriptionKeys"];
+            /**
+             * Lang
+             * @description The phone's language (navigator.language), used when the user chose none
+             * @default
+             */
+            lang: string;
         };
         /** SubscriptionDelete */
         SubscriptionDelete: {
@@ -2271,6 +2847,60 @@ export interface components {
             /** Error Type */
             type: string;
         };
+        /** VisitPage */
+        VisitPage: {
+            figure: components["schemas"]["FigurePublic"];
+            filters: components["schemas"]["FiltersPublic"];
+            /** Items */
+            items: components["schemas"]["VisitRow"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** VisitRow */
+        VisitRow: {
+            /** Campaign Id */
+            campaign_id: string | null;
+            /** Campaign Name */
+            campaign_name: string;
+            /** Chips */
+            chips: string[];
+            /** Code */
+            code: string;
+            /** Collateral */
+            collateral: components["schemas"]["CollateralShown"][];
+            /** Label */
+            label: string;
+            /**
+             * Lead Id
+             * Format: uuid
+             */
+            lead_id: string;
+            /** Lead Name */
+            lead_name: string;
+            /** Note */
+            note: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Outcome Id
+             * Format: uuid
+             */
+            outcome_id: string;
+            /**
+             * Rep Id
+             * Format: uuid
+             */
+            rep_id: string;
+            /** Rep Name */
+            rep_name: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2314,6 +2944,64 @@ export interface operations {
         };
     };
     "auth-logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "calendar-feed_state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeedState"];
+                };
+            };
+        };
+    };
+    "calendar-new_feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeedLink"];
+                };
+            };
+        };
+    };
+    "calendar-end_feed": {
         parameters: {
             query?: never;
             header?: never;
@@ -2529,6 +3217,9 @@ export interface operations {
         parameters: {
             query?: {
                 include_history?: boolean;
+                /** @description title or tag */
+                q?: string | null;
+                expiring_within_days?: number | null;
             };
             header?: never;
             path: {
@@ -2575,10 +3266,16 @@ export interface operations {
                     file?: string;
                     /** Format: uuid */
                     replaces?: string;
+                    /** Format: date */
+                    review_on?: string;
                     /** @description comma-separated segment names */
                     segments?: string;
+                    /** @description comma-separated tags */
+                    tags?: string;
                     title: string;
                     url?: string;
+                    /** Format: date */
+                    valid_until?: string;
                 };
             };
         };
@@ -2685,6 +3382,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CollateralPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "collateral-get_collateral_history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collateral_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollateralChangePublic"][];
                 };
             };
             /** @description Validation Error */
@@ -2898,6 +3626,127 @@ export interface operations {
             };
         };
     };
+    "insights-collateral_engagement": {
+        parameters: {
+            query?: {
+                lang?: "en" | "de";
+                /** @description First UTC day (default: to - 364 days) */
+                from?: string | null;
+                /** @description Last UTC day, inclusive (default: today) */
+                to?: string | null;
+                campaign_id?: string | null;
+                region?: string | null;
+                segment?: string | null;
+                team?: string | null;
+                rep_id?: string | null;
+            };
+            header?: never;
+            path: {
+                collateral_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollateralEngagement"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "insights-compare": {
+        parameters: {
+            query?: {
+                lang?: "en" | "de";
+                /** @description First UTC day (default: to - 364 days) */
+                from?: string | null;
+                /** @description Last UTC day, inclusive (default: today) */
+                to?: string | null;
+                campaign_id?: string | null;
+                region?: string | null;
+                segment?: string | null;
+                team?: string | null;
+                rep_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeriodComparison"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "insights-counter_collateral": {
+        parameters: {
+            query?: {
+                /** @description First UTC day (default: to - 364 days) */
+                from?: string | null;
+                /** @description Last UTC day, inclusive (default: today) */
+                to?: string | null;
+                campaign_id?: string | null;
+                region?: string | null;
+                segment?: string | null;
+                team?: string | null;
+                rep_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CounterInsights"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "insights-outcomes_csv": {
         parameters: {
             query?: {
@@ -2913,6 +3762,12 @@ export interface operations {
                 segment?: string | null;
                 team?: string | null;
                 rep_id?: string | null;
+                /** @description Only visits with this outcome code */
+                code?: string | null;
+                /** @description Only visits with this detail chip */
+                chip?: string | null;
+                /** @description Only visits where this collateral was shown */
+                collateral_id?: string | null;
             };
             header?: never;
             path?: never;
@@ -2953,6 +3808,12 @@ export interface operations {
                 segment?: string | null;
                 team?: string | null;
                 rep_id?: string | null;
+                /** @description Only visits with this outcome code */
+                code?: string | null;
+                /** @description Only visits with this detail chip */
+                chip?: string | null;
+                /** @description Only visits where this collateral was shown */
+                collateral_id?: string | null;
             };
             header?: never;
             path?: never;
@@ -3007,6 +3868,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Summary"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "insights-visits": {
+        parameters: {
+            query?: {
+                lang?: "en" | "de";
+                limit?: number;
+                offset?: number;
+                /** @description First UTC day (default: to - 364 days) */
+                from?: string | null;
+                /** @description Last UTC day, inclusive (default: today) */
+                to?: string | null;
+                campaign_id?: string | null;
+                region?: string | null;
+                segment?: string | null;
+                team?: string | null;
+                rep_id?: string | null;
+                /** @description Only visits with this outcome code */
+                code?: string | null;
+                /** @description Only visits with this detail chip */
+                chip?: string | null;
+                /** @description Only visits where this collateral was shown */
+                collateral_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitPage"];
                 };
             };
             /** @description Validation Error */
@@ -3282,6 +4191,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LeadPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "leads-lead_history": {
+        parameters: {
+            query?: {
+                lang?: "en" | "de";
+            };
+            header?: never;
+            path: {
+                lead_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadHistory"];
                 };
             };
             /** @description Validation Error */

@@ -7,6 +7,7 @@ import { ct, type ConsoleKey } from './i18n'
 import { useLanguage } from '../i18n/hook'
 import { href, match, useLoc } from './nav'
 import { CampaignEdit, CampaignList } from './screens/Campaigns'
+import { CollateralEngagement } from './screens/CollateralEngagement'
 import { Dashboard } from './screens/Dashboard'
 import { LeadList } from './screens/LeadList'
 import { LeadEdit } from './screens/Leads'
@@ -30,6 +31,7 @@ function Screen({ user }: { user: SessionUser }) {
   if (p === '/campaigns') return <CampaignList />
   if (p === '/campaigns/new') return <CampaignEdit key="new" id={null} />
   if ((params = match('/campaigns/:id', p))) return <CampaignEdit key={params.id} id={params.id!} />
+  if ((params = match('/collateral/:id', p))) return <CollateralEngagement key={params.id} id={params.id!} />
   if (p === '/leads') return <LeadList />
   if (p === '/leads/import') return <LeadImport />
   if ((params = match('/leads/:id', p))) return <LeadEdit key={params.id} id={params.id!} />

@@ -35,6 +35,7 @@ export type Facets = S['Facets']
 export type Summary = S['Summary']
 export type CollateralFigures = S['CollateralFigures']
 export type CollateralInsights = S['CollateralInsights']
+export type CollateralEngagement = S['CollateralEngagement']
 
 export type Query = Record<string, string | number | boolean | undefined>
 
@@ -70,6 +71,8 @@ export const consoleApi = {
 
   summary: (query: Query) => request<Summary>('get', '/api/v1/insights/summary', undefined, { query }),
   collateralInsights: (query: Query) => request<CollateralInsights>('get', '/api/v1/insights/collateral', undefined, { query }),
+  engagement: (id: string, query: Query) =>
+    request<CollateralEngagement>('get', `/api/v1/insights/collateral/${id}/engagement`, undefined, { query }),
 }
 
 /**

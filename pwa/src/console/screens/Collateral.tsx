@@ -4,6 +4,7 @@ import { useRef, useState } from 'preact/hooks'
 import { consoleApi, errorText, postForm, type Collateral } from '../api'
 import { ct, fmtInt } from '../i18n'
 import { Loadable, useAsync } from '../ui'
+import { UsageCell, useUsage } from './CollateralUsage'
 
 function Preview({ item }: { item: Collateral }) {
   if (item.kind === 'image' && item.file_url) return <img class="thumb" src={item.file_url} alt="" loading="lazy" />
@@ -106,6 +107,7 @@ function UploadForm({ campaignId, replaces, onDone, onCancel }: { campaignId: st
 
 export function CollateralPanel({ campaignId }: { campaignId: string }) {
   const items = useAsync(() => consoleApi.collateral(campaignId), [campaignId])
+  const usage = useUsage(campaignId)
   const [replacing, setReplacing] = useState<Collateral | null>(null)
   const [error, setError] = useState<string | null>(null)
 
@@ -135,6 +137,7 @@ export function CollateralPanel({ campaignId }: { campaignId: string }) {
                     <th>{ct('col.kind')}</th>
                     <th class="num">{ct('col.version')}</th>
                     <th>{ct('common.preview')}</th>
+                    <th>{ct('col.usage')}</th>
                     <th />
                   </tr>
                 </thead>
@@ -150,6 +153,7 @@ export function CollateralPanel({ campaignId }: { campaignId: string }) {
                       <td>
                         <Preview item={item} />
                       </td>
+                      <UsageCell id={item.id} campaignId={campaignId} usage={usage} />
                       <td class="row-actions">
                         <button type="button" class="secondary small" onClick={() => setReplacing(item)}>
                           {ct('collateral.replace')}

@@ -10,6 +10,7 @@ import { ct, fmtDate, fmtDateTime, fmtInt, fmtPct, fmtPoints } from '../i18n'
 import { go, href, useLoc } from '../nav'
 import { FilterSelect, Loadable, toOptions, useAsync, useLookups } from '../ui'
 import { SortIcon } from '../../screens/icons'
+import { engagementHref } from './CollateralEngagement'
 
 function Filters({ filters, effective }: { filters: DashFilters; effective?: { from: string; to: string } }) {
   const lookups = useLookups()
@@ -121,7 +122,7 @@ function LiftCell({ row }: { row: CollateralFigures }) {
   )
 }
 
-function CollateralTable({ items }: { items: CollateralFigures[] }) {
+function CollateralTable({ items, filters }: { items: CollateralFigures[]; filters: DashFilters }) {
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'lift', desc: true })
   const rows = [...items].sort((a, b) => {
     const av = sortValue(a, sort.key)
@@ -156,7 +157,11 @@ function CollateralTable({ items }: { items: CollateralFigures[] }) {
         <tbody>
           {rows.map((r) => (
             <tr key={r.collateral_id}>
-              <td>{r.title}</td>
+              <td>
+                <a href={engagementHref(r.collateral_id, filters)} title={ct('eng.open', { title: r.title })}>
+                  {r.title}
+                </a>
+              </td>
               <td>{r.campaign_name}</td>
               <td class="num">{fmtInt(r.viewed_visits)}</td>
               <td class="num">
@@ -326,7 +331,7 @@ export function Dashboard() {
         <Loadable state={collateral}>
           {(c) => (
             <>
-              {c.items.length === 0 ? <p class="muted">{ct('common.empty')}</p> : <CollateralTable items={c.items} />}
+              {c.items.length === 0 ? <p class="muted">{ct('common.empty')}</p> : <CollateralTable items={c.items} filters={filters} />}
               {c.dead_stock.length > 0 && (
                 <>
                   <h3>{ct('dash.deadStock')}</h3>
