@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { t, type MessageKey } from '../i18n'
-import { getCampaign, getCollateral, getLead, outcomeCodes, visitsToday, type Tap } from '../offline/content'
+import { allCollateral, getCampaign, getLead, outcomeCodes, visitsToday, type Tap } from '../offline/content'
 import { logVisit, UNDO_MS, undoOutcomes, unplanVisit } from '../offline/outbox'
 import type { SessionUser } from '../offline/session'
-import type { CollateralSync } from '../offline/types'
+import { rankCollateral, type Evidence } from '../offline/ranking'
 import { codeLabel, formatDate, formatTime } from './format'
 import { BackIcon, CheckIcon, ThumbIcon as Thumb } from './icons'
 import { useLive } from './live'
@@ -32,17 +32,31 @@ function useBarHeight(bar: { current: HTMLElement | null }, present: boolean): v
   }, [present])
 }
 
+/** "Worked for similar customers: 14 of 52 won" and where it was measured; nothing below the
+ * minimum number of visits (the ranking then says nothing rather than a number). */
+function EvidenceLine({ evidence }: { evidence: Evidence | null | undefined }) {
+  if (!evidence) return null
+  return (
+    <span class="evidence muted">
+      {t('lead.evidence', { won: evidence.won, shown: evidence.shown })} · {t(`lead.evidenceIn.${evidence.group}`, { value: evidence.value })}
+    </span>
+  )
+}
+
 export function Lead({ user, id }: { user: SessionUser; id: string }) {
   const data = useLive(async () => {
     const lead = await getLead(id)
     if (!lead) return { lead: null }
-    const [campaign, codes, visits, collateral] = await Promise.all([
+    const [campaign, codes, visits, items] = await Promise.all([
       getCampaign(lead.campaign_id),
       outcomeCodes(),
       visitsToday(user.id, lead),
-      Promise.all(lead.recommended_collateral_ids.map(getCollateral)),
+      allCollateral(),
     ])
-    return { lead, campaign, codes, visits, collateral: collateral.filter((c): c is CollateralSync => !!c) }
+    // marketing's recommendations first, then the campaign's items by how they did with similar customers
+    const ranked = rankCollateral(lead, campaign, items)
+    const evidence = new Map(ranked.map((r) => [r.item.id, r.evidence]))
+    return { lead, campaign, codes, visits, collateral: ranked.map((r) => r.item), evidence }
   }, [id, user.id])
   const [fit, setFit] = useState<Record<string, 'up' | 'down'>>({})
   const [gate] = useState(createTapGate)
@@ -64,7 +78,7 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
       </main>
     )
   }
-  const { lead, campaign, codes = [], collateral = [], visits = NO_VISITS } = data
+  const { lead, campaign, codes = [], collateral = [], visits = NO_VISITS, evidence } = data
   gate.shown(visits.map((v) => v.id))
   const waitsForAnother = visits.length > 0 && !another
   const locked = waitsForAnother || !gate.open
@@ -198,6 +212,7 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
               <li key={c.id}>
                 <a class="coll-link" href={`/collateral/${c.id}?lead=${lead.id}`}>
                   <span class="kind">{t(`collateralKind.${c.kind}` as MessageKey)}</span> {c.title}
+                  <EvidenceLine evidence={evidence?.get(c.id)} />
                 </a>
                 <span class="fit" role="group" aria-label={t('lead.fit')}>
                   <button type="button" class={fit[c.id] === 'up' ? 'chip on' : 'chip'} aria-pressed={fit[c.id] === 'up'} aria-label={t('lead.fitUp', { title: c.title })} onClick={() => setFit({ ...fit, [c.id]: 'up' })}>
