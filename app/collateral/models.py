@@ -33,6 +33,10 @@ class Collateral(SQLModel, table=True):
     title: str = Field(max_length=200)
     description: str = Field(default="", max_length=2000)
     segments: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Detail chips (objections) this item answers: a visit logging one recommends it on the lead.
+    answers: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     url: str | None = Field(default=None, max_length=2000)
     sha256: str | None = Field(default=None, max_length=64, index=True)
     content_type: str | None = Field(default=None, max_length=100)

@@ -2,6 +2,7 @@ from fastapi import APIRouter, status
 
 from app.campaigns.deps import MarketingCampaign
 from app.collateral import service
+from app.collateral.counters import checked_answers
 from app.collateral.deps import MarketingCollateral, StorageDep, UploadForm
 from app.collateral.schemas import UPLOAD_FORM_SCHEMA, CollateralPublic, CollateralUpdate
 from app.core.db import SessionDep
@@ -43,6 +44,8 @@ def update_collateral(
     body: CollateralUpdate, item: MarketingCollateral, session: SessionDep
 ) -> CollateralPublic:
     changes = body.model_dump(exclude_unset=True)
+    if body.answers is not None:  # the objections it answers: chips outcome codes have
+        changes["answers"] = checked_answers(session, body.answers)
     return CollateralPublic.of(service.update_collateral(session, item=item, changes=changes))
 
 

@@ -13,12 +13,17 @@ Segments = Annotated[
     list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=30)
 ]
 
+Answers = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=40)]], Field(max_length=20)
+]
+
 
 class CollateralUpdate(RequestBody):
     model_config = ConfigDict(extra="forbid")
     title: Title | None = None
     description: Description | None = None
     segments: Segments | None = None
+    answers: Answers | None = None  # detail chips (objections) the item answers
 
 
 class CollateralPublic(BaseModel):
@@ -29,6 +34,7 @@ class CollateralPublic(BaseModel):
     title: str
     description: str
     segments: list[str]
+    answers: list[str]
     url: str | None
     sha256: str | None
     content_type: str | None

@@ -133,6 +133,7 @@ def create_collateral(
         title=title,
         description=description,
         segments=segments,
+        answers=list(old.answers) if old else [],  # a new version answers what the old did
         version=old.version + 1 if old else 1,
         replaces_id=old.id if old else None,
     )

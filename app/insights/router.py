@@ -21,8 +21,9 @@ from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.inputs import Offset, SaneDay
 from app.core.time import utcnow
-from app.insights import engagement, export, service
+from app.insights import counters, engagement, export, service
 from app.insights.compare import compare as period_compare
+from app.insights.counter_schemas import CounterInsights
 from app.insights.engagement import CollateralEngagement
 from app.insights.roller import caught_up
 from app.insights.schemas import CollateralInsights, Filters, Summary
@@ -102,6 +103,14 @@ def visits(
     e.g. `won` for conversion), `chip` (a detail chip) and `collateral_id` (shown at the
     visit). The exports take the same parameters."""
     return visit_page(session, filters, figure, lang=lang, limit=limit, offset=offset)
+
+
+@router.get("/counters")
+def counter_collateral(filters: InsightFilters, session: SessionDep) -> CounterInsights:
+    """Per item answering objections (detail chips): how the lead's next visit after such an
+    objection went with the item shown there and without it; won shares with their n, the
+    difference with its 95 % interval (Newcombe) and verdict, `too_few` below 10 a side."""
+    return counters.counters(session, filters)
 
 
 @router.get("/collateral")

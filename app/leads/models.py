@@ -52,6 +52,12 @@ class Lead(SQLModel, table=True):
     recommended_collateral_ids: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
+    # Collateral recommended because a visit logged an objection it answers (`app.collateral.
+    # counters`): {collateral id: {"objection": chip, "said_on": "YYYY-MM-DD"}}, after
+    # marketing's own list on the phone.
+    recommendation_reasons: dict[str, dict[str, str]] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False)
     )

@@ -25,7 +25,7 @@ WORDS: dict[str, dict[str, Kind]] = {
         "signal_answered": Kind(
             "Marketing replied to your signal", "Marketing replied to {n} of your signals"
         ),
-        "collateral_recommended": Kind(
+        "counter_collateral": Kind(
             "Material recommended for a lead", "Material recommended for {n} leads"
         ),
     },
@@ -39,7 +39,7 @@ WORDS: dict[str, dict[str, Kind]] = {
             "Das Marketing hat auf dein Signal geantwortet",
             "Das Marketing hat auf {n} deiner Signale geantwortet",
         ),
-        "collateral_recommended": Kind(
+        "counter_collateral": Kind(
             "Material für einen Lead empfohlen", "Material für {n} Leads empfohlen"
         ),
     },

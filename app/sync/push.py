@@ -34,6 +34,7 @@ from sqlmodel import Session, col, select
 
 from app.campaigns.models import Campaign
 from app.campaigns.service import campaigns_seen_by
+from app.collateral.counters import Objection, recommend_counters
 from app.collateral.models import Collateral
 from app.core.bulk import execute_rows
 from app.core.db import table_of
@@ -575,6 +576,7 @@ def push(
         for outcome in plan.retract:
             outcome.retracted_at = now
         notify_listeners(session, plan.retract, -1)
+    plan.lead_changes |= recommend_counters(session, _objections(plan), now=now, zone=zone)
     changes: list[tuple[SyncEntity, uuid.UUID, uuid.UUID | None]] = [
         (SyncEntity.lead, lead_id, lead_rep) for lead_id, lead_rep in sorted(plan.lead_changes)
     ]
@@ -583,6 +585,16 @@ def push(
     seqs = [p.mutation.seq for p in items if p.mutation and p.mutation.seq]
     device = track_device(session, rep_id=rep_id, device_id=device_id, seqs=seqs, now=now)
     return PushResponse(results=plan.results, device=device)
+
+
+def _objections(plan: _Plan) -> list[Objection]:
+    """The chips of the outcomes written and amended: their counter-collateral is recommended."""
+    said = [
+        Objection(row["lead_id"], row["details"], row["occurred_at"])
+        for row in plan.outcomes
+        if row["retracted_at"] is None and row["details"]
+    ]
+    return said + [Objection(o.lead_id, o.details, o.occurred_at) for o in plan.amend.values()]
 
 
 def gaps_of(device: SyncDevice) -> list[tuple[int, int]]:

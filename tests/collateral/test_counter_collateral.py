@@ -1,0 +1,220 @@
+"""Collateral answering an objection: marketing marks it; a visit logging the objection
+recommends it on the lead with the reason, on the rep's phone at the next sync, with a notice."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from app.auth.models import Role, User
+from app.campaigns.models import Campaign
+from app.collateral.models import Collateral
+from app.core.settings import Settings
+from app.leads.models import Lead
+from app.push.messages import coalesce
+from app.push.models import PushNotice
+from tests.factories import Factory
+from tests.sync.helpers import Content, Phone, outcome, push, retract
+
+
+@pytest.fixture
+def content(db: Session) -> Content:
+    return Content(db)
+
+
+def mark(client: TestClient, headers: dict[str, str], item: Collateral, answers: list[str]) -> Any:
+    return client.patch(f"/api/v1/collateral/{item.id}", headers=headers, json={"answers": answers})
+
+
+def amend(outcome_id: str, details: list[str]) -> dict[str, Any]:
+    return {
+        "type": "outcome.amend",
+        "id": str(uuid.uuid4()),
+        "outcome_id": outcome_id,
+        "details": details,
+    }
+
+
+def reasons(db: Session, lead: Lead) -> dict[str, dict[str, str]]:
+    row = db.exec(
+        select(Lead).where(Lead.id == lead.id).execution_options(populate_existing=True)
+    ).one()
+    db.commit()
+    return dict(row.recommendation_reasons)
+
+
+def notices(db: Session, rep: User) -> list[PushNotice]:
+    rows = list(db.exec(select(PushNotice).where(col(PushNotice.rep_id) == rep.id)))
+    db.commit()
+    return [n for n in rows if n.kind == "counter_collateral"]
+
+
+@pytest.fixture
+def shop(
+    client: TestClient, factory: Factory, content: Content
+) -> tuple[Campaign, Collateral, Collateral, dict[str, str]]:
+    """A live campaign with a savings chart marked as answering "price" and a price list
+    marketing recommends by hand; marketing's headers."""
+    campaign = content.campaign()
+    chart = content.collateral(campaign)
+    price_list = content.collateral(campaign)
+    _, marketing = factory.login_as(Role.marketing)
+    assert mark(client, marketing, chart, ["price"]).status_code == 200
+    return campaign, chart, price_list, marketing
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [(Role.marketing, 200), (Role.admin, 200), (Role.rep, 403), (None, 401)],
+)
+def test_who_may_mark_what_an_item_answers(
+    client: TestClient,
+    factory: Factory,
+    content: Content,
+    role: Role | None,
+    status: int,
+) -> None:
+    item = content.collateral(content.campaign())
+    headers = factory.login_as(role)[1] if role else {}
+    response = mark(client, headers, item, ["price", "timing", "price"])
+    assert response.status_code == status, response.text
+    shown = client.get(f"/api/v1/collateral/{item.id}", headers=factory.login_as(Role.admin)[1])
+    assert shown.json()["answers"] == (["price", "timing"] if status == 200 else [])
+
+
+def test_an_unknown_chip_is_refused_by_name_and_changes_nothing(
+    client: TestClient, factory: Factory, content: Content
+) -> None:
+    item = content.collateral(content.campaign())
+    _, marketing = factory.login_as(Role.marketing)
+    assert mark(client, marketing, item, ["price"]).status_code == 200
+    response = mark(client, marketing, item, ["timing", "weather"])
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], body["params"]) == ("unknown_chip", {"chip": "weather"})
+    assert "weather" in body["detail"]
+    assert client.get(f"/api/v1/collateral/{item.id}", headers=marketing).json()["answers"] == [
+        "price"
+    ]
+    assert mark(client, marketing, item, [""]).status_code == 422
+    assert mark(client, marketing, item, []).json()["answers"] == []
+
+
+def test_a_visit_logging_the_objection_recommends_the_answer_with_the_reason(
+    client: TestClient,
+    factory: Factory,
+    content: Content,
+    db: Session,
+    settings: Settings,
+    shop: tuple[Campaign, Collateral, Collateral, dict[str, str]],
+) -> None:
+    campaign, chart, price_list, marketing = shop
+    elsewhere = content.collateral(content.campaign())  # answers price, in another campaign
+    assert mark(client, marketing, elsewhere, ["price"]).status_code == 200
+    rep, headers = factory.login_as(Role.rep)
+    lead = content.lead(rep, campaign=campaign, recommended=[str(price_list.id)])
+    quiet = content.lead(rep, campaign=campaign)
+    phone = Phone(client, headers)
+    phone.sync()
+    assert phone.state["leads"][str(lead.id)]["recommendation_reasons"] == []
+
+    said_at = datetime(2026, 12, 3, 10, tzinfo=UTC)
+    said = {"details": ["timing", "price"], "occurred_at": said_at.isoformat()}
+    tap = outcome(lead.id, "objection", **said)
+    other = outcome(quiet.id, "objection", details=["timing"])
+    assert [r["status"] for r in push(client, headers, tap, other)] == ["applied", "applied"]
+
+    day = said_at.astimezone(settings.zone).date().isoformat()
+    assert reasons(db, lead) == {str(chart.id): {"objection": "price", "said_on": day}}
+    assert reasons(db, quiet) == {}
+    lead_row = db.get(Lead, lead.id)
+    assert lead_row is not None and lead_row.recommended_collateral_ids == [str(price_list.id)]
+    db.commit()
+
+    phone.sync()
+    synced = phone.state["leads"][str(lead.id)]
+    assert synced["recommended_collateral_ids"] == [str(price_list.id)]
+    assert synced["recommendation_reasons"] == [
+        {"collateral_id": str(chart.id), "objection": "price", "said_on": day}
+    ]
+    assert str(chart.id) in phone.ids("collateral")
+
+    [notice] = notices(db, rep)
+    assert notice.target_id == str(lead.id)
+    assert lead.company not in notice.title + notice.body and "price" not in notice.title
+    _, payload = coalesce([notice], lang="de", details="none")
+    assert (payload["title"], payload["url"]) == (
+        "Material für einen Lead empfohlen",
+        f"/lead/{lead.id}",
+    )
+
+    # The phone sends the batch again (no answer came back): nothing is doubled.
+    assert [r["status"] for r in push(client, headers, tap, other)] == ["duplicate"] * 2
+    assert len(notices(db, rep)) == 1
+    assert list(reasons(db, lead)) == [str(chart.id)]
+
+
+def test_an_amendment_adding_the_chip_recommends_the_answer(
+    client: TestClient,
+    factory: Factory,
+    content: Content,
+    db: Session,
+    shop: tuple[Campaign, Collateral, Collateral, dict[str, str]],
+) -> None:
+    campaign, chart, _, _ = shop
+    rep, headers = factory.login_as(Role.rep)
+    lead = content.lead(rep, campaign=campaign)
+    tap = outcome(lead.id, "objection")
+    push(client, headers, tap)
+    assert reasons(db, lead) == {} and notices(db, rep) == []
+    assert push(client, headers, amend(tap["id"], ["price"]))[0]["status"] == "applied"
+    assert reasons(db, lead)[str(chart.id)]["objection"] == "price"
+    assert len(notices(db, rep)) == 1
+    # Amended again with the same chip: the same reason, no second notice.
+    push(client, headers, amend(tap["id"], ["price", "timing"]))
+    assert len(notices(db, rep)) == 1
+
+
+def test_a_taken_back_visit_recommends_nothing_and_an_older_visit_keeps_the_newer_reason(
+    client: TestClient,
+    factory: Factory,
+    content: Content,
+    db: Session,
+    settings: Settings,
+    shop: tuple[Campaign, Collateral, Collateral, dict[str, str]],
+) -> None:
+    campaign, chart, _, marketing = shop
+    assert mark(client, marketing, chart, ["price", "competitor"]).status_code == 200
+    rep, headers = factory.login_as(Role.rep)
+    lead = content.lead(rep, campaign=campaign)
+    taken_back = outcome(lead.id, "objection", details=["price"])
+    push(client, headers, taken_back, retract(taken_back["id"]))
+    assert reasons(db, lead) == {}
+    newer = datetime(2026, 12, 4, 10, tzinfo=UTC)
+    older = datetime(2026, 12, 1, 10, tzinfo=UTC)
+    push(client, headers, outcome(lead.id, "objection", details=["competitor"],
+                                  occurred_at=newer.isoformat()))  # fmt: skip
+    push(client, headers, outcome(lead.id, "objection", details=["price"],
+                                  occurred_at=older.isoformat()))  # fmt: skip
+    day = newer.astimezone(settings.zone).date().isoformat()
+    assert reasons(db, lead) == {str(chart.id): {"objection": "competitor", "said_on": day}}
+
+
+def test_the_reason_follows_the_item_to_its_new_version(
+    client: TestClient,
+    factory: Factory,
+    content: Content,
+    shop: tuple[Campaign, Collateral, Collateral, dict[str, str]],
+) -> None:
+    campaign, chart, _, _ = shop
+    rep, headers = factory.login_as(Role.rep)
+    lead = content.lead(rep, campaign=campaign)
+    push(client, headers, outcome(lead.id, "objection", details=["price"]))
+    newer = content.collateral(campaign, replaces=chart)
+    phone = Phone(client, headers)
+    phone.sync()
+    [reason] = phone.state["leads"][str(lead.id)]["recommendation_reasons"]
+    assert reason["collateral_id"] == str(newer.id)
