@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 import app.auth.models
 import app.campaigns.models
+import app.collateral.history
 import app.collateral.models
 import app.core.types
 import app.insights.models

@@ -16,10 +16,12 @@ from fastapi.responses import StreamingResponse
 from app.auth.deps import CurrentUser
 from app.collateral.deps import StorageDep
 from app.collateral.filenames import content_disposition
+from app.collateral.freshness import today_in
 from app.collateral.models import Collateral
 from app.collateral.service import collateral_for_file
 from app.core import errors
 from app.core.db import SessionDep
+from app.core.deps import SettingsDep
 from app.core.http import etag_matches
 from app.core.storage import is_sha256
 
@@ -42,13 +44,13 @@ FILE_TYPES: dict[str, object] = {
 
 
 def visible_file(
-    sha256: str, user: CurrentUser, session: SessionDep, storage: StorageDep
+    sha256: str, user: CurrentUser, session: SessionDep, storage: StorageDep, settings: SettingsDep
 ) -> Collateral:
     """The collateral item that lets `user` see this file, or 404 (never says whether the file
     exists for someone else)."""
     if not is_sha256(sha256):
         raise errors.NotFound("File not found", code="not_found")
-    item = collateral_for_file(session, sha256, user)
+    item = collateral_for_file(session, sha256, user, today_in(settings.zone))
     if item is None or not storage.exists(sha256):
         raise errors.NotFound("File not found", code="not_found")
     return item

@@ -1,8 +1,8 @@
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
 from app.core.time import utcnow
@@ -42,6 +42,14 @@ class Collateral(SQLModel, table=True):
     content_type: str | None = Field(default=None, max_length=100)
     size: int | None = None
     filename: str | None = Field(default=None, max_length=255)
+    # Freshness: tags for search; past `valid_until` (a day in the organisation zone) the item
+    # leaves phones; `review_on` only reminds marketing. `search_text`: title and tags folded.
+    tags: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+    valid_until: date | None = Field(default=None, index=True)
+    review_on: date | None = None
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     version: int = 1
     replaces_id: uuid.UUID | None = Field(
         default=None, foreign_key="collateral.id", ondelete="SET NULL"

@@ -1,9 +1,10 @@
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.collateral.freshness import FreshnessDate, Tags, is_expired, is_expiring
 from app.collateral.models import CollateralKind
 from app.core.inputs import RequestBody
 
@@ -24,6 +25,9 @@ class CollateralUpdate(RequestBody):
     description: Description | None = None
     segments: Segments | None = None
     answers: Answers | None = None  # detail chips (objections) the item answers
+    tags: Tags | None = None
+    valid_until: FreshnessDate = None
+    review_on: FreshnessDate = None
 
 
 class CollateralPublic(BaseModel):
@@ -40,6 +44,11 @@ class CollateralPublic(BaseModel):
     content_type: str | None
     size: int | None
     filename: str | None
+    tags: list[str]
+    valid_until: date | None
+    review_on: date | None
+    expired: bool = False
+    expiring: bool = False
     version: int
     replaces_id: uuid.UUID | None
     replaced_by_id: uuid.UUID | None
@@ -50,10 +59,15 @@ class CollateralPublic(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, item: object) -> "CollateralPublic":
+    def of(cls, item: object, today: date | None = None) -> "CollateralPublic":
+        """`expired` and `expiring` (within 14 days) are judged on `today`, the organisation's
+        date; without it both stay false."""
         public = cls.model_validate(item)
         if public.sha256:
             public.file_url = f"/api/v1/files/{public.sha256}"
+        if today is not None:
+            public.expired = is_expired(public.valid_until, today)
+            public.expiring = is_expiring(public.valid_until, today)
         return public
 
 
@@ -77,6 +91,9 @@ UPLOAD_FORM_SCHEMA = {
                             "description": "comma-separated segment names",
                         },
                         "replaces": {"type": "string", "format": "uuid"},
+                        "tags": {"type": "string", "description": "comma-separated tags"},
+                        "valid_until": {"type": "string", "format": "date"},
+                        "review_on": {"type": "string", "format": "date"},
                     },
                 }
             }

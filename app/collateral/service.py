@@ -2,18 +2,22 @@
 
 import uuid
 from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import String, cast
+from sqlalchemy import String, cast, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.auth.models import Role, User
 from app.campaigns.models import Campaign, CampaignStatus
 from app.campaigns.service import is_campaign_visible, reached_rep_ids
+from app.collateral import history
 from app.collateral.filenames import clean_filename
+from app.collateral.freshness import FreshnessDate, Tags, fold, is_expired, search_text
+from app.collateral.history import ChangeAction
 from app.collateral.models import Collateral, CollateralKind
 from app.collateral.schemas import Description, Segments, Title
 from app.collateral.sniff import MAX_PIXELS, claimed_kind, declared_pixels, sniff
@@ -37,6 +41,16 @@ def current_collateral_of(campaign_ids: Iterable[uuid.UUID]) -> SelectOfScalar[C
     )
 
 
+def fresh_collateral_of(
+    campaign_ids: Iterable[uuid.UUID], today: date
+) -> SelectOfScalar[Collateral]:
+    """The current collateral of the given campaigns that has not expired by `today` (the
+    organisation's date): what reps are given."""
+    return current_collateral_of(campaign_ids).where(
+        or_(col(Collateral.valid_until).is_(None), col(Collateral.valid_until) >= today)
+    )
+
+
 def is_recommended_to(session: Session, collateral_id: uuid.UUID, rep_id: uuid.UUID) -> bool:
     """Is this collateral item recommended on one of the rep's own leads?"""
     from app.leads.models import Lead  # leads build on collateral, not the other way round
@@ -48,12 +62,15 @@ def is_recommended_to(session: Session, collateral_id: uuid.UUID, rep_id: uuid.U
     return session.exec(query.limit(1)).first() is not None
 
 
-def is_collateral_visible(session: Session, item: Collateral, user: User) -> bool:
-    """Marketing and admin: any item. A rep: a current item of a campaign they see (live, in
-    their audience or holding one of their leads), or one recommended on their own leads."""
+def is_collateral_visible(
+    session: Session, item: Collateral, user: User, today: date | None = None
+) -> bool:
+    """Marketing and admin: any item. A rep: a current item, not expired by `today` (the
+    organisation's date), of a campaign they see (live, in their audience or holding one of
+    their leads), or one recommended on their own leads."""
     if user.role in (Role.marketing, Role.admin):
         return True
-    if not item.is_current:
+    if not item.is_current or (today is not None and is_expired(item.valid_until, today)):
         return False
     campaign = session.get(Campaign, item.campaign_id)
     if campaign is not None and is_campaign_visible(session, campaign, user):
@@ -61,7 +78,9 @@ def is_collateral_visible(session: Session, item: Collateral, user: User) -> boo
     return is_recommended_to(session, item.id, user.id)
 
 
-def collateral_for_file(session: Session, sha256: str, user: User) -> Collateral | None:
+def collateral_for_file(
+    session: Session, sha256: str, user: User, today: date | None = None
+) -> Collateral | None:
     """A collateral item using the blob `sha256` that `user` may see (newest first)."""
     items = session.exec(
         select(Collateral)
@@ -69,7 +88,7 @@ def collateral_for_file(session: Session, sha256: str, user: User) -> Collateral
         .order_by(col(Collateral.created_at).desc())
     ).all()
     items = sorted(items, key=lambda c: not c.is_current)  # prefer current versions' names
-    return next((c for c in items if is_collateral_visible(session, c, user)), None)
+    return next((c for c in items if is_collateral_visible(session, c, user, today)), None)
 
 
 # --- writing (marketing) ---------------------------------------------------------------------
@@ -85,6 +104,13 @@ def _valid(adapter: TypeAdapter[Any], name: str, value: object) -> Any:
 _TITLE: TypeAdapter[str] = TypeAdapter(Title)
 _DESCRIPTION: TypeAdapter[str] = TypeAdapter(Description)
 _SEGMENTS: TypeAdapter[list[str]] = TypeAdapter(Segments)
+_TAGS: TypeAdapter[list[str]] = TypeAdapter(Tags)
+_DATE: TypeAdapter[date | None] = TypeAdapter(FreshnessDate)
+
+
+def _form_date(fields: dict[str, str], name: str) -> date | None:
+    raw = fields.get(name, "").strip()
+    return _valid(_DATE, name, raw) if raw else None
 
 
 def _link(url: str) -> str:
@@ -114,7 +140,12 @@ def _replaced(session: Session, campaign: Campaign, raw: str | None) -> Collater
 
 
 def create_collateral(
-    session: Session, *, storage: BlobStorage, campaign: Campaign, form: MultipartForm
+    session: Session,
+    *,
+    storage: BlobStorage,
+    campaign: Campaign,
+    form: MultipartForm,
+    user: User | None = None,
 ) -> Collateral:
     """A new item (or a new version of one) from an upload form; checks everything before the
     file is stored, so a refused upload leaves nothing behind."""
@@ -123,6 +154,8 @@ def create_collateral(
     description = _valid(_DESCRIPTION, "description", fields.get("description", ""))
     segments = [s.strip() for s in fields.get("segments", "").split(",") if s.strip()]
     segments = _valid(_SEGMENTS, "segments", segments)
+    tags = _valid(_TAGS, "tags", [t for t in fields.get("tags", "").split(",") if t.strip()])
+    valid_until, review_on = _form_date(fields, "valid_until"), _form_date(fields, "review_on")
     url = fields.get("url", "").strip()
     if (form.file is None) == (not url):
         raise errors.BadRequest("file: send either a file or a url")
@@ -134,6 +167,10 @@ def create_collateral(
         description=description,
         segments=segments,
         answers=list(old.answers) if old else [],  # a new version answers what the old did
+        tags=tags,
+        valid_until=valid_until,
+        review_on=review_on,
+        search_text=search_text(title, tags),
         version=old.version + 1 if old else 1,
         replaces_id=old.id if old else None,
     )
@@ -169,6 +206,13 @@ def create_collateral(
     session.flush()
     if old is not None:
         _supersede(session, old=old, new=item)
+    history.record(
+        session,
+        item,
+        user=user,
+        action=ChangeAction.new_version if old else ChangeAction.created,
+        before=history.snapshot(old) if old else None,
+    )
     record_change(session, SyncEntity.collateral, item.id)
     if campaign.status == CampaignStatus.live:
         notify_reps(
@@ -211,9 +255,20 @@ def _supersede(session: Session, *, old: Collateral, new: Collateral) -> None:
     )
 
 
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def list_collateral(
-    session: Session, *, campaign: Campaign, include_history: bool = False
+    session: Session,
+    *,
+    campaign: Campaign,
+    include_history: bool = False,
+    q: str | None = None,
+    expiring_within: tuple[date, int] | None = None,
 ) -> list[Collateral]:
+    """`q`: in the title or a tag, ignoring case and accents. `expiring_within` (today,
+    days): only items valid until a day from today to `days` ahead (not yet expired)."""
     query = (
         select(Collateral)
         .where(Collateral.campaign_id == campaign.id)
@@ -223,27 +278,50 @@ def list_collateral(
         query = query.where(
             col(Collateral.replaced_by_id).is_(None), col(Collateral.deleted_at).is_(None)
         )
+    needle = fold(q or "")
+    if needle:
+        pattern = f"%{_escape_like(needle)}%"
+        query = query.where(col(Collateral.search_text).like(pattern, escape="\\"))
+    if expiring_within is not None:
+        today, days = expiring_within
+        query = query.where(
+            col(Collateral.valid_until) >= today,
+            col(Collateral.valid_until) <= today + timedelta(days=days),
+        )
     return list(session.exec(query))
 
 
-def update_collateral(session: Session, *, item: Collateral, changes: dict[str, Any]) -> Collateral:
+# An edit of only these needs no sync: phones do not hold the review date.
+_CONSOLE_ONLY = {"review_on"}
+
+
+def update_collateral(
+    session: Session, *, item: Collateral, changes: dict[str, Any], user: User | None = None
+) -> Collateral:
+    before = history.snapshot(item)
     for name, value in changes.items():
-        if value is None:
+        if value is None and name not in ("valid_until", "review_on"):
             raise errors.BadRequest(f"{name}: may not be null")
         setattr(item, name, value)
+    item.search_text = search_text(item.title, item.tags)
     item.updated_at = utcnow()
     session.add(item)
     session.flush()
-    record_change(session, SyncEntity.collateral, item.id)
+    history.record(session, item, user=user, action=ChangeAction.edited, before=before)
+    if set(changes) - _CONSOLE_ONLY:
+        record_change(session, SyncEntity.collateral, item.id)
     return item
 
 
-def delete_collateral(session: Session, *, item: Collateral) -> None:
+def delete_collateral(session: Session, *, item: Collateral, user: User | None = None) -> None:
     """Removes the item from phones; the row stays (deleted) for insights."""
     if item.deleted_at is None:
         item.deleted_at = item.updated_at = utcnow()
         session.add(item)
         session.flush()
+        history.record(
+            session, item, user=user, action=ChangeAction.deleted, before=history.snapshot(item)
+        )
         record_change(session, SyncEntity.collateral, item.id)
 
 

@@ -20,12 +20,15 @@ router = APIRouter(prefix="/sync", tags=["sync"])
 def pull(
     session: SessionDep,
     user: RepUser,
+    settings: SettingsDep,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> PullResponse:
     """What changed for this rep since `cursor` (all, without one); see app/sync/README.md."""
     SYNC_PULLS.inc()
-    return pull_service.pull(session, rep=user, cursor=cursor, limit=limit)
+    return pull_service.pull(
+        session, rep=user, cursor=cursor, limit=limit, zone=settings.zone
+    )
 
 
 @router.post("/push", response_model=PushResponse)
