@@ -1,6 +1,6 @@
 """The push sender: a background thread in every app process.
 
-1. Fan out (about every second): take the notices of every rep whose oldest notice is older
+1. Fan out (twice a second): take the notices of every rep whose oldest notice is older
    than the coalescing window, turn them into one message per subscription (in the phone's
    language, neutral words), write one `push_delivery` row each and delete those notices, all
    in one transaction. Only one process fans out at a time (PostgreSQL: a transaction-scoped
@@ -25,7 +25,6 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from py_vapid import Vapid
@@ -35,11 +34,12 @@ from sqlmodel import Session, col, select
 from app.auth.models import Role, User
 from app.core.observability import PUSH_FAILED, PUSH_SENT
 from app.core.settings import Settings
-from app.core.time import as_utc, utcnow
+from app.core.time import utcnow
 from app.push import wire
 from app.push.keys import load_vapid_key, signer
 from app.push.messages import coalesce, encode
 from app.push.models import PushCounter, PushDelivery, PushNotice, PushSubscription
+from app.push.retry import retry_delay
 from app.push.words import lang_of
 
 log = logging.getLogger("strang.push")
@@ -47,11 +47,9 @@ log = logging.getLogger("strang.push")
 TTL_SECONDS = 86400
 RECEIPT_SECONDS = 86400  # how long a sent delivery is kept
 LEASE_MARGIN_SECONDS = 10.0
-BACKOFF_BASE_SECONDS = 5.0
-BACKOFF_MAX_SECONDS = 3600.0
-RETRY_AFTER_MAX_SECONDS = 6 * 3600.0
 MAX_ATTEMPTS = 10
 FANOUT_EVERY_SECONDS = 0.5
+TICK_SECONDS = 0.5  # the loop looks for due notices at least this often
 FANOUT_LOCK_KEY = 0x5354_5055  # "STPU": the advisory lock of the fan-out step
 FANOUT_REPS_PER_TICK = 500
 
@@ -93,23 +91,6 @@ def webpush_send(item: Claimed, vapid: Vapid, settings: Settings) -> Result:
         "Content-Type": "application/octet-stream",
     }
     return wire.post(item.endpoint, body, headers, settings.push_send_deadline_seconds)
-
-
-def retry_delay(attempts: int, retry_after: str | None, now: datetime) -> float:
-    """Seconds until the next attempt: exponential backoff, or Retry-After if it says later."""
-    delay = min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
-    if retry_after:
-        asked: float | None = None
-        try:
-            asked = float(retry_after)
-        except ValueError:
-            try:
-                asked = (as_utc(parsedate_to_datetime(retry_after)) - now).total_seconds()
-            except (TypeError, ValueError):
-                asked = None
-        if asked is not None:
-            delay = max(delay, min(asked, RETRY_AFTER_MAX_SECONDS))
-    return delay
 
 
 def bump(session: Session, **by: int) -> None:
@@ -155,7 +136,7 @@ class PushSender:
             self._thread = None
 
     def _loop(self) -> None:
-        """Fan out about every second and keep every free slot sending; never wait for a
+        """Fan out about twice a second and keep every free slot sending; never wait for a
         slow delivery (it holds its own slot until its deadline)."""
         in_flight: set[Future[None]] = set()
         last_fan_out = 0.0
@@ -170,7 +151,7 @@ class PushSender:
                     in_flight |= self._start_sending(pool, self.workers - len(in_flight))
                 except Exception:  # never let the loop die; the next tick tries again
                     log.exception("push sender tick failed")
-                self._wake.wait(1.0)
+                self._wake.wait(TICK_SECONDS)
                 self._wake.clear()
 
     def run_once(self) -> int:

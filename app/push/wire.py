@@ -127,6 +127,8 @@ def post(endpoint: str, body: bytes, headers: dict[str, str], deadline: float) -
         connection.request("POST", path or "/", body=body, headers=headers)
         response = connection.getresponse()
         text = response.read(ANSWER_MAX_BYTES)
+        if expired.is_set():  # a cut connection reads like an end of headers: not an answer
+            return Answer(None, detail="deadline")
         return Answer(
             response.status,
             response.getheader("Retry-After"),

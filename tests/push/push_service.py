@@ -134,6 +134,7 @@ class PushService:
     # device id -> "hang" | "trickle" | "error": how that endpoint misbehaves
     misbehaving: dict[str, str] = field(default_factory=dict)
     trickle_seconds: float = 5.0
+    tries: dict[str, int] = field(default_factory=dict)  # device id -> requests for it
     _closing: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -144,7 +145,10 @@ class PushService:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
-                mode = service.misbehaving.get(self.path.rsplit("/", 1)[-1])
+                device_id = self.path.rsplit("/", 1)[-1]
+                with service._lock:
+                    service.tries[device_id] = service.tries.get(device_id, 0) + 1
+                mode = service.misbehaving.get(device_id)
                 if mode == "hang" or mode == "trickle":
                     service.stall(self, trickle=mode == "trickle")
                     return
