@@ -10,6 +10,8 @@ from sqlalchemy import Engine, text
 
 from app.auth.router import router as auth_router
 from app.auth.router import users_router
+from app.calendar.router import feed_router as calendar_feed_router
+from app.calendar.router import router as calendar_router
 from app.campaigns.router import router as campaigns_router
 from app.collateral.files import router as files_router
 from app.collateral.router import router as collateral_router
@@ -86,6 +88,7 @@ def api_router() -> APIRouter:
     api.include_router(console_router)
     api.include_router(push_router)
     api.include_router(live_router)
+    api.include_router(calendar_router)
     return api
 
 
@@ -110,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_observability(app, settings)
     app.include_router(api_router())
     _add_health(app, settings)
+    app.include_router(calendar_feed_router)
     app.include_router(web_router)
     return app
 

@@ -6,6 +6,7 @@ A broken import here fails loudly; add one line per feature.
 from sqlmodel import SQLModel
 
 import app.auth.models
+import app.calendar.models
 import app.campaigns.models
 import app.collateral.history
 import app.collateral.models

@@ -85,7 +85,7 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60)
 @contextmanager
 def running_server(settings: Settings, *, workers: int = 1, **env: str) -> Iterator[Server]:
     port = free_port()
-    full_env = server_env(settings, **env)
+    full_env = server_env(settings, **{"STRANG_BASE_URL": f"http://127.0.0.1:{port}", **env})
     process = _spawn(port, full_env, workers)
     server = Server(f"http://127.0.0.1:{port}", port, process, full_env, workers)
     try:

@@ -72,6 +72,8 @@ export const de: Record<MessageKey, string> = {
   'lead.evidenceIn.segment': 'Segment {value}',
   'lead.evidenceIn.region': 'Region {value}',
   'lead.evidenceIn.campaign': 'ganze Kampagne',
+  'lead.saidLastVisit': 'Beim letzten Besuch gesagt: {objection}',
+  'lead.saidOn': 'Am {date} gesagt: {objection}',
   'chip.price': 'Preis',
   'chip.timing': 'Zeitpunkt',
   'chip.competitor': 'Wettbewerber',

@@ -70,6 +70,8 @@ export const en = {
   'lead.evidenceIn.segment': 'segment {value}',
   'lead.evidenceIn.region': 'region {value}',
   'lead.evidenceIn.campaign': 'whole campaign',
+  'lead.saidLastVisit': 'Said at last visit: {objection}',
+  'lead.saidOn': 'Said on {date}: {objection}',
   // The default outcome codes' detail chips; chips added later read as their code.
   'chip.price': 'Price',
   'chip.timing': 'Timing',

@@ -13,6 +13,7 @@ import { codeLabel, formatBytes, formatDateTime, kindLabel } from './format'
 import { LanguageSwitch } from './LanguageSwitch'
 import { useLive } from './live'
 import { LogoutButton } from './LogoutButton'
+import { SettingsCalendar } from './SettingsCalendar'
 import { SettingsNotifications } from './SettingsNotifications'
 
 function describe(m: Mutation, codes: OutcomeCodeSync[]): string {
@@ -71,6 +72,7 @@ export function Settings({ user, onLoggedOut }: { user: SessionUser; onLoggedOut
         )}
       </section>
       <SettingsNotifications user={user} />
+      {user.role === 'rep' && <SettingsCalendar />}
       <section class="card">
         <h2>{t('settings.storage')}</h2>
         {storage && (

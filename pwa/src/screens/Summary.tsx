@@ -19,8 +19,7 @@ import {
   type Report,
   type ReportVisit,
 } from './report'
-
-type Shared = 'shared' | 'copied' | 'failed' | null
+import { shareText, type Shared } from './share'
 
 /** The day's (or week's) report, written from the rep's taps on this phone: nothing to type.
  * One tap shares it as text (the system's share sheet, or the clipboard where there is none). */
@@ -140,24 +139,6 @@ function Visit({ visit: v, codes, day }: { visit: ReportVisit; codes: OutcomeCod
       )}
     </li>
   )
-}
-
-/** Shares through the system's share sheet; where there is none (or it fails), copies. */
-async function shareText(title: string, text: string): Promise<Shared> {
-  if (typeof navigator.share === 'function') {
-    try {
-      await navigator.share({ title, text })
-      return 'shared'
-    } catch (e) {
-      if (e instanceof DOMException && e.name === 'AbortError') return null // the rep closed the sheet
-    }
-  }
-  try {
-    await navigator.clipboard.writeText(text)
-    return 'copied'
-  } catch {
-    return 'failed'
-  }
 }
 
 function ShareIcon() {
