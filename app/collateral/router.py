@@ -7,9 +7,14 @@ from app.campaigns.deps import MarketingCampaign
 from app.collateral import service
 from app.collateral.counters import checked_answers
 from app.collateral.deps import MarketingCollateral, StorageDep, UploadForm
-from app.collateral.freshness import today_in
+from app.collateral.freshness import WARN_DAYS, today_in
 from app.collateral.history import CollateralChangePublic, history_of
-from app.collateral.schemas import UPLOAD_FORM_SCHEMA, CollateralPublic, CollateralUpdate
+from app.collateral.schemas import (
+    UPLOAD_FORM_SCHEMA,
+    CollateralPublic,
+    CollateralUpdate,
+    ExpiringCollateral,
+)
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 
@@ -60,6 +65,20 @@ def create_collateral(
         session, storage=storage, campaign=campaign, form=form, user=user
     )
     return CollateralPublic.of(item, today_in(settings.zone))
+
+
+@router.get("/collateral/expiring")
+def list_expiring(
+    _: MarketingUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    within_days: Annotated[int, Query(ge=0, le=3650)] = WARN_DAYS,
+) -> list[ExpiringCollateral]:
+    """Current items of every campaign valid until a day from today to `within_days` ahead
+    (the console's warning), soonest first."""
+    today = today_in(settings.zone)
+    rows = service.expiring_collateral(session, today=today, days=within_days)
+    return [ExpiringCollateral.of(item, today, campaign_name=name) for item, name in rows]
 
 
 @router.get("/collateral/{collateral_id}")

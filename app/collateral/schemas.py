@@ -14,9 +14,7 @@ Segments = Annotated[
     list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=30)
 ]
 
-Answers = Annotated[
-    list[Annotated[str, Field(min_length=1, max_length=40)]], Field(max_length=20)
-]
+Answers = Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]], Field(max_length=20)]
 
 
 class CollateralUpdate(RequestBody):
@@ -68,6 +66,18 @@ class CollateralPublic(BaseModel):
         if today is not None:
             public.expired = is_expired(public.valid_until, today)
             public.expiring = is_expiring(public.valid_until, today)
+        return public
+
+
+class ExpiringCollateral(CollateralPublic):
+    campaign_name: str = ""
+
+    @classmethod
+    def of(
+        cls, item: object, today: date | None = None, *, campaign_name: str = ""
+    ) -> "ExpiringCollateral":
+        public = cls.model_validate(CollateralPublic.of(item, today).model_dump())
+        public.campaign_name = campaign_name
         return public
 
 

@@ -291,6 +291,26 @@ def list_collateral(
     return list(session.exec(query))
 
 
+def expiring_collateral(
+    session: Session, *, today: date, days: int
+) -> list[tuple[Collateral, str]]:
+    """Current items of any campaign valid until a day from `today` to `days` ahead, with
+    their campaign's name, soonest first."""
+    query = (
+        select(Collateral, Campaign.name)
+        .join(Campaign, col(Campaign.id) == Collateral.campaign_id)
+        .where(
+            col(Collateral.replaced_by_id).is_(None),
+            col(Collateral.deleted_at).is_(None),
+            col(Collateral.valid_until) >= today,
+            col(Collateral.valid_until) <= today + timedelta(days=days),
+        )
+        .order_by(col(Collateral.valid_until), col(Collateral.title), col(Collateral.id))
+        .limit(500)
+    )
+    return [(item, name) for item, name in session.exec(query)]
+
+
 # An edit of only these needs no sync: phones do not hold the review date.
 _CONSOLE_ONLY = {"review_on"}
 

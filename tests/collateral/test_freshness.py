@@ -224,3 +224,23 @@ def test_who_may_read_history_edit_and_search(
     assert edit.status_code == status
     tags = client.get(f"/api/v1/collateral/{item['id']}", headers=marketing).json()["tags"]
     assert tags == (["wind"] if status == 200 else ["solar"])
+
+
+def test_the_dashboard_warning_lists_items_of_every_campaign_expiring_soon(
+    client: TestClient, factory: Factory, db: Session
+) -> None:
+    _, marketing = factory.login_as(Role.marketing)
+    _, rep = factory.login_as(Role.rep)
+    spring, autumn = campaign(db, name="Spring"), campaign(db, name="Autumn")
+    link(client, marketing, spring.id, title="late", valid_until=str(TODAY + timedelta(days=14)))
+    link(client, marketing, autumn.id, title="first", valid_until=str(TODAY))
+    link(client, marketing, autumn.id, title="gone", valid_until=str(TODAY - timedelta(days=1)))
+    link(client, marketing, autumn.id, title="far", valid_until=str(TODAY + timedelta(days=15)))
+    answer = client.get("/api/v1/collateral/expiring", headers=marketing)
+    assert answer.status_code == 200, answer.text
+    assert [(c["title"], c["campaign_name"]) for c in answer.json()] == [
+        ("first", "Autumn"),
+        ("late", "Spring"),
+    ]
+    assert client.get("/api/v1/collateral/expiring", headers=rep).status_code == 403
+    assert client.get("/api/v1/collateral/expiring").status_code == 401

@@ -159,6 +159,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/collateral/expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Expiring
+         * @description Current items of every campaign valid until a day from today to `within_days` ahead
+         *     (the console's warning), soonest first.
+         */
+        get: operations["collateral-list_expiring"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/collateral/{collateral_id}": {
         parameters: {
             query?: never;
@@ -618,6 +639,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change Password
+         * @description Change your own password (the current one is required): your other sessions end, this
+         *     one stays.
+         */
+        post: operations["auth-change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/sessions": {
         parameters: {
             query?: never;
@@ -869,8 +911,33 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Update User */
+        /**
+         * Update User
+         * @description Change a user's name, role, region, team or active state. Deactivating ends their
+         *     sessions at once (their phones wipe at the next contact); admins cannot deactivate or
+         *     demote themselves.
+         */
         patch: operations["users-update_user"];
+        trace?: never;
+    };
+    "/api/v1/users/{user_id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset Password
+         * @description Give a user a new password; all their sessions end.
+         */
+        post: operations["users-reset_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/users/{user_id}/sessions": {
@@ -1634,6 +1701,81 @@ export interface components {
             ][];
             /** Max Seq */
             max_seq: number;
+        };
+        /** ExpiringCollateral */
+        ExpiringCollateral: {
+            /** Answers */
+            answers: string[];
+            /**
+             * Campaign Id
+             * Format: uuid
+             */
+            campaign_id: string;
+            /**
+             * Campaign Name
+             * @default
+             */
+            campaign_name: string;
+            /** Content Type */
+            content_type: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Deleted At */
+            deleted_at: string | null;
+            /** Description */
+            description: string;
+            /**
+             * Expired
+             * @default false
+             */
+            expired: boolean;
+            /**
+             * Expiring
+             * @default false
+             */
+            expiring: boolean;
+            /** File Url */
+            file_url?: string | null;
+            /** Filename */
+            filename: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Is Current */
+            is_current: boolean;
+            kind: components["schemas"]["CollateralKind"];
+            /** Replaced By Id */
+            replaced_by_id: string | null;
+            /** Replaces Id */
+            replaces_id: string | null;
+            /** Review On */
+            review_on: string | null;
+            /** Segments */
+            segments: string[];
+            /** Sha256 */
+            sha256: string | null;
+            /** Size */
+            size: number | null;
+            /** Tags */
+            tags: string[];
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Url */
+            url: string | null;
+            /** Valid Until */
+            valid_until: string | null;
+            /** Version */
+            version: number;
         };
         /**
          * Facets
@@ -2412,6 +2554,18 @@ export interface components {
             page: number;
             /** Visits */
             visits: number;
+        };
+        /** PasswordChange */
+        PasswordChange: {
+            /** Current Password */
+            current_password: string;
+            /** New Password */
+            new_password: string;
+        };
+        /** PasswordReset */
+        PasswordReset: {
+            /** New Password */
+            new_password: string;
         };
         /** PeriodComparison */
         PeriodComparison: {
@@ -3287,6 +3441,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CollateralPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "collateral-list_expiring": {
+        parameters: {
+            query?: {
+                within_days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpiringCollateral"][];
                 };
             };
             /** @description Validation Error */
@@ -4257,6 +4442,37 @@ export interface operations {
             };
         };
     };
+    "auth-change_password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "auth-my_sessions": {
         parameters: {
             query?: never;
@@ -4714,6 +4930,39 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["UserPublic"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "users-reset_password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordReset"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
