@@ -30,6 +30,7 @@ from sqlalchemy import Engine, String, select, type_coerce
 from app.auth.models import User
 from app.campaigns.models import Campaign
 from app.core.db import table_of
+from app.core.spreadsheet import BOM, looks_like_formula, safe_cell
 from app.core.time import as_utc
 from app.insights.models import InsightFact
 from app.insights.schemas import Filters
@@ -40,9 +41,7 @@ from app.outcomes.models import Outcome, OutcomeCode
 
 Delimiter = Literal["comma", "semicolon"]
 Lang = Literal["en", "de"]
-BOM = "\ufeff"
 BATCH = 2000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_ROWS = 1_048_576  # Excel's limit, the header row included
 
@@ -70,17 +69,6 @@ Record = tuple[datetime, str, list[str]]
 def default_delimiter(lang: Lang) -> Delimiter:
     """What the Excel of that language opens: German Excel splits only at semicolons."""
     return "semicolon" if lang == "de" else "comma"
-
-
-def looks_like_formula(text: str) -> bool:
-    return text.startswith(FORMULA_STARTS)
-
-
-def safe_cell(value: Any) -> str:
-    if not value:
-        return ""
-    text = str(value)
-    return "'" + text if looks_like_formula(text) else text
 
 
 def as_text(column: Any) -> Any:
