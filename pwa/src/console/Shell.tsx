@@ -14,6 +14,7 @@ import { LeadEdit } from './screens/Leads'
 import { LeadImport } from './screens/LeadImport'
 import { Signals } from './screens/Signals'
 import { Users } from './screens/Users'
+import { Visits } from './screens/Visits'
 
 const SECTIONS: { path: string; key: ConsoleKey; admin?: boolean }[] = [
   { path: '/', key: 'nav.dashboard' },
@@ -35,6 +36,7 @@ function Screen({ user }: { user: SessionUser }) {
   if (p === '/leads') return <LeadList />
   if (p === '/leads/import') return <LeadImport />
   if ((params = match('/leads/:id', p))) return <LeadEdit key={params.id} id={params.id!} />
+  if (p === '/visits') return <Visits />
   if (p === '/signals') return <Signals />
   if (p === '/users') return user.role === 'admin' ? <Users /> : <p>{ct('users.adminOnly')}</p>
   return <h1>{t('notFound.title')}</h1>

@@ -35,6 +35,11 @@ export type Facets = S['Facets']
 export type Summary = S['Summary']
 export type CollateralFigures = S['CollateralFigures']
 export type CollateralInsights = S['CollateralInsights']
+export type VisitPage = S['VisitPage']
+export type VisitRow = S['VisitRow']
+export type PeriodComparison = S['PeriodComparison']
+export type RateChange = S['RateChange']
+export type LeadHistory = S['LeadHistory']
 export type CollateralEngagement = S['CollateralEngagement']
 
 export type Query = Record<string, string | number | boolean | undefined>
@@ -71,6 +76,9 @@ export const consoleApi = {
 
   summary: (query: Query) => request<Summary>('get', '/api/v1/insights/summary', undefined, { query }),
   collateralInsights: (query: Query) => request<CollateralInsights>('get', '/api/v1/insights/collateral', undefined, { query }),
+  visits: (query: Query) => request<VisitPage>('get', '/api/v1/insights/visits', undefined, { query }),
+  compare: (query: Query) => request<PeriodComparison>('get', '/api/v1/insights/compare', undefined, { query }),
+  leadHistory: (id: string, lang: string) => request<LeadHistory>('get', `/api/v1/leads/${id}/history`, undefined, { query: { lang } }),
   engagement: (id: string, query: Query) =>
     request<CollateralEngagement>('get', `/api/v1/insights/collateral/${id}/engagement`, undefined, { query }),
 }

@@ -5,16 +5,20 @@ import { chipLabel } from '../../i18n'
 import { useLanguage } from '../../i18n/hook'
 import { consoleApi, type CollateralFigures, type Summary } from '../api'
 import type { Chart, Series } from '../charts'
-import { csvHref, defaultSeparator, filtersFrom, xlsxHref, type DashFilters, type FilterKey, type Separator } from '../filters'
+import { csvHref, defaultSeparator, filtersFrom, visitsHref, xlsxHref, type DashFilters, type FilterKey, type Separator } from '../filters'
 import { ct, fmtDate, fmtDateTime, fmtInt, fmtPct, fmtPoints } from '../i18n'
 import { go, href, useLoc } from '../nav'
 import { FilterSelect, Loadable, toOptions, useAsync, useLookups } from '../ui'
+import { CounterPanel } from './Counters'
 import { SortIcon } from '../../screens/icons'
 import { engagementHref } from './CollateralEngagement'
+import { MixTable } from './OutcomeMix'
+import { ComparePanel, CompareToggle } from './PeriodCompare'
 
-function Filters({ filters, effective }: { filters: DashFilters; effective?: { from: string; to: string } }) {
+/** The dashboard filters; `path` and `keep` (query kept on every change) let the drill-down reuse them. */
+export function Filters({ filters, effective, path = '/', keep }: { filters: DashFilters; effective?: { from: string; to: string }; path?: string; keep?: Record<string, string | undefined> }) {
   const lookups = useLookups()
-  const set = (key: FilterKey, value: string) => go(href('/', { ...filters, [key]: value || undefined }))
+  const set = (key: FilterKey, value: string) => go(href(path, { ...keep, ...filters, [key]: value || undefined }))
   const [reps, facets, campaigns] = lookups.data ?? [[], { regions: [], segments: [], teams: [] }, []]
   return (
     <form class="filters" aria-label={ct('filters.title')} onSubmit={(e) => e.preventDefault()}>
@@ -32,7 +36,7 @@ function Filters({ filters, effective }: { filters: DashFilters; effective?: { f
       <FilterSelect id="f-team" label={ct('filters.team')} value={filters.team ?? ''} options={toOptions(facets.teams)} onChange={(v) => set('team', v)} />
       <FilterSelect id="f-rep" label={ct('filters.rep')} value={filters.rep_id ?? ''} options={reps.map((r) => ({ value: r.id, label: r.name }))} onChange={(v) => set('rep_id', v)} />
       {Object.keys(filters).length > 0 && (
-        <a class="button secondary reset" href={href('/')}>
+        <a class="button secondary reset" href={href(path, keep)}>
           {ct('filters.reset')}
         </a>
       )}
@@ -40,11 +44,11 @@ function Filters({ filters, effective }: { filters: DashFilters; effective?: { f
   )
 }
 
-function Tile({ label, value, sub, testid }: { label: string; value: string; sub?: string; testid: string }) {
+function Tile({ label, value, sub, testid, to }: { label: string; value: string; sub?: string; testid: string; to?: string }) {
   return (
     <div class="tile" data-testid={testid}>
       <span class="tile-label">{label}</span>
-      <strong class="tile-value">{value}</strong>
+      <strong class="tile-value">{to ? <a href={to} title={ct('drill.open')}>{value}</a> : value}</strong>
       {sub && <span class="tile-sub muted">{sub}</span>}
     </div>
   )
@@ -163,9 +167,13 @@ function CollateralTable({ items, filters }: { items: CollateralFigures[]; filte
                 </a>
               </td>
               <td>{r.campaign_name}</td>
-              <td class="num">{fmtInt(r.viewed_visits)}</td>
               <td class="num">
-                <Share value={r.conversion_viewed} n={r.viewed_visits} />
+                <a href={visitsHref(filters, { collateral_id: r.collateral_id })}>{fmtInt(r.viewed_visits)}</a>
+              </td>
+              <td class="num">
+                <a href={visitsHref(filters, { collateral_id: r.collateral_id, code: 'won' })}>
+                  <Share value={r.conversion_viewed} n={r.viewed_visits} />
+                </a>
               </td>
               <td class="num">
                 <Share value={r.conversion_not_viewed} n={r.visits_not_viewed} />
@@ -222,6 +230,7 @@ export function Dashboard() {
   const [chosen, setChosen] = useState<Separator | null>(null)
   const separator = chosen ?? defaultSeparator(lang)
   const effective = summary.data?.filters
+  const comparing = loc.query.get('compare') ?? undefined
 
   return (
     <div class="dashboard">
@@ -243,7 +252,7 @@ export function Dashboard() {
           </label>
         </div>
       </div>
-      <Filters filters={filters} effective={effective} />
+      <Filters filters={filters} effective={effective} keep={{ compare: comparing }} />
       <Loadable state={summary}>
         {(s) => {
           const { weeks, series } = trendSeries(s)
@@ -251,12 +260,14 @@ export function Dashboard() {
           return (
             <>
               <div class="tiles" aria-busy={summary.loading}>
-                <Tile testid="kpi-visits" label={ct('dash.visits')} value={fmtInt(t.visits)} />
-                <Tile testid="kpi-leads" label={ct('dash.uniqueLeads')} value={fmtInt(t.unique_leads)} />
-                <Tile testid="kpi-conversion" label={ct('dash.conversion')} value={fmtPct(t.conversion)} sub={ofVisits(t, 'won')} />
-                <Tile testid="kpi-followup" label={ct('dash.followUp')} value={fmtPct(t.follow_up_rate)} sub={ofVisits(t, 'follow_up')} />
-                <Tile testid="kpi-coverage" label={ct('dash.coverage')} value={fmtPct(t.coverage)} sub={ct('dash.coverageOf', { n: fmtInt(t.unique_leads), total: fmtInt(t.leads_assigned) })} />
+                <Tile testid="kpi-visits" label={ct('dash.visits')} value={fmtInt(t.visits)} to={visitsHref(filters)} />
+                <Tile testid="kpi-leads" label={ct('dash.uniqueLeads')} value={fmtInt(t.unique_leads)} to={visitsHref(filters)} />
+                <Tile testid="kpi-conversion" label={ct('dash.conversion')} value={fmtPct(t.conversion)} sub={ofVisits(t, 'won')} to={visitsHref(filters, { code: 'won' })} />
+                <Tile testid="kpi-followup" label={ct('dash.followUp')} value={fmtPct(t.follow_up_rate)} sub={ofVisits(t, 'follow_up')} to={visitsHref(filters, { code: 'follow_up' })} />
+                <Tile testid="kpi-coverage" label={ct('dash.coverage')} value={fmtPct(t.coverage)} sub={ct('dash.coverageOf', { n: fmtInt(t.unique_leads), total: fmtInt(t.leads_assigned) })} to={visitsHref(filters)} />
               </div>
+              <CompareToggle on={!!comparing} onChange={(on) => go(href('/', { ...filters, compare: on ? '1' : undefined }))} />
+              {comparing && <ComparePanel filters={filters} />}
               <div class="charts">
                 <section class="panel wide" aria-labelledby="dash-trend">
                   <h2 id="dash-trend">{ct('dash.trend')}</h2>
@@ -265,6 +276,7 @@ export function Dashboard() {
                 <section class="panel" aria-labelledby="dash-mix">
                   <h2 id="dash-mix">{ct('dash.mix')}</h2>
                   {t.visits === 0 ? <p class="muted">{ct('dash.noData')}</p> : <ChartCanvas label={ct('dash.mix')} deps={[s, lang]} draw={(c, el) => c.drawMix(el, t.codes.filter((x) => x.count > 0))} />}
+                  {t.visits > 0 && <MixTable totals={t} filters={filters} />}
                 </section>
               </div>
               <section class="panel" aria-labelledby="dash-campaigns">
@@ -285,10 +297,10 @@ export function Dashboard() {
                       {s.campaigns.map((c) => (
                         <tr key={c.campaign_id ?? 'none'}>
                           <td>{c.campaign_id ? <a href={href('/', { ...filters, campaign_id: c.campaign_id })}>{c.campaign_name}</a> : c.campaign_name}</td>
-                          <td class="num">{fmtInt(c.visits)}</td>
+                          <td class="num">{c.campaign_id ? <a href={visitsHref({ ...filters, campaign_id: c.campaign_id })}>{fmtInt(c.visits)}</a> : fmtInt(c.visits)}</td>
                           <td class="num">{fmtInt(c.unique_leads)}</td>
-                          <td class="num">{fmtPct(c.conversion)}</td>
-                          <td class="num">{fmtPct(c.follow_up_rate)}</td>
+                          <td class="num">{c.campaign_id ? <a href={visitsHref({ ...filters, campaign_id: c.campaign_id }, { code: 'won' })}>{fmtPct(c.conversion)}</a> : fmtPct(c.conversion)}</td>
+                          <td class="num">{c.campaign_id ? <a href={visitsHref({ ...filters, campaign_id: c.campaign_id }, { code: 'follow_up' })}>{fmtPct(c.follow_up_rate)}</a> : fmtPct(c.follow_up_rate)}</td>
                           <td class="num">{fmtPct(c.coverage)}</td>
                         </tr>
                       ))}
@@ -313,12 +325,17 @@ export function Dashboard() {
                         {s.top_objections.map((o) => (
                           <tr key={o.chip}>
                             <td>{chipLabel(o.chip)}</td>
-                            <td class="num">{fmtInt(o.count)}</td>
+                            <td class="num">
+                              <a href={visitsHref(filters, { chip: o.chip })}>{fmtInt(o.count)}</a>
+                            </td>
                           </tr>
                         ))}
                       </tbody>
                     </table>
                   )}
+                  <p class="small">
+                    <a href="#dash-counters">{ct('counters.link')}</a>
+                  </p>
                 </section>
                 <SignalsPanel />
               </div>
@@ -326,6 +343,7 @@ export function Dashboard() {
           )
         }}
       </Loadable>
+      <CounterPanel filters={filters} />
       <section class="panel" aria-labelledby="dash-collateral">
         <h2 id="dash-collateral">{ct('dash.collateral')}</h2>
         <Loadable state={collateral}>

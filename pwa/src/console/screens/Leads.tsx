@@ -1,4 +1,4 @@
-// A lead's edit form with a live preview of the brief (the list is in LeadList.tsx).
+// A lead's edit form with a live preview of the brief, and its history (the list is in LeadList.tsx).
 import { useState } from 'preact/hooks'
 import { useLanguage } from '../../i18n/hook'
 import { consoleApi, errorText, type Lead } from '../api'
@@ -6,11 +6,17 @@ import { ct } from '../i18n'
 import { href } from '../nav'
 import { Loadable, MarkdownEditor, useAsync, useLookups, useZone, ZoneNote } from '../ui'
 import { wallClock } from '../zone'
+import { LeadHistory } from './LeadHistory'
 
 export function LeadEdit({ id }: { id: string }) {
   useLanguage()
   const loaded = useAsync(() => consoleApi.lead(id), [id])
-  return <Loadable state={loaded}>{(lead) => <LeadForm key={lead.id} lead={lead} />}</Loadable>
+  return (
+    <>
+      <Loadable state={loaded}>{(lead) => <LeadForm key={lead.id} lead={lead} />}</Loadable>
+      <LeadHistory id={id} />
+    </>
+  )
 }
 
 type Editable = Pick<Lead, 'company' | 'contact_name' | 'region' | 'segment' | 'rep_id' | 'campaign_id' | 'priority' | 'brief_md'>
