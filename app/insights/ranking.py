@@ -25,6 +25,7 @@ by score, best first, ties (and items without evidence, at the average) in marke
 default order.
 """
 
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from sqlmodel import Session
 from app.core.db import table_of
 from app.insights.models import InsightFact
 from app.insights.rollup import WON, campaign_key
+from app.leads.models import Lead
 from app.outcomes.models import OutcomeCollateralView
 from app.sync.schemas import CollateralEvidenceSync, RankingPriorSync
 
@@ -44,6 +46,8 @@ PRIOR_MIN_STRENGTH = 10.0
 PRIOR_MAX_STRENGTH = 10_000.0
 SEGMENT, REGION, CAMPAIGN = "segment", "region", "campaign"
 GROUPS = (SEGMENT, REGION, CAMPAIGN)
+CACHE_SECONDS = 300.0
+CACHE_CAMPAIGNS = 1000
 
 
 @dataclass(frozen=True)
@@ -209,13 +213,59 @@ def campaign_evidence(
     return result
 
 
-def campaign_ranking(found: CampaignEvidence | None, visible: set[uuid.UUID]) -> dict[str, Any]:
-    """The `CampaignSync` fields a phone ranks the campaign's collateral by offline: the prior
-    and the evidence of the items in `visible` (those the rep may see)."""
-    if found is None:
+@dataclass(frozen=True)
+class HeldEvidence:
+    """A campaign's evidence as one rep needs it: `groups` are the (segment, value) and
+    (region, value) of the rep's leads in the campaign."""
+
+    found: CampaignEvidence
+    groups: frozenset[tuple[str, str]]
+
+
+def evidence_for_rep(
+    session: Session, rep_id: uuid.UUID, campaign_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, HeldEvidence]:
+    """Evidence for the campaigns among `campaign_ids` in which the rep holds a lead."""
+    lead = table_of(Lead).c
+    held = select(lead.campaign_id, lead.segment, lead.region).distinct()
+    held = held.where(lead.rep_id == rep_id, lead.campaign_id.in_(list(campaign_ids)))
+    groups: dict[uuid.UUID, set[tuple[str, str]]] = {}
+    for cid, segment, region in session.execute(held):
+        groups.setdefault(cid, set()).update({(SEGMENT, segment), (REGION, region)})
+    found = cached_campaign_evidence(session, groups)
+    return {cid: HeldEvidence(found[cid], frozenset(g)) for cid, g in groups.items()}
+
+
+_cache: dict[uuid.UUID, tuple[float, CampaignEvidence]] = {}
+
+
+def cached_campaign_evidence(
+    session: Session, campaign_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, CampaignEvidence]:
+    """`campaign_evidence`, reused for CACHE_SECONDS: the query reads every shown visit of the
+    campaigns, and a figure a few minutes old ranks as well."""
+    now = time.monotonic()
+    wanted = set(campaign_ids)
+    fresh = {cid: hit[1] for cid in wanted if (hit := _cache.get(cid)) and hit[0] > now}
+    missing = wanted - set(fresh)
+    if missing:
+        if len(_cache) > CACHE_CAMPAIGNS:
+            _cache.clear()
+        for cid, found in campaign_evidence(session, missing).items():
+            _cache[cid] = (now + CACHE_SECONDS, found)
+            fresh[cid] = found
+    return fresh
+
+
+def campaign_ranking(held: HeldEvidence | None, visible: set[uuid.UUID]) -> dict[str, Any]:
+    """The `CampaignSync` fields a phone ranks the campaign's collateral by offline: the prior,
+    and the evidence of the items in `visible` (those the rep may see) in the campaign and in
+    the segments and regions of the rep's leads."""
+    if held is None:
         return {}
+    prior = held.found.prior
     return {
-        "ranking_prior": RankingPriorSync(mean=found.prior.mean, strength=found.prior.strength),
+        "ranking_prior": RankingPriorSync(mean=prior.mean, strength=prior.strength),
         "collateral_evidence": [
             CollateralEvidenceSync(
                 collateral_id=e.collateral_id,
@@ -224,7 +274,8 @@ def campaign_ranking(found: CampaignEvidence | None, visible: set[uuid.UUID]) ->
                 shown=e.tally.shown,
                 won=e.tally.won,
             )
-            for e in found.measured()
+            for e in held.found.measured()
             if e.collateral_id in visible
+            and (e.group == CAMPAIGN or (e.group, e.value) in held.groups)
         ],
     }

@@ -41,7 +41,7 @@ from app.collateral.freshness import today_in
 from app.collateral.models import Collateral
 from app.collateral.service import current_collateral_of, fresh_collateral_of
 from app.core.inputs import unstorable
-from app.insights.ranking import CampaignEvidence, campaign_evidence, campaign_ranking
+from app.insights.ranking import HeldEvidence, campaign_ranking, evidence_for_rep
 from app.leads.models import Lead
 from app.leads.schemas import LeadCard
 from app.leads.service import leads_of_rep
@@ -139,7 +139,7 @@ class _Reader:
         self.today = today
         self._campaigns: set[uuid.UUID] | None = None
         self._collateral: set[uuid.UUID] | None = None
-        self._evidence: dict[uuid.UUID, CampaignEvidence] | None = None
+        self._evidence: dict[uuid.UUID, HeldEvidence] | None = None
 
     @property
     def visible_campaigns(self) -> set[uuid.UUID]:
@@ -171,8 +171,8 @@ class _Reader:
         )
 
     def ranking(self, campaign_id: uuid.UUID) -> dict[str, Any]:
-        if self._evidence is None:  # one query for every campaign the rep sees
-            self._evidence = campaign_evidence(self.session, self.visible_campaigns)
+        if self._evidence is None:  # at most one query for every campaign the rep sees
+            self._evidence = evidence_for_rep(self.session, self.rep.id, self.visible_campaigns)
         return campaign_ranking(self._evidence.get(campaign_id), self.visible_collateral)
 
     def collateral(self, c: Collateral) -> CollateralSync:

@@ -169,25 +169,48 @@ def test_the_pull_carries_evidence_only_for_collateral_the_rep_may_see(
     db.add(hidden)
     db.commit()
     _history(world, history_rep, hidden)
-    # The flyer is withdrawn: its evidence leaves with it.
-    flyer.deleted_at = datetime(2026, 11, 3, tzinfo=UTC)
-    db.add(flyer)
-    record_change(db, SyncEntity.collateral, flyer.id)
+    # An item shown ten times in Retail/North is withdrawn: its evidence leaves with it.
+    withdrawn = world.collateral(campaign, "Old sheet")
+    world.push(
+        history_rep,
+        [
+            log(world.lead(history_rep, campaign=campaign), "won" if i < 3 else "objection", DAY,
+                views=[(withdrawn, 4, [])])
+            for i in range(MIN_SHOWN)
+        ],
+    )  # fmt: skip
+    withdrawn.deleted_at = datetime(2026, 11, 3, tzinfo=UTC)
+    db.add(withdrawn)
+    record_change(db, SyncEntity.collateral, withdrawn.id)
     db.commit()
 
     rep = factory.user(Role.rep, region="North")
+    world.lead(rep, campaign=campaign, segment="Retail", region="North")
     phone = Phone(client, factory.auth(rep))
     phone.sync()
     assert set(phone.state["campaigns"]) == {str(campaign.id)}
     synced = phone.state["campaigns"][str(campaign.id)]
-    evidence = synced["collateral_evidence"]
-    assert {e["collateral_id"] for e in evidence} == {str(price.id)}
-    assert {(e["group"], e["value"], e["shown"], e["won"]) for e in evidence} == {
-        ("segment", "Retail", 12, 6),
-        ("region", "North", 12, 6),
-        ("campaign", "", 12, 6),
+    # Only the campaign and the rep's lead's segment and region (not the flyer's Crafts/South).
+    assert {
+        (e["collateral_id"], e["group"], e["value"], e["shown"], e["won"])
+        for e in synced["collateral_evidence"]
+    } == {
+        (str(price.id), "segment", "Retail", 12, 6),
+        (str(price.id), "region", "North", 12, 6),
+        (str(price.id), "campaign", "", 12, 6),
+        (str(flyer.id), "segment", "Retail", 12, 1),
+        (str(flyer.id), "region", "North", 12, 1),
+        (str(flyer.id), "campaign", "", 22, 5),
     }
-    assert synced["ranking_prior"]["mean"] == pytest.approx(11 / 34)
+    # The prior is the campaign's: the withdrawn item's visits count there.
+    assert synced["ranking_prior"]["mean"] == pytest.approx(14 / 44)
+
+    # A rep without a lead in the campaign sees it, but no evidence: no brief needs it.
+    other = factory.user(Role.rep, region="North")
+    phone = Phone(client, factory.auth(other))
+    phone.sync()
+    assert phone.state["campaigns"][str(campaign.id)]["collateral_evidence"] == []
+    assert phone.state["campaigns"][str(campaign.id)]["ranking_prior"] is None
 
 
 def test_only_reps_pull_the_evidence(client: TestClient, factory: Factory) -> None:
