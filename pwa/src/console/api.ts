@@ -14,6 +14,8 @@ export type CampaignInput = Omit<S['CampaignUpdate'], 'confirm_unknown_audience'
 export type AudienceRequest = Partial<S['AudiencePreviewRequest']>
 export type AudiencePreview = S['AudiencePreview']
 export type Collateral = S['CollateralPublic']
+export type CollateralChange = S['CollateralChangePublic']
+export type ExpiringCollateral = S['ExpiringCollateral']
 export type Lead = S['LeadPublic']
 export type LeadUpdate = S['LeadUpdate']
 export type LeadPage = S['LeadPage']
@@ -56,7 +58,10 @@ export const consoleApi = {
   updateCampaign: (id: string, body: CampaignInput) => request<Campaign>('patch', `/api/v1/campaigns/${id}`, body),
   previewAudience: (body: AudienceRequest) => request<AudiencePreview>('post', '/api/v1/campaigns/audience-preview', body),
 
-  collateral: (campaignId: string) => request<Collateral[]>('get', `/api/v1/campaigns/${campaignId}/collateral`),
+  collateral: (campaignId: string, query?: Query) => request<Collateral[]>('get', `/api/v1/campaigns/${campaignId}/collateral`, undefined, { query }),
+  updateCollateral: (id: string, body: S['CollateralUpdate']) => request<Collateral>('patch', `/api/v1/collateral/${id}`, body),
+  collateralHistory: (id: string) => request<CollateralChange[]>('get', `/api/v1/collateral/${id}/history`),
+  expiringCollateral: (days: number) => request<ExpiringCollateral[]>('get', '/api/v1/collateral/expiring', undefined, { query: { within_days: days } }),
   deleteCollateral: (id: string) => request<void>('delete', `/api/v1/collateral/${id}`),
 
   leads: (query: Query) => request<LeadPage>('get', '/api/v1/leads', undefined, { query }),

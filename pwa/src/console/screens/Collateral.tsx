@@ -4,6 +4,7 @@ import { useRef, useState } from 'preact/hooks'
 import { consoleApi, errorText, postForm, type Collateral } from '../api'
 import { ct, fmtInt } from '../i18n'
 import { Loadable, useAsync } from '../ui'
+import { addFreshness, FreshnessBadge, FreshnessInputs, freshnessOf, ExpiringNote, ItemDetails, TagList } from './CollateralFreshness'
 import { UsageCell, useUsage } from './CollateralUsage'
 
 function Preview({ item }: { item: Collateral }) {
@@ -23,6 +24,7 @@ function UploadForm({ campaignId, replaces, onDone, onCancel }: { campaignId: st
   const [url, setUrl] = useState('')
   const [description, setDescription] = useState(replaces?.description ?? '')
   const [segments, setSegments] = useState(replaces?.segments.join(', ') ?? '')
+  const [freshness, setFreshness] = useState(freshnessOf(replaces))
   const [progress, setProgress] = useState<number | null>(null)
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null)
   const prefix = replaces ? `v-${replaces.id.slice(0, 8)}` : 'new'
@@ -38,6 +40,7 @@ function UploadForm({ campaignId, replaces, onDone, onCancel }: { campaignId: st
     form.set('title', title.trim())
     if (description) form.set('description', description)
     if (segments.trim()) form.set('segments', segments)
+    addFreshness(form, freshness)
     if (replaces) form.set('replaces', replaces.id)
     if (chosen) form.set('file', chosen)
     else form.set('url', url.trim())
@@ -82,6 +85,7 @@ function UploadForm({ campaignId, replaces, onDone, onCancel }: { campaignId: st
         <label for={`${prefix}-desc`}>{ct('collateral.description')}</label>
         <input id={`${prefix}-desc`} type="text" maxLength={2000} value={description} onInput={(e) => setDescription((e.currentTarget as HTMLInputElement).value)} />
       </div>
+      <FreshnessInputs prefix={prefix} value={freshness} onChange={setFreshness} />
       {progress !== null && (
         <div class="progress">
           <progress max={1} value={progress} aria-label={ct('collateral.uploading', { pct: Math.round(progress * 100) })} />
@@ -106,9 +110,11 @@ function UploadForm({ campaignId, replaces, onDone, onCancel }: { campaignId: st
 }
 
 export function CollateralPanel({ campaignId }: { campaignId: string }) {
-  const items = useAsync(() => consoleApi.collateral(campaignId), [campaignId])
+  const [q, setQ] = useState('')
+  const items = useAsync(() => consoleApi.collateral(campaignId, q.trim() ? { q: q.trim() } : undefined), [campaignId, q])
   const usage = useUsage(campaignId)
   const [replacing, setReplacing] = useState<Collateral | null>(null)
+  const [details, setDetails] = useState<Collateral | null>(null)
   const [error, setError] = useState<string | null>(null)
 
   async function remove(item: Collateral) {
@@ -124,6 +130,10 @@ export function CollateralPanel({ campaignId }: { campaignId: string }) {
     <section class="panel" aria-labelledby="collateral-h">
       <h2 id="collateral-h">{ct('collateral.title')}</h2>
       {error && <p class="error" role="alert">{error}</p>}
+      <div class="search-row">
+        <input type="search" aria-label={ct('fresh.search')} placeholder={ct('fresh.search')} maxLength={200} value={q} onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)} />
+      </div>
+      {items.data && <ExpiringNote items={items.data} />}
       <Loadable state={items}>
         {(list) =>
           list.length === 0 ? (
@@ -147,6 +157,8 @@ export function CollateralPanel({ campaignId }: { campaignId: string }) {
                       <td>
                         {item.title}
                         {item.size != null && <span class="muted"> · {fmtInt(Math.ceil(item.size / 1024))} KB</span>}
+                        <FreshnessBadge item={item} />
+                        <TagList tags={item.tags} />
                       </td>
                       <td>{ct(`collateral.kind.${item.kind}`)}</td>
                       <td class="num">v{item.version}</td>
@@ -157,6 +169,9 @@ export function CollateralPanel({ campaignId }: { campaignId: string }) {
                       <td class="row-actions">
                         <button type="button" class="secondary small" onClick={() => setReplacing(item)}>
                           {ct('collateral.replace')}
+                        </button>
+                        <button type="button" class="secondary small" aria-expanded={details?.id === item.id} onClick={() => setDetails(details?.id === item.id ? null : item)}>
+                          {ct('fresh.details')}
                         </button>
                         <button type="button" class="link small" onClick={() => remove(item)}>
                           {ct('collateral.delete')}
@@ -170,6 +185,13 @@ export function CollateralPanel({ campaignId }: { campaignId: string }) {
           )
         }
       </Loadable>
+      {details && (
+        <ItemDetails
+          key={details.id}
+          item={details}
+          onSaved={items.reload}
+        />
+      )}
       {replacing && (
         <UploadForm
           key={replacing.id}

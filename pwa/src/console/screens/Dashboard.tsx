@@ -12,6 +12,7 @@ import { FilterSelect, Loadable, toOptions, useAsync, useLookups } from '../ui'
 import { CounterPanel } from './Counters'
 import { SortIcon } from '../../screens/icons'
 import { engagementHref } from './CollateralEngagement'
+import { ExpiringPanel } from './CollateralFreshness'
 import { MixTable } from './OutcomeMix'
 import { ComparePanel, CompareToggle } from './PeriodCompare'
 
@@ -338,6 +339,7 @@ export function Dashboard() {
                   </p>
                 </section>
                 <SignalsPanel />
+                <ExpiringPanel />
               </div>
             </>
           )
