@@ -16,10 +16,11 @@ import { UpdatePrompt } from './screens/UpdatePrompt'
 
 const Lead = lazyScreen(() => import('./screens/Lead').then((m) => m.Lead))
 const Collateral = lazyScreen(() => import('./screens/Collateral').then((m) => m.Collateral))
+const Library = lazyScreen(() => import('./screens/Library').then((m) => m.Library))
 const Signals = lazyScreen(() => import('./screens/Signals').then((m) => m.Signals))
 const Summary = lazyScreen(() => import('./screens/Summary').then((m) => m.Summary))
 const Settings = lazyScreen(() => import('./screens/Settings').then((m) => m.Settings))
-const LATER = [Lead, Collateral, Signals, Summary, Settings]
+const LATER = [Lead, Collateral, Library, Signals, Summary, Settings]
 
 /** Sends marketing and admin users to the console, which is a separate page. */
 function leaveIfNotRep(user: SessionUser): boolean {
@@ -43,7 +44,8 @@ function Routes({ session, onLoggedOut }: { session: Session & { user: SessionUs
   } else if ((params = matchPath('/collateral/:id', path))) {
     screen = <Collateral key={params.id} user={user} id={params.id!} leadId={query.get('lead')} />
     tabs = false
-  } else if (matchPath('/signals', path)) screen = <Signals user={user} leadId={query.get('lead')} />
+  } else if (matchPath('/library', path)) screen = <Library />
+  else if (matchPath('/signals', path)) screen = <Signals user={user} leadId={query.get('lead')} />
   else if (matchPath('/summary', path)) screen = <Summary user={user} />
   else if (matchPath('/settings', path)) screen = <Settings user={user} onLoggedOut={onLoggedOut} />
   else screen = <Placeholder title="notFound.title" detail={path} />

@@ -260,6 +260,13 @@ export const de: Record<MessageKey, string> = {
   'collateralKind.image': 'Bild',
   'collateralKind.video': 'Video',
   'collateralKind.link': 'Link',
+  'nav.library': 'Material',
+  'library.title': 'Material',
+  'library.search': 'Material nach Titel oder Schlagwort suchen',
+  'library.searchHint': 'Titel oder Schlagwort',
+  'library.none': 'Kein Material passt.',
+  'library.empty': 'Noch kein Material auf diesem Telefon.',
+  'library.validUntil': 'gültig bis {date}',
 
   'update.available': 'Update verfügbar',
   'update.reload': 'Neu laden',

@@ -259,6 +259,13 @@ export const en = {
   'collateralKind.image': 'Image',
   'collateralKind.video': 'Video',
   'collateralKind.link': 'Link',
+  'nav.library': 'Material',
+  'library.title': 'Material',
+  'library.search': 'Search material by title or tag',
+  'library.searchHint': 'Title or tag',
+  'library.none': 'No material matches.',
+  'library.empty': 'No material on this phone yet.',
+  'library.validUntil': 'valid until {date}',
 
   'update.available': 'Update available',
   'update.reload': 'Reload',

@@ -69,12 +69,34 @@ export async function lastVisits(userId: string, leads: LeadSync[]): Promise<Map
   return latest
 }
 
+/** Text as the phone's searches compare it: without accents and case ("Wärme" → "warme"). */
+export function foldText(s: string): string {
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+}
+
 /** Case- and accent-insensitive search on company, city and postal code. */
 export function matchesSearch(lead: LeadSync, query: string): boolean {
-  const norm = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
-  const q = norm(query.trim())
+  const q = foldText(query.trim())
   if (!q) return true
-  return [lead.company, lead.city, lead.postal_code].some((f) => norm(f).includes(q))
+  return [lead.company, lead.city, lead.postal_code].some((f) => foldText(f).includes(q))
+}
+
+/** The same search on a collateral item's title and tags. */
+export function matchesCollateral(item: CollateralSync, query: string): boolean {
+  const q = foldText(query.trim())
+  if (!q) return true
+  return [item.title, ...(item.tags ?? [])].some((f) => foldText(f).includes(q))
+}
+
+/** Past its valid-until day on this phone's calendar: the next pull removes it; until then
+ * (offline) the phone no longer offers it. */
+export function isExpired(item: CollateralSync, now: Date = new Date()): boolean {
+  return !!item.valid_until && item.valid_until < dayOf(now)
+}
+
+/** The collateral to browse: not expired, by title in the rep's language's order. */
+export function libraryItems(items: CollateralSync[], query: string, now: Date = new Date()): CollateralSync[] {
+  return items.filter((c) => !isExpired(c, now) && matchesCollateral(c, query)).sort((a, b) => a.title.localeCompare(b.title))
 }
 
 export async function allLeads(): Promise<LeadSync[]> {

@@ -5,6 +5,7 @@ import { useLive } from './live'
 
 const TABS = [
   ['/', 'nav.today'],
+  ['/library', 'nav.library'],
   ['/signals', 'nav.signals'],
   ['/summary', 'nav.summary'],
   ['/settings', 'nav.settings'],
