@@ -16,6 +16,7 @@ import { UpdatePrompt } from './screens/UpdatePrompt'
 
 const Lead = lazyScreen(() => import('./screens/Lead').then((m) => m.Lead))
 const Collateral = lazyScreen(() => import('./screens/Collateral').then((m) => m.Collateral))
+const Campaign = lazyScreen(() => import('./screens/Campaign').then((m) => m.Campaign))
 const Library = lazyScreen(() => import('./screens/Library').then((m) => m.Library))
 const Signals = lazyScreen(() => import('./screens/Signals').then((m) => m.Signals))
 const Summary = lazyScreen(() => import('./screens/Summary').then((m) => m.Summary))
@@ -40,6 +41,9 @@ function Routes({ session, onLoggedOut }: { session: Session & { user: SessionUs
   if (matchPath('/', path)) screen = <Today user={user} />
   else if ((params = matchPath('/lead/:id', path))) {
     screen = <Lead key={params.id} user={user} id={params.id!} />
+    tabs = false
+  } else if ((params = matchPath('/campaign/:id', path))) {
+    screen = <Campaign key={params.id} id={params.id!} />
     tabs = false
   } else if ((params = matchPath('/collateral/:id', path))) {
     screen = <Collateral key={params.id} user={user} id={params.id!} leadId={query.get('lead')} />

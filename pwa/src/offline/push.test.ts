@@ -82,7 +82,7 @@ describe('turning notifications on', () => {
     expect(fake.prompts).toHaveBeenCalledTimes(1)
     expect(fake.subscribe).toHaveBeenCalledWith({ userVisibleOnly: true, applicationServerKey: keyBytes(KEY_1) })
     expect(posts()).toEqual([
-      { method: 'POST', url: '/api/v1/push/subscriptions', body: { endpoint: 'https://push.example/1', keys: { p256dh: P256DH, auth: AUTH } } },
+      { method: 'POST', url: '/api/v1/push/subscriptions', body: { endpoint: 'https://push.example/1', keys: { p256dh: P256DH, auth: AUTH }, lang: 'en' } },
     ])
     expect(await pushState(fake.env)).toBe('on')
     expect(await wanted()).toBe('u1')

@@ -6,6 +6,7 @@
 //   server again, because `pushsubscriptionchange` is not reliable;
 // - "Turn off" and logging out unsubscribe here too.
 import { api, isApiError } from '../api/client'
+import { getLanguage } from '../i18n'
 import { keyBytes, sameKey, subscriptionBody } from '../sw/push'
 import { db } from './db'
 import { workerRegistration } from './worker-bridge'
@@ -58,7 +59,7 @@ async function serverKey(): Promise<string> {
 }
 
 async function send(sub: SubscriptionLike): Promise<void> {
-  const body = subscriptionBody(sub)
+  const body = subscriptionBody(sub, getLanguage())
   if (!body) throw new Error('The browser gave a subscription without keys.')
   await api.post('/api/v1/push/subscriptions', body)
 }

@@ -5,7 +5,7 @@ import { api } from '../api/client'
 import { db } from '../offline/db'
 import { pull } from '../offline/sync'
 import { keyBytes, notificationFor, parsePoke, SYNC_MESSAGE, subscriptionBody, type Poke, type WorkerMessage } from './push'
-import { pushLang, wordPoke } from './words'
+import { mayName, pushLang, wordPoke } from './words'
 
 declare const self: ServiceWorkerGlobalScope
 
@@ -30,25 +30,26 @@ export async function onPush(data: string | null | undefined): Promise<void> {
     }
     await tellWindows({ type: SYNC_MESSAGE })
   })()
-  // the names a German title needs arrive with the pull; a slow network only costs the name
-  await Promise.race([synced, new Promise((done) => setTimeout(done, NAME_WAIT_MS))])
+  // a name (only where the organisation allows details) arrives with the pull; a slow network only costs the name
+  if (mayName(poke)) await Promise.race([synced, new Promise((done) => setTimeout(done, NAME_WAIT_MS))])
   const { title, options } = notificationFor(poke, await wordsFor(poke))
   await Promise.all([self.registration.showNotification(title, options), synced])
 }
 
 const NAME_WAIT_MS = 3000
 
-/** The notification's words in the rep's language; the server's if anything goes wrong. */
+/** The notification's words in the rep's language; neutral ones if anything goes wrong. */
 async function wordsFor(poke: Poke): Promise<{ title: string; body: string }> {
+  let lang = pushLang(null, self.navigator.language, poke.lang)
   try {
     const d = await db()
-    const lang = pushLang(await d.get('meta', 'lang'), self.navigator.language)
-    if (lang === 'en' || !poke.target_id) return wordPoke(poke, lang, null)
+    lang = pushLang(await d.get('meta', 'lang'), self.navigator.language, poke.lang)
+    if (!mayName(poke) || !poke.target_id) return wordPoke(poke, lang, null)
     const store = poke.type === 'new_leads' ? 'leads' : 'campaigns'
     const held = (await d.get(store, poke.target_id)) as { company?: string; name?: string } | undefined
     return wordPoke(poke, lang, held?.company ?? held?.name ?? null)
   } catch {
-    return poke
+    return wordPoke(poke, lang, null)
   }
 }
 
@@ -67,7 +68,7 @@ export async function onSubscriptionChange(e: SubscriptionChange): Promise<void>
     const key = old ?? keyBytes((await api.get('/api/v1/push/public-key')).public_key)
     sub = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key })
   }
-  const body = subscriptionBody(sub)
+  const body = subscriptionBody(sub, pushLang(await d.get('meta', 'lang'), self.navigator.language))
   if (body) await api.post('/api/v1/push/subscriptions', body)
   const oldEndpoint = e.oldSubscription?.endpoint
   if (oldEndpoint && oldEndpoint !== sub.endpoint) await api.delete('/api/v1/push/subscriptions', { endpoint: oldEndpoint }).catch(() => undefined)

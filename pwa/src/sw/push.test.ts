@@ -38,7 +38,8 @@ describe('payloads', () => {
 
   it('maps the server URLs to screens of the rep app, and nothing off-site', () => {
     expect(appPathFor('/lead/3f1c-aa')).toBe('/lead/3f1c-aa')
-    expect(appPathFor('/campaign/c1')).toBe('/')
+    expect(appPathFor('/campaign/c1')).toBe('/campaign/c1')
+    expect(appPathFor('/campaign/c1/x')).toBe('/')
     expect(appPathFor('/signal/s1')).toBe('/signals')
     expect(appPathFor('/')).toBe('/')
     expect(appPathFor('https://evil.example/lead/1')).toBe('/')
@@ -63,6 +64,19 @@ describe('notification click', () => {
     expect(windows[1]!.postMessage).toHaveBeenCalledWith({ type: OPEN_MESSAGE, path: '/lead/L1' })
     expect(windows[0]!.postMessage).not.toHaveBeenCalled()
     expect(clients.openWindow).not.toHaveBeenCalled()
+  })
+
+  it('opens the screen each kind of notice is about', async () => {
+    for (const [url, path] of [
+      ['/lead/L1', '/lead/L1'],
+      ['/campaign/C1', '/campaign/C1'],
+      ['/signal/S1', '/signals'],
+      ['/', '/'],
+    ]) {
+      const { clients } = fakeClients([])
+      await openFromNotification(notificationFor(parsePoke(JSON.stringify({ type: 'x', url }))).options.data, clients, ORIGIN)
+      expect(clients.openWindow).toHaveBeenCalledWith(path)
+    }
   })
 
   it('opens a new window at the screen when the app is not open', async () => {

@@ -3,7 +3,10 @@
 // structural types, so they compile for both the page (DOM) and the worker (WebWorker) and
 // can be tested without a browser.
 
-/** The server's payload (app/push/messages.py): a small poke, the app pulls the content itself. */
+/**
+ * The server's payload (app/push/messages.py): a small poke, the app pulls the content itself.
+ * Its title and body are neutral words (no names, titles or replies) in the rep's language.
+ */
 export interface Poke {
   type: string
   target_id: string | null
@@ -12,6 +15,10 @@ export interface Poke {
   url: string
   /** how many distinct things changed, by kind */
   counts: Record<string, number>
+  /** the language the server worded it in */
+  lang: string | null
+  /** what the organisation lets a lock screen show: 'minimal' adds a lead's or campaign's name from the phone's own data */
+  details: 'none' | 'minimal'
 }
 
 /** Worker → page: "new content is waiting, sync". */
@@ -34,7 +41,7 @@ export function parsePoke(text: string | null | undefined): Poke {
   } catch {
     // not JSON: show the generic notification
   }
-  const str = (v: unknown, max: number) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : null)
+  const str = (v: unknown, max: number) => (typeof v === 'string' && v.trim() ? clip(v.trim(), max) : null)
   return {
     type: str(raw.type, 40) ?? 'updates',
     target_id: str(raw.target_id, 64),
@@ -42,7 +49,17 @@ export function parsePoke(text: string | null | undefined): Poke {
     body: str(raw.body, 300) ?? FALLBACK_BODY,
     url: str(raw.url, 200) ?? '/',
     counts: countsOf(raw.counts),
+    lang: str(raw.lang, 8),
+    details: raw.details === 'minimal' ? 'minimal' : 'none',
   }
+}
+
+/** At most `max` characters, cut between words with an ellipsis, never inside a word. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text
+  const cut = text.slice(0, max - 1)
+  const space = cut.lastIndexOf(' ')
+  return (space > 0 ? cut.slice(0, space) : cut).replace(/[ ;,.]+$/, '') + '…'
 }
 
 function countsOf(raw: unknown): Record<string, number> {
@@ -56,8 +73,8 @@ function countsOf(raw: unknown): Record<string, number> {
 
 /**
  * The rep app screen for a payload URL. The server names what changed (`/lead/{id}`,
- * `/campaign/{id}`, `/signal/{id}`); the app has a lead screen, Today (where a campaign's
- * briefs are) and the signals inbox. Anything else, or anything off this origin, opens Today.
+ * `/campaign/{id}`, `/signal/{id}`); the app has a lead screen, a campaign screen and the
+ * signals inbox. Anything else, or anything off this origin, opens Today.
  */
 export function appPathFor(url: string): string {
   if (!url.startsWith('/') || url.startsWith('//')) return '/'
@@ -65,6 +82,7 @@ export function appPathFor(url: string): string {
   if (rest.length > 0) return '/'
   const safe = id !== undefined && /^[A-Za-z0-9-]{1,64}$/.test(id)
   if (first === 'lead' && safe) return `/lead/${id}`
+  if (first === 'campaign' && safe) return `/campaign/${id}`
   if (first === 'signal' && safe) return '/signals'
   if (first === 'signals' && id === undefined) return '/signals'
   return '/'
@@ -147,14 +165,18 @@ export function sameKey(subscribed: ArrayBuffer | null | undefined, base64url: s
   return a.length === b.length && a.every((v, i) => v === b[i])
 }
 
-/** The JSON the server stores for a subscription: {endpoint, keys: {p256dh, auth}}. */
-export function subscriptionBody(sub: { toJSON(): { endpoint?: string; keys?: Record<string, string> } }): {
+/** The JSON the server stores for a subscription: {endpoint, keys: {p256dh, auth}, lang} (the language its notifications speak). */
+export function subscriptionBody(
+  sub: { toJSON(): { endpoint?: string; keys?: Record<string, string> } },
+  lang: string,
+): {
   endpoint: string
   keys: { p256dh: string; auth: string }
+  lang: string
 } | null {
   const json = sub.toJSON()
   const p256dh = json.keys?.['p256dh']
   const auth = json.keys?.['auth']
   if (!json.endpoint || !p256dh || !auth) return null
-  return { endpoint: json.endpoint, keys: { p256dh, auth } }
+  return { endpoint: json.endpoint, keys: { p256dh, auth }, lang: /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(lang) ? lang : '' }
 }
