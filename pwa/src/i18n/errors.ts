@@ -24,6 +24,7 @@ const CODE_KEYS: Record<string, MessageKey> = {
   role_forbidden: 'error.forbidden',
   not_found: 'error.notFound',
   selection_changed: 'error.code.selection_changed',
+  unknown_chip: 'error.code.unknown_chip',
 }
 
 /** Words for the fields a form names, e.g. `{ email: 'E-Mail' }`; others read as their API name. */

@@ -4,6 +4,7 @@
 // Files are fetched with `no-store`: the copy lives only here, where a log-out can remove it,
 // never in the browser's HTTP cache (the server marks files cacheable for a year).
 import { toApiError } from '../api/client'
+import { withCounters } from './counters'
 import { db } from './db'
 import type { CollateralSync } from './types'
 
@@ -69,7 +70,7 @@ export async function prefetchRecommended(budget: number = PREFETCH_BUDGET): Pro
   const [leads, collateral] = await Promise.all([d.getAll('leads'), d.getAll('collateral')])
   const byId = new Map(collateral.map((c) => [c.id, c]))
   const counts = new Map<string, number>()
-  for (const l of leads) for (const id of l.recommended_collateral_ids) counts.set(id, (counts.get(id) ?? 0) + 1)
+  for (const l of leads) for (const id of withCounters(l).recommended_collateral_ids) counts.set(id, (counts.get(id) ?? 0) + 1)
   const wanted = [...counts.entries()]
     .sort((a, b) => b[1] - a[1])
     .map(([id]) => byId.get(id))

@@ -3,7 +3,9 @@ import { t, type MessageKey } from '../i18n'
 import { allCollateral, getCampaign, getLead, outcomeCodes, visitsToday, type Tap } from '../offline/content'
 import { logVisit, UNDO_MS, undoOutcomes, unplanVisit } from '../offline/outbox'
 import type { SessionUser } from '../offline/session'
+import { withCounters } from '../offline/counters'
 import { rankCollateral, type Evidence } from '../offline/ranking'
+import { CounterReason } from './CounterReason'
 import { codeLabel, formatDate, formatTime } from './format'
 import { BackIcon, CheckIcon, ThumbIcon as Thumb } from './icons'
 import { useLive } from './live'
@@ -53,8 +55,8 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
       visitsToday(user.id, lead),
       allCollateral(),
     ])
-    // marketing's recommendations first, then the campaign's items by how they did with similar customers
-    const ranked = rankCollateral(lead, campaign, items)
+    // marketing's recommendations first, then items answering an objection the lead raised, then the campaign's items by how they did with similar customers
+    const ranked = rankCollateral(withCounters(lead), campaign, items)
     const evidence = new Map(ranked.map((r) => [r.item.id, r.evidence]))
     return { lead, campaign, codes, visits, collateral: ranked.map((r) => r.item), evidence }
   }, [id, user.id])
@@ -212,6 +214,7 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
               <li key={c.id}>
                 <a class="coll-link" href={`/collateral/${c.id}?lead=${lead.id}`}>
                   <span class="kind">{t(`collateralKind.${c.kind}` as MessageKey)}</span> {c.title}
+                  <CounterReason lead={lead} id={c.id} />
                   <EvidenceLine evidence={evidence?.get(c.id)} />
                 </a>
                 <span class="fit" role="group" aria-label={t('lead.fit')}>

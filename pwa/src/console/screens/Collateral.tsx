@@ -6,6 +6,7 @@ import { ct, fmtInt } from '../i18n'
 import { Loadable, useAsync } from '../ui'
 import { addFreshness, FreshnessBadge, FreshnessInputs, freshnessOf, ExpiringNote, ItemDetails, TagList } from './CollateralFreshness'
 import { UsageCell, useUsage } from './CollateralUsage'
+import { CounterAnswers } from './CounterAnswers'
 
 function Preview({ item }: { item: Collateral }) {
   if (item.kind === 'image' && item.file_url) return <img class="thumb" src={item.file_url} alt="" loading="lazy" />
@@ -157,6 +158,7 @@ export function CollateralPanel({ campaignId }: { campaignId: string }) {
                       <td>
                         {item.title}
                         {item.size != null && <span class="muted"> · {fmtInt(Math.ceil(item.size / 1024))} KB</span>}
+                        <CounterAnswers item={item} />
                         <FreshnessBadge item={item} />
                         <TagList tags={item.tags} />
                       </td>
