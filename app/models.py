@@ -5,6 +5,7 @@ A broken import here fails loudly; add one line per feature.
 
 from sqlmodel import SQLModel
 
+import app.audit.models
 import app.auth.models
 import app.calendar.models
 import app.campaigns.models

@@ -64,3 +64,17 @@ class LoginFailure(SQLModel, table=True):
     email: str = Field(max_length=320)
     address: str = Field(max_length=64)
     at: datetime = Field(default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False))
+
+
+class KnownDevice(SQLModel, table=True):
+    """A browser that logged in to this account before (its `strang_device` cookie, kept only as
+    a SHA-256). Failed logins by others never block it: the throttles below are for strangers."""
+
+    __tablename__ = "known_device"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True)
+    last_login_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False)
+    )

@@ -3,18 +3,23 @@ import uuid
 from fastapi import APIRouter, Request, Response, status
 from sqlmodel import col, select
 
+from app.audit import log as audit
+from app.audit.log import AuditAction, address_of
 from app.auth import service
 from app.auth.deps import SESSION_COOKIE, AdminUser, CurrentUser, PrincipalDep
 from app.auth.models import AuthSession, User
 from app.auth.schemas import (
     LoginRequest,
     LoginResponse,
+    PasswordChange,
+    PasswordReset,
     SessionPublic,
     UserBrief,
     UserCreate,
     UserPublic,
     UserUpdate,
 )
+from app.auth.throttle import DEVICE_COOKIE, DEVICE_DAYS
 from app.core import errors
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
@@ -31,36 +36,56 @@ def login(
     session: SessionDep,
     settings: SettingsDep,
 ) -> LoginResponse:
-    address = request.client.host if request.client else "unknown"
-    token, user = service.login(
+    logged_in = service.login(
         session,
         settings,
         email=body.email,
         password=body.password,
-        address=address,
+        address=address_of(request) or "unknown",
         agent=request.headers.get("User-Agent", ""),
+        device=request.cookies.get(DEVICE_COOKIE),
     )
+    cookie = {"httponly": True, "samesite": "strict", "secure": settings.https, "path": "/"}
     response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=settings.session_days * 86400,
-        httponly=True,
-        samesite="strict",
-        secure=settings.https,
-        path="/",
+        SESSION_COOKIE, logged_in.token, max_age=settings.session_days * 86400, **cookie
     )
-    return LoginResponse(token=token, user=UserBrief.model_validate(user))
+    response.set_cookie(DEVICE_COOKIE, logged_in.device, max_age=DEVICE_DAYS * 86400, **cookie)
+    return LoginResponse(token=logged_in.token, user=UserBrief.model_validate(logged_in.user))
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
-def logout(principal: PrincipalDep, session: SessionDep, response: Response) -> None:
+def logout(
+    principal: PrincipalDep, session: SessionDep, request: Request, response: Response
+) -> None:
     service.revoke_session(session, principal.session.id)
+    audit.record(session, AuditAction.logout, actor=principal.user, address=address_of(request))
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 
 @router.get("/me")
 def me(user: CurrentUser) -> UserPublic:
     return UserPublic.model_validate(user)
+
+
+@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT)
+def change_password(
+    body: PasswordChange,
+    principal: PrincipalDep,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> None:
+    """Change your own password (the current one is required): your other sessions end, this
+    one stays."""
+    service.change_own_password(
+        session,
+        settings,
+        user=principal.user,
+        current_session=principal.session.id,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        address=address_of(request),
+    )
 
 
 @router.get("/me/sessions")
@@ -97,8 +122,20 @@ def list_users(_: AdminUser, session: SessionDep) -> list[UserPublic]:
 
 
 @users_router.post("", status_code=status.HTTP_201_CREATED)
-def create_user(body: UserCreate, _: AdminUser, session: SessionDep) -> UserPublic:
+def create_user(
+    body: UserCreate, admin: AdminUser, request: Request, session: SessionDep
+) -> UserPublic:
     user = service.create_user(session, **body.model_dump())
+    audit.record(
+        session,
+        AuditAction.user_created,
+        actor=admin,
+        address=address_of(request),
+        target_type="user",
+        target_id=user.id,
+        target_name=user.email,
+        details={"role": user.role.value},
+    )
     return UserPublic.model_validate(user)
 
 
@@ -111,11 +148,26 @@ def _user_or_404(session: SessionDep, user_id: uuid.UUID) -> User:
 
 @users_router.patch("/{user_id}")
 def update_user(
-    user_id: uuid.UUID, body: UserUpdate, _: AdminUser, session: SessionDep
+    user_id: uuid.UUID, body: UserUpdate, admin: AdminUser, request: Request, session: SessionDep
 ) -> UserPublic:
+    """Change a user's name, role, region, team or active state. Deactivating ends their
+    sessions at once (their phones wipe at the next contact); admins cannot deactivate or
+    demote themselves."""
     user = _user_or_404(session, user_id)
     changes = body.model_dump(exclude_unset=True)
-    return UserPublic.model_validate(service.update_user(session, user, changes))
+    updated = service.update_user(session, user, changes, actor=admin, address=address_of(request))
+    return UserPublic.model_validate(updated)
+
+
+@users_router.post("/{user_id}/password", status_code=status.HTTP_204_NO_CONTENT)
+def reset_password(
+    user_id: uuid.UUID, body: PasswordReset, admin: AdminUser, request: Request, session: SessionDep
+) -> None:
+    """Give a user a new password; all their sessions end."""
+    user = _user_or_404(session, user_id)
+    service.reset_password(
+        session, user=user, new_password=body.new_password, actor=admin, address=address_of(request)
+    )
 
 
 @users_router.get("/{user_id}/sessions")

@@ -19,6 +19,7 @@ def _email(value: str) -> str:
 Email = Annotated[str, Field(max_length=320), AfterValidator(_email)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Label = Annotated[str, Field(max_length=100)]
+NewPassword = Annotated[str, Field(min_length=8, max_length=1024)]
 
 
 class LoginRequest(RequestBody):
@@ -50,9 +51,18 @@ class UserCreate(RequestBody):
     email: Email
     name: Name
     role: Role
-    password: Annotated[str, Field(min_length=8, max_length=1024)]
+    password: NewPassword
     region: Label = ""
     team: Label = ""
+
+
+class PasswordChange(RequestBody):
+    current_password: Annotated[str, Field(min_length=1, max_length=1024)]
+    new_password: NewPassword
+
+
+class PasswordReset(RequestBody):
+    new_password: NewPassword
 
 
 class UserUpdate(RequestBody):

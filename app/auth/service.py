@@ -1,12 +1,15 @@
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from app.auth.models import AuthSession, LoginFailure, Role, User
+from app.audit import log as audit
+from app.audit.log import AuditAction
+from app.auth import throttle
+from app.auth.models import AuthSession, Role, User
 from app.core import errors
 from app.core.db import read_locked
 from app.core.security import hash_password, hash_token, new_token, verify_password
@@ -51,38 +54,41 @@ def create_user(
     return user
 
 
-def check_login_limit(session: Session, settings: Settings, *, email: str, address: str) -> None:
-    since = utcnow() - timedelta(seconds=settings.login_window_seconds)
-    by_email = session.exec(
-        select(func.count()).where(LoginFailure.email == email, col(LoginFailure.at) > since)
-    ).one()
-    by_address = session.exec(
-        select(func.count()).where(LoginFailure.address == address, col(LoginFailure.at) > since)
-    ).one()
-    if (
-        by_email >= settings.login_max_failures_per_email
-        or by_address >= settings.login_max_failures_per_address
-    ):
-        raise errors.TooManyRequests(
-            "Too many failed logins; try again later",
-            retry_after=settings.login_window_seconds,
-            code="too_many_attempts",
-        )
+class LoggedIn(NamedTuple):
+    token: str
+    user: User
+    device: str  # the device cookie's value from now on
 
 
 def login(
-    session: Session, settings: Settings, *, email: str, password: str, address: str, agent: str
-) -> tuple[str, User]:
+    session: Session,
+    settings: Settings,
+    *,
+    email: str,
+    password: str,
+    address: str,
+    agent: str,
+    device: str | None,
+) -> LoggedIn:
     email = email.strip().lower()
-    check_login_limit(session, settings, email=email, address=address)
     user = find_user_by_email(session, email)
+    known = throttle.is_known_device(session, user.id if user else None, device)
+    try:
+        throttle.check(session, settings, email=email, address=address, known=known)
+    except errors.TooManyRequests:
+        audit.record(session, AuditAction.login_throttled, actor_email=email, address=address)
+        session.commit()
+        raise
     ok = verify_password(password, user.password_hash if user else None)
     if user is None or not ok or not user.is_active:
-        session.add(LoginFailure(email=email, address=address))
+        throttle.count_failure(session, email=email, address=address)
+        audit.record(session, AuditAction.login_failed, actor_email=email, address=address)
         session.commit()  # the failure must count even though this request ends in an error
         raise errors.Unauthorized("Wrong email or password", code="wrong_credentials")
-    session.execute(delete(LoginFailure).where(col(LoginFailure.email) == email))
-    return start_session(session, user.id, days=settings.session_days, agent=agent), user
+    throttle.forget_failures(session, email=email, address=address)
+    audit.record(session, AuditAction.login, actor=user, address=address)
+    token = start_session(session, user.id, days=settings.session_days, agent=agent)
+    return LoggedIn(token, user, throttle.remember_device(session, user.id, device))
 
 
 def start_session(session: Session, user_id: uuid.UUID, *, days: int, agent: str = "") -> str:
@@ -122,13 +128,32 @@ def authenticate(
     return user, auth_session
 
 
-def update_user(session: Session, user: User, changes: dict[str, Any]) -> User:
-    """Apply an admin's changes; a changed region or team tells `AUDIENCE_LISTENERS`."""
+def update_user(
+    session: Session,
+    user: User,
+    changes: dict[str, Any],
+    *,
+    actor: User | None = None,
+    address: str = "",
+) -> User:
+    """Apply an admin's changes (`actor`: None for the command line); a changed region or team
+    tells `AUDIENCE_LISTENERS`."""
     read_locked(session, user, "User not found")  # "changed?" is judged against what is now
+    if (
+        actor is not None
+        and user.id == actor.id
+        and (changes.get("is_active") is False or changes.get("role") not in (None, actor.role))
+    ):
+        raise errors.Conflict(
+            "Admins cannot deactivate themselves or change their own role", code="own_account"
+        )
     audience = (user.region, user.team)
+    changed: dict[str, list[Any]] = {}
     for field, value in changes.items():
         if value is None:
             raise errors.BadRequest(f"{field} may not be null")
+        if getattr(user, field) != value:
+            changed[field] = [getattr(user, field), value]
         setattr(user, field, value)
     if changes.get("is_active") is False:
         revoke_all_sessions(session, user.id)
@@ -137,7 +162,27 @@ def update_user(session: Session, user: User, changes: dict[str, Any]) -> User:
     if (user.region, user.team) != audience:
         for listener in AUDIENCE_LISTENERS:
             listener(session, user)
+    _audit_changes(session, user, changed, actor=actor, address=address)
     return user
+
+
+def _audit_changes(
+    session: Session, user: User, changed: dict[str, list[Any]], *, actor: User | None, address: str
+) -> None:
+    active = changed.pop("is_active", None)
+    target = {"target_type": "user", "target_id": user.id, "target_name": user.email}
+    if active is not None:
+        action = AuditAction.user_reactivated if active[1] else AuditAction.user_deactivated
+        audit.record(session, action, actor=actor, address=address, **target)
+    if changed:
+        audit.record(
+            session,
+            AuditAction.user_changed,
+            actor=actor,
+            address=address,
+            details=changed,
+            **target,
+        )
 
 
 def revoke_session(session: Session, session_id: uuid.UUID) -> None:
@@ -153,3 +198,61 @@ def revoke_all_sessions(session: Session, user_id: uuid.UUID) -> None:
 def set_password(session: Session, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     session.add(user)
+
+
+def change_own_password(
+    session: Session,
+    settings: Settings,
+    *,
+    user: User,
+    current_session: uuid.UUID,
+    current_password: str,
+    new_password: str,
+    address: str,
+) -> None:
+    """The old password is required (and throttled like a login); every other session of the
+    user ends, this one stays."""
+    email = user.email.lower()
+    throttle.check(session, settings, email=email, address=address, known=False)
+    if not verify_password(current_password, user.password_hash):
+        throttle.count_failure(session, email=email, address=address)
+        session.commit()
+        raise errors.BadRequest("The current password is wrong", code="wrong_password")
+    if verify_password(new_password, user.password_hash):
+        raise errors.BadRequest("The new password is the current one", code="same_password")
+    set_password(session, user, new_password)
+    others = session.exec(
+        select(AuthSession.id).where(
+            AuthSession.user_id == user.id, col(AuthSession.id) != current_session
+        )
+    ).all()
+    if others:
+        session.execute(delete(AuthSession).where(col(AuthSession.id).in_(others)))
+        announce(session, revoke_notice(session_ids=list(others)))
+    audit.record(
+        session,
+        AuditAction.password_changed,
+        actor=user,
+        address=address,
+        details={"sessions_ended": len(others)},
+    )
+
+
+def reset_password(
+    session: Session, *, user: User, new_password: str, actor: User, address: str
+) -> None:
+    """An admin sets a new password: every session of the user ends (their phones wipe at their
+    next contact)."""
+    if user.id == actor.id:
+        raise errors.Conflict("Change your own password under your account", code="own_account")
+    set_password(session, user, new_password)
+    revoke_all_sessions(session, user.id)
+    audit.record(
+        session,
+        AuditAction.password_reset,
+        actor=actor,
+        address=address,
+        target_type="user",
+        target_id=user.id,
+        target_name=user.email,
+    )

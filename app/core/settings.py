@@ -24,8 +24,11 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Berlin"
 
     session_days: int = 90
-    login_max_failures_per_email: int = 5
+    # Failed logins counted over the window (see app/auth/throttle.py): for one account from one
+    # address, from one address for any account, and for one account from anywhere.
+    login_max_failures_per_pair: int = 5
     login_max_failures_per_address: int = 30
+    login_max_failures_per_email: int = 50
     login_window_seconds: int = 900
 
     max_upload_bytes: int = 50 * 1024 * 1024

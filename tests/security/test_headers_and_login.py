@@ -129,9 +129,9 @@ def test_login_brute_force_is_limited_over_real_http(
     with running_server(settings) as server, httpx.Client(base_url=server.url) as http:
         statuses = [
             http.post(LOGIN, json={"email": victim.email, "password": f"guess {n}"}).status_code
-            for n in range(settings.login_max_failures_per_email)
+            for n in range(settings.login_max_failures_per_pair)
         ]
-        assert statuses == [401] * settings.login_max_failures_per_email
+        assert statuses == [401] * settings.login_max_failures_per_pair
         # Even the right password is refused now: an attacker learns nothing from a hit.
         limited = http.post(LOGIN, json={"email": victim.email, "password": PASSWORD})
         assert limited.status_code == 429
