@@ -36,8 +36,8 @@ WORDS: dict[str, dict[str, Kind]] = {
             "Neues Material in einer Kampagne", "Neues Material in {n} Kampagnen"
         ),
         "signal_answered": Kind(
-            "Das Marketing hat auf dein Signal geantwortet",
-            "Das Marketing hat auf {n} deiner Signale geantwortet",
+            "Das Marketing hat dein Signal beantwortet",
+            "Das Marketing hat {n} deiner Signale beantwortet",
         ),
         "counter_collateral": Kind(
             "Material für einen Lead empfohlen", "Material für {n} Leads empfohlen"

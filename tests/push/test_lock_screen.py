@@ -97,7 +97,7 @@ def test_payloads_name_nothing_and_all_have_one_size(
     assert de_mixed["title"] == "3 Neuigkeiten für dich"
     assert de_mixed["body"] == (
         "Neues Briefing; Neues Material in einer Kampagne; "
-        "Das Marketing hat auf dein Signal geantwortet"
+        "Das Marketing hat dein Signal beantwortet"
     )
     assert (en_one["title"], en_one["url"]) == ("New campaign", f"/campaign/{one}")
     # UTF-8 as it is, not \u escapes
@@ -150,12 +150,12 @@ def test_the_phone_language_counts_when_the_user_chose_none(
         f"/lead/{lead}",
     )
     assert first["body"] == "Öffne Strang, um es zu sehen."
-    assert second["title"] == "Das Marketing hat auf dein Signal geantwortet"
+    assert second["title"] == "Das Marketing hat dein Signal beantwortet"
     assert second["url"] == f"/signal/{signal}" and second["target_id"] == str(signal)
 
 
 def test_words_are_cut_between_words_never_inside_one() -> None:
-    text = "Neues Material in 12 Kampagnen; Das Marketing hat auf 3 deiner Signale geantwortet"
+    text = "Neues Material in 12 Kampagnen; Das Marketing hat 3 deiner Signale beantwortet"
     for limit in range(10, len(text)):
         cut = clip(text, limit)
         assert len(cut) <= limit and cut.endswith("…")
