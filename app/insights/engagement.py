@@ -2,10 +2,11 @@
 pages, the reps' thumbs and how those visits went.
 
 Read from the raw outcome tables, not the roll-ups: the roll-ups count viewed and won visits
-per item but not every outcome code, and the split needs each visit's code anyway. The rows
-of one item are found through the index on `outcome_collateral_view.collateral_id`, and the
-same rows carry seconds and pages, so one query answers all but the thumbs (measured in
-`bench/engagement_bench.py`). The definitions match the dashboard's collateral table: a
+per item but not every outcome code, and the split needs each visit's code anyway. The item's
+views and thumbs are read through their `collateral_id` indexes first, then their outcomes
+by primary key with the filters applied. (As one join, both databases' planners drive it from
+the outcomes of the period, or of the campaign, and read far more rows than the item has: see
+`bench/engagement_bench.py`.) The definitions match the dashboard's collateral table: a
 visit is a non-retracted outcome in the filter; the median is the lower bound of the
 viewing-time bucket holding it; a page counts once per visit that showed it.
 """
@@ -14,7 +15,7 @@ import uuid
 from collections import Counter
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from app.collateral.models import Collateral
@@ -29,6 +30,7 @@ from app.outcomes.models import Outcome, OutcomeCollateralFit, OutcomeCollateral
 
 # Pages above this are not pages (a phone's bug or a forged push); the roll-up ignores them too.
 MAX_PAGE = 100_000
+CHUNK = 1000
 
 
 class SecondsCount(BaseModel):
@@ -76,32 +78,43 @@ def _share(count: int, visits: int, code: str, label: str) -> OutcomeShare:
     )
 
 
+def _codes_in_scope(
+    session: Session, filters: Filters, ids: set[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """The code of each of these outcomes that lies in the filter (by primary key, in chunks
+    that keep clear of the databases' limits on bound parameters)."""
+    o = table_of(Outcome).c
+    ordered = sorted(ids)
+    found: dict[uuid.UUID, str] = {}
+    for i in range(0, len(ordered), CHUNK):
+        query = select(o.id, o.code).where(o.id.in_(ordered[i : i + CHUNK]))
+        found.update((oid, code) for oid, code in session.execute(raw_scope(query, filters)))
+    return found
+
+
 def engagement(
     session: Session, filters: Filters, item: Collateral, *, lang: Lang = "en"
 ) -> CollateralEngagement:
-    o = table_of(Outcome).c
-    v = table_of(OutcomeCollateralView)
-    fit = table_of(OutcomeCollateralFit)
-    views = (
-        select(o.code, v.c.seconds, v.c.pages)
-        .select_from(table_of(Outcome).join(v, v.c.outcome_id == o.id))
-        .where(v.c.collateral_id == item.id)
-    )
+    v = table_of(OutcomeCollateralView).c
+    fit = table_of(OutcomeCollateralFit).c
+    views = session.execute(
+        select(v.outcome_id, v.seconds, v.pages).where(v.collateral_id == item.id)
+    ).all()
+    thumbs = session.execute(
+        select(fit.outcome_id, fit.fit).where(fit.collateral_id == item.id)
+    ).all()
+    scope = _codes_in_scope(session, filters, {r[0] for r in views} | {r[0] for r in thumbs})
     codes: Counter[str] = Counter()
     seconds: Counter[int] = Counter()
     pages: Counter[int] = Counter()
-    for code, shown_for, shown in session.execute(raw_scope(views, filters)):
-        codes[code] += 1
+    for outcome_id, shown_for, shown in views:
+        if outcome_id not in scope:
+            continue
+        codes[scope[outcome_id]] += 1
         seconds[seconds_bucket(int(shown_for or 0))] += 1
         for page in {p for p in shown or [] if isinstance(p, int) and 0 < p < MAX_PAGE}:
             pages[page] += 1
-    thumbs = (
-        select(fit.c.fit, func.count())
-        .select_from(table_of(Outcome).join(fit, fit.c.outcome_id == o.id))
-        .where(fit.c.collateral_id == item.id)
-        .group_by(fit.c.fit)
-    )
-    fits = {verdict: int(n) for verdict, n in session.execute(raw_scope(thumbs, filters))}
+    fits = Counter(verdict for outcome_id, verdict in thumbs if outcome_id in scope)
     visits = sum(codes.values())
     labels = code_labels(session, lang)
     order = [c for c in labels if codes[c]] + sorted(c for c in codes if c not in labels)
