@@ -4,7 +4,8 @@ similar customers, for one lead.
 Counts: a visit counts for an item when the rep opened it for the lead before the tap (the
 item's `outcome_collateral_view` row); it is won when its outcome code is `won` (as in every
 other insights figure). Segment and region are the lead's at outcome time (`insight_fact`),
-retracted outcomes are not counted.
+retracted outcomes are not counted, and a new version of an item counts its predecessors'
+visits.
 
 Groups, narrowest first: the lead's segment, its region, the whole campaign. Per item, the
 narrowest group with at least `MIN_SHOWN` shown visits is the evidence; an item with fewer in
@@ -27,13 +28,14 @@ default order.
 
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
+from app.collateral.models import Collateral
 from app.core.db import table_of
 from app.insights.models import InsightFact
 from app.insights.rollup import WON, campaign_key
@@ -206,11 +208,34 @@ def campaign_evidence(
         .where(f.active.is_(True), f.campaign_key.in_(list(keys)))
         .group_by(f.campaign_key, v.collateral_id, f.segment, f.region)
     )  # fmt: skip
+    current = _current_versions(session, keys.values())
     for ck, item, segment, region, shown, won_n in session.execute(query):
-        result[keys[ck]].add(item, segment, region, Tally(int(shown), int(won_n or 0)))
+        tally = Tally(int(shown), int(won_n or 0))
+        result[keys[ck]].add(current(item), segment, region, tally)
     for found in result.values():
         found.fit()
     return result
+
+
+def _current_versions(
+    session: Session, campaign_ids: Iterable[uuid.UUID]
+) -> Callable[[uuid.UUID], uuid.UUID]:
+    """Item -> its newest version: a new version of an item inherits the visits of the
+    versions it replaces (marketing updates a price sheet, the customers stay the same)."""
+    c = table_of(Collateral).c
+    replaced = select(c.id, c.replaced_by_id).where(
+        c.campaign_id.in_(list(campaign_ids)), c.replaced_by_id.is_not(None)
+    )
+    successor: dict[uuid.UUID, uuid.UUID] = {i: r for i, r in session.execute(replaced)}
+
+    def current(item: uuid.UUID) -> uuid.UUID:
+        for _ in range(len(successor)):  # a chain, never a cycle; bounded all the same
+            if item not in successor:
+                break
+            item = successor[item]
+        return item
+
+    return current
 
 
 @dataclass(frozen=True)

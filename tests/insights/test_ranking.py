@@ -158,6 +158,19 @@ def test_visits_are_counted_per_segment_region_and_campaign(world: World) -> Non
     assert [r.collateral_id for r in ranked] == [price.id, flyer.id]
 
 
+def test_a_new_version_keeps_the_visits_of_the_one_it_replaces(world: World) -> None:
+    rep = world.rep("Rita", team="Hamburg")
+    campaign = world.campaign("Spring")
+    price, _ = _history(world, rep, campaign)
+    newer = world.collateral(campaign, "Price sheet 2027")
+    newer.replaces_id, price.replaced_by_id = price.id, newer.id
+    world.db.add_all([newer, price])
+    world.db.commit()
+    found = campaign_evidence(world.db, [campaign.id])[campaign.id]
+    assert found.tallies[(SEGMENT, "Retail")][newer.id] == Tally(12, 6)
+    assert price.id not in found.tallies[(CAMPAIGN, "")]
+
+
 def test_the_pull_carries_evidence_only_for_collateral_the_rep_may_see(
     world: World, client: TestClient, factory: Factory, db: Session
 ) -> None:
