@@ -2,9 +2,11 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, Connection, Text, event, inspect, select
 from sqlmodel import Field, SQLModel
 
+from app.collateral.freshness import search_text
+from app.core.db import table_of
 from app.core.time import utcnow
 from app.core.types import UtcDateTime, enum_column
 
@@ -68,3 +70,19 @@ class Collateral(SQLModel, table=True):
     @property
     def is_current(self) -> bool:
         return self.replaced_by_id is None and self.deleted_at is None
+
+
+@event.listens_for(Collateral, "before_insert")
+@event.listens_for(Collateral, "before_update")
+def _keep_search_text(_mapper: object, connection: Connection, item: Collateral) -> None:
+    """`search_text` follows the title and tags however the row is written."""
+    state = inspect(item)
+    names = ("title", "tags")
+    if state.has_identity and not any(state.attrs[n].history.has_changes() for n in names):
+        return
+    values = {n: state.dict[n] for n in names if n in state.dict}
+    if len(values) < len(names):  # expired since the last commit: read on the flush's connection
+        table = table_of(Collateral)
+        row = connection.execute(select(table).where(table.c.id == item.id)).mappings().one()
+        values = {n: row[n] for n in names} | values
+    item.search_text = search_text(values["title"], values["tags"] or [])

@@ -16,7 +16,7 @@ from app.campaigns.models import Campaign, CampaignStatus
 from app.campaigns.service import is_campaign_visible, reached_rep_ids
 from app.collateral import history
 from app.collateral.filenames import clean_filename
-from app.collateral.freshness import FreshnessDate, Tags, fold, is_expired, search_text
+from app.collateral.freshness import FreshnessDate, Tags, fold, is_expired
 from app.collateral.history import ChangeAction
 from app.collateral.models import Collateral, CollateralKind
 from app.collateral.schemas import Description, Segments, Title
@@ -170,7 +170,6 @@ def create_collateral(
         tags=tags,
         valid_until=valid_until,
         review_on=review_on,
-        search_text=search_text(title, tags),
         version=old.version + 1 if old else 1,
         replaces_id=old.id if old else None,
     )
@@ -323,7 +322,6 @@ def update_collateral(
         if value is None and name not in ("valid_until", "review_on"):
             raise errors.BadRequest(f"{name}: may not be null")
         setattr(item, name, value)
-    item.search_text = search_text(item.title, item.tags)
     item.updated_at = utcnow()
     session.add(item)
     session.flush()

@@ -244,3 +244,21 @@ def test_the_dashboard_warning_lists_items_of_every_campaign_expiring_soon(
     ]
     assert client.get("/api/v1/collateral/expiring", headers=rep).status_code == 403
     assert client.get("/api/v1/collateral/expiring").status_code == 401
+
+
+def test_an_item_written_without_the_api_is_found_by_its_title_too(
+    client: TestClient, factory: Factory, db: Session
+) -> None:
+    _, marketing = factory.login_as(Role.marketing)
+    row = campaign(db)
+    item = Collateral(campaign_id=row.id, kind="link", title="Énergie-Check", url="https://x.test")
+    db.add(item)
+    db.commit()
+    item.tags = ["Bäckerei"]
+    db.add(item)
+    db.commit()
+    url = f"/api/v1/campaigns/{row.id}/collateral"
+    for q in ("ENERGIE", "backerei"):
+        assert [c["id"] for c in client.get(url, headers=marketing, params={"q": q}).json()] == [
+            str(item.id)
+        ]
