@@ -1,9 +1,10 @@
 """Web Push in the rep app, in real Chromium: turning notifications on in Settings, and a push
 delivered to the service worker through the DevTools protocol (this Chromium cannot reach a
-real push service) showing a notification that opens the right screen, with the new content
-already pulled."""
+real push service) showing a discreet notification that opens the right screen (lead,
+campaign, signals), with the new content already pulled."""
 
 import json
+import re
 import time
 import uuid
 from typing import Any
@@ -101,11 +102,12 @@ def test_push_shows_a_notification_that_opens_the_new_brief(
         )
 
     lead_url = f"/lead/{visit.lead_id}"
-    poke = {"type": "new_leads", "target_id": visit.lead_id, "url": lead_url}
+    poke = {"type": "new_leads", "target_id": visit.lead_id, "url": lead_url, "lang": "en"}
+    # even a payload that says too much (an older server) shows neutral words only
     deliver({**poke, "title": f"New brief: {visit.company}", "body": "Tomorrow 09:00"})
     (shown,) = notifications(page, "new_leads")
-    assert shown["title"] == f"New brief: {visit.company}"
-    assert shown["body"] == "Tomorrow 09:00"
+    assert shown["title"] == "New brief"
+    assert shown["body"] == "Open Strang to see it."
     assert shown["icon"].endswith("/icons/icon-192.png")
     assert shown["badge"].endswith("/icons/badge-96.png")
     assert shown["data"]["url"] == lead_url
@@ -113,14 +115,27 @@ def test_push_shows_a_notification_that_opens_the_new_brief(
     expect(page.get_by_role("link", name=visit.company)).to_be_visible()
 
     # a second poke of the same type replaces the first; another type maps to its screen
-    deliver({**poke, "title": "2 new briefs", "body": "Open Strang to see what is new."})
+    two = {"target_id": None, "url": "/", "counts": {"new_leads": 2}}
+    deliver({**poke, **two, "title": "2 new briefs", "body": "Open Strang to see what is new."})
     deliver({"type": "signal_answered", "target_id": "x", "url": f"/signal/{uuid.uuid4()}"})
+    campaign_url = f"/campaign/{visit.campaign_id}"
+    deliver({"type": "new_campaign", "target_id": visit.campaign_id, "url": campaign_url})
     page.wait_for_timeout(300)
     (latest,) = notifications(page, "new_leads")
     assert latest["title"] == "2 new briefs"
     (signal,) = notifications(page, "signal_answered")
-    assert signal["title"] == "Strang"  # no title in the poke: a generic one is still shown
+    assert signal["title"] == "Marketing replied to your signal"  # worded on the phone
     assert signal["data"]["url"] == "/signals"
+    (campaign,) = notifications(page, "new_campaign")
+    assert (campaign["title"], campaign["data"]["url"]) == ("New campaign", campaign_url)
+
+    # A campaign notice opens the campaign: its message, its material and the rep's lead in it.
+    page.goto(campaign["data"]["url"])
+    expect(page.get_by_role("heading", name=re.compile(r"^Spring "))).to_be_visible()
+    expect(page.get_by_text("Save energy before the summer")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Spring offer"))).to_be_visible()
+    page.get_by_role("link", name=re.compile(visit.company)).click()
+    expect(page.get_by_role("heading", name=visit.company)).to_be_visible()
 
     # The tap (notificationclick is unit-tested with fake clients) opens data.url: the brief.
     page.goto(shown["data"]["url"])
@@ -130,8 +145,8 @@ def test_push_shows_a_notification_that_opens_the_new_brief(
 def test_a_german_rep_reads_the_notification_in_german(
     browser: Browser, live_server: Server
 ) -> None:
-    """The server words a push in English for any client; the worker words its kind and counts
-    in the rep's language, with the lead's company from what its pull brought."""
+    """The worker words a push's kind and counts in the rep's language; the lead's company (from
+    what its pull brought) only when the organisation allows details."""
     context = browser.new_context(base_url=live_server.url, locale="de-DE", **PHONE)  # type: ignore[arg-type]
     context.grant_permissions(["notifications"])
     page = context.new_page()
@@ -147,9 +162,14 @@ def test_a_german_rep_reads_the_notification_in_german(
         cdp.send("ServiceWorker.deliverPushMessage", message | {"data": json.dumps(poke)})
 
     one = {"type": "new_leads", "target_id": visit.lead_id, "url": f"/lead/{visit.lead_id}"}
-    deliver(one | {"title": f"New brief: {visit.company}", "body": "", "counts": {"new_leads": 1}})
+    deliver(one | {"title": "New brief", "counts": {"new_leads": 1}, "lang": "en"})
     (shown,) = notifications(page, "new_leads")
-    assert shown["title"] == f"Neues Briefing: {visit.company}"
+    assert shown["title"] == "Neues Briefing"
+    assert shown["body"] == "Öffne Strang, um es zu sehen."
+    deliver(one | {"counts": {"new_leads": 1}, "details": "minimal"})
+    page.wait_for_timeout(300)
+    (named,) = notifications(page, "new_leads")
+    assert named["title"] == f"Neues Briefing: {visit.company}"
     many = {"type": "new_leads", "target_id": None, "url": "/", "counts": {"new_leads": 3}}
     deliver(many | {"title": "3 new briefs", "body": "Open Strang to see what is new."})
     page.wait_for_timeout(300)
