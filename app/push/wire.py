@@ -10,6 +10,7 @@ read or write is blocked on it.
 
 import base64
 import contextlib
+import functools
 import http.client
 import os
 import socket
@@ -96,15 +97,18 @@ def vapid_headers(vapid: Vapid, endpoint: str, subject: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in vapid.sign(claims).items()}
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    return ssl.create_default_context()
+
+
 def post(endpoint: str, body: bytes, headers: dict[str, str], deadline: float) -> Answer:
     """POST `body` and read the whole answer, all within `deadline` seconds."""
     parts = urlsplit(endpoint)
     host, port = parts.hostname or "", parts.port
     connection: http.client.HTTPConnection
     if parts.scheme == "https":
-        connection = http.client.HTTPSConnection(
-            host, port, timeout=deadline, context=ssl.create_default_context()
-        )
+        connection = http.client.HTTPSConnection(host, port, timeout=deadline, context=_tls())
     else:
         connection = http.client.HTTPConnection(host, port, timeout=deadline)
     expired = threading.Event()
