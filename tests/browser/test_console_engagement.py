@@ -104,6 +104,8 @@ def test_a_title_on_the_dashboard_opens_its_page_heat_strip(
     table.get_by_role("link", name=TITLE).click()
     page.wait_for_url(re.compile(rf"/console/collateral/{shown.item_id}\?campaign_id="))
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+    # The dashboard's campaign filter came along, and says so.
+    expect(page.get_by_test_id("eng-filters")).to_contain_text("Campaign: Engagement (test)")
     expect(page.get_by_test_id("eng-visits").locator(".tile-value")).to_have_text("3")
     expect(page.get_by_test_id("eng-thumbs").locator(".tile-value")).to_have_text("2 / 1")
     # Won when shown: 2 of 3, with its n and its interval.
@@ -126,6 +128,13 @@ def test_a_title_on_the_dashboard_opens_its_page_heat_strip(
     longest = page.get_by_test_id("seconds-bars").locator("tbody tr").last
     expect(longest).to_contain_text("90\u2013119 s")
     expect(page.get_by_test_id("eng-median").locator(".tile-value")).to_have_text("30 s")
+    # In German, the labels and the outcome names from the service follow.
+    page.locator("select").filter(has_text="Deutsch").select_option("de")
+    expect(page.get_by_role("heading", name="Gezeigte Seiten")).to_be_visible()
+    expect(outcomes.locator("tr[data-code='won']")).to_contain_text("Gewonnen")
+    expect(strip.locator("li[data-page='2']")).to_have_attribute(
+        "title", "Seite 2: gezeigt bei 3 von 3 Besuchen"
+    )
 
 
 def test_the_campaign_page_shows_each_items_usage_inline(

@@ -69,7 +69,7 @@ export function SecondsBars({ buckets }: { buckets: SecondsCount[] }) {
             <td>{bucketLabel(buckets, i)}</td>
             <td class="num">{fmtInt(b.visits)}</td>
             <td class="bar-cell" aria-hidden="true">
-              <span class="bar" style={{ width: `${(b.visits / top) * 100}%` }} />
+              {b.visits > 0 && <span class="bar" style={{ width: `${(b.visits / top) * 100}%` }} />}
             </td>
           </tr>
         ))}

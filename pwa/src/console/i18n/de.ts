@@ -348,6 +348,7 @@ export const de: Record<ConsoleKey, string> = {
   'eng.none': 'Bei keinem Besuch mit diesen Filtern gezeigt.',
   'eng.notCurrent': 'durch eine neuere Version ersetzt oder gelöscht',
   'eng.note': 'Diese Zahlen beschreiben die Besuche, bei denen der Außendienst das Material zeigen wollte. Ergebnisse gehen mit dem Zeigen einher, sie werden nicht dadurch verursacht: Der Außendienst wählt Material für die Türen, die er erwartet. Jeder Anteil bezieht sich auf die n Besuche, bei denen es gezeigt wurde, mit 95-%-Intervall nach Wilson.',
+  'eng.filteredBy': 'Nur Besuche mit {list}.',
   'eng.back': 'Zurück zum Dashboard',
   'eng.open': 'Nutzung von {title}',
   'col.outcome': 'Ergebnis',

@@ -346,6 +346,7 @@ export const en = {
   'eng.none': 'Not shown in any visit with these filters.',
   'eng.notCurrent': 'replaced by a newer version or deleted',
   'eng.note': 'These figures describe the visits where reps chose to show the item. Outcomes are associated with showing it, not caused by it: reps pick items for the doors they expect. Every share is of the n visits where it was shown, with a 95 % Wilson interval.',
+  'eng.filteredBy': 'Only visits with {list}.',
   'eng.back': 'Back to the dashboard',
   'eng.open': 'Engagement of {title}',
   'col.outcome': 'Outcome',

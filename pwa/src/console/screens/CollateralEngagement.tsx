@@ -6,7 +6,7 @@ import { filtersFrom, type DashFilters } from '../filters'
 import { HeatStrip, SecondsBars } from '../HeatStrip'
 import { ct, fmtDate, fmtInt, fmtPct } from '../i18n'
 import { go, href, useLoc } from '../nav'
-import { Loadable, useAsync } from '../ui'
+import { Loadable, useAsync, useLookups } from '../ui'
 
 type Share = Engagement['won']
 
@@ -43,6 +43,25 @@ function Period({ id, filters, effective }: { id: string; filters: DashFilters; 
         <input id="e-to" type="date" value={filters.to ?? effective.to} onChange={(e) => set('to', (e.currentTarget as HTMLInputElement).value)} />
       </div>
     </form>
+  )
+}
+
+/** The dashboard filters besides the period that these figures are read under, in words. */
+function Scope({ id, filters }: { id: string; filters: DashFilters }) {
+  const lookups = useLookups()
+  const [reps, , campaigns] = lookups.data ?? [[], null, []]
+  const named: string[] = []
+  if (filters.campaign_id) named.push(`${ct('filters.campaign')}: ${campaigns.find((c) => c.id === filters.campaign_id)?.name ?? '…'}`)
+  if (filters.region) named.push(`${ct('filters.region')}: ${filters.region}`)
+  if (filters.segment) named.push(`${ct('filters.segment')}: ${filters.segment}`)
+  if (filters.team) named.push(`${ct('filters.team')}: ${filters.team}`)
+  if (filters.rep_id) named.push(`${ct('filters.rep')}: ${reps.find((r) => r.id === filters.rep_id)?.name ?? '…'}`)
+  if (named.length === 0) return null
+  return (
+    <p data-testid="eng-filters">
+      {ct('eng.filteredBy', { list: named.join(' · ') })}{' '}
+      <a href={engagementHref(id, { from: filters.from, to: filters.to })}>{ct('filters.reset')}</a>
+    </p>
   )
 }
 
@@ -131,6 +150,7 @@ export function CollateralEngagement({ id }: { id: string }) {
               {!e.is_current && ` · ${ct('eng.notCurrent')}`}
             </p>
             <Period id={id} filters={filters} effective={{ from: e.filters.from, to: e.filters.to }} />
+            <Scope id={id} filters={filters} />
             <Body e={e} filters={filters} />
           </>
         )}
