@@ -170,10 +170,14 @@ class _Reader:
             **self.ranking(c.id),
         )
 
-    def ranking(self, campaign_id: uuid.UUID) -> dict[str, Any]:
+    @property
+    def evidence(self) -> dict[uuid.UUID, HeldEvidence]:
         if self._evidence is None:  # at most one query for every campaign the rep sees
             self._evidence = evidence_for_rep(self.session, self.rep.id, self.visible_campaigns)
-        return campaign_ranking(self._evidence.get(campaign_id), self.visible_collateral)
+        return self._evidence
+
+    def ranking(self, campaign_id: uuid.UUID) -> dict[str, Any]:
+        return campaign_ranking(self.evidence.get(campaign_id), self.visible_collateral)
 
     def collateral(self, c: Collateral) -> CollateralSync:
         return CollateralSync(
@@ -482,11 +486,15 @@ def _delta(reader: _Reader, state: Cursor, limit: int, clock: int) -> PullRespon
     today = reader.today.toordinal()
     nxt = Cursor(rep=state.rep, mode="d", clock=rows[-1][0] if has_more else clock, day=today)
     expired = reader.expired_since(state.day) if state.day < today else []
-    if not rows and not expired:
+    ranked: set[str] = set()
+    if state.day < today:  # a new day also re-sends the campaigns the phone ranks collateral by
+        ranked = {str(c) for c, e in reader.evidence.items() if e.found.tallies}
+    if not rows and not expired and not ranked:
         return PullResponse(cursor=nxt.encode(), has_more=False)
     touched: dict[SyncEntity, set[str]] = defaultdict(set)
     for _, entity, entity_id in rows:
         touched[SyncEntity(entity)].add(entity_id)
+    touched[SyncEntity.campaign] |= ranked
     changes, removed = Changes(), Removed()
     reader.evaluate(touched, changes, removed)
     removed.collateral += [i for i in expired if i not in set(removed.collateral)]

@@ -3,7 +3,7 @@ segment to region to campaign, marketing's recommendations first, and what the p
 rep's phone (evidence only for collateral the rep may see)."""
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,6 +12,7 @@ from sqlmodel import Session
 from app.auth.models import Role, User
 from app.campaigns.models import Campaign
 from app.collateral.models import Collateral
+from app.insights import ranking
 from app.insights.ranking import (
     CAMPAIGN,
     MIN_SHOWN,
@@ -26,6 +27,7 @@ from app.insights.ranking import (
     fit_prior,
     rank,
 )
+from app.sync import pull
 from app.sync.changes import SyncEntity, record_change
 from tests.factories import Factory
 from tests.insights.helpers import World, log, retract
@@ -231,3 +233,31 @@ def test_only_reps_pull_the_evidence(client: TestClient, factory: Factory) -> No
     for role in (Role.marketing, Role.admin):
         _, headers = factory.login_as(role)
         assert client.get("/api/v1/sync/pull", headers=headers).status_code == 403
+
+
+def test_a_new_day_brings_the_phone_fresh_evidence(
+    world: World, client: TestClient, factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history_rep = world.rep("Rita", team="Hamburg")
+    campaign = world.campaign("Spring")
+    price, _ = _history(world, history_rep, campaign)
+    rep = factory.user(Role.rep, region="North")
+    world.lead(rep, campaign=campaign, segment="Retail", region="North")
+    phone = Phone(client, factory.auth(rep))
+    phone.sync()
+
+    def shown() -> set[tuple[str, int, int]]:
+        rows = phone.state["campaigns"][str(campaign.id)]["collateral_evidence"]
+        mine = [e for e in rows if e["collateral_id"] == str(price.id)]
+        return {(e["group"], e["shown"], e["won"]) for e in mine}
+
+    assert ("segment", 12, 6) in shown()
+    lead = world.lead(history_rep, campaign=campaign, segment="Retail", region="North")
+    world.push(history_rep, [log(lead, "won", DAY, views=[(price, 8, [])])])
+    ranking._cache.clear()  # as five minutes later
+    phone.sync()
+    assert ("segment", 12, 6) in shown()  # the same day: nothing changed for this phone
+    later = date.today() + timedelta(days=2)  # a later day in any zone
+    monkeypatch.setattr(pull, "today_in", lambda zone: later)
+    phone.sync()
+    assert ("segment", 13, 7) in shown()
