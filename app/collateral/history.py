@@ -25,6 +25,7 @@ TRACKED = (
     "description",
     "segments",
     "tags",
+    "answers",
     "valid_until",
     "review_on",
     "url",

@@ -262,3 +262,17 @@ def test_an_item_written_without_the_api_is_found_by_its_title_too(
         assert [c["id"] for c in client.get(url, headers=marketing, params={"q": q}).json()] == [
             str(item.id)
         ]
+
+
+def test_marking_what_an_item_answers_is_in_its_history(
+    client: TestClient, factory: Factory, db: Session
+) -> None:
+    _, marketing = factory.login_as(Role.marketing, name="Anna Marketing")
+    item = link(client, marketing, campaign(db).id).json()
+    marked = client.patch(
+        f"/api/v1/collateral/{item['id']}", headers=marketing, json={"answers": ["price"]}
+    )
+    assert marked.status_code == 200, marked.text
+    history = client.get(f"/api/v1/collateral/{item['id']}/history", headers=marketing).json()
+    assert history[-1]["action"] == "edited"
+    assert history[-1]["fields"] == {"answers": {"before": [], "after": ["price"]}}

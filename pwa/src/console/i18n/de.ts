@@ -229,6 +229,7 @@ export const de: Record<ConsoleKey, string> = {
   'fresh.field.description': 'Beschreibung',
   'fresh.field.segments': 'Segmente',
   'fresh.field.tags': 'Schlagwörter',
+  'fresh.field.answers': 'Beantwortet Einwände',
   'fresh.field.valid_until': 'Gültig bis',
   'fresh.field.review_on': 'Prüfen am',
   'fresh.field.url': 'Link',

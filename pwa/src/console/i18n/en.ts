@@ -227,6 +227,7 @@ export const en = {
   'fresh.field.description': 'Description',
   'fresh.field.segments': 'Segments',
   'fresh.field.tags': 'Tags',
+  'fresh.field.answers': 'Answers objections',
   'fresh.field.valid_until': 'Valid until',
   'fresh.field.review_on': 'Review on',
   'fresh.field.url': 'Link',
