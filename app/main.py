@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine, text
 
+from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.auth.router import users_router
 from app.calendar.router import feed_router as calendar_feed_router
@@ -89,6 +90,7 @@ def api_router() -> APIRouter:
     api.include_router(push_router)
     api.include_router(live_router)
     api.include_router(calendar_router)
+    api.include_router(audit_router)
     return api
 
 

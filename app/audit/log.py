@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from fastapi import Request
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.audit.models import AuditEvent
@@ -63,3 +64,10 @@ def record(
             details=details or {},
         )
     )
+
+
+def record_apart(engine: Engine, action: AuditAction, **fields: Any) -> None:
+    """`record` in a transaction of its own, for actions that write nothing else (exports)."""
+    with Session(engine) as session:
+        record(session, action, **fields)
+        session.commit()

@@ -45,12 +45,15 @@ def login(
         agent=request.headers.get("User-Agent", ""),
         device=request.cookies.get(DEVICE_COOKIE),
     )
-    cookie = {"httponly": True, "samesite": "strict", "secure": settings.https, "path": "/"}
-    response.set_cookie(
-        SESSION_COOKIE, logged_in.token, max_age=settings.session_days * 86400, **cookie
-    )
-    response.set_cookie(DEVICE_COOKIE, logged_in.device, max_age=DEVICE_DAYS * 86400, **cookie)
+    _set_cookie(response, SESSION_COOKIE, logged_in.token, settings.session_days, settings.https)
+    _set_cookie(response, DEVICE_COOKIE, logged_in.device, DEVICE_DAYS, settings.https)
     return LoginResponse(token=logged_in.token, user=UserBrief.model_validate(logged_in.user))
+
+
+def _set_cookie(response: Response, name: str, value: str, days: int, secure: bool) -> None:
+    response.set_cookie(
+        name, value, max_age=days * 86400, httponly=True, samesite="strict", secure=secure, path="/"
+    )
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)

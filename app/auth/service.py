@@ -170,18 +170,21 @@ def _audit_changes(
     session: Session, user: User, changed: dict[str, list[Any]], *, actor: User | None, address: str
 ) -> None:
     active = changed.pop("is_active", None)
-    target = {"target_type": "user", "target_id": user.id, "target_name": user.email}
-    if active is not None:
-        action = AuditAction.user_reactivated if active[1] else AuditAction.user_deactivated
-        audit.record(session, action, actor=actor, address=address, **target)
-    if changed:
+    actions = (
+        []
+        if active is None
+        else [AuditAction.user_reactivated if active[1] else AuditAction.user_deactivated]
+    )
+    for action in [*actions, *([AuditAction.user_changed] if changed else [])]:
         audit.record(
             session,
-            AuditAction.user_changed,
+            action,
             actor=actor,
             address=address,
-            details=changed,
-            **target,
+            target_type="user",
+            target_id=user.id,
+            target_name=user.email,
+            details=changed if action == AuditAction.user_changed else None,
         )
 
 

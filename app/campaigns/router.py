@@ -1,6 +1,10 @@
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
+from sqlmodel import Session
 
+from app.audit import log as audit
+from app.audit.log import AuditAction, address_of
 from app.auth.deps import MarketingUser
+from app.auth.models import User
 from app.campaigns import service
 from app.campaigns.deps import MarketingCampaign
 from app.campaigns.models import Campaign, CampaignStatus
@@ -27,12 +31,15 @@ def list_campaigns(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_campaign(body: CampaignCreate, _: MarketingUser, session: SessionDep) -> CampaignPublic:
+def create_campaign(
+    body: CampaignCreate, user: MarketingUser, request: Request, session: SessionDep
+) -> CampaignPublic:
     campaign = service.create_campaign(
         session,
         data=body.model_dump(exclude={"confirm_unknown_audience"}),
         confirm_unknown_audience=body.confirm_unknown_audience,
     )
+    _audit_go_live(session, campaign, was_live=False, user=user, request=request)
     return CampaignPublic.model_validate(campaign)
 
 
@@ -56,16 +63,37 @@ def get_campaign(campaign: MarketingCampaign) -> CampaignPublic:
 
 @router.patch("/{campaign_id}")
 def update_campaign(
-    body: CampaignUpdate, campaign: MarketingCampaign, session: SessionDep
+    body: CampaignUpdate,
+    campaign: MarketingCampaign,
+    user: MarketingUser,
+    request: Request,
+    session: SessionDep,
 ) -> CampaignPublic:
     changes = body.model_dump(exclude_unset=True, exclude={"confirm_unknown_audience"})
+    was_live = campaign.status == CampaignStatus.live
     campaign = service.update_campaign(
         session,
         campaign=campaign,
         changes=changes,
         confirm_unknown_audience=body.confirm_unknown_audience,
     )
+    _audit_go_live(session, campaign, was_live=was_live, user=user, request=request)
     return CampaignPublic.model_validate(campaign)
+
+
+def _audit_go_live(
+    session: Session, campaign: Campaign, *, was_live: bool, user: User, request: Request
+) -> None:
+    if campaign.status == CampaignStatus.live and not was_live:
+        audit.record(
+            session,
+            AuditAction.campaign_live,
+            actor=user,
+            address=address_of(request),
+            target_type="campaign",
+            target_id=campaign.id,
+            target_name=campaign.name,
+        )
 
 
 @router.delete("/{campaign_id}")

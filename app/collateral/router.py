@@ -1,7 +1,9 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 
+from app.audit import log as audit
+from app.audit.log import AuditAction, address_of
 from app.auth.deps import MarketingUser
 from app.campaigns.deps import MarketingCampaign
 from app.collateral import service
@@ -56,6 +58,7 @@ def create_collateral(
     session: SessionDep,
     user: MarketingUser,
     settings: SettingsDep,
+    request: Request,
 ) -> CollateralPublic:
     """Multipart: `file` (PDF, PNG, JPEG, WebP, MP4; the type is read from the content) or
     `url`, plus `title`, optional `description`, `segments`, `tags` (comma-separated),
@@ -63,6 +66,16 @@ def create_collateral(
     replaces)."""
     item = service.create_collateral(
         session, storage=storage, campaign=campaign, form=form, user=user
+    )
+    audit.record(
+        session,
+        AuditAction.collateral_version,
+        actor=user,
+        address=address_of(request),
+        target_type="collateral",
+        target_id=item.id,
+        target_name=item.title,
+        details={"campaign": campaign.name, "version": item.version},
     )
     return CollateralPublic.of(item, today_in(settings.zone))
 

@@ -6,6 +6,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +15,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
+from app.audit import log as audit
+from app.audit.log import AuditAction, address_of
 from app.auth.deps import MarketingUser
+from app.auth.models import User
 from app.collateral.deps import MarketingCollateral, StorageDep
 from app.core import errors
 from app.core.db import SessionDep
@@ -142,6 +146,7 @@ def outcomes_csv(
     filters: InsightFilters,
     figure: FigureFilters,
     request: Request,
+    user: MarketingUser,
     settings: SettingsDep,
     lang: service.Lang = "en",
     delimiter: Annotated[
@@ -152,6 +157,7 @@ def outcomes_csv(
     """Every non-retracted outcome in the filter (narrowed like `visits` by `code`, `chip`,
     `collateral_id`), streamed: local date and time in the
     organisation time zone, the instant in UTC (ISO 8601), labels in `lang`."""
+    _audit_export(request, user, "csv", filters)
     rows = export.outcome_rows(
         request.app.state.read_engine,
         filters,
@@ -176,6 +182,7 @@ def outcomes_xlsx(
     filters: InsightFilters,
     figure: FigureFilters,
     request: Request,
+    user: MarketingUser,
     settings: SettingsDep,
     storage: StorageDep,
     lang: service.Lang = "en",
@@ -183,6 +190,7 @@ def outcomes_xlsx(
     """The same rows as `outcomes.csv` in an Excel workbook: date and time cells in the
     organisation time zone, the instant in UTC as text. Written to a temporary file in the
     data folder (memory stays flat however many rows), removed once sent."""
+    _audit_export(request, user, "xlsx", filters)
     folder = _export_folder(storage.temp_dir())
     target = folder / "outcomes.xlsx"
     try:
@@ -202,6 +210,18 @@ def outcomes_xlsx(
         media_type=export.XLSX_TYPE,
         filename=_file_name(filters, "xlsx"),
         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
+
+
+def _audit_export(request: Request, user: User, form: str, filters: Filters) -> None:
+    chosen = {name: str(value) for name, value in asdict(filters).items() if value is not None}
+    details = {"format": form, **chosen}
+    audit.record_apart(
+        request.app.state.engine,
+        AuditAction.outcomes_exported,
+        actor=user,
+        address=address_of(request),
+        details=details,
     )
 
 

@@ -4,9 +4,13 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from app.audit import log as audit
+from app.audit.log import AuditAction, address_of
 from app.auth.deps import MarketingUser
+from app.auth.models import User
 from app.collateral.deps import StorageDep
 from app.collateral.upload import read_multipart
 from app.core import errors
@@ -181,17 +185,41 @@ async def import_csv(
 
 
 @router.post("/assign")
-def assign_leads(body: LeadAssign, _: MarketingUser, session: SessionDep) -> LeadsAssigned:
+def assign_leads(
+    body: LeadAssign, user: MarketingUser, request: Request, session: SessionDep
+) -> LeadsAssigned:
     """Assign many leads to one rep at once: all or none, one notification for the rep."""
     moved, unchanged = service.assign_leads(session, lead_ids=body.lead_ids, rep_id=body.rep_id)
+    details = {"action": "assign", "changed": moved, "unchanged": unchanged}
+    _audit_bulk(session, user, request, {**details, "rep_id": str(body.rep_id)})
     return LeadsAssigned(assigned=moved, unchanged=unchanged)
 
 
 @router.post("/bulk")
-def change_many_leads(body: LeadBulk, _: MarketingUser, session: SessionDep) -> LeadsChanged:
+def change_many_leads(
+    body: LeadBulk, user: MarketingUser, request: Request, session: SessionDep
+) -> LeadsChanged:
     """Assign, move or delete the listed leads, or every lead matching the list's filter,
     in one request: all or none."""
-    return bulk.apply(session, body)
+    changed = bulk.apply(session, body)
+    target = {"rep_id": body.rep_id, "campaign_id": body.campaign_id}
+    _audit_bulk(
+        session,
+        user,
+        request,
+        {
+            **changed.model_dump(mode="json"),
+            "selection": "listed" if body.lead_ids else "matching",
+            **{k: str(v) for k, v in target.items() if v is not None},
+        },
+    )
+    return changed
+
+
+def _audit_bulk(session: Session, user: User, request: Request, details: dict[str, Any]) -> None:
+    audit.record(
+        session, AuditAction.leads_bulk, actor=user, address=address_of(request), details=details
+    )
 
 
 @router.get("/{lead_id}")
