@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, BrowserContext, expect
 
 from app.collateral.samples import pdf_document
 from tests.browser.conftest import log_in
+from tests.browser.english import english_on
 from tests.console.live import DESKTOP, bearer, push
 from tests.server import Server
 
@@ -135,6 +136,8 @@ def test_a_title_on_the_dashboard_opens_its_page_heat_strip(
     expect(strip.locator("li[data-page='2']")).to_have_attribute(
         "title", "Seite 2: gezeigt bei 3 von 3 Besuchen"
     )
+    found = english_on(page, content=(TITLE, "Engagement (test)"))
+    assert not found, f"the engagement screen in German shows English: {found}"
 
 
 def test_the_campaign_page_shows_each_items_usage_inline(
