@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from app.auth.models import Role
 from app.collateral.models import CollateralKind
+from app.insights import engagement
 from tests.factories import Factory
 from tests.insights.helpers import World, log, retract
 
@@ -169,3 +170,11 @@ def test_unknown_item_and_bad_filters(client: TestClient, factory: Factory, worl
     assert bad_campaign.status_code == 422 and "campaign_id" in bad_campaign.text
     bad_lang = client.get(url(item.id), headers=headers, params={"lang": "fr"})
     assert bad_lang.status_code == 422
+
+
+def test_many_visits_are_read_in_chunks_with_the_same_answer(
+    client: TestClient, shop: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = _get(client, shop, "brochure", **OCTOBER)
+    monkeypatch.setattr(engagement, "CHUNK", 2)  # seven outcomes: four chunks
+    assert _get(client, shop, "brochure", **OCTOBER) == whole
