@@ -14,6 +14,8 @@ import { LeadEdit } from './screens/Leads'
 import { LeadImport } from './screens/LeadImport'
 import { Signals } from './screens/Signals'
 import { Users } from './screens/Users'
+import { Audit } from './screens/Audit'
+import { ChangePassword } from '../screens/ChangePassword'
 import { Visits } from './screens/Visits'
 
 const SECTIONS: { path: string; key: ConsoleKey; admin?: boolean }[] = [
@@ -22,6 +24,7 @@ const SECTIONS: { path: string; key: ConsoleKey; admin?: boolean }[] = [
   { path: '/leads', key: 'nav.leads' },
   { path: '/signals', key: 'nav.signals' },
   { path: '/users', key: 'nav.users', admin: true },
+  { path: '/audit', key: 'nav.audit', admin: true },
 ]
 
 function Screen({ user }: { user: SessionUser }) {
@@ -39,6 +42,8 @@ function Screen({ user }: { user: SessionUser }) {
   if (p === '/visits') return <Visits />
   if (p === '/signals') return <Signals />
   if (p === '/users') return user.role === 'admin' ? <Users /> : <p>{ct('users.adminOnly')}</p>
+  if (p === '/audit') return user.role === 'admin' ? <Audit /> : <p>{ct('users.adminOnly')}</p>
+  if (p === '/account') return <ChangePassword />
   return <h1>{t('notFound.title')}</h1>
 }
 
@@ -65,7 +70,9 @@ export function Shell({ user, onLoggedOut }: { user: SessionUser; onLoggedOut: (
           </ul>
         </nav>
         <div class="who">
-          <span class="muted">{user.name}</span>
+          <a class="muted" href={href('/account')} title={ct('nav.account')}>
+            {user.name}
+          </a>
           <LanguageSwitch />
           <LogoutButton onLoggedOut={onLoggedOut} />
         </div>

@@ -34,6 +34,8 @@ export type UserCreate = S['UserCreate']
 export type UserUpdate = S['UserUpdate']
 export type RepChoice = S['RepChoice']
 export type Facets = S['Facets']
+export type AuditPage = S['AuditPage']
+export type AuditEvent = S['AuditEventPublic']
 export type Summary = S['Summary']
 export type CollateralFigures = S['CollateralFigures']
 export type CollateralInsights = S['CollateralInsights']
@@ -78,6 +80,9 @@ export const consoleApi = {
   createUser: (body: UserCreate) => request<User>('post', '/api/v1/users', body),
   updateUser: (id: string, body: UserUpdate) =>
     request<User>('patch', `/api/v1/users/${id}`, body),
+  resetPassword: (id: string, newPassword: string) =>
+    request<void>('post', `/api/v1/users/${id}/password`, { new_password: newPassword }),
+  audit: (query: Query) => request<AuditPage>('get', '/api/v1/audit', undefined, { query }),
 
   summary: (query: Query) => request<Summary>('get', '/api/v1/insights/summary', undefined, { query }),
   collateralInsights: (query: Query) => request<CollateralInsights>('get', '/api/v1/insights/collateral', undefined, { query }),

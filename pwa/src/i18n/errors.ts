@@ -25,6 +25,10 @@ const CODE_KEYS: Record<string, MessageKey> = {
   not_found: 'error.notFound',
   selection_changed: 'error.code.selection_changed',
   unknown_chip: 'error.code.unknown_chip',
+  wrong_password: 'error.code.wrong_password',
+  same_password: 'error.code.same_password',
+  own_account: 'error.code.own_account',
+  too_many_attempts: 'error.code.too_many_attempts',
 }
 
 /** Words for the fields a form names, e.g. `{ email: 'E-Mail' }`; others read as their API name. */

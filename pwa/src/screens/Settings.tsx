@@ -10,6 +10,7 @@ import { onSyncStatus, type SyncStatus } from '../offline/sync'
 import type { Mutation, OutcomeCodeSync } from '../offline/types'
 import { failureMessage } from './data-age'
 import { codeLabel, formatBytes, formatDateTime, kindLabel } from './format'
+import { ChangePassword } from './ChangePassword'
 import { LanguageSwitch } from './LanguageSwitch'
 import { useLive } from './live'
 import { LogoutButton } from './LogoutButton'
@@ -82,6 +83,7 @@ export function Settings({ user, onLoggedOut }: { user: SessionUser; onLoggedOut
           </p>
         )}
       </section>
+      <ChangePassword />
       <section class="card">
         <p>{t('settings.account', { name: user.name })}</p>
         <LogoutButton

@@ -49,7 +49,44 @@ function UserRow({ user, onError }: { user: User; onError: (m: string) => void }
       <td class="pick">
         <input type="checkbox" aria-label={`${ct('col.active')}: ${row.name}`} checked={row.is_active} disabled={busy} onChange={(e) => change({ is_active: (e.currentTarget as HTMLInputElement).checked })} />
       </td>
+      <td>
+        <ResetPassword user={row} onError={onError} />
+      </td>
     </tr>
+  )
+}
+
+/** An admin gives a user a new password; the service ends all of that user's sessions. */
+function ResetPassword({ user, onError }: { user: User; onError: (m: string) => void }) {
+  const [open, setOpen] = useState(false)
+  const [password, setPassword] = useState('')
+  const [done, setDone] = useState(false)
+  async function submit(e: Event) {
+    e.preventDefault()
+    try {
+      await consoleApi.resetPassword(user.id, password)
+      setPassword('')
+      setOpen(false)
+      setDone(true)
+    } catch (err) {
+      onError(errorText(err))
+    }
+  }
+  if (!open)
+    return (
+      <>
+        <button type="button" class="link" onClick={() => (setOpen(true), setDone(false))}>
+          {ct('users.reset')}
+        </button>
+        {done && <span class="ok" role="status"> {ct('users.resetDone')}</span>}
+      </>
+    )
+  return (
+    <form class="inline" onSubmit={submit}>
+      <input type="password" autocomplete="new-password" required minLength={8} aria-label={`${ct('users.resetNew')}: ${user.name}`} placeholder={ct('users.resetNew')} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+      <button type="submit" class="secondary">{ct('users.resetSave')}</button>
+      <button type="button" class="link" onClick={() => setOpen(false)}>{ct('common.cancel')}</button>
+    </form>
   )
 }
 
@@ -145,6 +182,7 @@ export function Users() {
                   <th>{ct('col.region')}</th>
                   <th>{ct('col.team')}</th>
                   <th>{ct('col.active')}</th>
+                  <th>{ct('users.password.col')}</th>
                 </tr>
               </thead>
               <tbody>
