@@ -116,9 +116,12 @@ def test_kill_9_while_sending_resends_only_what_was_not_answered(
         _notify(db, [slow_rep] + [r for r, _ in healthy])
         _delays(push_service, devices, 0.0, 1)
         _wait(lambda: push_service.tries.get(slow.id, 0) >= 1, 10)
+        # each answered delivery goes on record on its own (a moment after its 201), while
+        # the slow one is still being sent
+        _wait(lambda: sum(d.sent_at is not None for d in rows_of(db, PushDelivery)) >= 7, 10)
         deliveries = rows_of(db, PushDelivery)
-        # each answered delivery is on record already; the slow one is still being sent
         assert sorted(d.sent_at is not None for d in deliveries) == [False] + [True] * 7
+        assert [d.claim_token is not None for d in deliveries if d.sent_at is None] == [True]
         server.kill()
         push_service.misbehave(slow, None)  # the push service recovers meanwhile
         server.restart()
