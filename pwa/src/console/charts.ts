@@ -1,5 +1,6 @@
 // Chart.js, loaded only by the dashboard (`import('./charts')`), with only the parts we draw:
-// a stacked bar chart of weekly visits per outcome code and a doughnut of the outcome mix.
+// a stacked bar chart of weekly visits per outcome code and a doughnut of the outcome mix;
+// a click on a bar or slice opens its visits.
 import {
   ArcElement,
   BarController,
@@ -38,7 +39,24 @@ function inkColor(): string {
   return getComputedStyle(document.documentElement).getPropertyValue('--ink').trim() || '#1b1f1e'
 }
 
-export function drawTrend(canvas: HTMLCanvasElement, weeks: string[], series: Series[]): Chart {
+/** Called with the bar or slice clicked: its index (week or slice) and its series' index. */
+export type Pick = (index: number, series: number) => void
+
+/** Clicks on a bar or slice, with a pointer over them, when the caller wants them. */
+function picking(onPick?: Pick) {
+  if (!onPick) return {}
+  return {
+    onClick: (_: unknown, hit: { index: number; datasetIndex: number }[]) => {
+      if (hit[0]) onPick(hit[0].index, hit[0].datasetIndex)
+    },
+    onHover: (event: { native: Event | null }, hit: unknown[]) => {
+      const target = event.native?.target as HTMLElement | undefined
+      if (target) target.style.cursor = hit.length ? 'pointer' : 'default'
+    },
+  }
+}
+
+export function drawTrend(canvas: HTMLCanvasElement, weeks: string[], series: Series[], onPick?: Pick): Chart {
   const ink = inkColor()
   return new Chart(canvas, {
     type: 'bar',
@@ -50,6 +68,7 @@ export function drawTrend(canvas: HTMLCanvasElement, weeks: string[], series: Se
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
+      ...picking(onPick),
       scales: {
         x: { stacked: true, ticks: { color: ink } },
         y: { stacked: true, beginAtZero: true, ticks: { color: ink, precision: 0 } },
@@ -59,7 +78,7 @@ export function drawTrend(canvas: HTMLCanvasElement, weeks: string[], series: Se
   })
 }
 
-export function drawMix(canvas: HTMLCanvasElement, slices: { code: string; label: string; count: number }[]): Chart {
+export function drawMix(canvas: HTMLCanvasElement, slices: { code: string; label: string; count: number }[], onPick?: Pick): Chart {
   return new Chart(canvas, {
     type: 'doughnut',
     data: {
@@ -70,6 +89,7 @@ export function drawMix(canvas: HTMLCanvasElement, slices: { code: string; label
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
+      ...picking(onPick),
       plugins: { legend: { position: 'right', labels: { color: inkColor() } } },
     },
   })

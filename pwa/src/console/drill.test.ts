@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
-import { csvHref, figureFrom, visitsHref, xlsxHref } from './filters'
+import { csvHref, figureFrom, visitsHref, weekFilters, xlsxHref } from './filters'
 
 describe('the drill-down in the URL', () => {
   it('reads only the figure keys, non-empty', () => {
@@ -17,5 +17,13 @@ describe('the drill-down in the URL', () => {
     const shown = { campaign_id: 'c1', code: 'won', collateral_id: 'k2' }
     expect(csvHref(shown, 'comma', 'en')).toBe('/api/v1/insights/outcomes.csv?campaign_id=c1&code=won&collateral_id=k2&lang=en&delimiter=comma')
     expect(xlsxHref({ chip: 'price' }, 'de')).toBe('/api/v1/insights/outcomes.xlsx?chip=price&lang=de')
+  })
+
+  it('opens a bar of the trend as its week, cut to the period shown', () => {
+    const period = { from: '2026-10-01', to: '2026-10-20' }
+    expect(weekFilters({ region: 'North' }, '2026-10-05', period)).toEqual({ region: 'North', from: '2026-10-05', to: '2026-10-11' })
+    expect(weekFilters({}, '2026-09-28', period)).toEqual({ from: '2026-10-01', to: '2026-10-04' })
+    expect(weekFilters({}, '2026-10-19', period)).toEqual({ from: '2026-10-19', to: '2026-10-20' })
+    expect(weekFilters({}, '2026-12-28', { from: '2026-12-01', to: '2027-01-31' })).toEqual({ from: '2026-12-28', to: '2027-01-03' })
   })
 })

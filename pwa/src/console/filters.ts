@@ -58,3 +58,11 @@ export function xlsxHref(filters: DashFilters & Figure, lang: string): string {
 export function visitsHref(filters: DashFilters, figure: Figure = {}): string {
   return href('/visits', { ...filters, ...figure })
 }
+
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10)
+
+/** A week's bar of the trend: that Monday's week, cut to the period shown (UTC days). */
+export function weekFilters(filters: DashFilters, week: string, period: { from: string; to: string }): DashFilters {
+  const end = addDays(week, 6)
+  return { ...filters, from: week > period.from ? week : period.from, to: end < period.to ? end : period.to }
+}

@@ -5,7 +5,7 @@ import { chipLabel } from '../../i18n'
 import { useLanguage } from '../../i18n/hook'
 import { consoleApi, type CollateralFigures, type Summary } from '../api'
 import type { Chart, Series } from '../charts'
-import { csvHref, defaultSeparator, filtersFrom, visitsHref, xlsxHref, type DashFilters, type FilterKey, type Separator } from '../filters'
+import { csvHref, defaultSeparator, filtersFrom, visitsHref, weekFilters, xlsxHref, type DashFilters, type FilterKey, type Separator } from '../filters'
 import { ct, fmtDate, fmtDateTime, fmtInt, fmtPct, fmtPoints } from '../i18n'
 import { go, href, useLoc } from '../nav'
 import { FilterSelect, Loadable, toOptions, useAsync, useLookups } from '../ui'
@@ -272,11 +272,11 @@ export function Dashboard() {
               <div class="charts">
                 <section class="panel wide" aria-labelledby="dash-trend">
                   <h2 id="dash-trend">{ct('dash.trend')}</h2>
-                  {t.visits === 0 ? <p class="muted">{ct('dash.noData')}</p> : <ChartCanvas label={ct('dash.trend')} deps={[s, lang]} draw={(c, el) => c.drawTrend(el, weeks, series)} />}
+                  {t.visits === 0 ? <p class="muted">{ct('dash.noData')}</p> : <ChartCanvas label={ct('dash.trend')} deps={[s, lang]} draw={(c, el) => c.drawTrend(el, weeks, series, (w, k) => go(visitsHref(weekFilters(filters, s.trend[w]!.week, s.filters), { code: series[k]!.code })))} />}
                 </section>
                 <section class="panel" aria-labelledby="dash-mix">
                   <h2 id="dash-mix">{ct('dash.mix')}</h2>
-                  {t.visits === 0 ? <p class="muted">{ct('dash.noData')}</p> : <ChartCanvas label={ct('dash.mix')} deps={[s, lang]} draw={(c, el) => c.drawMix(el, t.codes.filter((x) => x.count > 0))} />}
+                  {t.visits === 0 ? <p class="muted">{ct('dash.noData')}</p> : <ChartCanvas label={ct('dash.mix')} deps={[s, lang]} draw={(c, el) => c.drawMix(el, t.codes.filter((x) => x.count > 0), (i) => go(visitsHref(filters, { code: t.codes.filter((x) => x.count > 0)[i]!.code })))} />}
                   {t.visits > 0 && <MixTable totals={t} filters={filters} />}
                 </section>
               </div>
