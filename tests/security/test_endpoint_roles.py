@@ -52,7 +52,9 @@ TABLE: dict[str, tuple[object, ...]] = {
     "DELETE /api/v1/campaigns/{campaign_id}": MARKETING_ONLY,
     "GET /api/v1/campaigns/{campaign_id}/collateral": MARKETING_ONLY,
     "POST /api/v1/campaigns/{campaign_id}/collateral": MARKETING_ONLY,
+    "GET /api/v1/collateral/expiring": MARKETING_ONLY,
     "GET /api/v1/collateral/{collateral_id}": MARKETING_ONLY,
+    "GET /api/v1/collateral/{collateral_id}/history": MARKETING_ONLY,
     "PATCH /api/v1/collateral/{collateral_id}": MARKETING_ONLY,
     "DELETE /api/v1/collateral/{collateral_id}": MARKETING_ONLY,
     # a file of a campaign for the North only: the rep in the South never learns it exists
