@@ -52,7 +52,8 @@ export function Collateral({ user, id, leadId }: { user: SessionUser; id: string
   }, [item])
 
   if (item === undefined) return <main class="screen" aria-busy="true" />
-  const back = leadId ? `/lead/${leadId}` : '/'
+  const fromLibrary = new URLSearchParams(location.search).get('from') === 'library'
+  const back = leadId ? `/lead/${leadId}` : fromLibrary ? '/library' : '/'
   return (
     <main class="screen viewer">
       <header class="bar">

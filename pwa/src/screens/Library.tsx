@@ -23,7 +23,7 @@ export function Library() {
       <ul class="collateral" data-testid="library">
         {shown.map((c) => (
           <li key={c.id}>
-            <a class="coll-link" href={`/collateral/${c.id}`}>
+            <a class="coll-link" href={`/collateral/${c.id}?from=library`}>
               <span class="kind">{t(`collateralKind.${c.kind}` as MessageKey)}</span> {c.title}
               {(c.tags ?? []).length > 0 && (
                 <span class="tags">
