@@ -456,8 +456,8 @@ def _snapshot(reader: _Reader, state: Cursor, limit: int, clock: int, reset: boo
             after = ids[-1]
     if kind < len(SNAPSHOT_KINDS):
         nxt = Cursor(
-        rep=state.rep, mode="s", clock=state.clock, kind=kind, after=after, day=state.day
-    )
+            rep=state.rep, mode="s", clock=state.clock, kind=kind, after=after, day=state.day
+        )
         return PullResponse(cursor=nxt.encode(), has_more=True, reset=reset, changes=changes)
     # Snapshot done: continue as a delta from the clock value taken when it began.
     nxt = Cursor(rep=state.rep, mode="d", clock=state.clock, day=state.day)

@@ -26,9 +26,7 @@ def pull(
 ) -> PullResponse:
     """What changed for this rep since `cursor` (all, without one); see app/sync/README.md."""
     SYNC_PULLS.inc()
-    return pull_service.pull(
-        session, rep=user, cursor=cursor, limit=limit, zone=settings.zone
-    )
+    return pull_service.pull(session, rep=user, cursor=cursor, limit=limit, zone=settings.zone)
 
 
 @router.post("/push", response_model=PushResponse)
