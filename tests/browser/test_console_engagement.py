@@ -138,6 +138,13 @@ def test_a_title_on_the_dashboard_opens_its_page_heat_strip(
     )
     found = english_on(page, content=(TITLE, "Engagement (test)"))
     assert not found, f"the engagement screen in German shows English: {found}"
+    # Each number opens the visits behind it (the drill-down), under the same filters.
+    outcomes.locator("tr[data-code='won'] a").click()
+    page.wait_for_url(re.compile(rf"/console/visits\?.*collateral_id={shown.item_id}"))
+    expect(page.get_by_test_id("visit-row")).to_have_count(2)
+    page.go_back()
+    page.get_by_test_id("eng-visits").get_by_role("link").click()
+    expect(page.get_by_test_id("visit-row")).to_have_count(3)
 
 
 def test_the_campaign_page_shows_each_items_usage_inline(

@@ -2,7 +2,7 @@
 // shown, how long, which pages (heat strip), the reps' thumbs and how those visits went.
 import { useLanguage } from '../../i18n/hook'
 import { consoleApi, type CollateralEngagement as Engagement } from '../api'
-import { filtersFrom, type DashFilters } from '../filters'
+import { filtersFrom, visitsHref, type DashFilters } from '../filters'
 import { HeatStrip, SecondsBars } from '../HeatStrip'
 import { ct, fmtDate, fmtInt, fmtPct } from '../i18n'
 import { go, href, useLoc } from '../nav'
@@ -15,11 +15,12 @@ export function engagementHref(id: string, filters: DashFilters = {}): string {
   return href(`/collateral/${id}`, filters)
 }
 
-function Tile({ label, value, sub, testid }: { label: string; value: string; sub?: string; testid: string }) {
+/** A figure's tile; with `to`, its value opens the visits behind it. */
+function Tile({ label, value, sub, testid, to }: { label: string; value: string; sub?: string; testid: string; to?: string }) {
   return (
     <div class="tile" data-testid={testid}>
       <span class="tile-label">{label}</span>
-      <strong class="tile-value">{value}</strong>
+      <strong class="tile-value">{to ? <a href={to}>{value}</a> : value}</strong>
       {sub && <span class="tile-sub muted">{sub}</span>}
     </div>
   )
@@ -65,7 +66,7 @@ function Scope({ id, filters }: { id: string; filters: DashFilters }) {
   )
 }
 
-function Outcomes({ e }: { e: Engagement }) {
+function Outcomes({ e, filters }: { e: Engagement; filters: DashFilters }) {
   if (e.outcomes.length === 0) return <p class="muted">{ct('eng.none')}</p>
   return (
     <table data-testid="engagement-outcomes">
@@ -81,7 +82,9 @@ function Outcomes({ e }: { e: Engagement }) {
         {e.outcomes.map((o) => (
           <tr key={o.code} data-code={o.code}>
             <td>{o.label}</td>
-            <td class="num">{fmtInt(o.count)}</td>
+            <td class="num">
+              <a href={visitsHref(filters, { collateral_id: e.collateral_id, code: o.code })}>{fmtInt(o.count)}</a>
+            </td>
             <td class="num">
               {fmtPct(o.share)} <span class="muted small">{ct('stats.n', { n: fmtInt(e.visits) })}</span>
             </td>
@@ -100,7 +103,7 @@ function Body({ e, filters }: { e: Engagement; filters: DashFilters }) {
   return (
     <>
       <div class="tiles">
-        <Tile testid="eng-visits" label={ct('eng.shown')} value={fmtInt(e.visits)} />
+        <Tile testid="eng-visits" label={ct('eng.shown')} value={fmtInt(e.visits)} to={visitsHref(filters, { collateral_id: e.collateral_id })} />
         <Tile testid="eng-median" label={ct('eng.median')} value={e.median_seconds == null ? ct('common.none') : `${e.median_seconds} s`} sub={ct('eng.medianNote')} />
         <Tile testid="eng-thumbs" label={ct('eng.thumbs')} value={`${fmtInt(e.fit_up)} / ${fmtInt(e.fit_down)}`} sub={ct('eng.thumbsOf', { n: fmtInt(thumbs), visits: fmtInt(e.visits) })} />
         <Tile testid="eng-won" label={ct('eng.won')} value={fmtPct(e.won.share)} sub={`${ct('stats.kOfN', { k: fmtInt(e.won.count), n: fmtInt(e.visits) })} · ${interval(e.won)}`} />
@@ -117,7 +120,7 @@ function Body({ e, filters }: { e: Engagement; filters: DashFilters }) {
         </section>
         <section class="panel" aria-labelledby="eng-outcomes">
           <h2 id="eng-outcomes">{ct('eng.outcomes')}</h2>
-          <Outcomes e={e} />
+          <Outcomes e={e} filters={filters} />
         </section>
       </div>
       <p class="muted small">{ct('eng.note')}</p>
