@@ -35,6 +35,8 @@ from app.push.router import router as push_router
 from app.signals.router import router as signals_router
 from app.sync.router import router as sync_router
 from app.web.router import router as web_router
+from app.webhooks.lifecycle import webhooks_lifespan
+from app.webhooks.router import router as webhooks_router
 
 API_PREFIX = "/api/v1"
 
@@ -43,6 +45,7 @@ LIFESPAN_HOOKS: list[Callable[[FastAPI], AbstractContextManager[None]]] = [
     push_lifespan,
     insights_lifespan,
     live_lifespan,
+    webhooks_lifespan,
 ]
 # Extra sections of `/readyz` (e.g. push counters), each a dict merged into the answer.
 READINESS_DETAILS: list[Callable[[Engine], dict[str, object]]] = [
@@ -91,6 +94,7 @@ def api_router() -> APIRouter:
     api.include_router(live_router)
     api.include_router(calendar_router)
     api.include_router(audit_router)
+    api.include_router(webhooks_router)
     return api
 
 

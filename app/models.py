@@ -18,6 +18,7 @@ import app.outcomes.models
 import app.push.models
 import app.signals.models
 import app.sync.changes
-import app.sync.models  # noqa: F401
+import app.sync.models
+import app.webhooks.models  # noqa: F401
 
 metadata = SQLModel.metadata

@@ -47,6 +47,22 @@ class Settings(BaseSettings):
     push_concurrency: int = Field(16, ge=1, le=256)
     # The push sender thread; None means "on, except when environment is test".
     push_sender_enabled: bool | None = None
+    # Webhooks (app/webhooks): endpoints are reached over https only, verified with the
+    # system's CAs or only with those in this PEM file (a private CA). Each delivery ends within
+    # the deadline (connect, send, whole answer); at most `webhook_concurrency` are in flight
+    # per app process and `webhook_per_endpoint` per endpoint, so a dead endpoint holds few
+    # slots. Failed attempts are retried after base * 2^(attempt-1) seconds (capped, +-20 %
+    # jitter) up to `webhook_max_attempts`, then the delivery is marked failed.
+    webhook_ca_file: str = ""
+    webhook_send_deadline_seconds: float = Field(10.0, gt=0)
+    webhook_concurrency: int = Field(16, ge=1, le=256)
+    webhook_per_endpoint: int = Field(2, ge=1, le=64)
+    webhook_backoff_base_seconds: float = Field(30.0, gt=0)
+    webhook_backoff_max_seconds: float = Field(6 * 3600.0, gt=0)
+    webhook_max_attempts: int = Field(12, ge=1, le=100)
+    webhook_poll_seconds: float = Field(1.0, gt=0)
+    # The webhook sender thread; None means "on, except when environment is test".
+    webhook_sender_enabled: bool | None = None
     # The insights roller process (app/insights/roller.py); None: on, except in tests, where
     # insights answers roll the backlog up themselves.
     insights_roller: bool | None = None
@@ -71,6 +87,8 @@ class Settings(BaseSettings):
             raise ValueError(f"STRANG_TIMEZONE: unknown time zone {self.timezone!r}") from exc
         if self.push_sender_enabled is None:
             self.push_sender_enabled = self.environment != "test"
+        if self.webhook_sender_enabled is None:
+            self.webhook_sender_enabled = self.environment != "test"
         if self.insights_roller is None:
             self.insights_roller = self.environment != "test"
         return self

@@ -33,6 +33,7 @@ from app.leads.schemas import ImportErrorCode, ImportProblem, ImportReport
 from app.leads.service import Change, Holding, holding_changes, lock_holdings
 from app.push.notices import NoticeKind, notify_each
 from app.sync.changes import record_changes
+from app.webhooks import events as webhook_events
 
 MAX_REPORTED_ERRORS = 1000
 
@@ -549,6 +550,7 @@ def _write(
             notices.append((after.rep_id, row["id"], "A lead was assigned to you"))
     record_changes(session, changes)
     notify_each(session, notices, kind=NoticeKind.new_leads)
+    webhook_events.leads_assigned_each(session, [(i, rep) for rep, i, _ in notices])
     session.flush()
 
 

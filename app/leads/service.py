@@ -20,6 +20,7 @@ from app.leads.schemas import LeadSort
 from app.outcomes.models import Outcome
 from app.push.notices import NoticeKind, notify_each, notify_reps
 from app.sync.changes import SyncEntity, record_changes
+from app.webhooks import events as webhook_events
 
 # --- visibility (shared with sync) -----------------------------------------------------------
 
@@ -122,6 +123,7 @@ def create_lead(session: Session, *, data: dict[str, Any]) -> Lead:
     session.add(lead)
     session.flush()
     record_changes(session, holding_changes(lead.id, None, Holding(lead.rep_id, lead.campaign_id)))
+    webhook_events.leads_assigned(session, [lead.id], lead.rep_id)
     notify_reps(
         session,
         [lead.rep_id],
@@ -144,6 +146,7 @@ def assign_leads(
     check_rep(session, rep_id)
     ids = list(dict.fromkeys(lead_ids))
     moving = move_holdings(session, ids, "rep_id", rep_id)
+    webhook_events.leads_assigned(session, moving, rep_id)
     if moving:
         notify_each(  # coalesced into one notification ("12 new briefs")
             session,
@@ -235,6 +238,8 @@ def update_lead(session: Session, *, lead: Lead, changes: dict[str, Any]) -> Lea
     # On reassignment both phones hear of it: one drops the lead, the other gets it.
     after = Holding(lead.rep_id, lead.campaign_id)
     record_changes(session, holding_changes(lead.id, before, after))
+    if lead.rep_id != old_rep:
+        webhook_events.leads_assigned(session, [lead.id], lead.rep_id)
     notify_reps(
         session,
         [lead.rep_id] if lead.rep_id != old_rep else [],

@@ -16,6 +16,7 @@ from app.push.notices import NoticeKind, notify_reps
 from app.signals.models import Signal, SignalStatus
 from app.signals.schemas import Ref, SignalPublic
 from app.sync.changes import SyncEntity, record_change
+from app.webhooks import events as webhook_events
 
 
 def list_signals(
@@ -80,6 +81,7 @@ def acknowledge(session: Session, *, signal: Signal, by: User, reply: str) -> Si
     session.add(signal)
     session.flush()
     record_change(session, SyncEntity.signal, signal.id, rep_ids=[signal.rep_id])
+    webhook_events.signal_acknowledged(session, signal)
     notify_reps(
         session,
         [signal.rep_id],

@@ -68,6 +68,7 @@ from app.sync.schemas import (
     PushResponse,
     SignalSend,
 )
+from app.webhooks import events as webhook_events
 
 _mutation_adapter: TypeAdapter[AnyMutation] = TypeAdapter(Mutation)
 MAX_ATTEMPTS = 5
@@ -576,6 +577,7 @@ def push(
         for outcome in plan.retract:
             outcome.retracted_at = now
         notify_listeners(session, plan.retract, -1)
+    webhook_events.signals_sent(session, plan.signals)
     plan.lead_changes |= recommend_counters(session, _objections(plan), now=now, zone=zone)
     changes: list[tuple[SyncEntity, uuid.UUID, uuid.UUID | None]] = [
         (SyncEntity.lead, lead_id, lead_rep) for lead_id, lead_rep in sorted(plan.lead_changes)
