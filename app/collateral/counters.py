@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlmodel import Session, col
 
 from app.collateral.models import Collateral
@@ -96,11 +96,12 @@ def recommend_counters(
                 changed.add(objection.lead_id)
                 if before is None:
                     fresh[objection.lead_id] = rep_id
-    for lead_id in sorted(changed):
+    if changed:  # one statement for all leads (executemany)
         session.execute(
             update(lead)
-            .where(lead.c.id == lead_id)
-            .values(recommendation_reasons=reasons[lead_id], updated_at=now)
+            .where(lead.c.id == bindparam("lead_id"))
+            .values(recommendation_reasons=bindparam("reasons"), updated_at=now),
+            [{"lead_id": i, "reasons": reasons[i]} for i in sorted(changed)],
         )
     # Neutral words: a notification shows on a locked screen, so no customer and no chip.
     notify_each(
