@@ -32,6 +32,7 @@ function Difference({ row }: { row: CounterFigures }) {
   return (
     <td class={`num ${tone}`} data-verdict={row.verdict} title={ct(`stats.verdict.${row.verdict}`)}>
       {fmtPoints(row.difference)}
+      <br />
       <span class="muted small interval">{ct('stats.interval', { low: fmtPoints(row.difference_low), high: fmtPoints(row.difference_high) })}</span>
     </td>
   )
