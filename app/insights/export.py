@@ -142,7 +142,7 @@ def _query(filters: Filters, figure: Figure, dialect: str) -> Any:
         .outerjoin(fact, fact.c.outcome_id == o.c.id)
         .order_by(o.c.occurred_at, o.c.id)
     )
-    return figure_scope(raw_scope(query, filters, fact_joined=True), figure, dialect)
+    return figure_scope(raw_scope(query, filters, fact_joined=True), figure, dialect, filters)
 
 
 def records(

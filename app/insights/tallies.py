@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    FromClause,
     Select,
     and_,
     distinct,
@@ -252,10 +253,17 @@ def day_bounds(filters: Filters) -> tuple[datetime, datetime]:
     return start, end
 
 
-def raw_scope(query: Select[Any], filters: Filters, *, fact_joined: bool = False) -> Select[Any]:
-    """Restrict a query over `outcome` to the filters (attributes at outcome time, from
-    `insight_fact`, joined here unless the query has joined it already)."""
-    o = table_of(Outcome).c
+def raw_scope(
+    query: Select[Any],
+    filters: Filters,
+    *,
+    fact_joined: bool = False,
+    outcome: FromClause | None = None,
+) -> Select[Any]:
+    """Restrict a query over `outcome` (or an alias of it, for a subquery inside a query over
+    `outcome`) to the filters (attributes at outcome time, from `insight_fact`, joined here
+    unless the query has joined it already)."""
+    o = (table_of(Outcome) if outcome is None else outcome).c
     start, end = day_bounds(filters)
     query = query.where(o.occurred_at >= start, o.occurred_at < end, o.retracted_at.is_(None))
     if filters.campaign_id is not None:
@@ -264,7 +272,7 @@ def raw_scope(query: Select[Any], filters: Filters, *, fact_joined: bool = False
         query = query.where(o.rep_id == filters.rep_id)
     attrs = {"team": filters.team, "region": filters.region, "segment": filters.segment}
     if any(v is not None for v in attrs.values()):
-        f = table_of(InsightFact)
+        f = table_of(InsightFact) if outcome is None else table_of(InsightFact).alias()
         if not fact_joined:
             query = query.join(f, f.c.outcome_id == o.id)
         query = query.where(*(f.c[k] == v for k, v in attrs.items() if v is not None))

@@ -39,6 +39,8 @@ class FigurePublic(BaseModel):
     code: str | None
     chip: str | None
     collateral_id: uuid.UUID | None
+    without_collateral_id: uuid.UUID | None = None
+    no_campaign: bool = False
 
 
 class VisitPage(BaseModel):

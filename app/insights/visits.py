@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
-from sqlalchemy import Select, exists, func, literal, select
+from sqlalchemy import Select, and_, exists, func, literal, or_, select
 from sqlmodel import Session, col
 
 from app.auth.models import User
@@ -32,9 +32,17 @@ class Figure:
     code: str | None = None
     chip: str | None = None
     collateral_id: uuid.UUID | None = None
+    without_collateral_id: uuid.UUID | None = None
+    no_campaign: bool = False
 
     def public(self) -> FigurePublic:
-        return FigurePublic(code=self.code, chip=self.chip, collateral_id=self.collateral_id)
+        return FigurePublic(
+            code=self.code,
+            chip=self.chip,
+            collateral_id=self.collateral_id,
+            without_collateral_id=self.without_collateral_id,
+            no_campaign=self.no_campaign,
+        )
 
 
 def figure_filters(
@@ -50,12 +58,20 @@ def figure_filters(
     collateral_id: Annotated[
         uuid.UUID | None, Query(description="Only visits where this collateral was shown")
     ] = None,
+    without_collateral_id: Annotated[
+        uuid.UUID | None,
+        Query(
+            description="Only visits where this collateral was not shown, in the campaigns "
+            "where it was shown in the filtered period (the other side of its lift)"
+        ),
+    ] = None,
+    no_campaign: Annotated[bool, Query(description="Only visits outside any campaign")] = False,
 ) -> Figure:
     """What names one dashboard figure; an unknown outcome code is refused, not answered
     with an empty list that would look like "no visits"."""
     if code is not None and session.get(OutcomeCode, code) is None:
         raise errors.BadRequest(f"code: no outcome code {code!r}", code="unknown_outcome_code")
-    return Figure(code=code, chip=chip, collateral_id=collateral_id)
+    return Figure(code, chip, collateral_id, without_collateral_id, no_campaign)
 
 
 FigureFilters = Annotated[Figure, Depends(figure_filters)]
@@ -71,9 +87,13 @@ def has_chip(dialect: str, chip: str) -> Any:
     return exists(select(literal(1)).select_from(items).where(items.c.value == chip))
 
 
-def figure_scope(query: Select[Any], figure: Figure, dialect: str) -> Select[Any]:
+def figure_scope(query: Select[Any], figure: Figure, dialect: str, filters: Filters) -> Select[Any]:
     """Narrow a query over `outcome` (already scoped to the filters) to the figure."""
     o = table_of(Outcome).c
+    if figure.no_campaign:
+        query = query.where(o.campaign_id.is_(None))
+    if figure.without_collateral_id is not None:
+        query = query.where(*_not_shown_beside(figure.without_collateral_id, filters))
     if figure.code is not None:
         query = query.where(o.code == figure.code)
     if figure.chip is not None:
@@ -81,10 +101,29 @@ def figure_scope(query: Select[Any], figure: Figure, dialect: str) -> Select[Any
     if figure.collateral_id is not None:
         # The item's views first (indexed by item), then their outcomes by key: far fewer
         # than the visits in the period.
-        v = table_of(OutcomeCollateralView).c
-        shown = select(v.outcome_id).where(v.collateral_id == figure.collateral_id)
-        query = query.where(o.id.in_(shown))
+        query = query.where(o.id.in_(_shown(figure.collateral_id)))
     return query
+
+
+def _shown(collateral_id: uuid.UUID) -> Select[Any]:
+    v = table_of(OutcomeCollateralView).c
+    return select(v.outcome_id).where(v.collateral_id == collateral_id)
+
+
+def _not_shown_beside(collateral_id: uuid.UUID, filters: Filters) -> list[Any]:
+    """The lift's other side, as the collateral figures count it: visits without the item in
+    the campaigns (or outside any) where it was shown under the same filters."""
+    o = table_of(Outcome).c
+    other = table_of(Outcome).alias("shown_outcome")
+    campaigns = raw_scope(
+        select(other.c.campaign_id).where(other.c.id.in_(_shown(collateral_id))),
+        filters,
+        outcome=other,
+    )
+    in_campaigns = campaigns.where(other.c.campaign_id.is_not(None))
+    outside = campaigns.where(other.c.campaign_id.is_(None)).exists()
+    same_campaign = or_(o.campaign_id.in_(in_campaigns), and_(o.campaign_id.is_(None), outside))
+    return [o.id.not_in(_shown(collateral_id)), same_campaign]
 
 
 def visit_page(
@@ -98,7 +137,7 @@ def visit_page(
 ) -> VisitPage:
     dialect = session.get_bind().dialect.name
     o = table_of(Outcome).c
-    ids = figure_scope(raw_scope(select(o.id), filters), figure, dialect)
+    ids = figure_scope(raw_scope(select(o.id), filters), figure, dialect, filters)
     total = session.execute(select(func.count()).select_from(ids.subquery())).scalar_one()
     page = ids.order_by(o.occurred_at.desc(), o.id.desc()).limit(limit).offset(offset)
     chosen = [row[0] for row in session.execute(page)]

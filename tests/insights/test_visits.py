@@ -146,7 +146,13 @@ def test_a_row_says_who_whom_when_what_and_what_was_shown(client: TestClient, fi
         {"collateral_id": str(field.chart.id), "title": "Savings chart", "seconds": 30,
          "pages": [1, 3]}
     ]  # fmt: skip
-    assert body["figure"] == {"code": None, "chip": "price", "collateral_id": None}
+    assert body["figure"] == {
+        "code": None,
+        "chip": "price",
+        "collateral_id": None,
+        "without_collateral_id": None,
+        "no_campaign": False,
+    }
 
 
 def test_pages_follow_one_another_without_gaps(client: TestClient, field: Field) -> None:
@@ -219,3 +225,33 @@ def test_a_bad_filter_is_refused_with_its_name(
 
 def test_an_unknown_collateral_item_has_no_visits(client: TestClient, field: Field) -> None:
     assert drill(client, field, OCT, collateral_id=str(uuid.uuid4()))["items"] == []
+
+
+def test_the_lift_s_other_side_opens_the_visits_without_the_item(
+    client: TestClient, field: Field
+) -> None:
+    south = Filters(start=OCT.start, end=OCT.end, region="South")
+    for f in (OCT, south):
+        figures = client.get(
+            "/api/v1/insights/collateral", headers=field.headers, params=params(f)
+        ).json()
+        chart = next(i for i in figures["items"] if i["collateral_id"] == str(field.chart.id))
+        other = drill(client, field, f, without_collateral_id=field.chart.id)
+        won = drill(client, field, f, without_collateral_id=field.chart.id, code="won")
+        assert other["total"] == chart["visits_not_viewed"] == 2
+        assert won["total"] / other["total"] == chart["conversion_not_viewed"] == 0
+        raw = set(expected(field, f))
+        shown_ids = set(expected(field, f, collateral_id=field.chart.id))
+        ids = {row["outcome_id"] for row in other["items"]}
+        assert ids <= raw - shown_ids
+        assert {row["campaign_id"] for row in other["items"]} == {str(field.spring.id)}
+
+
+def test_visits_outside_any_campaign_have_a_figure_of_their_own(
+    client: TestClient, field: Field
+) -> None:
+    walk_in = field.world.lead(field.north, campaign=None, company="Kiosk ohne Kampagne")
+    field.world.push(field.north, [log(walk_in, "interested", date(2026, 10, 14))])
+    body = drill(client, field, OCT, no_campaign="true")
+    assert [row["lead_name"] for row in body["items"]] == ["Kiosk ohne Kampagne"]
+    assert body["figure"]["no_campaign"] is True
