@@ -11,6 +11,7 @@ from sqlalchemy import Engine, text
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.auth.router import users_router
+from app.auth.sso_router import router as sso_router
 from app.calendar.router import feed_router as calendar_feed_router
 from app.calendar.router import router as calendar_router
 from app.campaigns.router import router as campaigns_router
@@ -80,6 +81,7 @@ def _operation_id(route: APIRoute) -> str:
 def api_router() -> APIRouter:
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(auth_router)
+    api.include_router(sso_router)
     api.include_router(users_router)
     api.include_router(campaigns_router)
     api.include_router(collateral_router)

@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 import app.audit.models
 import app.auth.models
+import app.auth.sso_models
 import app.calendar.models
 import app.campaigns.models
 import app.collateral.history

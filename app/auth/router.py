@@ -36,6 +36,11 @@ def login(
     session: SessionDep,
     settings: SettingsDep,
 ) -> LoginResponse:
+    if not settings.password_login:
+        raise errors.Forbidden(
+            "Password login is switched off here: sign in with single sign-on",
+            code="password_login_off",
+        )
     logged_in = service.login(
         session,
         settings,

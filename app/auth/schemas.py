@@ -82,3 +82,12 @@ class SessionPublic(BaseModel):
     last_seen_at: datetime
     expires_at: datetime
     current: bool = False
+
+
+class SsoOption(BaseModel):
+    name: str  # the login screen's "Sign in with <name>"
+
+
+class LoginOptions(BaseModel):
+    password_login: bool
+    sso: SsoOption | None

@@ -31,6 +31,22 @@ class Settings(BaseSettings):
     login_max_failures_per_email: int = 50
     login_window_seconds: int = 900
 
+    # Single sign-on with OpenID Connect (app/auth/sso.py): on when an issuer URL is set. The
+    # provider's redirect URI for Strang is <base_url>/api/v1/auth/sso/callback.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_name: str = "single sign-on"  # shown as "Sign in with <name>"
+    oidc_scopes: str = "openid email profile"
+    # Users not yet in Strang are created at their first sign-on (off: an admin adds them first),
+    # with the role their `oidc_role_claim` maps to ("group=role,group=role"), else the default.
+    oidc_create_users: bool = False
+    oidc_role_claim: str = "groups"
+    oidc_roles: str = ""
+    oidc_default_role: Literal["rep", "marketing", "admin"] = "rep"
+    # Off: nobody logs in with a Strang password (the login screen offers only single sign-on).
+    password_login: bool = True
+
     max_upload_bytes: int = 50 * 1024 * 1024
     pwa_dist: Path = Path(__file__).resolve().parents[2] / "pwa" / "dist"
 
@@ -85,6 +101,12 @@ class Settings(BaseSettings):
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"STRANG_TIMEZONE: unknown time zone {self.timezone!r}") from exc
+        if self.oidc_issuer and not self.oidc_client_id:
+            raise ValueError("STRANG_OIDC_CLIENT_ID is needed with STRANG_OIDC_ISSUER")
+        if not self.password_login and not self.oidc_issuer:
+            raise ValueError("STRANG_PASSWORD_LOGIN=false needs STRANG_OIDC_ISSUER")
+        if set(self.oidc_role_map.values()) - {"rep", "marketing", "admin"}:
+            raise ValueError("STRANG_OIDC_ROLES: roles are rep, marketing or admin")
         if self.push_sender_enabled is None:
             self.push_sender_enabled = self.environment != "test"
         if self.webhook_sender_enabled is None:
@@ -97,6 +119,12 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """The organisation time zone."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def oidc_role_map(self) -> dict[str, str]:
+        """`oidc_roles` ("strang-admin=admin,strang-marketing=marketing") as claim value → role."""
+        pairs = (item.partition("=") for item in self.oidc_roles.split(",") if "=" in item)
+        return {value.strip(): role.strip() for value, _, role in pairs}
 
     @property
     def is_sqlite(self) -> bool:

@@ -35,6 +35,7 @@ TABLE: dict[str, tuple[object, ...]] = {
     # public; the table's credentials are wrong, which is a 401 whoever asks
     "POST /api/v1/auth/login": (401, 401, 401, 401, 401),
     "POST /api/v1/auth/logout": (401, OK, OK, OK, OK),
+    "GET /api/v1/auth/options": (OK, OK, OK, OK, OK),  # the login screen asks it
     "GET /api/v1/me": ANY_USER,
     "GET /api/v1/me/sessions": ANY_USER,
     # the rep's own second session; someone else's session is "not found" for everybody else
