@@ -6,7 +6,7 @@ export type FilterKey = (typeof FILTER_KEYS)[number]
 export type DashFilters = Partial<Record<FilterKey, string>>
 
 /** What narrows the visits to one dashboard figure, beyond the filters (the drill-down). */
-export const FIGURE_KEYS = ['code', 'chip', 'collateral_id'] as const
+export const FIGURE_KEYS = ['code', 'chip', 'collateral_id', 'without_collateral_id', 'no_campaign'] as const
 export type FigureKey = (typeof FIGURE_KEYS)[number]
 export type Figure = Partial<Record<FigureKey, string>>
 

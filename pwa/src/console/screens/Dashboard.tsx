@@ -110,6 +110,11 @@ function Share({ value, n }: { value: number | null; n: number }) {
 }
 
 /** The lift with its 95 % interval; coloured only when the interval excludes zero. */
+/** A campaign row's visits; the row of visits outside any campaign has its own figure. */
+function campaignVisits(filters: DashFilters, campaignId: string | null | undefined, code?: string): string {
+  return campaignId ? visitsHref({ ...filters, campaign_id: campaignId }, { code }) : visitsHref(filters, { no_campaign: 'true', code })
+}
+
 function LiftCell({ row }: { row: CollateralFigures }) {
   if (row.lift_verdict === 'too_few') {
     return (
@@ -177,12 +182,18 @@ function CollateralTable({ items, filters }: { items: CollateralFigures[]; filte
                 </a>
               </td>
               <td class="num">
-                <Share value={r.conversion_not_viewed} n={r.visits_not_viewed} />
+                <a href={visitsHref(filters, { without_collateral_id: r.collateral_id, code: 'won' })}>
+                  <Share value={r.conversion_not_viewed} n={r.visits_not_viewed} />
+                </a>
               </td>
               <LiftCell row={r} />
-              <td class="num">{r.median_seconds == null ? ct('common.none') : `${r.median_seconds} s`}</td>
               <td class="num">
-                {r.fit_up} / {r.fit_down}
+                <a href={engagementHref(r.collateral_id, filters)}>{r.median_seconds == null ? ct('common.none') : `${r.median_seconds} s`}</a>
+              </td>
+              <td class="num">
+                <a href={engagementHref(r.collateral_id, filters)}>
+                  {r.fit_up} / {r.fit_down}
+                </a>
               </td>
             </tr>
           ))}
@@ -298,10 +309,10 @@ export function Dashboard() {
                       {s.campaigns.map((c) => (
                         <tr key={c.campaign_id ?? 'none'}>
                           <td>{c.campaign_id ? <a href={href('/', { ...filters, campaign_id: c.campaign_id })}>{c.campaign_name}</a> : c.campaign_name}</td>
-                          <td class="num">{c.campaign_id ? <a href={visitsHref({ ...filters, campaign_id: c.campaign_id })}>{fmtInt(c.visits)}</a> : fmtInt(c.visits)}</td>
+                          <td class="num"><a href={campaignVisits(filters, c.campaign_id)}>{fmtInt(c.visits)}</a></td>
                           <td class="num">{fmtInt(c.unique_leads)}</td>
-                          <td class="num">{c.campaign_id ? <a href={visitsHref({ ...filters, campaign_id: c.campaign_id }, { code: 'won' })}>{fmtPct(c.conversion)}</a> : fmtPct(c.conversion)}</td>
-                          <td class="num">{c.campaign_id ? <a href={visitsHref({ ...filters, campaign_id: c.campaign_id }, { code: 'follow_up' })}>{fmtPct(c.follow_up_rate)}</a> : fmtPct(c.follow_up_rate)}</td>
+                          <td class="num"><a href={campaignVisits(filters, c.campaign_id, 'won')}>{fmtPct(c.conversion)}</a></td>
+                          <td class="num"><a href={campaignVisits(filters, c.campaign_id, 'follow_up')}>{fmtPct(c.follow_up_rate)}</a></td>
                           <td class="num">{fmtPct(c.coverage)}</td>
                         </tr>
                       ))}

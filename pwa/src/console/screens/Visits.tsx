@@ -117,6 +117,22 @@ export function Visits() {
             onChange={(v) => setFigure('collateral_id', v)}
           />
         )}
+        {figure.without_collateral_id && (
+          <p class="figure-note" data-testid="drill-without">
+            {ct('drill.without')}{' '}
+            <button type="button" class="link" onClick={() => setFigure('without_collateral_id', '')}>
+              {ct('drill.clear')}
+            </button>
+          </p>
+        )}
+        {figure.no_campaign && (
+          <p class="figure-note">
+            {ct('drill.noCampaign')}{' '}
+            <button type="button" class="link" onClick={() => setFigure('no_campaign', '')}>
+              {ct('drill.clear')}
+            </button>
+          </p>
+        )}
       </form>
       <Loadable state={page}>
         {(p) => (
