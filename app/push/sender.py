@@ -13,38 +13,37 @@
    settle it the moment its answer arrives, in its own transaction: 201 marks it sent,
    404/410 delete the subscription, 429/5xx/network errors/deadline retry with exponential
    backoff honouring Retry-After, 400/401/403/413 are logged and counted as failed. A slow
-   push service holds only its own slot; the loop keeps fanning out and sending to others.
+   push service holds only its own slot; the loop keeps fanning out and sending to others,
+   and one push service gets at most three quarters of the slots, so even a whole service
+   that hangs leaves room for the others.
    Settling only touches rows that still carry our claim token. Nothing stops the loop.
 """
 
 import logging
 import threading
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from py_vapid import Vapid
-from sqlalchemy import Engine, delete, func, text, update
+from sqlalchemy import Engine, delete, func, or_, text, update
 from sqlmodel import Session, col, select
 
 from app.auth.models import Role, User
 from app.core.observability import PUSH_FAILED, PUSH_SENT
 from app.core.settings import Settings
 from app.core.time import utcnow
-from app.push import wire
+from app.push.delivery import Claimed, Result, SendFn, origin, webpush_send
 from app.push.keys import load_vapid_key, signer
-from app.push.messages import coalesce, encode
+from app.push.messages import coalesce
 from app.push.models import PushCounter, PushDelivery, PushNotice, PushSubscription
 from app.push.retry import retry_delay
 from app.push.words import lang_of
 
 log = logging.getLogger("strang.push")
 
-TTL_SECONDS = 86400
 RECEIPT_SECONDS = 86400  # how long a sent delivery is kept
 LEASE_MARGIN_SECONDS = 10.0
 MAX_ATTEMPTS = 10
@@ -52,45 +51,6 @@ FANOUT_EVERY_SECONDS = 0.5
 TICK_SECONDS = 0.5  # the loop looks for due notices at least this often
 FANOUT_LOCK_KEY = 0x5354_5055  # "STPU": the advisory lock of the fan-out step
 FANOUT_REPS_PER_TICK = 500
-
-
-@dataclass(frozen=True)
-class Claimed:
-    id: int
-    token: str
-    subscription_id: uuid.UUID
-    endpoint: str
-    p256dh: str
-    auth: str
-    topic: str
-    payload: dict[str, object]
-    attempts: int
-
-
-Result = wire.Answer
-SendFn = Callable[[Claimed, Vapid, Settings], Result]
-
-
-def origin(endpoint: str) -> str:
-    parts = urlsplit(endpoint)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def webpush_send(item: Claimed, vapid: Vapid, settings: Settings) -> Result:
-    """One POST to the push service: aes128gcm padded to its bucket, VAPID, total deadline."""
-    try:
-        body = wire.encrypt(encode(item.payload), item.p256dh, item.auth)
-    except wire.TooLarge as exc:
-        return Result(413, detail=str(exc))
-    headers = {
-        **wire.vapid_headers(vapid, item.endpoint, settings.push_subject),
-        "TTL": str(TTL_SECONDS),
-        "Urgency": "normal",
-        "Topic": item.topic,
-        "Content-Encoding": "aes128gcm",
-        "Content-Type": "application/octet-stream",
-    }
-    return wire.post(item.endpoint, body, headers, settings.push_send_deadline_seconds)
 
 
 def bump(session: Session, **by: int) -> None:
@@ -118,6 +78,10 @@ class PushSender:
         self.send = send
         self.clock = clock
         self.workers = workers or settings.push_concurrency
+        # slots one push service may hold: a quarter of them stay free for the others
+        self.per_origin = max(1, self.workers - max(1, self.workers // 4))
+        self._busy: Counter[str] = Counter()  # deliveries in flight, by push service
+        self._busy_lock = threading.Lock()
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -171,17 +135,27 @@ class PushSender:
         return attempts
 
     def _start_sending(self, pool: ThreadPoolExecutor, free: int) -> set[Future[None]]:
+        """Claim and start up to `free` deliveries. One push service gets at most
+        `per_origin` slots, so when a whole service is slow the others still have some."""
         if free <= 0 or self._stop.is_set():
             return set()
-        batch = self.claim(free)
+        with self._busy_lock:
+            full = frozenset(o for o, n in self._busy.items() if n >= self.per_origin)
+        batch = self.claim(free, full)
         if not batch:
             return set()
         vapid = signer(load_vapid_key(self.engine))
-        started = set()
+        started, later = set(), []
         for item in batch:
+            with self._busy_lock:
+                if self._busy[origin(item.endpoint)] >= self.per_origin:
+                    later.append(item)
+                    continue
+                self._busy[origin(item.endpoint)] += 1
             future = pool.submit(self._deliver, item, vapid)
             future.add_done_callback(lambda _: self._wake.set())
             started.add(future)
+        self.release(later)
         return started
 
     def _deliver(self, item: Claimed, vapid: Vapid) -> None:
@@ -190,10 +164,32 @@ class PushSender:
         except Exception as exc:
             log.exception("push send raised; will retry (subscription %s)", item.subscription_id)
             result = Result(None, detail=type(exc).__name__)
+        finally:
+            with self._busy_lock:
+                self._busy[origin(item.endpoint)] -= 1
+                self._busy += Counter()  # drops origins with nothing in flight
         try:
             self.settle(item, result)
         except Exception:  # the lease runs out and the delivery is tried again
             log.exception("push settle failed (subscription %s)", item.subscription_id)
+
+    def release(self, items: list[Claimed]) -> None:
+        """Give claimed deliveries back unsent (their push service has no free slot)."""
+        if not items:
+            return
+        with Session(self.engine) as session:
+            for item in items:
+                mine = (col(PushDelivery.id) == item.id) & (
+                    col(PushDelivery.claim_token) == item.token
+                )
+                self._update(
+                    session,
+                    mine,
+                    claim_token=None,
+                    next_attempt_at=self.clock(),
+                    attempts=PushDelivery.attempts - 1,
+                )
+            session.commit()
 
     def lease(self) -> timedelta:
         """How long a claim holds: a send ends by its deadline, whatever the push service does,
@@ -277,20 +273,25 @@ class PushSender:
         session.commit()
 
     # -- 2. claim -------------------------------------------------------------------------
-    def claim(self, limit: int) -> list[Claimed]:
+    def claim(self, limit: int, skip_origins: frozenset[str] = frozenset()) -> list[Claimed]:
+        """Up to `limit` due deliveries, none to a push service in `skip_origins`."""
         now = self.clock()
         token = uuid.uuid4().hex
+        due = select(PushDelivery.id).where(
+            col(PushDelivery.next_attempt_at) <= now, col(PushDelivery.sent_at).is_(None)
+        )
+        if skip_origins:
+            endpoint = col(PushSubscription.endpoint)
+            busy = [endpoint.startswith(f"{o}/", autoescape=True) for o in sorted(skip_origins)]
+            due = due.join(
+                PushSubscription, col(PushSubscription.id) == PushDelivery.subscription_id
+            ).where(~or_(*busy))
         with Session(self.engine) as session:
             ids = list(
                 session.exec(
-                    select(PushDelivery.id)
-                    .where(
-                        col(PushDelivery.next_attempt_at) <= now,
-                        col(PushDelivery.sent_at).is_(None),
-                    )
-                    .order_by(col(PushDelivery.next_attempt_at), col(PushDelivery.id))
+                    due.order_by(col(PushDelivery.next_attempt_at), col(PushDelivery.id))
                     .limit(limit)
-                    .with_for_update(skip_locked=True)
+                    .with_for_update(of=PushDelivery, skip_locked=True)
                 )
             )
             if not ids:

@@ -10,12 +10,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.auth.models import User
 from app.core.settings import Settings
 from app.push.models import PushDelivery
 from app.push.notices import NoticeKind, notify_reps
+from app.push.sender import PushSender
 from tests.factories import Factory
 from tests.push.conftest import device_in_db, rows_of
 from tests.push.push_service import Device, PushService
@@ -134,3 +136,30 @@ def test_kill_9_while_sending_resends_only_what_was_not_answered(
     assert len(push_service.messages(slow)) == 1
     assert push_service.tries[slow.id] == 2
     assert all(d.sent_at is not None for d in rows_of(db, PushDelivery))
+
+
+def test_a_push_service_that_hangs_for_everyone_leaves_room_for_the_others(
+    settings: Settings, engine: Engine, db: Session, factory: Factory, push_service: PushService
+) -> None:
+    """Every phone of one push service hangs (an outage there): they fill their share of the
+    sending slots, and the phones of another push service still get their notice at once."""
+    settings.push_coalesce_seconds, settings.push_send_deadline_seconds = WINDOW, 6.0
+    settings.push_concurrency = 4
+    other = PushService().start()
+    try:
+        stuck = _phones(db, factory, push_service, 6)
+        for _, device in stuck:
+            push_service.misbehave(device, "hang")
+        fine = _phones(db, factory, other, 2)
+        sender = PushSender(engine, settings)
+        sender.start()
+        try:
+            sent_at = _notify(db, [r for r, _ in stuck + fine])
+            delays = _delays(other, [d for _, d in fine], sent_at, 1)
+            assert sum(push_service.tries.values()) == sender.per_origin == 3
+        finally:
+            sender.stop()
+    finally:
+        other.close()
+    print(f"\nanother push service's phones during an outage: max {max(delays):.2f} s")
+    assert max(delays) <= ALLOWED, delays
