@@ -29,6 +29,7 @@ const CODE_KEYS: Record<string, MessageKey> = {
   same_password: 'error.code.same_password',
   own_account: 'error.code.own_account',
   too_many_attempts: 'error.code.too_many_attempts',
+  password_login_off: 'login.passwordOff',
 }
 
 /** Words for the fields a form names, e.g. `{ email: 'E-Mail' }`; others read as their API name. */

@@ -47,7 +47,7 @@ describe('Login screen', () => {
     render(<Login onLoggedIn={onLoggedIn} />, root)
     await submit(' jana@example.com ', 'secret')
     expect(onLoggedIn).toHaveBeenCalledWith(user)
-    const [url, init] = vi.mocked(fetch).mock.calls[0]!
+    const [url, init] = vi.mocked(fetch).mock.calls.find(([u]) => u === '/api/v1/auth/login')!
     expect(url).toBe('/api/v1/auth/login')
     expect(JSON.parse(String(init!.body))).toEqual({ email: 'jana@example.com', password: 'secret' })
     expect(JSON.stringify({ ...localStorage })).not.toContain('not-kept')
@@ -68,5 +68,46 @@ describe('Login screen', () => {
     render(<Login onLoggedIn={() => {}} />, root)
     await submit('jana@example.com', 'wrong')
     expect(root.querySelector('[role="alert"]')?.textContent).toBe('E-Mail oder Passwort ist falsch.')
+  })
+
+  it('offers single sign-on by the name of the provider, above the password form', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => json(200, { password_login: true, sso: { name: 'Acme ID' } })))
+    render(<Login onLoggedIn={() => {}} />, root)
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 0))
+    })
+    const link = root.querySelector<HTMLAnchorElement>('a.sso')!
+    expect(link.textContent).toBe('Sign in with Acme ID')
+    expect(link.getAttribute('href')).toBe('/api/v1/auth/sso/start')
+    expect(root.querySelector('#password')).not.toBeNull()
+  })
+
+  it('shows only single sign-on when passwords are switched off', async () => {
+    setLanguage('de')
+    vi.stubGlobal('fetch', vi.fn(async () => json(200, { password_login: false, sso: { name: 'Acme ID' } })))
+    render(<Login onLoggedIn={() => {}} />, root)
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 0))
+    })
+    expect(root.querySelector('a.sso')?.textContent).toBe('Anmelden mit Acme ID')
+    expect(root.querySelector('#password')).toBeNull()
+  })
+
+  it('words a refused sign-on and takes its code out of the address', () => {
+    setLanguage('de')
+    history.replaceState(null, '', '/?sso_error=sso_email_unverified')
+    vi.stubGlobal('fetch', vi.fn(async () => json(503, {})))
+    render(<Login onLoggedIn={() => {}} />, root)
+    expect(root.querySelector('[role="alert"]')?.textContent).toBe(
+      'Anmeldung abgelehnt: Dein Identitätsanbieter hat deine E-Mail-Adresse nicht bestätigt.',
+    )
+    expect(location.search).toBe('')
+  })
+
+  it('has an English sentence for every refusal code', () => {
+    history.replaceState(null, '', '/?sso_error=something_new')
+    vi.stubGlobal('fetch', vi.fn(async () => json(503, {})))
+    render(<Login onLoggedIn={() => {}} />, root)
+    expect(root.querySelector('[role="alert"]')?.textContent).toBe('Single sign-on failed. Please try again.')
   })
 })

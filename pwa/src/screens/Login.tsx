@@ -1,10 +1,10 @@
-import { useRef, useState } from 'preact/hooks'
-import { login } from '../api/auth'
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { fetchLoginOptions, login, ssoStartUrl, type LoginOptions } from '../api/auth'
 import { t } from '../i18n'
 import { useLanguage } from '../i18n/hook'
 import type { SessionUser } from '../offline/session'
 import { LanguageSwitch } from './LanguageSwitch'
-import { loginErrorMessage } from './login-errors'
+import { loginErrorMessage, ssoErrorMessage, takeSsoError } from './login-errors'
 
 interface Props {
   /** Makes the phone the user's (see claimDevice) and shows the app; the form stays busy meanwhile. */
@@ -16,7 +16,15 @@ interface Props {
 export function Login({ onLoggedIn, notice }: Props) {
   useLanguage()
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useState<string | null>(() => {
+    const code = takeSsoError()
+    return code === null ? null : ssoErrorMessage(code)
+  })
+  // Until the server says otherwise (or when it cannot be reached): the password form alone.
+  const [options, setOptions] = useState<LoginOptions>({ password_login: true, sso: null })
+  useEffect(() => {
+    fetchLoginOptions().then((o) => typeof o.password_login === 'boolean' && setOptions(o), () => undefined)
+  }, [])
   const [showPassword, setShowPassword] = useState(false)
   const email = useRef<HTMLInputElement>(null)
   const password = useRef<HTMLInputElement>(null)
@@ -39,6 +47,11 @@ export function Login({ onLoggedIn, notice }: Props) {
     }
   }
 
+  const errorLine = (
+    <p id="login-error" class="error" role="alert" aria-live="assertive">
+      {error}
+    </p>
+  )
   return (
     <main class="screen login">
       <header class="login-head">
@@ -49,21 +62,31 @@ export function Login({ onLoggedIn, notice }: Props) {
       <form onSubmit={submit} noValidate={false} aria-describedby={error ? 'login-error' : undefined}>
         <h2>{t('login.title')}</h2>
         {notice && !error && <p class="notice">{notice}</p>}
-        <label for="email">{t('login.email')}</label>
-        <input ref={email} id="email" name="email" type="email" inputMode="email" autocomplete="username" autocapitalize="none" spellcheck={false} required />
-        <label for="password">{t('login.password')}</label>
-        {/* Same DOM node either way (same position and tag), so the typed value stays. */}
-        {showPassword ? <input {...passwordProps} type="text" /> : <input {...passwordProps} type="password" />}
-        <label class="check">
-          <input type="checkbox" checked={showPassword} onChange={(e) => setShowPassword((e.currentTarget as HTMLInputElement).checked)} />
-          {t('login.showPassword')}
-        </label>
-        <p id="login-error" class="error" role="alert" aria-live="assertive">
-          {error}
-        </p>
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? t('login.submitting') : t('login.submit')}
-        </button>
+        {options.sso && (
+          // a navigation, not a call: the provider's page comes next, then the app, logged in
+          <a class="button primary sso" href={ssoStartUrl(location.pathname)}>
+            {t('login.sso', { name: options.sso.name })}
+          </a>
+        )}
+        {!options.password_login && errorLine}
+        {options.password_login && (
+          <>
+            {options.sso && <p class="muted or">{t('login.orPassword')}</p>}
+            <label for="email">{t('login.email')}</label>
+            <input ref={email} id="email" name="email" type="email" inputMode="email" autocomplete="username" autocapitalize="none" spellcheck={false} required />
+            <label for="password">{t('login.password')}</label>
+            {/* Same DOM node either way (same position and tag), so the typed value stays. */}
+            {showPassword ? <input {...passwordProps} type="text" /> : <input {...passwordProps} type="password" />}
+            <label class="check">
+              <input type="checkbox" checked={showPassword} onChange={(e) => setShowPassword((e.currentTarget as HTMLInputElement).checked)} />
+              {t('login.showPassword')}
+            </label>
+            {errorLine}
+            <button type="submit" class={options.sso ? 'secondary' : 'primary'} disabled={busy}>
+              {busy ? t('login.submitting') : t('login.submit')}
+            </button>
+          </>
+        )}
       </form>
       <footer class="login-foot">
         <LanguageSwitch />
