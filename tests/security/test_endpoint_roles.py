@@ -38,12 +38,16 @@ TABLE: dict[str, tuple[object, ...]] = {
     "GET /api/v1/auth/options": (OK, OK, OK, OK, OK),  # the login screen asks it
     "GET /api/v1/me": ANY_USER,
     "GET /api/v1/me/sessions": ANY_USER,
+    "POST /api/v1/me/password": ANY_USER,
     # the rep's own second session; someone else's session is "not found" for everybody else
     "DELETE /api/v1/me/sessions/{session_id}": (401, OK, 404, 404, 404),
     "GET /api/v1/users": ADMIN_ONLY,
     "POST /api/v1/users": ADMIN_ONLY,
     "PATCH /api/v1/users/{user_id}": ADMIN_ONLY,
     "GET /api/v1/users/{user_id}/sessions": ADMIN_ONLY,
+    "POST /api/v1/users/{user_id}/password": ADMIN_ONLY,
+    "GET /api/v1/audit": ADMIN_ONLY,
+    "GET /api/v1/audit/events.csv": ADMIN_ONLY,
     "DELETE /api/v1/users/{user_id}/sessions/{session_id}": ADMIN_ONLY,
     "GET /api/v1/campaigns": MARKETING_ONLY,
     "POST /api/v1/campaigns": MARKETING_ONLY,
@@ -66,6 +70,7 @@ TABLE: dict[str, tuple[object, ...]] = {
     "POST /api/v1/leads/assign": MARKETING_ONLY,
     "POST /api/v1/leads/bulk": MARKETING_ONLY,
     "GET /api/v1/leads/{lead_id}": MARKETING_ONLY,
+    "GET /api/v1/leads/{lead_id}/history": MARKETING_ONLY,
     "PATCH /api/v1/leads/{lead_id}": MARKETING_ONLY,
     "DELETE /api/v1/leads/{lead_id}": MARKETING_ONLY,
     "GET /api/v1/sync/pull": REP_ONLY,
@@ -78,6 +83,10 @@ TABLE: dict[str, tuple[object, ...]] = {
     "POST /api/v1/signals/{signal_id}/acknowledge": MARKETING_ONLY,
     "GET /api/v1/insights/summary": MARKETING_ONLY,
     "GET /api/v1/insights/collateral": MARKETING_ONLY,
+    "GET /api/v1/insights/collateral/{collateral_id}/engagement": MARKETING_ONLY,
+    "GET /api/v1/insights/visits": MARKETING_ONLY,
+    "GET /api/v1/insights/compare": MARKETING_ONLY,
+    "GET /api/v1/insights/counters": MARKETING_ONLY,
     "GET /api/v1/insights/outcomes.csv": MARKETING_ONLY,
     "GET /api/v1/insights/outcomes.xlsx": MARKETING_ONLY,
     "GET /api/v1/console/organisation": MARKETING_ONLY,
@@ -87,6 +96,9 @@ TABLE: dict[str, tuple[object, ...]] = {
     "GET /api/v1/push/public-key": ANY_USER,
     "POST /api/v1/push/subscriptions": ANY_USER,
     "DELETE /api/v1/push/subscriptions": ANY_USER,
+    "GET /api/v1/calendar/feed": REP_ONLY,
+    "POST /api/v1/calendar/feed": REP_ONLY,
+    "DELETE /api/v1/calendar/feed": REP_ONLY,
 }
 
 # Minimal bodies (enough to get past validation where it is cheap to do so).
