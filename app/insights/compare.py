@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from app.insights.rollup import FOLLOW_UP, WON
 from app.insights.schemas import Filters
-from app.insights.service import Lang, _public, code_labels, summary_tallies
+from app.insights.service import Lang, code_labels, public_filters, summary_tallies
 from app.insights.stats import lift_verdict
 from app.insights.visit_schemas import Metric, PeriodComparison, PeriodTotals, RateChange
 
@@ -81,7 +81,7 @@ def compare(session: Session, filters: Filters, *, lang: Lang = "en") -> PeriodC
     seen += sorted(c for c in (now | then) if c not in labels)
     rates += [rate_change("code_share", c, labels.get(c, c), now[c], n1, then[c], n2) for c in seen]
     return PeriodComparison(
-        filters=_public(filters),
+        filters=public_filters(filters),
         current=PeriodTotals(
             first_day=filters.start, last_day=filters.end, visits=n1, unique_leads=now_leads
         ),

@@ -29,7 +29,7 @@ from app.core.time import as_utc
 from app.insights.counter_schemas import CounterFigures, CounterInsights
 from app.insights.rollup import WON
 from app.insights.schemas import Filters
-from app.insights.service import _public, campaign_names
+from app.insights.service import campaign_names, public_filters
 from app.insights.stats import lift_verdict
 from app.insights.tallies import raw_scope
 from app.outcomes.models import Outcome, OutcomeCollateralView
@@ -180,4 +180,4 @@ def counters(session: Session, filters: Filters) -> CounterInsights:
             )
         )
     figures.sort(key=lambda f: (-f.objection_visits, f.title, str(f.collateral_id)))
-    return CounterInsights(filters=_public(filters), source="raw", items=figures)
+    return CounterInsights(filters=public_filters(filters), source="raw", items=figures)

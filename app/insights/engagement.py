@@ -23,7 +23,7 @@ from app.core.db import table_of
 from app.insights.periods import SECONDS_BUCKETS, median_bucket, seconds_bucket
 from app.insights.rollup import WON
 from app.insights.schemas import Filters, FiltersPublic, PageCount
-from app.insights.service import Lang, campaign_names, code_labels
+from app.insights.service import Lang, campaign_names, code_labels, public_filters
 from app.insights.stats import wilson
 from app.insights.tallies import raw_scope
 from app.outcomes.models import Outcome, OutcomeCollateralFit, OutcomeCollateralView
@@ -119,15 +119,7 @@ def engagement(
     labels = code_labels(session, lang)
     order = [c for c in labels if codes[c]] + sorted(c for c in codes if c not in labels)
     return CollateralEngagement(
-        filters=FiltersPublic(
-            from_=filters.start,
-            to=filters.end,
-            campaign_id=filters.campaign_id,
-            region=filters.region,
-            segment=filters.segment,
-            team=filters.team,
-            rep_id=filters.rep_id,
-        ),
+        filters=public_filters(filters),
         collateral_id=item.id,
         title=item.title,
         kind=item.kind,

@@ -54,7 +54,7 @@ def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _public(filters: Filters) -> FiltersPublic:
+def public_filters(filters: Filters) -> FiltersPublic:
     return FiltersPublic(
         from_=filters.start,
         to=filters.end,
@@ -163,7 +163,7 @@ def summary(session: Session, filters: Filters, *, lang: Lang = "en", raw: bool 
             weeks[week][code] = n
     chips = sorted(((c, n) for c, n in tallies.chips.items() if n), key=lambda x: (-x[1], x[0]))
     return Summary(
-        filters=_public(filters),
+        filters=public_filters(filters),
         source=source,
         totals=Figures(**_figures(totals, tallies.unique_leads, sum(assigned.values()), labels)),
         trend=[TrendWeek(week=w, counts=c) for w, c in weeks.items()],
@@ -253,7 +253,7 @@ def collateral(session: Session, filters: Filters, *, raw: bool = False) -> Coll
         )
     items.sort(key=lambda row: (-row.viewed_visits, row.title, str(row.collateral_id)))
     return CollateralInsights(
-        filters=_public(filters),
+        filters=public_filters(filters),
         source=source,
         items=items,
         dead_stock=dead_stock(session, filters, {cid for cid, v in per_item.items() if v[0]}),

@@ -20,7 +20,7 @@ from app.collateral.models import Collateral
 from app.core import errors
 from app.core.db import SessionDep, table_of
 from app.insights.schemas import Filters
-from app.insights.service import Lang, _public, code_labels
+from app.insights.service import Lang, code_labels, public_filters
 from app.insights.tallies import raw_scope
 from app.insights.visit_schemas import CollateralShown, FigurePublic, VisitPage, VisitRow
 from app.leads.models import Lead
@@ -142,7 +142,7 @@ def visit_page(
     page = ids.order_by(o.occurred_at.desc(), o.id.desc()).limit(limit).offset(offset)
     chosen = [row[0] for row in session.execute(page)]
     return VisitPage(
-        filters=_public(filters),
+        filters=public_filters(filters),
         figure=figure.public(),
         items=visit_rows(session, chosen, lang=lang),
         total=int(total),
