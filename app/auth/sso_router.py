@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.audit import log as audit
@@ -102,11 +103,17 @@ def sso_callback(
         if not code:
             raise sso.SsoRefused("sso_provider_error", "The provider sent no code")
         claims = sso.claims_from_code(settings, login, code)
-        with Session(engine, expire_on_commit=False) as session:
-            user, created = sso.user_for(session, settings, claims)
-            answer = _logged_in(session, settings, request, user, created, next_path)
-            session.commit()
-            return answer
+        for attempt in (1, 2):  # a first sign-on racing another of the same new user: once more
+            try:
+                with Session(engine, expire_on_commit=False) as session:
+                    user, created = sso.user_for(session, settings, claims)
+                    answer = _logged_in(session, settings, request, user, created, next_path)
+                    session.commit()
+                    return answer
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
     except sso.SsoRefused as refusal:
         return _refused(engine, request, refusal, next_path)
 

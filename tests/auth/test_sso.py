@@ -3,6 +3,7 @@ here): a user's claims are set at the provider, the browser's hops are made by h
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -14,6 +15,7 @@ from sqlmodel import Session, select
 from app.audit.models import AuditEvent
 from app.auth.models import Role, User
 from app.core.settings import Settings
+from tests.conftest import base_settings
 from tests.factories import PASSWORD, Factory
 
 START = "/api/v1/auth/sso/start"
@@ -242,3 +244,19 @@ def test_without_sso_configured_the_routes_are_absent(client: TestClient) -> Non
     client.app.state.settings.oidc_issuer = ""  # type: ignore[attr-defined]
     assert client.get(START).status_code == 404
     assert client.get("/api/v1/auth/options").json()["sso"] is None
+
+
+def test_settings_refuse_switching_passwords_off_without_sso(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="STRANG_PASSWORD_LOGIN"):
+        base_settings(tmp_path, password_login=False)
+    with pytest.raises(ValueError, match="STRANG_OIDC_ROLES"):
+        base_settings(
+            tmp_path, oidc_issuer="https://id.example", oidc_client_id="s", oidc_roles="x=boss"
+        )
+    mapped = base_settings(
+        tmp_path,
+        oidc_issuer="https://id.example",
+        oidc_client_id="s",
+        oidc_roles=" strang-admin = admin,bad-entry,ops=marketing",
+    )
+    assert mapped.oidc_role_map == {"strang-admin": "admin", "ops": "marketing"}
