@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
+from app.core.text import fold
 from app.core.time import utcnow
 
 MAX_TAGS = 20
@@ -25,12 +26,6 @@ WARN_DAYS = 14  # the console warns this many days before an item expires
 def today_in(zone: ZoneInfo) -> date:
     """Today's date on the organisation's wall clock."""
     return utcnow().astimezone(zone).date()
-
-
-def fold(text: str) -> str:
-    """Without case and accents, as the lead search folds ("Bäckerei" → "backerei")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
 def search_text(title: str, tags: list[str]) -> str:

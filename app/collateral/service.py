@@ -16,7 +16,7 @@ from app.campaigns.models import Campaign, CampaignStatus
 from app.campaigns.service import is_campaign_visible, reached_rep_ids
 from app.collateral import history
 from app.collateral.filenames import clean_filename
-from app.collateral.freshness import FreshnessDate, Tags, fold, is_expired
+from app.collateral.freshness import FreshnessDate, Tags, is_expired
 from app.collateral.history import ChangeAction
 from app.collateral.models import Collateral, CollateralKind
 from app.collateral.schemas import Description, Segments, Title
@@ -25,6 +25,7 @@ from app.collateral.upload import MultipartForm
 from app.core import errors
 from app.core.db import NO_KEY_UPDATE, locked
 from app.core.storage import BlobStorage
+from app.core.text import fold
 from app.core.time import utcnow
 from app.push.notices import NoticeKind, notify_reps
 from app.sync.changes import SyncEntity, record_change, record_changes

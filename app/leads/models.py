@@ -1,4 +1,3 @@
-import unicodedata
 import uuid
 from datetime import datetime
 from typing import Any
@@ -7,6 +6,7 @@ from sqlalchemy import JSON, Column, Connection, Index, Text, event, inspect, se
 from sqlmodel import Field, SQLModel
 
 from app.core.db import table_of
+from app.core.text import fold
 from app.core.time import utcnow
 from app.core.types import UtcDateTime
 
@@ -64,13 +64,6 @@ class Lead(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False)
     )
-
-
-def fold(text: str) -> str:
-    """Without case and accents: "Bäckerei" sorts with "Backerei", not after "Brauerei" (byte
-    order, which SQLite and a C-collated PostgreSQL use), and "muller" finds "Müller"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
 SEARCHED = ("company", "contact_name", "city", "postal_code", "external_ref", "email")

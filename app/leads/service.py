@@ -14,8 +14,9 @@ from app.campaigns.models import Campaign
 from app.collateral.models import Collateral
 from app.core import errors
 from app.core.db import locked, read_locked
+from app.core.text import fold
 from app.core.time import as_utc, utcnow
-from app.leads.models import Lead, fold
+from app.leads.models import Lead
 from app.leads.schemas import LeadSort
 from app.outcomes.models import Outcome
 from app.push.notices import NoticeKind, notify_each, notify_reps
