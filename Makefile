@@ -38,7 +38,7 @@ lint:
 	cd pwa && npm run check:api && npm run typecheck && npm test
 
 pytest:
-	STRANG_REQUIRE_BROWSER=1 $(VENV)/pytest -n 2 --dist loadfile
+	STRANG_REQUIRE_BROWSER=1 $(VENV)/pytest -n 2 --dist loadfile --durations=20
 
 bench: install
 	$(VENV)/python -m bench
