@@ -5,11 +5,12 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator
 
 from app.core.inputs import RequestBody, SaneDay, SaneInstant
 from app.leads.schemas import LeadCard
 from app.outcomes.models import Fit, Sentiment
+from app.shares.schemas import ShareCreate, ShareRevoke, ShareSummary
 from app.signals.models import SignalKind, SignalStatus
 
 MAX_BATCH = 500
@@ -82,14 +83,26 @@ class SignalSend(_Mutation):
     occurred_at: SaneInstant | None = None
 
 
-AnyMutation = OutcomeLog | OutcomeRetract | OutcomeAmend | LeadPlan | SignalSend
+AnyMutation = (
+    OutcomeLog | OutcomeRetract | OutcomeAmend | LeadPlan | SignalSend | ShareCreate | ShareRevoke
+)
 Mutation = Annotated[AnyMutation, Field(discriminator="type")]
+
+
+def _an_object(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError("a mutation is a JSON object")
+    return value
+
+
+# The schema documents each item as one of the mutations, while the service checks them one by
+# one (`push._parse`), so one malformed mutation gets its own reason and the others still apply.
+RawMutation = Annotated[dict[str, Any], PlainValidator(_an_object, json_schema_input_type=Mutation)]
 
 
 class PushRequest(RequestBody):
     device_id: str = Field(min_length=1, max_length=100)
-    # Checked one by one in the service, so one malformed mutation gets its own reason.
-    mutations: list[dict[str, Any]] = Field(max_length=MAX_BATCH)
+    mutations: list[RawMutation] = Field(max_length=MAX_BATCH)
 
 
 class MutationStatus(StrEnum):
@@ -204,6 +217,7 @@ class LeadSync(LeadCard):
     history: list[HistoryItem]
     updated_at: datetime
     recommendation_reasons: list[RecommendationReason] = []  # newest first
+    shares: list[ShareSummary] = []  # the rep's shares with this lead's customer, newest first
 
 
 class OutcomeCodeSync(BaseModel):

@@ -1615,6 +1615,15 @@ export interface components {
             /** Won Viewed */
             won_viewed: number;
         };
+        /** CollateralFit */
+        CollateralFit: {
+            /**
+             * Collateral Id
+             * Format: uuid
+             */
+            collateral_id: string;
+            fit: components["schemas"]["Fit"];
+        };
         /** CollateralInsights */
         CollateralInsights: {
             /** Dead Stock */
@@ -1782,6 +1791,21 @@ export interface components {
             title?: string | null;
             /** Valid Until */
             valid_until?: string | null;
+        };
+        /** CollateralViewed */
+        CollateralViewed: {
+            /**
+             * Collateral Id
+             * Format: uuid
+             */
+            collateral_id: string;
+            /** Pages */
+            pages?: number[];
+            /**
+             * Seconds
+             * @default 0
+             */
+            seconds: number;
         };
         /**
          * CounterFigures
@@ -2105,6 +2129,11 @@ export interface components {
              */
             to: string;
         };
+        /**
+         * Fit
+         * @enum {string}
+         */
+        Fit: "up" | "down";
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -2409,6 +2438,35 @@ export interface components {
             offset: number;
             /** Total */
             total: number;
+        };
+        /**
+         * LeadPlan
+         * @description The day of the rep's next visit to a lead (a follow-up's date chip). The time of day
+         *     stays the lead's planned one, else 09:00, on the organisation's clock. Today or later.
+         */
+        LeadPlan: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Lead Id
+             * Format: uuid
+             */
+            lead_id: string;
+            /**
+             * Planned On
+             * Format: date
+             */
+            planned_on: string;
+            /** Seq */
+            seq?: number | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "lead.plan";
         };
         /** LeadPublic */
         LeadPublic: {
@@ -2727,6 +2785,35 @@ export interface components {
              */
             timezone: string;
         };
+        /**
+         * OutcomeAmend
+         * @description Detail chips or a note added after the tap (from its confirmation), to an outcome the
+         *     server may hold already; a phone changes a still unsent `outcome.log` in place instead.
+         *     A field given replaces the outcome's; one left out (null) stays as it is.
+         */
+        OutcomeAmend: {
+            /** Details */
+            details?: string[] | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Note */
+            note?: string | null;
+            /**
+             * Outcome Id
+             * Format: uuid
+             */
+            outcome_id: string;
+            /** Seq */
+            seq?: number | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "outcome.amend";
+        };
         /** OutcomeCodeCreate */
         OutcomeCodeCreate: {
             /**
@@ -2795,6 +2882,64 @@ export interface components {
             /** Position */
             position?: number | null;
             sentiment?: components["schemas"]["Sentiment"] | null;
+        };
+        /** OutcomeLog */
+        OutcomeLog: {
+            /** Code */
+            code: string;
+            /** Collateral Fit */
+            collateral_fit?: components["schemas"]["CollateralFit"][];
+            /** Collateral Viewed */
+            collateral_viewed?: components["schemas"]["CollateralViewed"][];
+            /** Details */
+            details?: string[];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Lead Id
+             * Format: uuid
+             */
+            lead_id: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Seq */
+            seq?: number | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "outcome.log";
+        };
+        /** OutcomeRetract */
+        OutcomeRetract: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Outcome Id
+             * Format: uuid
+             */
+            outcome_id: string;
+            /** Seq */
+            seq?: number | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "outcome.retract";
         };
         /** OutcomeShare */
         OutcomeShare: {
@@ -2883,9 +3028,7 @@ export interface components {
             /** Device Id */
             device_id: string;
             /** Mutations */
-            mutations: {
-                [key: string]: unknown;
-            }[];
+            mutations: (components["schemas"]["OutcomeLog"] | components["schemas"]["OutcomeRetract"] | components["schemas"]["OutcomeAmend"] | components["schemas"]["LeadPlan"] | components["schemas"]["SignalSend"])[];
         };
         /** PushResponse */
         PushResponse: {
@@ -3087,6 +3230,33 @@ export interface components {
             status: components["schemas"]["SignalStatus"];
             /** Text */
             text: string;
+        };
+        /** SignalSend */
+        SignalSend: {
+            /** Campaign Id */
+            campaign_id?: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["SignalKind"];
+            /** Lead Id */
+            lead_id?: string | null;
+            /** Occurred At */
+            occurred_at?: string | null;
+            /** Seq */
+            seq?: number | null;
+            /**
+             * Text
+             * @default
+             */
+            text: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "signal.send";
         };
         /**
          * SignalStatus

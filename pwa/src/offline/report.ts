@@ -76,7 +76,7 @@ export async function reportSource(userId: string): Promise<ReportSource> {
     }
     const log = logs.get(o.id)
     const shown = log
-      ? log.collateral_viewed.map((v) => ({ collateralId: v.collateral_id, title: title(v.collateral_id), pages: v.pages }))
+      ? (log.collateral_viewed ?? []).map((v) => ({ collateralId: v.collateral_id, title: title(v.collateral_id), pages: v.pages ?? [] }))
       : shownBefore(mine, o.leadId, o.occurredAt).map((v) => ({ ...v, title: title(v.collateralId) }))
     visits.set(o.id, {
       id: o.id,
@@ -137,7 +137,7 @@ function signalRecords(pulled: Awaited<ReturnType<typeof allSignals>>, outbox: O
       kind: m.kind,
       text: m.text,
       occurredAt: m.occurred_at ?? e.createdAt,
-      leadId: m.lead_id,
+      leadId: m.lead_id ?? null,
       status: e.status === 'rejected' ? 'rejected' : 'waiting',
       reply: '',
     })

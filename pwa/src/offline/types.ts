@@ -22,65 +22,17 @@ type MissingKind = Exclude<SignalKind, (typeof SIGNAL_KINDS)[number]>
 const _allKinds: [MissingKind] extends [never] ? true : MissingKind = true
 void _allKinds
 
-// Mutations: the server takes `mutations` as plain objects and checks each one itself (so one
-// malformed mutation gets its own reason), so the schema has no types for them; these mirror
-// `app/sync/schemas.py` (OutcomeLog, OutcomeRetract, OutcomeAmend, LeadPlan, SignalSend).
+// Mutations, as the push documents them (`app/sync/schemas.py`). The phone always numbers what
+// it sends, so `seq` is required here although older phones may leave it out.
+type Sent<T> = Omit<T, 'seq'> & { seq: number }
 
-export interface CollateralViewed {
-  collateral_id: string
-  seconds: number
-  pages: number[]
-}
-
-export interface OutcomeLog {
-  type: 'outcome.log'
-  id: string
-  seq: number
-  lead_id: string
-  code: string
-  occurred_at: string
-  details: string[]
-  note: string
-  collateral_viewed: CollateralViewed[]
-  collateral_fit: { collateral_id: string; fit: 'up' | 'down' }[]
-}
-
-export interface OutcomeRetract {
-  type: 'outcome.retract'
-  id: string
-  seq: number
-  outcome_id: string
-}
-
+export type CollateralViewed = Schemas['CollateralViewed']
+export type OutcomeLog = Sent<Schemas['OutcomeLog']>
+export type OutcomeRetract = Sent<Schemas['OutcomeRetract']>
 /** Chips or a note added after the tap to an outcome the server may hold already (a field left out stays). */
-export interface OutcomeAmend {
-  type: 'outcome.amend'
-  id: string
-  seq: number
-  outcome_id: string
-  details?: string[]
-  note?: string
-}
-
+export type OutcomeAmend = Sent<Schemas['OutcomeAmend']>
 /** The day of the next visit to a lead (YYYY-MM-DD); the server keeps its time of day, else 09:00. */
-export interface LeadPlan {
-  type: 'lead.plan'
-  id: string
-  seq: number
-  lead_id: string
-  planned_on: string
-}
-
-export interface SignalSend {
-  type: 'signal.send'
-  id: string
-  seq: number
-  kind: SignalKind
-  lead_id: string | null
-  campaign_id: string | null
-  text: string
-  /** The tap. Signals queued by an older version of the app lack it (the server then uses its arrival). */
-  occurred_at?: string
-}
+export type LeadPlan = Sent<Schemas['LeadPlan']>
+export type SignalSend = Sent<Schemas['SignalSend']>
 
 export type Mutation = OutcomeLog | OutcomeRetract | OutcomeAmend | LeadPlan | SignalSend
