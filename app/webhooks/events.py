@@ -177,7 +177,15 @@ def signal_acknowledged(session: Session, signal: Signal) -> None:
     endpoints = subscribers(session, EventType.signal_acknowledged)
     if not endpoints:
         return
-    row = signal.model_dump()
+    row = {
+        "id": signal.id,
+        "rep_id": signal.rep_id,
+        "kind": signal.kind,
+        "text": signal.text,
+        "occurred_at": signal.occurred_at,
+        "lead_id": signal.lead_id,
+        "campaign_id": signal.campaign_id,
+    }
     reps = people(session, [signal.rep_id, signal.acknowledged_by_id])
     data = _signal_data(row, reps, leads(session, [signal.lead_id]))
     by = signal.acknowledged_by_id

@@ -6,6 +6,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
 
 from app.core.inputs import RequestBody
 from app.webhooks.events import EventType
@@ -25,12 +26,14 @@ def check_url(value: str) -> str:
         host, _ = parts.hostname, parts.port
     except ValueError as exc:
         raise ValueError("url is not a valid URL") from exc
-    if parts.scheme != "https":
-        raise ValueError("url must start with https://")
+    if parts.scheme != "https":  # a type of its own, so the console can say so in words
+        raise PydanticCustomError("url_not_https", "url must start with https://")
     if not host:
         raise ValueError("url must name a host")
     if parts.username is not None or parts.password is not None:
-        raise ValueError("url must not contain a user name or password")
+        raise PydanticCustomError(
+            "url_has_password", "url must not contain a user name or password"
+        )
     if parts.fragment:
         raise ValueError("url must not contain a #fragment")
     return url

@@ -48,6 +48,14 @@ TABLE: dict[str, tuple[object, ...]] = {
     "POST /api/v1/users/{user_id}/password": ADMIN_ONLY,
     "GET /api/v1/audit": ADMIN_ONLY,
     "GET /api/v1/audit/events.csv": ADMIN_ONLY,
+    "GET /api/v1/webhooks": ADMIN_ONLY,
+    "POST /api/v1/webhooks": ADMIN_ONLY,
+    "GET /api/v1/webhooks/{webhook_id}": ADMIN_ONLY,
+    "PATCH /api/v1/webhooks/{webhook_id}": ADMIN_ONLY,
+    "DELETE /api/v1/webhooks/{webhook_id}": ADMIN_ONLY,
+    "POST /api/v1/webhooks/{webhook_id}/rotate-secret": ADMIN_ONLY,
+    "GET /api/v1/webhooks/{webhook_id}/deliveries": ADMIN_ONLY,
+    "POST /api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/resend": ADMIN_ONLY,
     "DELETE /api/v1/users/{user_id}/sessions/{session_id}": ADMIN_ONLY,
     "GET /api/v1/campaigns": MARKETING_ONLY,
     "POST /api/v1/campaigns": MARKETING_ONLY,
@@ -103,6 +111,8 @@ TABLE: dict[str, tuple[object, ...]] = {
 
 # Minimal bodies (enough to get past validation where it is cheap to do so).
 BODIES: dict[str, Any] = {
+    "POST /api/v1/webhooks": {"url": "https://crm.example.test/x", "event_types": ["signal.sent"]},
+    "PATCH /api/v1/webhooks/{webhook_id}": {"description": "CRM"},
     "POST /api/v1/auth/login": {"email": "x@example.test", "password": "not the password"},
     "POST /api/v1/sync/push": {"device_id": "table", "mutations": []},
     "POST /api/v1/console/markdown-preview": {"markdown": "**hi**"},
@@ -118,6 +128,7 @@ BODIES: dict[str, Any] = {
 
 # Run last, in this order: they end the caller's session or remove the shared resources.
 LAST = [
+    "DELETE /api/v1/webhooks/{webhook_id}",
     "DELETE /api/v1/collateral/{collateral_id}",
     "DELETE /api/v1/leads/{lead_id}",
     "DELETE /api/v1/campaigns/{campaign_id}",
@@ -153,8 +164,13 @@ def build_world(client: TestClient, factory: Factory, db: Session, settings: Set
     lead = content.lead(rep, campaign=north)
     tap = outcome(lead.id, "objection")
     signal = {"type": "signal.send", "id": str(uuid.uuid4()), "kind": "need_material", "text": "?"}
+    webhook = {"url": "https://crm.example.test/x", "event_types": ["signal.sent"]}
+    hook = client.post("/api/v1/webhooks", headers=headers["admin"], json=webhook)
+    webhook_id = hook.json()["id"]
     push(client, headers["rep"], tap, signal)
     signals = client.get("/api/v1/signals", headers=headers["marketing"]).json()
+    log = f"/api/v1/webhooks/{webhook_id}/deliveries"
+    deliveries = client.get(log, headers=headers["admin"]).json()["items"]
     params = {
         "session_id": session_id,
         "user_id": str(rep.id),
@@ -164,6 +180,8 @@ def build_world(client: TestClient, factory: Factory, db: Session, settings: Set
         "lead_id": str(lead.id),
         "code": "won",
         "signal_id": str(signals[0]["id"]),
+        "webhook_id": webhook_id,
+        "delivery_id": str(deliveries[0]["id"]),
     }
     return World(params, headers)
 

@@ -15,6 +15,7 @@ import { LeadImport } from './screens/LeadImport'
 import { Signals } from './screens/Signals'
 import { Users } from './screens/Users'
 import { Audit } from './screens/Audit'
+import { WebhookLog, Webhooks } from './screens/Webhooks'
 import { ChangePassword } from '../screens/ChangePassword'
 import { Visits } from './screens/Visits'
 
@@ -25,6 +26,7 @@ const SECTIONS: { path: string; key: ConsoleKey; admin?: boolean }[] = [
   { path: '/signals', key: 'nav.signals' },
   { path: '/users', key: 'nav.users', admin: true },
   { path: '/audit', key: 'nav.audit', admin: true },
+  { path: '/webhooks', key: 'nav.webhooks', admin: true },
 ]
 
 function Screen({ user }: { user: SessionUser }) {
@@ -43,6 +45,8 @@ function Screen({ user }: { user: SessionUser }) {
   if (p === '/signals') return <Signals />
   if (p === '/users') return user.role === 'admin' ? <Users /> : <p>{ct('users.adminOnly')}</p>
   if (p === '/audit') return user.role === 'admin' ? <Audit /> : <p>{ct('users.adminOnly')}</p>
+  if (p === '/webhooks') return user.role === 'admin' ? <Webhooks /> : <p>{ct('users.adminOnly')}</p>
+  if ((params = match('/webhooks/:id', p))) return user.role === 'admin' ? <WebhookLog key={params.id} id={params.id!} /> : <p>{ct('users.adminOnly')}</p>
   if (p === '/account') return <ChangePassword />
   return <h1>{t('notFound.title')}</h1>
 }

@@ -36,6 +36,11 @@ export type RepChoice = S['RepChoice']
 export type Facets = S['Facets']
 export type AuditPage = S['AuditPage']
 export type AuditEvent = S['AuditEventPublic']
+export type Webhook = S['WebhookPublic']
+export type WebhookWithSecret = S['WebhookWithSecret']
+export type WebhookDelivery = S['DeliveryPublic']
+export type WebhookDeliveryPage = S['DeliveryPage']
+export type WebhookEventType = S['EventType']
 export type Summary = S['Summary']
 export type CollateralFigures = S['CollateralFigures']
 export type CollateralInsights = S['CollateralInsights']
@@ -83,6 +88,17 @@ export const consoleApi = {
   resetPassword: (id: string, newPassword: string) =>
     request<void>('post', `/api/v1/users/${id}/password`, { new_password: newPassword }),
   audit: (query: Query) => request<AuditPage>('get', '/api/v1/audit', undefined, { query }),
+
+  webhooks: () => request<Webhook[]>('get', '/api/v1/webhooks'),
+  webhook: (id: string) => request<Webhook>('get', `/api/v1/webhooks/${id}`),
+  createWebhook: (body: S['WebhookCreate']) => request<WebhookWithSecret>('post', '/api/v1/webhooks', body),
+  updateWebhook: (id: string, body: S['WebhookUpdate']) => request<Webhook>('patch', `/api/v1/webhooks/${id}`, body),
+  deleteWebhook: (id: string) => request<void>('delete', `/api/v1/webhooks/${id}`),
+  rotateWebhookSecret: (id: string) => request<WebhookWithSecret>('post', `/api/v1/webhooks/${id}/rotate-secret`),
+  webhookDeliveries: (id: string, query: Query) =>
+    request<WebhookDeliveryPage>('get', `/api/v1/webhooks/${id}/deliveries`, undefined, { query }),
+  resendWebhookDelivery: (id: string, deliveryId: number) =>
+    request<WebhookDelivery>('post', `/api/v1/webhooks/${id}/deliveries/${deliveryId}/resend`),
 
   summary: (query: Query) => request<Summary>('get', '/api/v1/insights/summary', undefined, { query }),
   collateralInsights: (query: Query) => request<CollateralInsights>('get', '/api/v1/insights/collateral', undefined, { query }),

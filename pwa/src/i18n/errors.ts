@@ -30,6 +30,9 @@ const CODE_KEYS: Record<string, MessageKey> = {
   own_account: 'error.code.own_account',
   too_many_attempts: 'error.code.too_many_attempts',
   password_login_off: 'login.passwordOff',
+  webhook_not_found: 'error.notFound',
+  webhook_delivery_not_found: 'error.notFound',
+  webhook_delivery_in_flight: 'error.code.webhook_delivery_in_flight',
 }
 
 /** Words for the fields a form names, e.g. `{ email: 'E-Mail' }`; others read as their API name. */
@@ -53,6 +56,10 @@ function fieldProblem(f: FieldError, labels: FieldLabels): string {
     case 'less_than_equal':
     case 'less_than':
       return t('error.field.tooBig', { field, n: String(ctx.le ?? ctx.lt ?? '') })
+    case 'url_not_https':
+      return t('error.field.notHttps', { field })
+    case 'url_has_password':
+      return t('error.field.urlPassword', { field })
     default:
       return t('error.field.invalid', { field })
   }
