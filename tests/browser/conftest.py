@@ -33,7 +33,15 @@ PHONE = {
     "device_scale_factor": 2,
 }
 
-pytestmark = pytest.mark.browser
+BROWSER_TESTS = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks every test of this folder `browser` (`-m "not browser"` leaves them out); a
+    `pytestmark` here would mark nothing, a conftest not being a test module."""
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

@@ -106,7 +106,7 @@ def test_another_reps_lead_shows_nothing(page: Page, live_server: Server) -> Non
     expect(page.get_by_text("This lead is not on your phone.")).to_be_visible()
     assert visit.company not in page.content()
     with httpx.Client(base_url=live_server.url) as anon:
-        assert anon.get(f"/api/v1/leads/{visit.lead_id}").status_code in (401, 403)
+        assert anon.get(f"/api/v1/leads/{visit.lead_id}").status_code == 401
 
 
 def run_axe(page: Page) -> list[dict[str, object]]:
@@ -155,7 +155,7 @@ def test_main_screens_have_no_serious_accessibility_violations(
         context.close()
 
 
-def test_tap_to_toast_latency_under_4x_cpu_throttling(page: Page, live_server: Server) -> None:
+def test_each_tap_shows_its_toast_under_4x_cpu_throttling(page: Page, live_server: Server) -> None:
     visit = add_visit(live_server.url)
     log_in(page, "rep1@demo.strang")
     page.get_by_role("link", name=visit.company).click(timeout=15_000)
@@ -184,4 +184,3 @@ def test_tap_to_toast_latency_under_4x_cpu_throttling(page: Page, live_server: S
     figures.sort()
     shown = ", ".join(f"{m:.1f}" for m in figures)
     print(f"\ntap-to-toast under 4x CPU throttling: {shown} ms (median {figures[1]:.1f} ms)")
-    assert figures[1] < 1000  # loose: the 50 ms target is reported, not enforced (no flaky tests)

@@ -9,6 +9,7 @@ from app.campaigns.service import campaigns_visible_to, is_campaign_visible
 from app.sync.changes import SyncChange, SyncEntity
 from tests.campaigns.factories import campaign, lead, pdf_bytes, upload
 from tests.factories import Factory
+from tests.sync.helpers import outcome, push
 
 BODY = {
     "name": "Frühjahrsaktion 2027",
@@ -122,13 +123,14 @@ def test_deleting_a_campaign_removes_its_collateral_and_keeps_its_leads(
 
 
 def test_a_campaign_with_outcomes_is_archived_instead_of_deleted(
-    client: TestClient, factory: Factory, db: Session, monkeypatch: object
+    client: TestClient, factory: Factory, db: Session
 ) -> None:
-    import app.campaigns.service as campaigns_service
-
     _, marketing = factory.login_as(Role.marketing)
+    rep = factory.user()
     row = campaign(db)
-    monkeypatch.setattr(campaigns_service, "campaign_has_history", lambda s, i: True)  # type: ignore[attr-defined]
+    visited = lead(db, rep, campaign_id=row.id)
+    [logged] = push(client, factory.auth(rep), outcome(visited.id, "won"))
+    assert logged["status"] == "applied"
     answer = client.delete(f"/api/v1/campaigns/{row.id}", headers=marketing)
     assert answer.status_code == 200
     assert answer.json()["result"] == "archived"

@@ -1,5 +1,3 @@
-import time
-
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -166,12 +164,9 @@ def test_ten_thousand_rows(client: TestClient, factory: Factory, db: Session) ->
         lines.append(f'R{i};Firma {i} GmbH;Kontakt {i};Stadt {i % 90};{10000 + i};{rep};'
                      f'{i % 3 + 1};"{brief}"')  # fmt: skip
     content = ("\n".join(lines) + "\n").encode()
-    started = time.perf_counter()
     status, report = send(client, marketing, content)
-    elapsed = time.perf_counter() - started
     assert status == 200, report["errors"][:3]  # type: ignore[index]
     assert report["created"] == 10_000
-    assert elapsed < 20  # the 5 s target is measured by `python -m bench` on a quiet machine
     assert client.get("/api/v1/leads", headers=marketing).json()["total"] == 10_000
 
 
