@@ -33,6 +33,8 @@ from app.live.router import router as live_router
 from app.outcomes.router import router as outcome_codes_router
 from app.push.lifecycle import push_lifespan, push_readiness
 from app.push.router import router as push_router
+from app.shares.router import public_router as share_page_router
+from app.shares.router import router as shares_router
 from app.signals.router import router as signals_router
 from app.sync.router import router as sync_router
 from app.web.router import router as web_router
@@ -97,6 +99,7 @@ def api_router() -> APIRouter:
     api.include_router(calendar_router)
     api.include_router(audit_router)
     api.include_router(webhooks_router)
+    api.include_router(shares_router)
     return api
 
 
@@ -122,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router())
     _add_health(app, settings)
     app.include_router(calendar_feed_router)
+    app.include_router(share_page_router)
     app.include_router(web_router)
     return app
 

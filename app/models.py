@@ -17,6 +17,7 @@ import app.insights.models
 import app.leads.models
 import app.outcomes.models
 import app.push.models
+import app.shares.models
 import app.signals.models
 import app.sync.changes
 import app.sync.models

@@ -2,7 +2,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Connection, Text, event, inspect, select
+from sqlalchemy import JSON, Column, Connection, Text, event, false, inspect, select
 from sqlmodel import Field, SQLModel
 
 from app.collateral.freshness import search_text
@@ -60,6 +60,10 @@ class Collateral(SQLModel, table=True):
         default=None, foreign_key="collateral.id", ondelete="SET NULL"
     )
     deleted_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime))
+    # May a customer download the item from a share's page (else: view only)? Marketing decides.
+    shareable_download: bool = Field(
+        default=False, sa_column_kwargs={"server_default": false()}, nullable=False
+    )
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False)
     )

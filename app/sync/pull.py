@@ -46,6 +46,7 @@ from app.leads.models import Lead
 from app.leads.schemas import LeadCard
 from app.leads.service import leads_of_rep
 from app.outcomes.models import Outcome, OutcomeCode
+from app.shares.service import shares_of_leads
 from app.signals.models import Signal
 from app.sync.changes import SyncChange, SyncEntity, clock_and_horizon
 from app.sync.schemas import (
@@ -204,6 +205,7 @@ class _Reader:
         if not leads:
             return []
         history = self._history([lead.id for lead in leads])
+        shares = shares_of_leads(self.session, self.rep.id, [lead.id for lead in leads])
         resolve = self._current_versions(
             {i for lead in leads for i in lead.recommended_collateral_ids}
             | {i for lead in leads for i in lead.recommendation_reasons}
@@ -224,6 +226,7 @@ class _Reader:
                     history=history.get(lead.id, []),
                     updated_at=lead.updated_at,
                     recommendation_reasons=reasons_for_phone(lead.recommendation_reasons, resolve),
+                    shares=shares.get(lead.id, []),
                 )
             )
         return out

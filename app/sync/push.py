@@ -52,6 +52,8 @@ from app.outcomes.service import (
     OUTCOME_LISTENERS,
     notify_listeners,
 )
+from app.shares import mutations as share_mutations
+from app.shares.schemas import ShareCreate, ShareRevoke
 from app.signals.models import Signal
 from app.sync.changes import SyncChange, SyncEntity, lock_clock, record_changes
 from app.sync.models import AppliedMutation, SyncDevice
@@ -150,6 +152,7 @@ class _State:
     collateral: dict[uuid.UUID, uuid.UUID]  # id -> its campaign
     campaigns: set[uuid.UUID]
     seen_campaigns: set[uuid.UUID]  # of the campaigns referred to, those the rep could see
+    shares: share_mutations.ShareState = field(default_factory=share_mutations.ShareState)
 
 
 def _ledger(
@@ -234,8 +237,9 @@ def _load(session: Session, rep_id: uuid.UUID, items: list[_Parsed]) -> _State:
     code = table_of(OutcomeCode).c
     codes = {name: allowed for name, allowed in session.execute(select(code.code, code.details))}
     seen = campaigns_seen_by(session, rep_id, set(collateral.values()) | campaigns)
+    shares = share_mutations.load(session, rep_id, [p.mutation for p in items])
     return _State(
-        ledger, leads, ever_assigned, codes, outcomes, pending, collateral, campaigns, seen
+        ledger, leads, ever_assigned, codes, outcomes, pending, collateral, campaigns, seen, shares
     )
 
 
@@ -261,6 +265,7 @@ class _Plan:
     planned: dict[uuid.UUID, datetime] = field(default_factory=dict)  # lead -> next visit
     lead_changes: set[tuple[uuid.UUID, uuid.UUID]] = field(default_factory=set)
     signal_ids: list[uuid.UUID] = field(default_factory=list)
+    shares: share_mutations.SharePlan = field(default_factory=share_mutations.SharePlan)
 
 
 def _reject(plan: _Plan, item: _Parsed, reason: str, detail: str = "") -> None:
@@ -394,6 +399,13 @@ def _plan(
             if refusal:
                 _reject(plan, item, *refusal)
                 continue
+        elif isinstance(m, ShareCreate | ShareRevoke):
+            refusal = share_mutations.plan(
+                plan.shares, rep_id, m, state.shares, now, zone, plan.lead_changes, flags
+            )
+            if refusal:
+                _reject(plan, item, *refusal)
+                continue
         else:
             campaign_id = m.campaign_id
             if m.lead_id is not None:
@@ -520,6 +532,7 @@ def _write(session: Session, plan: _Plan, now: datetime) -> None:
         (Signal, plan.signals),
     ):
         execute_rows(session, _INSERTS[model], rows)
+    share_mutations.write(session, plan.shares, now)
     if plan.retract:
         session.execute(
             update(Outcome)

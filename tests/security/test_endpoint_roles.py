@@ -22,6 +22,7 @@ from app.auth.models import Role
 from app.core.settings import Settings
 from tests.factories import Factory
 from tests.security.helpers import store_pdf
+from tests.shares.helpers import share_create
 from tests.sync.helpers import Content, outcome, push
 
 OK = "ok"
@@ -108,6 +109,8 @@ TABLE: dict[str, tuple[object, ...]] = {
     "GET /api/v1/calendar/feed": REP_ONLY,
     "POST /api/v1/calendar/feed": REP_ONLY,
     "DELETE /api/v1/calendar/feed": REP_ONLY,
+    "GET /api/v1/shares": MARKETING_ONLY,
+    "POST /api/v1/shares/{share_id}/revoke": MARKETING_ONLY,
 }
 
 # Valid bodies: the roles allowed get a 2xx. "{name}" in a string is one of the world's params.
@@ -188,7 +191,8 @@ def build_world(client: TestClient, factory: Factory, db: Session, settings: Set
     webhook = {"url": "https://crm.example.test/x", "event_types": ["signal.sent"]}
     hook = client.post("/api/v1/webhooks", headers=headers["admin"], json=webhook)
     webhook_id = hook.json()["id"]
-    push(client, headers["rep"], tap, signal)
+    share = share_create(lead.id, [collateral_id])
+    push(client, headers["rep"], tap, signal, share)
     signals = client.get("/api/v1/signals", headers=headers["marketing"]).json()
     log = f"/api/v1/webhooks/{webhook_id}/deliveries"
     deliveries = client.get(log, headers=headers["admin"]).json()["items"]
@@ -203,6 +207,7 @@ def build_world(client: TestClient, factory: Factory, db: Session, settings: Set
         "signal_id": str(signals[0]["id"]),
         "webhook_id": webhook_id,
         "delivery_id": str(deliveries[0]["id"]),
+        "share_id": share["share_id"],
     }
     return World(params, headers)
 

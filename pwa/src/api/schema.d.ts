@@ -840,6 +840,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Shares
+         * @description The newest 200 shares with what their customers read.
+         */
+        get: operations["shares-list_shares"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shares/{share_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke Share
+         * @description The link stops working for the customer (410); the reading so far stays.
+         */
+        post: operations["shares-revoke_share"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/signals": {
         parameters: {
             query?: never;
@@ -2646,6 +2686,11 @@ export interface components {
             region: string;
             /** Segment */
             segment: string;
+            /**
+             * Shares
+             * @default []
+             */
+            shares: components["schemas"]["ShareSummary"][];
             /** Street */
             street: string;
             /**
@@ -3028,7 +3073,7 @@ export interface components {
             /** Device Id */
             device_id: string;
             /** Mutations */
-            mutations: (components["schemas"]["OutcomeLog"] | components["schemas"]["OutcomeRetract"] | components["schemas"]["OutcomeAmend"] | components["schemas"]["LeadPlan"] | components["schemas"]["SignalSend"])[];
+            mutations: (components["schemas"]["OutcomeLog"] | components["schemas"]["OutcomeRetract"] | components["schemas"]["OutcomeAmend"] | components["schemas"]["LeadPlan"] | components["schemas"]["SignalSend"] | components["schemas"]["ShareCreate"] | components["schemas"]["ShareRevoke"])[];
         };
         /** PushResponse */
         PushResponse: {
@@ -3187,6 +3232,154 @@ export interface components {
             last_seen_at: string;
             /** User Agent */
             user_agent: string;
+        };
+        /**
+         * ShareCreate
+         * @description A link to collateral for the customer of a lead. The phone makes the token and keeps
+         *     it; the server keeps only its SHA-256. Items the rep may not see are left out.
+         */
+        ShareCreate: {
+            /** Collateral Ids */
+            collateral_ids: string[];
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Lead Id
+             * Format: uuid
+             */
+            lead_id: string;
+            /** Seq */
+            seq?: number | null;
+            /**
+             * Share Id
+             * Format: uuid
+             */
+            share_id: string;
+            /** Token */
+            token: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "share.create";
+        };
+        /**
+         * SharePublic
+         * @description A share as marketing sees it.
+         */
+        SharePublic: {
+            /** Campaign Id */
+            campaign_id: string | null;
+            /** Collateral Ids */
+            collateral_ids: string[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Downloads */
+            downloads: number;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** First Opened At */
+            first_opened_at: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Last Opened At */
+            last_opened_at: string | null;
+            /**
+             * Lead Id
+             * Format: uuid
+             */
+            lead_id: string;
+            /** Pages */
+            pages: number[];
+            /**
+             * Rep Id
+             * Format: uuid
+             */
+            rep_id: string;
+            /** Rep Name */
+            rep_name: string;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Seconds */
+            seconds: number;
+            status: components["schemas"]["ShareStatus"];
+            /** Visits */
+            visits: number;
+        };
+        /** ShareRevoke */
+        ShareRevoke: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Seq */
+            seq?: number | null;
+            /**
+             * Share Id
+             * Format: uuid
+             */
+            share_id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "share.revoke";
+        };
+        /**
+         * ShareStatus
+         * @enum {string}
+         */
+        ShareStatus: "active" | "revoked" | "expired";
+        /**
+         * ShareSummary
+         * @description A share as the rep's phone shows it: its state and what the customer read.
+         */
+        ShareSummary: {
+            /** Collateral Ids */
+            collateral_ids: string[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Downloads */
+            downloads: number;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** First Opened At */
+            first_opened_at: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Last Opened At */
+            last_opened_at: string | null;
+            /** Pages */
+            pages: number[];
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Seconds */
+            seconds: number;
+            status: components["schemas"]["ShareStatus"];
+            /** Visits */
+            visits: number;
         };
         /** SignalAcknowledge */
         SignalAcknowledge: {
@@ -5338,6 +5531,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "shares-list_shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharePublic"][];
+                };
+            };
+        };
+    };
+    "shares-revoke_share": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                share_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharePublic"];
+                };
             };
             /** @description Validation Error */
             422: {
