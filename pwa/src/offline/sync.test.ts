@@ -20,7 +20,7 @@ function lead(id: string, extra: Partial<LeadSync> = {}): LeadSync {
   return {
     id, company: `Company ${id}`, contact_name: '', contact_role: '', phone: '', email: '', street: '', postal_code: '20095',
     city: 'Hamburg', country: 'DE', region: 'North', segment: '', campaign_id: null, planned_visit_at: null, priority: 3,
-    brief_html: '', recommended_collateral_ids: [], recommendation_reasons: [], history: [], updated_at: '2026-01-01T00:00:00Z', ...extra,
+    brief_html: '', recommended_collateral_ids: [], recommendation_reasons: [], shares: [], history: [], updated_at: '2026-01-01T00:00:00Z', ...extra,
   }
 }
 const page = (extra: object) => ({ cursor: 'c', has_more: false, changes: {}, removed: {}, ...extra })
