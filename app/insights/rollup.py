@@ -19,7 +19,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date
+from datetime import date
 from functools import cache
 from typing import Any, Protocol
 
@@ -81,10 +81,6 @@ Key = tuple[Any, ...]
 
 def campaign_key(campaign_id: uuid.UUID | None) -> str:
     return NO_CAMPAIGN if campaign_id is None else str(campaign_id)
-
-
-def outcome_day(outcome: Outcome) -> date:
-    return outcome.occurred_at.astimezone(UTC).date()
 
 
 @dataclass(slots=True)

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from app.auth.models import Role, User
@@ -552,7 +552,3 @@ def _write(
     notify_each(session, notices, kind=NoticeKind.new_leads)
     webhook_events.leads_assigned_each(session, [(i, rep) for rep, i, _ in notices])
     session.flush()
-
-
-def count_leads(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(Lead)).one()

@@ -1,5 +1,5 @@
 // Read side for the screens: what the pull stored, shaped for display.
-import { db, type OutboxEntry } from './db'
+import { db } from './db'
 import type { CampaignSync, CollateralSync, LeadSync, OutcomeCodeSync, SignalSync } from './types'
 
 /** Local calendar day of an ISO time, as YYYY-MM-DD. */
@@ -108,9 +108,6 @@ export async function getLead(id: string): Promise<LeadSync | undefined> {
 export async function getCampaign(id: string | null): Promise<CampaignSync | undefined> {
   return id ? (await db()).get('campaigns', id) : undefined
 }
-export async function allCampaigns(): Promise<CampaignSync[]> {
-  return (await db()).getAll('campaigns')
-}
 export async function getCollateral(id: string): Promise<CollateralSync | undefined> {
   return (await db()).get('collateral', id)
 }
@@ -200,11 +197,6 @@ export async function daySummary(userId: string, now: Date = new Date()): Promis
     }
   }
   return s
-}
-
-export async function rejectedEntries(userId: string): Promise<OutboxEntry[]> {
-  const d = await db()
-  return (await d.getAllFromIndex('outbox', 'userId', userId)).filter((e) => e.status === 'rejected')
 }
 
 // ---- drafts: nothing typed is ever lost ----
