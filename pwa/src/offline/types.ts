@@ -34,5 +34,9 @@ export type OutcomeAmend = Sent<Schemas['OutcomeAmend']>
 /** The day of the next visit to a lead (YYYY-MM-DD); the server keeps its time of day, else 09:00. */
 export type LeadPlan = Sent<Schemas['LeadPlan']>
 export type SignalSend = Sent<Schemas['SignalSend']>
+/** A link to collateral for a lead's customer; the phone makes the token and keeps it (the server keeps its hash). */
+export type ShareCreate = Sent<Schemas['ShareCreate']>
+export type ShareRevoke = Sent<Schemas['ShareRevoke']>
+export type ShareSummary = Schemas['ShareSummary']
 
-export type Mutation = OutcomeLog | OutcomeRetract | OutcomeAmend | LeadPlan | SignalSend
+export type Mutation = OutcomeLog | OutcomeRetract | OutcomeAmend | LeadPlan | SignalSend | ShareCreate | ShareRevoke

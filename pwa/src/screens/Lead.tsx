@@ -6,6 +6,7 @@ import type { SessionUser } from '../offline/session'
 import { withCounters } from '../offline/counters'
 import { rankCollateral, type Evidence } from '../offline/ranking'
 import { CounterReason } from './CounterReason'
+import { LeadShare } from './LeadShare'
 import { codeLabel, formatDate, formatTime } from './format'
 import { BackIcon, CheckIcon, ThumbIcon as Thumb } from './icons'
 import { useLive } from './live'
@@ -230,6 +231,7 @@ export function Lead({ user, id }: { user: SessionUser; id: string }) {
           </ul>
         </section>
       )}
+      <LeadShare user={user} lead={lead} collateral={collateral} />
       <section>
         <a class="button secondary" href={`/signals?lead=${lead.id}`}>
           {t('lead.signal')}

@@ -22,6 +22,8 @@ function describe(m: Mutation, codes: OutcomeCodeSync[]): string {
   if (m.type === 'outcome.retract') return t('mutation.retract')
   if (m.type === 'outcome.amend') return t('mutation.amend')
   if (m.type === 'lead.plan') return t('mutation.plan')
+  if (m.type === 'share.create') return t('mutation.shareCreate')
+  if (m.type === 'share.revoke') return t('mutation.shareRevoke')
   return t('mutation.signal', { kind: kindLabel(m.kind) })
 }
 
