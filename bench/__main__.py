@@ -12,6 +12,7 @@ BENCHMARKS = [
     "bench.wire",
     "bench.lighthouse",
     "bench.streams_bench",
+    "bench.webhooks_bench",
     "bench.ranking_backtest",
 ]
 
