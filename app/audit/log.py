@@ -27,6 +27,10 @@ class AuditAction(StrEnum):
     collateral_version = "collateral.version"
     leads_bulk = "leads.bulk"
     outcomes_exported = "outcomes.exported"
+    webhook_created = "webhook.created"
+    webhook_changed = "webhook.changed"
+    webhook_secret_rotated = "webhook.secret_rotated"
+    webhook_deleted = "webhook.deleted"
 
 
 class Actor(Protocol):

@@ -1,12 +1,16 @@
 """Webhook endpoints for admins: register, change, rotate the secret, delete, and the
-delivery log with resend. The secret is in the answer of create and rotate only."""
+delivery log with resend. The secret is in the answer of create and rotate only. Registering,
+changing, rotating and deleting go to the audit log (never the secret)."""
 
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Request, status
+from sqlmodel import Session
 
+from app.audit.log import AuditAction, address_of, record
 from app.auth.deps import AdminUser
+from app.auth.models import User
 from app.core.db import SessionDep
 from app.core.inputs import Offset
 from app.webhooks import service
@@ -23,16 +27,42 @@ from app.webhooks.schemas import (
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
 
+def _audit(
+    session: Session,
+    request: Request,
+    admin: User,
+    action: AuditAction,
+    hook: WebhookPublic,
+    **details: object,
+) -> None:
+    record(
+        session,
+        action,
+        actor=admin,
+        target_type="webhook",
+        target_id=hook.id,
+        target_name=hook.url,
+        address=address_of(request),
+        details=details,
+    )
+
+
 @router.get("")
 def list_webhooks(_: AdminUser, session: SessionDep) -> list[WebhookPublic]:
     return service.list_endpoints(session)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_webhook(body: WebhookCreate, admin: AdminUser, session: SessionDep) -> WebhookWithSecret:
+def create_webhook(
+    body: WebhookCreate, admin: AdminUser, session: SessionDep, request: Request
+) -> WebhookWithSecret:
     """Register an https endpoint for some event types. The answer holds the signing secret,
     shown this once."""
-    return service.create(session, body, admin)
+    created = service.create(session, body, admin)
+    _audit(
+        session, request, admin, AuditAction.webhook_created, created, events=created.event_types
+    )
+    return created
 
 
 @router.get("/{webhook_id}")
@@ -42,22 +72,38 @@ def get_webhook(webhook_id: uuid.UUID, _: AdminUser, session: SessionDep) -> Web
 
 @router.patch("/{webhook_id}")
 def update_webhook(
-    webhook_id: uuid.UUID, body: WebhookUpdate, _: AdminUser, session: SessionDep
+    webhook_id: uuid.UUID,
+    body: WebhookUpdate,
+    admin: AdminUser,
+    session: SessionDep,
+    request: Request,
 ) -> WebhookPublic:
-    return service.change(session, service.get_endpoint(session, webhook_id), body)
+    changed = service.change(session, service.get_endpoint(session, webhook_id), body)
+    fields = sorted(body.model_dump(exclude_unset=True))
+    _audit(session, request, admin, AuditAction.webhook_changed, changed, fields=fields)
+    return changed
 
 
 @router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_webhook(webhook_id: uuid.UUID, _: AdminUser, session: SessionDep) -> None:
+def delete_webhook(
+    webhook_id: uuid.UUID, admin: AdminUser, session: SessionDep, request: Request
+) -> None:
     """Deletes the endpoint and its delivery log; nothing more is sent to it."""
-    session.delete(service.get_endpoint(session, webhook_id))
+    endpoint = service.get_endpoint(session, webhook_id)
+    gone = service.describe(session, [endpoint])[0]
+    session.delete(endpoint)
     session.flush()
+    _audit(session, request, admin, AuditAction.webhook_deleted, gone)
 
 
 @router.post("/{webhook_id}/rotate-secret")
-def rotate_secret(webhook_id: uuid.UUID, _: AdminUser, session: SessionDep) -> WebhookWithSecret:
+def rotate_secret(
+    webhook_id: uuid.UUID, admin: AdminUser, session: SessionDep, request: Request
+) -> WebhookWithSecret:
     """A new signing secret, shown this once; the old one stops verifying at once."""
-    return service.rotate(session, service.get_endpoint(session, webhook_id))
+    rotated = service.rotate(session, service.get_endpoint(session, webhook_id))
+    _audit(session, request, admin, AuditAction.webhook_secret_rotated, rotated)
+    return rotated
 
 
 @router.get("/{webhook_id}/deliveries")

@@ -118,3 +118,25 @@ def test_unknown_endpoints_and_deliveries_are_404(client: TestClient, factory: F
     assert client.get(f"{API}/not-a-uuid", headers=admin).status_code == 422
     assert client.patch(one, headers=admin, json={"url": None}).status_code == 400
     assert client.get(f"{one}/deliveries", headers=admin, params={"limit": 0}).status_code == 422
+
+
+def test_registering_rotating_and_deleting_go_to_the_audit_log_without_the_secret(
+    client: TestClient, factory: Factory
+) -> None:
+    admin = factory.login_as(Role.admin, email="boss@example.test")[1]
+    created = client.post(API, headers=admin, json=GOOD).json()
+    one = f"{API}/{created['id']}"
+    rotated = client.post(f"{one}/rotate-secret", headers=admin).json()
+    client.patch(one, headers=admin, json={"active": False})
+    client.delete(one, headers=admin)
+    log = client.get("/api/v1/audit", headers=admin, params={"actor": "boss@"}).json()["events"]
+    webhook_events = [e for e in log if e["target_type"] == "webhook"]
+    assert sorted(e["action"] for e in webhook_events) == [
+        "webhook.changed",
+        "webhook.created",
+        "webhook.deleted",
+        "webhook.secret_rotated",
+    ]
+    assert {e["target_name"] for e in webhook_events} == {GOOD["url"]}
+    for secret in (created["secret"], rotated["secret"]):
+        assert secret not in str(log)

@@ -1246,7 +1246,7 @@ export interface components {
          * AuditAction
          * @enum {string}
          */
-        AuditAction: "login" | "login.failed" | "login.throttled" | "logout" | "password.changed" | "password.reset" | "user.created" | "user.changed" | "user.deactivated" | "user.reactivated" | "campaign.live" | "collateral.version" | "leads.bulk" | "outcomes.exported";
+        AuditAction: "login" | "login.failed" | "login.throttled" | "logout" | "password.changed" | "password.reset" | "user.created" | "user.changed" | "user.deactivated" | "user.reactivated" | "campaign.live" | "collateral.version" | "leads.bulk" | "outcomes.exported" | "webhook.created" | "webhook.changed" | "webhook.secret_rotated" | "webhook.deleted";
         /** AuditEventPublic */
         AuditEventPublic: {
             /** Action */

@@ -9,7 +9,8 @@ import { Loadable, useAsync } from '../ui'
 const ACTIONS = [
   'login', 'login.failed', 'login.throttled', 'logout', 'password.changed', 'password.reset',
   'user.created', 'user.changed', 'user.deactivated', 'user.reactivated', 'campaign.live',
-  'collateral.version', 'leads.bulk', 'outcomes.exported',
+  'collateral.version', 'leads.bulk', 'outcomes.exported', 'webhook.created', 'webhook.changed',
+  'webhook.secret_rotated', 'webhook.deleted',
 ] as const
 const PAGE = 100
 
