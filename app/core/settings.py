@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     webhook_backoff_max_seconds: float = Field(6 * 3600.0, gt=0)
     webhook_max_attempts: int = Field(12, ge=1, le=100)
     webhook_poll_seconds: float = Field(0.25, gt=0)  # how often a process looks for due ones
+    # Events (and their delivery log) are kept this long once no delivery waits for them.
+    webhook_keep_days: int = Field(30, ge=1, le=3650)
     # The webhook sender thread; None means "on, except when environment is test".
     webhook_sender_enabled: bool | None = None
     # The insights roller process (app/insights/roller.py); None: on, except in tests, where

@@ -28,7 +28,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, func, update
+from sqlalchemy import Engine, delete, exists, func, update
 from sqlmodel import Session, col, select
 
 from app.core import backoff, outbound
@@ -40,6 +40,7 @@ from app.webhooks.signing import SIGNATURE_HEADER, encode_body, endpoint_secret,
 log = logging.getLogger("strang.webhooks")
 
 LEASE_MARGIN_SECONDS = 5.0
+PRUNE_EVERY_SECONDS = 600.0
 JITTER = 0.2
 USER_AGENT = "Strang-Webhooks/1"
 
@@ -112,9 +113,13 @@ class WebhookSender:
 
     def _loop(self) -> None:
         in_flight: set[Future[None]] = set()
+        last_prune = 0.0
         with ThreadPoolExecutor(self.workers, thread_name_prefix="webhook-send") as pool:
             while not self._stop.is_set():
                 try:
+                    if time.monotonic() - last_prune >= PRUNE_EVERY_SECONDS:
+                        last_prune = time.monotonic()
+                        self.prune()
                     in_flight = {f for f in in_flight if not f.done()}
                     in_flight |= self._start_sending(pool, self.workers - len(in_flight))
                 except Exception:  # never let the loop die; the next tick tries again
@@ -166,6 +171,21 @@ class WebhookSender:
         """A send ends by its deadline, so no other process takes a delivery still in flight."""
         seconds = self.settings.webhook_send_deadline_seconds + LEASE_MARGIN_SECONDS
         return timedelta(seconds=seconds)
+
+    def prune(self) -> int:
+        """Forget events older than `webhook_keep_days` that wait for no delivery (their
+        deliveries go with them: the log shows that many days). Returns how many went."""
+        cutoff = self.clock() - timedelta(days=self.settings.webhook_keep_days)
+        d = WebhookDelivery
+        waiting = exists().where(
+            col(d.event_id) == WebhookEvent.id, col(d.status) == DeliveryStatus.pending.value
+        )
+        with Session(self.engine) as session:
+            result = session.execute(
+                delete(WebhookEvent).where(col(WebhookEvent.created_at) < cutoff, ~waiting)
+            )
+            session.commit()
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     # -- 1. claim -------------------------------------------------------------------------
     def claim(self, free: int) -> list[Claimed]:

@@ -7,10 +7,12 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, col
 
 from app.auth.models import Role
-from app.webhooks.models import DeliveryStatus, WebhookDelivery
+from app.core.time import utcnow
+from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent
 from app.webhooks.sender import WebhookSender
 from tests.factories import Factory
 from tests.push.conftest import rows_of
@@ -233,3 +235,44 @@ def test_nothing_is_written_without_a_subscriber_and_paused_endpoints_get_nothin
     push(client, rep_headers, outcome(lead["id"]))
     assert rows_of(db, WebhookDelivery) == []
     assert sender.run_once() == 0 and hook.tries == 0
+
+
+def _company(event: WebhookEvent) -> str:
+    data: Any = event.body["data"]
+    return str(data["lead"]["company"])
+
+
+def test_old_events_are_forgotten_once_nothing_waits_for_them(
+    client: TestClient,
+    db: Session,
+    factory: Factory,
+    admin: dict[str, str],
+    receiver: Receiver,
+    sender: WebhookSender,
+) -> None:
+    hook = receiver.hook()
+    webhook_id = register(client, admin, hook, ["lead.assigned"])
+    rep_id = str(factory.user(Role.rep).id)
+    marketing = factory.login_as(Role.marketing)[1]
+    for company in ("Old delivered", "Old waiting", "Fresh"):
+        client.post("/api/v1/leads", headers=marketing, json={"company": company, "rep_id": rep_id})
+    sender.run_once()
+    old = utcnow() - timedelta(days=31)
+    events = {_company(e): e for e in rows_of(db, WebhookEvent)}
+    for name in ("Old delivered", "Old waiting"):
+        db.execute(
+            update(WebhookEvent)
+            .where(col(WebhookEvent.id) == events[name].id)
+            .values(created_at=old)
+        )
+    db.execute(
+        update(WebhookDelivery)
+        .where(col(WebhookDelivery.event_id) == events["Old waiting"].id)
+        .values(status="pending", next_attempt_at=utcnow() + timedelta(hours=1))
+    )
+    db.commit()
+    assert sender.prune() == 1
+    kept = {_company(e) for e in rows_of(db, WebhookEvent)}
+    assert kept == {"Old waiting", "Fresh"}
+    log = client.get(f"{API}/{webhook_id}/deliveries", headers=admin).json()
+    assert log["total"] == 2
