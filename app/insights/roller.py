@@ -26,6 +26,7 @@ CPU; on its own process it runs on another core, and on SQLite it writes the ins
 """
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import threading
 import time
@@ -277,8 +278,11 @@ class _Supervisor(threading.Thread):
         return process
 
     def run(self) -> None:
-        while not self.stopping.wait(RESTART_CHECK_SECONDS):
-            if not self.process.is_alive():
+        # Woken by the process's own exit (its sentinel), not by polling: a roller that dies is
+        # started again at once, however busy the machine is.
+        while not self.stopping.is_set():
+            died = multiprocessing.connection.wait([self.process.sentinel], RESTART_CHECK_SECONDS)
+            if died and not self.stopping.is_set():
                 log.warning("insights roller exited (%s); starting it again", self.process.exitcode)
                 self.process = self._spawn()
 
