@@ -104,12 +104,13 @@ def record_beacon(session: Session, share: Share, beacon: Beacon) -> None:
     visit.beacons += 1
     session.add(visit)
     session.flush()
-    _tell_rep(session, share, utcnow())
+    _tell_rep(session, share, utcnow(), first=visit.beacons == 1)
 
 
-def _tell_rep(session: Session, share: Share, now: datetime) -> None:
-    """The rep's phones get the lead again (with the share's reading), at most once a minute."""
-    if share.told_at is not None and as_utc(share.told_at) + TELL_EVERY > now:
+def _tell_rep(session: Session, share: Share, now: datetime, *, first: bool = True) -> None:
+    """The rep's phones get the lead again (with the share's reading): at an opening, at a
+    visit's first reading, else at most once a minute."""
+    if not first and share.told_at is not None and as_utc(share.told_at) + TELL_EVERY > now:
         return
     share.told_at = now
     session.add(share)
