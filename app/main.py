@@ -9,6 +9,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import Engine, text
 
 from app.audit.router import router as audit_router
+from app.auth.deps import get_principal
 from app.auth.router import router as auth_router
 from app.auth.router import users_router
 from app.auth.sso_router import router as sso_router
@@ -18,10 +19,12 @@ from app.campaigns.router import router as campaigns_router
 from app.collateral.files import router as files_router
 from app.collateral.router import router as collateral_router
 from app.console.router import router as console_router
+from app.core.answers import document_refusals
 from app.core.db import make_engine, read_engine
 from app.core.errors import ServiceUnavailable, install_error_codes
 from app.core.http import install_compression, install_security_headers
 from app.core.inputs import install_input_checks
+from app.core.methods import install_allow_header
 from app.core.migrations import is_at_head
 from app.core.observability import install_observability
 from app.core.settings import Settings
@@ -100,6 +103,7 @@ def api_router() -> APIRouter:
     api.include_router(audit_router)
     api.include_router(webhooks_router)
     api.include_router(shares_router)
+    document_refusals(api, get_principal)
     return api
 
 
@@ -118,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings)
     app.state.read_engine = read_engine(app.state.engine)
     install_error_codes(app)
+    install_allow_header(app)
     install_input_checks(app)  # innermost: its refusals get the headers and the request log
     install_compression(app)
     install_security_headers(app, settings)

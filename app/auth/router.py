@@ -21,6 +21,7 @@ from app.auth.schemas import (
 )
 from app.auth.throttle import DEVICE_COOKIE, DEVICE_DAYS
 from app.core import errors
+from app.core.answers import refusals
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 
@@ -28,7 +29,7 @@ router = APIRouter(tags=["auth"])
 users_router = APIRouter(prefix="/users", tags=["users"])
 
 
-@router.post("/auth/login")
+@router.post("/auth/login", responses=refusals(401, 429))
 def login(
     body: LoginRequest,
     request: Request,
@@ -75,7 +76,7 @@ def me(user: CurrentUser) -> UserPublic:
     return UserPublic.model_validate(user)
 
 
-@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT, responses=refusals(429))
 def change_password(
     body: PasswordChange,
     principal: PrincipalDep,
@@ -129,7 +130,7 @@ def list_users(_: AdminUser, session: SessionDep) -> list[UserPublic]:
     return [UserPublic.model_validate(u) for u in users]
 
 
-@users_router.post("", status_code=status.HTTP_201_CREATED)
+@users_router.post("", status_code=status.HTTP_201_CREATED, responses=refusals(409))
 def create_user(
     body: UserCreate, admin: AdminUser, request: Request, session: SessionDep
 ) -> UserPublic:
@@ -154,7 +155,7 @@ def _user_or_404(session: SessionDep, user_id: uuid.UUID) -> User:
     return user
 
 
-@users_router.patch("/{user_id}")
+@users_router.patch("/{user_id}", responses=refusals(409))
 def update_user(
     user_id: uuid.UUID, body: UserUpdate, admin: AdminUser, request: Request, session: SessionDep
 ) -> UserPublic:
@@ -167,7 +168,9 @@ def update_user(
     return UserPublic.model_validate(updated)
 
 
-@users_router.post("/{user_id}/password", status_code=status.HTTP_204_NO_CONTENT)
+@users_router.post(
+    "/{user_id}/password", status_code=status.HTTP_204_NO_CONTENT, responses=refusals(409)
+)
 def reset_password(
     user_id: uuid.UUID, body: PasswordReset, admin: AdminUser, request: Request, session: SessionDep
 ) -> None:

@@ -17,6 +17,7 @@ from app.campaigns.schemas import (
     CampaignUpdate,
 )
 from app.core import errors
+from app.core.answers import refusals
 from app.core.db import SessionDep
 
 router = APIRouter(prefix="/campaigns", tags=["campaigns"])
@@ -61,7 +62,7 @@ def get_campaign(campaign: MarketingCampaign) -> CampaignPublic:
     return CampaignPublic.model_validate(campaign)
 
 
-@router.patch("/{campaign_id}")
+@router.patch("/{campaign_id}", responses=refusals(409))
 def update_campaign(
     body: CampaignUpdate,
     campaign: MarketingCampaign,

@@ -6,11 +6,11 @@ requests serve one byte range (video seeking, large PDFs); several ranges get th
 
 import re
 from collections.abc import AsyncIterator, Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 from anyio.lowlevel import RunVar
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.responses import StreamingResponse
 
 from app.auth.deps import CurrentUser
@@ -23,7 +23,7 @@ from app.core import errors
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.http import etag_matches
-from app.core.storage import is_sha256
+from app.core.storage import BlobStorage, is_sha256
 
 router = APIRouter(tags=["files"])
 
@@ -117,23 +117,48 @@ def _unsatisfiable(size: int) -> errors.AppError:
     )
 
 
+FILE_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The file", "content": FILE_TYPES},
+    206: {"description": "Part of the file", "content": FILE_TYPES},
+    304: {"description": "Not modified"},
+    416: {"description": "Range not satisfiable"},
+}
+
+
 @router.get(
     "/files/{sha256}",
     response_class=Response,
-    responses={
-        200: {"description": "The file", "content": FILE_TYPES},
-        206: {"description": "Part of the file", "content": FILE_TYPES},
-        304: {"description": "Not modified"},
-        416: {"description": "Range not satisfiable"},
-    },
+    responses=FILE_ANSWERS,
+    operation_id="files-get_file",
 )
-def get_file(
+@router.head(  # the headers alone (size, type, ETag), as GET would give them
+    "/files/{sha256}",
+    response_class=Response,
+    responses=FILE_ANSWERS,
+    operation_id="files-head_file",
+)
+def serve_file(
+    request: Request,
     item: Annotated[Collateral, Depends(visible_file)],
     storage: StorageDep,
     range_header: Annotated[str | None, Header(alias="Range")] = None,
     if_range: Annotated[str | None, Header()] = None,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
+    head = request.method == "HEAD"
+    return get_file(item, storage, range_header, if_range, if_none_match, head=head)
+
+
+def get_file(
+    item: Collateral,
+    storage: BlobStorage,
+    range_header: str | None,
+    if_range: str | None,
+    if_none_match: str | None,
+    *,
+    head: bool = False,
+) -> Response:
+    """The file's answer: whole, a byte range, or 304; `head`: the same headers, no body."""
     sha256 = item.sha256 or ""
     etag = f'"{sha256}"'
     headers = {
@@ -154,12 +179,16 @@ def get_file(
         wanted = parse_range(range_header, size)
     if wanted is None:
         headers["Content-Length"] = str(size)
+        if head:
+            return Response(headers=headers, media_type=media_type)
         return StreamingResponse(
             _body(storage.read(sha256)), media_type=media_type, headers=headers
         )
     start, end = wanted
     headers["Content-Range"] = f"bytes {start}-{end}/{size}"
     headers["Content-Length"] = str(end - start + 1)
+    if head:
+        return Response(status_code=206, headers=headers, media_type=media_type)
     return StreamingResponse(
         _body(storage.read(sha256, start, end - start + 1)),
         status_code=206,

@@ -17,6 +17,7 @@ from app.collateral.schemas import (
     CollateralUpdate,
     ExpiringCollateral,
 )
+from app.core.answers import refusals
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 
@@ -50,6 +51,7 @@ def list_collateral(
     "/campaigns/{campaign_id}/collateral",
     status_code=status.HTTP_201_CREATED,
     openapi_extra=UPLOAD_FORM_SCHEMA,
+    responses=refusals(409, 413, 415),
 )
 def create_collateral(
     campaign: MarketingCampaign,

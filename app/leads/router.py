@@ -14,6 +14,7 @@ from app.auth.models import User
 from app.collateral.deps import StorageDep
 from app.collateral.upload import read_multipart
 from app.core import errors
+from app.core.answers import refusals
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.inputs import Offset
@@ -107,7 +108,7 @@ def _visit_in_zone(values: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
     return values
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=refusals(409))
 def create_lead(
     body: LeadCreate, _: MarketingUser, session: SessionDep, settings: SettingsDep
 ) -> LeadPublic:
@@ -136,7 +137,7 @@ IMPORT_REFUSED: dict[str, Any] = {
     "/import",
     openapi_extra=IMPORT_FORM_SCHEMA,
     response_model=ImportReport,
-    responses={422: IMPORT_REFUSED},
+    responses={422: IMPORT_REFUSED, **refusals(413, 415)},
 )
 async def import_csv(
     request: Request,
@@ -195,7 +196,7 @@ def assign_leads(
     return LeadsAssigned(assigned=moved, unchanged=unchanged)
 
 
-@router.post("/bulk")
+@router.post("/bulk", responses=refusals(409))
 def change_many_leads(
     body: LeadBulk, user: MarketingUser, request: Request, session: SessionDep
 ) -> LeadsChanged:
@@ -234,7 +235,7 @@ def lead_history(lead: MarketingLead, session: SessionDep, lang: Lang = "en") ->
     return history(session, lead, lang=lang)
 
 
-@router.patch("/{lead_id}")
+@router.patch("/{lead_id}", responses=refusals(409))
 def update_lead(
     body: LeadUpdate, lead: MarketingLead, session: SessionDep, settings: SettingsDep
 ) -> LeadPublic:

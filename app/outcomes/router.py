@@ -1,6 +1,7 @@
 from fastapi import APIRouter, status
 
 from app.auth.deps import AdminUser, CurrentUser
+from app.core.answers import refusals
 from app.core.db import SessionDep
 from app.outcomes import service
 from app.outcomes.deps import ExistingCode
@@ -15,7 +16,7 @@ def list_codes(session: SessionDep, _: CurrentUser) -> list[OutcomeCodePublic]:
     return [OutcomeCodePublic.model_validate(c) for c in service.list_codes(session)]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=refusals(409))
 def create_code(body: OutcomeCodeCreate, session: SessionDep, _: AdminUser) -> OutcomeCodePublic:
     return OutcomeCodePublic.model_validate(service.create_code(session, data=body))
 

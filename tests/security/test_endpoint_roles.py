@@ -74,6 +74,7 @@ TABLE: dict[str, tuple[object, ...]] = {
     "DELETE /api/v1/collateral/{collateral_id}": MARKETING_ONLY,
     # a file of a campaign for the North only: the rep in the South never learns it exists
     "GET /api/v1/files/{sha256}": (401, OK, 404, OK, OK),
+    "HEAD /api/v1/files/{sha256}": (401, OK, 404, OK, OK),
     "GET /api/v1/leads": MARKETING_ONLY,
     "POST /api/v1/leads": MARKETING_ONLY,
     "POST /api/v1/leads/import": MARKETING_ONLY,

@@ -1,0 +1,81 @@
+"""The refusals each API operation really gives, in the OpenAPI document.
+
+Derived from what the operation depends on, so the document cannot drift from the code:
+401 where a caller must be signed in, 403 where only some roles may call it or a cookie session
+writes (the CSRF header check), 404 where the path names a row. Refusals that only some
+operations give (409, 413, 415, 429) are named where the route is declared, with `refusals`.
+"""
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
+
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class ErrorAnswer(BaseModel):
+    """The one error format (app/core/errors.py): `code` and `params` when a person may meet
+    the error in the apps, which word it in the user's language."""
+
+    detail: str
+    code: str | None = None
+    params: dict[str, str | int] | None = None
+
+
+MEANINGS = {
+    401: "Not signed in, or the session ended",
+    403: "The caller's role may not do this, or a cookie session wrote without the CSRF header",
+    404: "Not found, or not the caller's to see",
+    409: "Conflicts with the current state",
+    413: "Too large",
+    415: "Unsupported media type",
+    429: "Too many requests; `Retry-After` says when to try again",
+}
+
+
+def refusals(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route or router: the error answers it gives, in the one format."""
+    return {code: {"model": ErrorAnswer, "description": MEANINGS[code]} for code in codes}
+
+
+def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
+    for sub in dependant.dependencies:
+        if sub.call is not None:
+            yield sub.call
+        yield from _calls(sub)
+
+
+def _names_a_row(dependant: Dependant) -> bool:
+    """A path parameter, read by the route or by a dependency that loads the row."""
+    return bool(dependant.path_params) or any(_names_a_row(s) for s in dependant.dependencies)
+
+
+def _derived(route: APIRoute, principal: Callable[..., Any]) -> list[int]:
+    calls = list(_calls(route.dependant))
+    signed_in = principal in calls
+    by_role = any(getattr(call, "__qualname__", "").startswith("require_role.") for call in calls)
+    writes = not (route.methods or set()) <= READ_METHODS
+    codes = []
+    if signed_in:
+        codes.append(401)
+    if by_role or (signed_in and writes):
+        codes.append(403)
+    if _names_a_row(route.dependant):
+        codes.append(404)
+    return codes
+
+
+def document_refusals(router: APIRouter, principal: Callable[..., Any]) -> None:
+    """Adds the derived refusals to every operation of `router` and the routers it includes
+    (`principal`: the dependency that signs a caller in)."""
+    for route in router.routes:
+        included = getattr(route, "original_router", None)  # FastAPI keeps included routers
+        if isinstance(included, APIRouter):
+            document_refusals(included, principal)
+        elif isinstance(route, APIRoute):
+            for code, answer in refusals(*_derived(route, principal)).items():
+                route.responses.setdefault(code, answer)
