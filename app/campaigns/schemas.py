@@ -21,12 +21,19 @@ class CampaignFields(RequestBody):
     )
 
 
+# A rule between two fields, which JSON Schema cannot state: said in their description.
+ENDS_ON = "The last day; on or after `starts_on` (422 `ends_on: before starts_on` otherwise)."
+ENDS_ON_CHANGE = (
+    "The last day; on or after the campaign's `starts_on` as changed (400 `ends_before_start`)."
+)
+
+
 class CampaignCreate(CampaignFields):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     key_message: Annotated[str, Field(max_length=1000)] = ""
     talking_points_md: Annotated[str, Field(max_length=20_000)] = ""
     starts_on: SaneDay | None = None
-    ends_on: SaneDay | None = None
+    ends_on: SaneDay | None = Field(default=None, description=ENDS_ON)
     status: CampaignStatus = CampaignStatus.draft
     audience_all: bool = True
     audience_regions: Labels = []
@@ -44,7 +51,7 @@ class CampaignUpdate(CampaignFields):
     key_message: Annotated[str, Field(max_length=1000)] | None = None
     talking_points_md: Annotated[str, Field(max_length=20_000)] | None = None
     starts_on: SaneDay | None = None
-    ends_on: SaneDay | None = None
+    ends_on: SaneDay | None = Field(default=None, description=ENDS_ON_CHANGE)
     status: CampaignStatus | None = None
     audience_all: bool | None = None
     audience_regions: Labels | None = None

@@ -27,9 +27,19 @@ def _auth(value: str) -> str:
     return _key_bytes(value, 16, "auth")
 
 
+BASE64URL = r"^[A-Za-z0-9_-]+={0,2}$"
+
+
 class SubscriptionKeys(RequestBody):
-    p256dh: Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_p256dh)]
-    auth: Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_auth)]
+    """The browser's keys, base64url (checked further: p256dh an uncompressed P-256 point of
+    65 bytes, auth 16 bytes)."""
+
+    p256dh: Annotated[
+        str, Field(min_length=87, max_length=88, pattern=BASE64URL), AfterValidator(_p256dh)
+    ]
+    auth: Annotated[
+        str, Field(min_length=22, max_length=24, pattern=BASE64URL), AfterValidator(_auth)
+    ]
 
 
 class SubscriptionCreate(RequestBody):

@@ -1336,7 +1336,10 @@ export interface components {
              * @default false
              */
             confirm_unknown_audience: boolean;
-            /** Ends On */
+            /**
+             * Ends On
+             * @description The last day; on or after `starts_on` (422 `ends_on: before starts_on` otherwise).
+             */
             ends_on?: string | null;
             /**
              * Key Message
@@ -1476,7 +1479,10 @@ export interface components {
              * @default false
              */
             confirm_unknown_audience: boolean;
-            /** Ends On */
+            /**
+             * Ends On
+             * @description The last day; on or after the campaign's `starts_on` as changed (400 `ends_before_start`).
+             */
             ends_on?: string | null;
             /** Key Message */
             key_message?: string | null;
@@ -3527,7 +3533,11 @@ export interface components {
             /** Endpoint */
             endpoint: string;
         };
-        /** SubscriptionKeys */
+        /**
+         * SubscriptionKeys
+         * @description The browser's keys, base64url (checked further: p256dh an uncompressed P-256 point of
+         *     65 bytes, auth 16 bytes).
+         */
         SubscriptionKeys: {
             /** Auth */
             auth: string;
