@@ -28,6 +28,7 @@ def url_for(kind: str, target_id: str | None) -> str:
         NoticeKind.new_collateral: f"/campaign/{target_id}",
         NoticeKind.signal_answered: f"/signal/{target_id}",
         NoticeKind.counter_collateral: f"/lead/{target_id}",
+        NoticeKind.share_opened: f"/lead/{target_id}",
     }
     return screens.get(kind, "/")
 

@@ -25,6 +25,7 @@ class NoticeKind(StrEnum):
     new_collateral = "new_collateral"
     signal_answered = "signal_answered"
     counter_collateral = "counter_collateral"  # it answers an objection said on a lead
+    share_opened = "share_opened"  # a customer opened a shared link for the first time
 
 
 def notify_reps(

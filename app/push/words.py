@@ -28,6 +28,7 @@ WORDS: dict[str, dict[str, Kind]] = {
         "counter_collateral": Kind(
             "Material recommended for a lead", "Material recommended for {n} leads"
         ),
+        "share_opened": Kind("Shared material was opened", "{n} shared links were opened"),
     },
     "de": {
         "new_leads": Kind("Neues Briefing", "{n} neue Briefings"),
@@ -41,6 +42,9 @@ WORDS: dict[str, dict[str, Kind]] = {
         ),
         "counter_collateral": Kind(
             "Material für einen Lead empfohlen", "Material für {n} Leads empfohlen"
+        ),
+        "share_opened": Kind(
+            "Geteiltes Material wurde geöffnet", "{n} geteilte Links wurden geöffnet"
         ),
     },
 }

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from app.auth.models import User
 from app.core.time import as_utc, utcnow
+from app.push.notices import NoticeKind, notify_reps
 from app.shares.models import DeviceClass, Share, ShareReading, ShareVisit
 from app.shares.mutations import token_hash
 from app.shares.schemas import Beacon, ShareStatus, ShareSummary
@@ -66,6 +67,11 @@ def open_visit(session: Session, share: Share, user_agent: str) -> ShareVisit | 
     visit = ShareVisit(share_id=share.id, device=device_class(user_agent))
     session.add(visit)
     session.flush()
+    if visits == 0:  # the first opening: a neutral notice (no customer, no item named)
+        notify_reps(
+            session, [share.rep_id], kind=NoticeKind.share_opened, target_id=share.lead_id,
+            title="Shared material was opened",
+        )  # fmt: skip
     _tell_rep(session, share, visit.opened_at)
     return visit
 

@@ -121,3 +121,17 @@ def test_a_flood_of_beacons_stops_at_the_limit_per_visit(
     answers = [_beacon(client, token, {"visit": visit, "readings": [item]}) for _ in range(8)]
     assert answers == [204] * 5 + [400] * 3
     assert _rows(db) == [(1, 50, 0)]
+
+
+def test_the_first_opening_queues_one_neutral_push_notice(
+    client: TestClient, db: Session, world: Scene
+) -> None:
+    token, _ = _open(client, world)
+    client.get(f"/s/{token}")  # opened again: no second notice
+    rows = list(db.execute(text("SELECT rep_id, kind, target_id, title, body FROM push_notice")))
+    db.commit()
+    assert len(rows) == 1
+    rep_id, kind, target, title, body = rows[0]
+    assert (str(rep_id).replace("-", ""), kind) == (world.rep.id.hex, "share_opened")
+    assert target == str(world.lead.id)
+    assert world.lead.company not in title + body and "pdf" not in (title + body).lower()

@@ -19,6 +19,7 @@ const EN: Record<string, Kind> = {
   new_campaign: { one: (name) => (name ? `New campaign: ${name}` : 'New campaign'), many: (n) => (n === 1 ? '1 new campaign' : `${n} new campaigns`) },
   new_collateral: { one: (name) => (name ? `New material in ${name}` : 'New material in a campaign'), many: (n) => (n === 1 ? 'New material in 1 campaign' : `New material in ${n} campaigns`) },
   counter_collateral: { one: () => 'Material recommended for a lead', many: (n) => (n === 1 ? 'Material recommended for 1 lead' : `Material recommended for ${n} leads`) },
+  share_opened: { one: () => 'Shared material was opened', many: (n) => (n === 1 ? '1 shared link was opened' : `${n} shared links were opened`) },
   signal_answered: { one: () => 'Marketing replied to your signal', many: (n) => (n === 1 ? 'Marketing replied to 1 signal' : `Marketing replied to ${n} of your signals`) },
 }
 const DE: Record<string, Kind> = {
@@ -27,6 +28,8 @@ const DE: Record<string, Kind> = {
   new_collateral: { one: (name) => (name ? `Neues Material in ${name}` : 'Neues Material in einer Kampagne'), many: (n) => (n === 1 ? 'Neues Material in 1 Kampagne' : `Neues Material in ${n} Kampagnen`) },
   // Neutral on purpose: no customer name, no objection, even when the phone knows them.
   counter_collateral: { one: () => 'Material für einen Lead empfohlen', many: (n) => (n === 1 ? 'Material für 1 Lead empfohlen' : `Material für ${n} Leads empfohlen`) },
+  // Neutral too: never the customer, the lead or what was read.
+  share_opened: { one: () => 'Geteiltes Material wurde geöffnet', many: (n) => (n === 1 ? '1 geteilter Link wurde geöffnet' : `${n} geteilte Links wurden geöffnet`) },
   signal_answered: { one: () => 'Das Marketing hat dein Signal beantwortet', many: (n) => (n === 1 ? 'Das Marketing hat 1 Signal beantwortet' : `Das Marketing hat ${n} deiner Signale beantwortet`) },
 }
 const WORDS: Record<PushLang, Record<string, Kind>> = { en: EN, de: DE }
