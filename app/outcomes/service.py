@@ -1,17 +1,14 @@
 """Outcome codes and outcomes: the rules, and the seam for aggregates.
 
-`OUTCOME_LISTENERS` is how other features (insights) keep derived data in step with outcomes
-without this package importing them: each listener is called in the writing transaction with
-`(session, outcome, +1)` after an outcome is stored, and `(session, outcome, -1)` after a stored
-outcome is retracted. An outcome that arrives already retracted (its Undo came first) is stored
-without any call. Listeners must not commit; an exception rolls the whole push back.
-
-`OUTCOME_BATCH_LISTENERS` is the same seam for a whole push at once: `(session, outcomes, +1)`
-with every outcome stored by the push, then `(session, outcomes, -1)` with every one retracted.
-A listener registers in ONE of the two lists. Prefer the batch form: a push carries up to 500
-outcomes, and per-outcome round trips are what limit push throughput (see bench/sync_bench.py).
-Keep listeners cheap: the insights feature only queues the outcomes here and rolls them up in a
-process of its own (app/insights/roller.py).
+`OUTCOME_BATCH_LISTENERS` is how other features (insights, webhooks) keep derived data in step
+with outcomes without this package importing them: each listener is called once per push, in
+the writing transaction, with `(session, outcomes, +1)` for every outcome the push stored,
+`(session, outcomes, 0)` for every one amended, then `(session, outcomes, -1)` for every one
+retracted. An outcome that arrives already retracted (its Undo came first) is stored without any
+call. Listeners must not commit; an exception rolls the whole push back. A push carries up to
+500 outcomes, so listeners see them all at once (see bench/sync_bench.py). Keep listeners
+cheap: the insights feature only queues the outcomes here and rolls them up in a process of its
+own (app/insights/roller.py).
 """
 
 from collections.abc import Callable, Sequence
@@ -24,9 +21,7 @@ from app.outcomes.models import Outcome, OutcomeCode
 from app.outcomes.schemas import OutcomeCodeCreate, OutcomeCodeUpdate
 from app.sync.changes import SyncEntity, record_change
 
-OutcomeListener = Callable[[Session, Outcome, int], None]
 OutcomeBatchListener = Callable[[Session, Sequence[Outcome], int], None]
-OUTCOME_LISTENERS: list[OutcomeListener] = []
 OUTCOME_BATCH_LISTENERS: list[OutcomeBatchListener] = []
 
 
@@ -35,9 +30,6 @@ def notify_listeners(session: Session, outcomes: Sequence[Outcome], sign: int) -
         return
     for batch_listener in OUTCOME_BATCH_LISTENERS:
         batch_listener(session, outcomes, sign)
-    for listener in OUTCOME_LISTENERS:
-        for outcome in outcomes:
-            listener(session, outcome, sign)
 
 
 def list_codes(session: Session) -> list[OutcomeCode]:

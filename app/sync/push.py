@@ -49,7 +49,6 @@ from app.outcomes.models import (
 )
 from app.outcomes.service import (
     OUTCOME_BATCH_LISTENERS,
-    OUTCOME_LISTENERS,
     notify_listeners,
 )
 from app.shares import mutations as share_mutations
@@ -579,7 +578,7 @@ def push(
             if attempt == MAX_ATTEMPTS - 1:
                 raise
             session.expire_all()
-    if OUTCOME_LISTENERS or OUTCOME_BATCH_LISTENERS:
+    if OUTCOME_BATCH_LISTENERS:
         # The rows were validated already; model_construct skips a second validation
         # (SQLModel's __init__ costs ~0.1 ms per outcome).
         stored = [

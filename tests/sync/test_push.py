@@ -1,4 +1,5 @@
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
@@ -6,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from app.auth.models import Role
 from app.outcomes.models import Outcome, OutcomeCollateralFit, OutcomeCollateralView
-from app.outcomes.service import OUTCOME_LISTENERS
+from app.outcomes.service import OUTCOME_BATCH_LISTENERS
 from app.signals.models import Signal
 from tests.factories import Factory
 from tests.sync.helpers import Content, outcome, push, retract
@@ -176,7 +177,11 @@ def test_listeners_see_each_stored_and_retracted_outcome_once(
     client: TestClient, factory: Factory, content: Content
 ) -> None:
     calls: list[tuple[str, int]] = []
-    OUTCOME_LISTENERS.append(lambda _s, o, sign: calls.append((str(o.id), sign)))
+
+    def listen(_: Session, batch: Sequence[Outcome], sign: int) -> None:
+        calls.extend((str(o.id), sign) for o in batch)
+
+    OUTCOME_BATCH_LISTENERS.append(listen)
     try:
         rep, headers = factory.login_as(Role.rep)
         tap = outcome(content.lead(rep).id)
@@ -185,7 +190,7 @@ def test_listeners_see_each_stored_and_retracted_outcome_once(
         push(client, headers, retract(tap["id"]))
         push(client, headers, retract(tap["id"]))
     finally:
-        OUTCOME_LISTENERS.pop()
+        OUTCOME_BATCH_LISTENERS.pop()
     assert calls == [(tap["id"], 1), (tap["id"], -1)]
 
 
