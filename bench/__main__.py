@@ -14,6 +14,8 @@ BENCHMARKS = [
     "bench.streams_bench",
     "bench.webhooks_bench",
     "bench.ranking_backtest",
+    "bench.drilldown_bench",
+    "bench.engagement_bench",
 ]
 
 

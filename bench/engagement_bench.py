@@ -79,7 +79,8 @@ def report(backend: str, rows: list[dict[str, Any]]) -> None:
         )
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> bool:
+    """True: times are reported, not judged."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--outcomes", type=int, default=200_000)
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
@@ -96,10 +97,11 @@ def main(argv: list[str] | None = None) -> None:
         url = postgres_url()
         if url is None:
             print("postgres  not reachable: skipped")
-            return
+            return True
         name = f"strang_bench_engagement_{args.outcomes}"
         settings = postgres_settings(url, name, reuse=args.reuse)
         report("postgres", measure(build(settings, args.outcomes, args.reuse), args.runs))
+    return True
 
 
 if __name__ == "__main__":

@@ -82,8 +82,8 @@ def generate(session: Session, outcomes: int, seed: int = SEED) -> None:
     copy_rows(
         session, table_of(Collateral),
         ("id", "campaign_id", "kind", "title", "description", "segments", "version",
-         "created_at", "updated_at"),
-        ((iid, cid, CollateralKind.pdf.value, f"Item {j} of {cid}", "", [], 1, now, now)
+         "shareable_download", "created_at", "updated_at"),
+        ((iid, cid, CollateralKind.pdf.value, f"Item {j} of {cid}", "", [], 1, False, now, now)
          for cid in campaigns for j, iid in enumerate(items[cid])),
     )  # fmt: skip
     leads = [

@@ -22,12 +22,22 @@ TINY = {
     "bench.lighthouse": ["--only", "accessibility", "--pages", "today"],
     "bench.streams_bench": ["--streams", "20", "--changes", "3", "--broadcasts", "1"],
     "bench.ranking_backtest": ["--histories", "3", "--visits", "300"],
+    "bench.drilldown_bench": ["--outcomes", "500", "--runs", "1"],
+    "bench.engagement_bench": ["--outcomes", "500", "--runs", "1"],
 }
+SQLITE_ONLY = ("bench.sync_bench", "bench.wire", "bench.lighthouse", "bench.drilldown_bench")
 DONE = "bench smoke run finished"
 
 
 def test_every_benchmark_has_a_tiny_run() -> None:
     assert sorted(TINY) == sorted(BENCHMARKS)
+    # a module of bench/ with a `main` is a benchmark, whether or not someone listed it
+    modules = {
+        f"bench.{path.stem}"
+        for path in (ROOT / "bench").glob("*.py")
+        if path.stem != "__main__" and "\ndef main(" in path.read_text()
+    }
+    assert sorted(modules - set(BENCHMARKS)) == []
 
 
 @pytest.mark.parametrize("name", BENCHMARKS)
@@ -36,13 +46,13 @@ def test_the_benchmark_runs_to_the_end(name: str, backend: str) -> None:
     args = list(TINY[name])
     if backend == "postgres":
         env["STRANG_BENCH_POSTGRES_URL"] = os.environ["STRANG_TEST_POSTGRES_URL"]
-    if name in ("bench.insights_bench", "bench.export_bench"):
+    if name in ("bench.insights_bench", "bench.export_bench", "bench.engagement_bench"):
         args += ["--backend", backend]
     elif name in ("bench.load", "bench.streams_bench"):
         args += ["--only", backend]
     elif name == "bench.ranking_backtest" and backend == "postgres":
         pytest.skip("this backtest uses no database")
-    elif name in ("bench.sync_bench", "bench.wire", "bench.lighthouse") and backend == "postgres":
+    elif name in SQLITE_ONLY and backend == "postgres":
         pytest.skip("this benchmark measures SQLite only")
     code = f"from {name} import main; main({args!r}); print({DONE!r})"
     run = subprocess.run(
