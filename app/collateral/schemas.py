@@ -26,6 +26,7 @@ class CollateralUpdate(RequestBody):
     tags: Tags | None = None
     valid_until: FreshnessDate = None
     review_on: FreshnessDate = None
+    shareable_download: bool | None = None  # may customers download it from a shared link?
 
 
 class CollateralPublic(BaseModel):
@@ -52,6 +53,7 @@ class CollateralPublic(BaseModel):
     replaced_by_id: uuid.UUID | None
     deleted_at: datetime | None
     is_current: bool
+    shareable_download: bool = False
     file_url: str | None = None
     created_at: datetime
     updated_at: datetime

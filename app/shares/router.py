@@ -19,6 +19,7 @@ from app.core import errors
 from app.core.db import SessionDep
 from app.core.time import utcnow
 from app.shares import page, service
+from app.shares.insights import ShareItemInsight, share_insights
 from app.shares.limiter import RateLimiter
 from app.shares.models import Share
 from app.shares.schemas import Beacon, SharePublic, ShareStatus
@@ -190,6 +191,13 @@ def list_shares(_: MarketingUser, session: SessionDep) -> list[SharePublic]:
     """The newest 200 shares with what their customers read."""
     shares = list(session.exec(select(Share).order_by(col(Share.created_at).desc()).limit(200)))
     return _public(session, shares)
+
+
+@router.get("/insights")
+def item_insights(_: MarketingUser, session: SessionDep) -> list[ShareItemInsight]:
+    """Per collateral item: shared N times, opened M (Wilson 95 %), median reading seconds of
+    the opened shares, pages read."""
+    return share_insights(session)
 
 
 @router.post("/{share_id}/revoke")

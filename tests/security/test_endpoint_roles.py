@@ -111,6 +111,7 @@ TABLE: dict[str, tuple[object, ...]] = {
     "POST /api/v1/calendar/feed": REP_ONLY,
     "DELETE /api/v1/calendar/feed": REP_ONLY,
     "GET /api/v1/shares": MARKETING_ONLY,
+    "GET /api/v1/shares/insights": MARKETING_ONLY,
     "POST /api/v1/shares/{share_id}/revoke": MARKETING_ONLY,
 }
 

@@ -38,3 +38,26 @@ def test_marketing_revokes_a_share_and_the_reps_phone_learns_it(
     assert phone.state["leads"][str(world.lead.id)]["shares"][0]["status"] == "revoked"
     missing = client.post(f"/api/v1/shares/{uuid.uuid4()}/revoke", headers=marketing)
     assert missing.status_code == 404
+
+
+def test_marketing_sees_per_item_how_sharing_went(
+    client: TestClient, factory: Factory, world: Scene
+) -> None:
+    opened, unopened = new_token(), new_token()
+    both = [world.pdf.id, world.video.id]
+    push(client, world.headers, share_create(world.lead.id, both, token=opened))
+    push(client, world.headers, share_create(world.lead.id, [world.pdf.id], token=unopened))
+    page = client.get(f"/s/{opened}").text
+    visit = page.split('data-visit="')[1].split('"')[0]
+    reading = [{"collateral_id": str(world.pdf.id), "page": p, "seconds": 30} for p in (1, 2)]
+    beacon = client.post(f"/s/{opened}/beacon", json={"visit": visit, "readings": reading})
+    assert beacon.status_code == 204
+    _, marketing = factory.login_as(Role.marketing)
+    assert client.get("/api/v1/shares/insights", headers=world.headers).status_code == 403
+    answer = client.get("/api/v1/shares/insights", headers=marketing).json()
+    items = {i["collateral_id"]: i for i in answer}
+    pdf, video = items[str(world.pdf.id)], items[str(world.video.id)]
+    assert (pdf["shared"], pdf["opened"], pdf["median_seconds"], pdf["pages_read"]) == (2, 1, 60, 2)
+    assert 0 < pdf["opened_low"] < 0.5 < pdf["opened_high"] <= 1
+    assert (video["shared"], video["opened"], video["median_seconds"]) == (1, 1, 0)
+    assert str(world.hidden.id) not in items

@@ -861,6 +861,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/shares/insights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Item Insights
+         * @description Per collateral item: shared N times, opened M (Wilson 95 %), median reading seconds of
+         *     the opened shares, pages read.
+         */
+        get: operations["shares-item_insights"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shares/{share_id}/revoke": {
         parameters: {
             query?: never;
@@ -1741,6 +1762,11 @@ export interface components {
             segments: string[];
             /** Sha256 */
             sha256: string | null;
+            /**
+             * Shareable Download
+             * @default false
+             */
+            shareable_download: boolean;
             /** Size */
             size: number | null;
             /** Tags */
@@ -1832,6 +1858,8 @@ export interface components {
             review_on?: string | null;
             /** Segments */
             segments?: string[] | null;
+            /** Shareable Download */
+            shareable_download?: boolean | null;
             /** Tags */
             tags?: string[] | null;
             /** Title */
@@ -2095,6 +2123,11 @@ export interface components {
             segments: string[];
             /** Sha256 */
             sha256: string | null;
+            /**
+             * Shareable Download
+             * @default false
+             */
+            shareable_download: boolean;
             /** Size */
             size: number | null;
             /** Tags */
@@ -3288,6 +3321,28 @@ export interface components {
              */
             type: "share.create";
         };
+        /** ShareItemInsight */
+        ShareItemInsight: {
+            /**
+             * Collateral Id
+             * Format: uuid
+             */
+            collateral_id: string;
+            /** Median Seconds */
+            median_seconds: number | null;
+            /** Opened */
+            opened: number;
+            /** Opened High */
+            opened_high: number | null;
+            /** Opened Low */
+            opened_low: number | null;
+            /** Pages Read */
+            pages_read: number;
+            /** Shared */
+            shared: number;
+            /** Title */
+            title: string;
+        };
         /**
          * SharePublic
          * @description A share as marketing sees it.
@@ -3958,6 +4013,15 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
             /** @description Not signed in, or the session ended */
             401: {
                 headers: {
@@ -4226,6 +4290,15 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignPublic"];
                 };
             };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
             /** @description Not signed in, or the session ended */
             401: {
                 headers: {
@@ -4275,6 +4348,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AudiencePreview"];
+                };
+            };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
                 };
             };
             /** @description Not signed in, or the session ended */
@@ -4446,6 +4528,15 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignPublic"];
                 };
             };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
             /** @description Not signed in, or the session ended */
             401: {
                 headers: {
@@ -4594,6 +4685,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CollateralPublic"];
+                };
+            };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
                 };
             };
             /** @description Not signed in, or the session ended */
@@ -4848,6 +4948,15 @@ export interface operations {
                     "application/json": components["schemas"]["CollateralPublic"];
                 };
             };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
             /** @description Not signed in, or the session ended */
             401: {
                 headers: {
@@ -5002,6 +5111,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MarkdownPreview"];
+                };
+            };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
                 };
             };
             /** @description Not signed in, or the session ended */
@@ -5309,6 +5427,15 @@ export interface operations {
                     "application/json": components["schemas"]["CollateralInsights"];
                 };
             };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
             /** @description Not signed in, or the session ended */
             401: {
                 headers: {
@@ -5367,6 +5494,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CollateralEngagement"];
+                };
+            };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
                 };
             };
             /** @description Not signed in, or the session ended */
@@ -5436,6 +5572,15 @@ export interface operations {
                     "application/json": components["schemas"]["PeriodComparison"];
                 };
             };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
             /** @description Not signed in, or the session ended */
             401: {
                 headers: {
@@ -5491,6 +5636,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CounterInsights"];
+                };
+            };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
                 };
             };
             /** @description Not signed in, or the session ended */
@@ -5563,6 +5717,15 @@ export interface operations {
                     "text/csv": unknown;
                 };
             };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
             /** @description Not signed in, or the session ended */
             401: {
                 headers: {
@@ -5631,6 +5794,15 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
             /** @description Not signed in, or the session ended */
             401: {
                 headers: {
@@ -5687,6 +5859,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Summary"];
+                };
+            };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
                 };
             };
             /** @description Not signed in, or the session ended */
@@ -5757,6 +5938,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VisitPage"];
+                };
+            };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
                 };
             };
             /** @description Not signed in, or the session ended */
@@ -5868,6 +6058,15 @@ export interface operations {
                     "application/json": components["schemas"]["LeadPublic"];
                 };
             };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
             /** @description Not signed in, or the session ended */
             401: {
                 headers: {
@@ -5928,6 +6127,15 @@ export interface operations {
                     "application/json": components["schemas"]["LeadsAssigned"];
                 };
             };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
             /** @description Not signed in, or the session ended */
             401: {
                 headers: {
@@ -5977,6 +6185,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LeadsChanged"];
+                };
+            };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
                 };
             };
             /** @description Not signed in, or the session ended */
@@ -6232,6 +6449,15 @@ export interface operations {
                     "application/json": components["schemas"]["LeadPublic"];
                 };
             };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
             /** @description Not signed in, or the session ended */
             401: {
                 headers: {
@@ -6387,6 +6613,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
             };
             /** @description Not signed in, or the session ended */
             401: {
@@ -6562,6 +6797,15 @@ export interface operations {
                     "application/json": components["schemas"]["OutcomeCodePublic"];
                 };
             };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
             /** @description Not signed in, or the session ended */
             401: {
                 headers: {
@@ -6622,6 +6866,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OutcomeCodePublic"];
+                };
+            };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
                 };
             };
             /** @description Not signed in, or the session ended */
@@ -6720,6 +6973,15 @@ export interface operations {
                     "application/json": components["schemas"]["SubscriptionPublic"];
                 };
             };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
             /** @description Not signed in, or the session ended */
             401: {
                 headers: {
@@ -6769,6 +7031,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
             /** @description Not signed in, or the session ended */
             401: {
                 headers: {
@@ -6814,6 +7085,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SharePublic"][];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description The caller's role may not do this, or a cookie session wrote without the CSRF header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+        };
+    };
+    "shares-item_insights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareItemInsight"][];
                 };
             };
             /** @description Not signed in, or the session ended */
@@ -6969,6 +7278,15 @@ export interface operations {
                     "application/json": components["schemas"]["SignalPublic"];
                 };
             };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
             /** @description Not signed in, or the session ended */
             401: {
                 headers: {
@@ -7117,6 +7435,15 @@ export interface operations {
                     "application/json": components["schemas"]["PushResponse"];
                 };
             };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
             /** @description Not signed in, or the session ended */
             401: {
                 headers: {
@@ -7206,6 +7533,15 @@ export interface operations {
                     "application/json": components["schemas"]["UserPublic"];
                 };
             };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
             /** @description Not signed in, or the session ended */
             401: {
                 headers: {
@@ -7266,6 +7602,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserPublic"];
+                };
+            };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
                 };
             };
             /** @description Not signed in, or the session ended */
@@ -7336,6 +7681,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
             };
             /** @description Not signed in, or the session ended */
             401: {
@@ -7559,6 +7913,15 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookWithSecret"];
                 };
             };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
             /** @description Not signed in, or the session ended */
             401: {
                 headers: {
@@ -7724,6 +8087,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookPublic"];
+                };
+            };
+            /** @description The body is not JSON, or names something that cannot be used */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
                 };
             };
             /** @description Not signed in, or the session ended */
