@@ -51,7 +51,7 @@ def list_collateral(
     "/campaigns/{campaign_id}/collateral",
     status_code=status.HTTP_201_CREATED,
     openapi_extra=UPLOAD_FORM_SCHEMA,
-    responses=refusals(409, 413, 415),
+    responses=refusals(400, 409, 413, 415),
 )
 def create_collateral(
     campaign: MarketingCampaign,

@@ -1,7 +1,7 @@
 """The refusals each API operation really gives, in the OpenAPI document.
 
 Derived from what the operation depends on, so the document cannot drift from the code:
-401 where a caller must be signed in, 403 where only some roles may call it or a cookie session
+400 where it reads a body (which may not parse), 401 where a caller must be signed in, 403 where only some roles may call it or a cookie session
 writes (the CSRF header check), 404 where the path names a row. Refusals that only some
 operations give (409, 413, 415, 429) are named where the route is declared, with `refusals`.
 """
@@ -27,6 +27,7 @@ class ErrorAnswer(BaseModel):
 
 
 MEANINGS = {
+    400: "The body is not JSON, or names something that cannot be used",
     401: "Not signed in, or the session ended",
     403: "The caller's role may not do this, or a cookie session wrote without the CSRF header",
     404: "Not found, or not the caller's to see",
@@ -60,6 +61,8 @@ def _derived(route: APIRoute, principal: Callable[..., Any]) -> list[int]:
     by_role = any(getattr(call, "__qualname__", "").startswith("require_role.") for call in calls)
     writes = not (route.methods or set()) <= READ_METHODS
     codes = []
+    if route.body_field is not None:
+        codes.append(400)
     if signed_in:
         codes.append(401)
     if by_role or (signed_in and writes):

@@ -21,6 +21,7 @@ from app.auth.deps import MarketingUser
 from app.auth.models import User
 from app.collateral.deps import MarketingCollateral, StorageDep
 from app.core import errors
+from app.core.answers import refusals
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.inputs import Offset, SaneDay
@@ -34,7 +35,7 @@ from app.insights.schemas import CollateralInsights, Filters, Summary
 from app.insights.visit_schemas import PeriodComparison, VisitPage
 from app.insights.visits import FigureFilters, visit_page
 
-router = APIRouter(prefix="/insights", tags=["insights"])
+router = APIRouter(prefix="/insights", tags=["insights"], responses=refusals(400))
 
 MAX_DAYS = 3660
 Text = Annotated[str | None, Query(min_length=1, max_length=100)]
