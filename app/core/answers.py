@@ -1,9 +1,10 @@
 """The refusals each API operation really gives, in the OpenAPI document.
 
 Derived from what the operation depends on, so the document cannot drift from the code:
-400 where it reads a body (which may not parse), 401 where a caller must be signed in, 403 where only some roles may call it or a cookie session
-writes (the CSRF header check), 404 where the path names a row. Refusals that only some
-operations give (409, 413, 415, 429) are named where the route is declared, with `refusals`.
+400 where it reads a body (which may not parse), 401 where a caller must be signed in, 403
+where only some roles may call it or a cookie session writes (the CSRF header check), 404 where
+the path names a row. Refusals that only some operations give (400 for rules of their own,
+409, 413, 415, 429) are named where the route or router is declared, with `refusals`.
 """
 
 from collections.abc import Callable, Iterator
