@@ -208,3 +208,12 @@ def revoke_share(share_id: uuid.UUID, _: MarketingUser, session: SessionDep) -> 
         raise errors.NotFound("Share not found", code="not_found")
     service.revoke(session, share)
     return _public(session, [share])[0]
+
+
+@router.delete("/{share_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_share(share_id: uuid.UUID, _: MarketingUser, session: SessionDep) -> None:
+    """The share and everything measured about it are deleted; the link answers 404."""
+    share = session.get(Share, share_id)
+    if share is None:
+        raise errors.NotFound("Share not found", code="not_found")
+    service.delete_share(session, share)

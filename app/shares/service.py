@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
@@ -220,6 +220,21 @@ def revoke(session: Session, share: Share) -> Share:
         share.revoked_at = now
         record_change(session, SyncEntity.lead, share.lead_id, rep_ids=[share.rep_id])
     return share
+
+
+def delete_share(session: Session, share: Share) -> None:
+    """The share, its visits and readings; the rep's phones drop it."""
+    record_change(session, SyncEntity.lead, share.lead_id, rep_ids=[share.rep_id])
+    session.execute(
+        delete(ShareReading).where(
+            col(ShareReading.visit_id).in_(
+                select(ShareVisit.id).where(ShareVisit.share_id == share.id)
+            )
+        )
+    )
+    session.execute(delete(ShareVisit).where(col(ShareVisit.share_id) == share.id))
+    session.delete(share)
+    session.flush()
 
 
 def rep_names(session: Session, shares: list[Share]) -> dict[uuid.UUID, str]:

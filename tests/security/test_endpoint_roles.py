@@ -113,6 +113,7 @@ TABLE: dict[str, tuple[object, ...]] = {
     "GET /api/v1/shares": MARKETING_ONLY,
     "GET /api/v1/shares/insights": MARKETING_ONLY,
     "POST /api/v1/shares/{share_id}/revoke": MARKETING_ONLY,
+    "DELETE /api/v1/shares/{share_id}": MARKETING_ONLY,
 }
 
 # Valid bodies: the roles allowed get a 2xx. "{name}" in a string is one of the world's params.
@@ -154,6 +155,7 @@ BODIES: dict[str, Any] = {
 
 # Run last, in this order: they end the caller's session or remove the shared resources.
 LAST = [
+    "DELETE /api/v1/shares/{share_id}",
     "DELETE /api/v1/webhooks/{webhook_id}",
     "DELETE /api/v1/collateral/{collateral_id}",
     "DELETE /api/v1/leads/{lead_id}",

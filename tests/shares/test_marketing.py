@@ -3,6 +3,8 @@
 import uuid
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlmodel import Session
 
 from app.auth.models import Role
 from tests.factories import Factory
@@ -61,3 +63,30 @@ def test_marketing_sees_per_item_how_sharing_went(
     assert 0 < pdf["opened_low"] < 0.5 < pdf["opened_high"] <= 1
     assert (video["shared"], video["opened"], video["median_seconds"]) == (1, 1, 0)
     assert str(world.hidden.id) not in items
+
+
+def test_deleting_a_share_deletes_what_was_measured(
+    client: TestClient, db: Session, factory: Factory, world: Scene
+) -> None:
+    token = new_token()
+    create = share_create(world.lead.id, [world.pdf.id], token=token)
+    push(client, world.headers, create)
+    visit = client.get(f"/s/{token}").text.split('data-visit="')[1].split('"')[0]
+    item = {"collateral_id": str(world.pdf.id), "page": 1, "seconds": 5}
+    client.post(f"/s/{token}/beacon", json={"visit": visit, "readings": [item]})
+    phone = Phone(client, world.headers)
+    phone.sync()
+    _, marketing = factory.login_as(Role.marketing)
+    path = f"/api/v1/shares/{create['share_id']}"
+    assert client.delete(path, headers=world.headers).status_code == 403
+    assert client.delete(path, headers=marketing).status_code == 204
+    counts = [
+        db.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+        for table in ("share", "share_visit", "share_reading")
+    ]
+    db.commit()
+    assert counts == [0, 0, 0]
+    assert client.get(f"/s/{token}").status_code == 404
+    phone.sync()
+    assert phone.state["leads"][str(world.lead.id)]["shares"] == []
+    assert client.delete(path, headers=marketing).status_code == 404
