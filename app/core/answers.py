@@ -28,7 +28,7 @@ class ErrorAnswer(BaseModel):
 
 
 MEANINGS = {
-    400: "The body is not JSON, or names something that cannot be used",
+    400: "Cannot be used: a body that does not parse, or values that name nothing or clash",
     401: "Not signed in, or the session ended",
     403: "The caller's role may not do this, or a cookie session wrote without the CSRF header",
     404: "Not found, or not the caller's to see",

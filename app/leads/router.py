@@ -137,7 +137,7 @@ IMPORT_REFUSED: dict[str, Any] = {
     "/import",
     openapi_extra=IMPORT_FORM_SCHEMA,
     response_model=ImportReport,
-    responses={422: IMPORT_REFUSED, **refusals(413, 415)},
+    responses={422: IMPORT_REFUSED, **refusals(400, 413, 415)},
 )
 async def import_csv(
     request: Request,

@@ -1,8 +1,11 @@
 """Schemathesis against the service's own OpenAPI schema, as rep, marketing and admin.
 
 For every operation, a bounded number of generated requests: valid ones aimed at real rows (the
-ids of a small seeded world), valid ones with generated ids, and invalid ones. Every answer must
-be below 500 and, where the schema documents its status, match the documented shape.
+ids of a small seeded world), valid ones with generated ids, and invalid ones. Every check runs
+(no 5xx, only documented statuses, shapes, content types and headers, invalid input refused,
+methods outside the schema refused with 405) but one: a schema-valid request may still be
+refused where a rule is beyond JSON Schema (a row that does not exist, `from` after `to`, a
+campaign ending before it starts), which `positive_data_acceptance` would count as a failure.
 """
 
 import os
@@ -15,11 +18,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, seed
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-)
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 from sqlmodel import Session
 
 from app.core.settings import Settings
@@ -27,7 +26,10 @@ from tests.factories import Factory
 from tests.security.test_endpoint_roles import build_world
 
 EXAMPLES = int(os.environ.get("STRANG_FUZZ_EXAMPLES", "20"))
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+EXCLUDED = [positive_data_acceptance]
+# The push answers 200 with each malformed mutation rejected on its own (app/sync/push.py): a
+# mutation that breaks the schema is refused inside the answer, not by the status.
+PER_ITEM = {("POST", "/api/v1/sync/push")}
 # Run last: it ends the fuzzing caller's own session.
 LAST = {("POST", "/api/v1/auth/logout")}
 
@@ -54,8 +56,10 @@ def test_generated_requests_never_fail_and_match_the_schema(
     operations = [result.ok() for result in schema.get_all_operations()]
     operations.sort(key=lambda op: (op.method.upper(), op.path) in LAST)
     run = 0
+    failures = []
 
     for operation in operations:
+        name = (operation.method.upper(), operation.path)
 
         @seed(2026)
         @hypothesis_settings(
@@ -70,8 +74,14 @@ def test_generated_requests_never_fail_and_match_the_schema(
         def check(case: Any) -> None:
             nonlocal run
             run += 1
-            case.call_and_validate(headers=headers, checks=CHECKS)
+            per_item = (case.operation.method.upper(), case.operation.path) in PER_ITEM
+            excluded = EXCLUDED + ([negative_data_rejection] if per_item else [])
+            case.call_and_validate(headers=headers, excluded_checks=excluded)
 
-        check()
+        try:
+            check()
+        except Exception as error:  # every failing operation is reported, not only the first
+            failures.append(f"{' '.join(name)}: {str(error)[:800]}")
     print(f"{role}: {run} generated requests over {len(operations)} operations")
+    assert not failures, "\n\n".join(failures)
     assert run >= len(operations)

@@ -4033,7 +4033,7 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4310,7 +4310,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignPublic"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4370,7 +4370,7 @@ export interface operations {
                     "application/json": components["schemas"]["AudiencePreview"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4548,7 +4548,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignPublic"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4707,7 +4707,7 @@ export interface operations {
                     "application/json": components["schemas"]["CollateralPublic"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4968,7 +4968,7 @@ export interface operations {
                     "application/json": components["schemas"]["CollateralPublic"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5133,7 +5133,7 @@ export interface operations {
                     "application/json": components["schemas"]["MarkdownPreview"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5447,7 +5447,7 @@ export interface operations {
                     "application/json": components["schemas"]["CollateralInsights"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5516,7 +5516,7 @@ export interface operations {
                     "application/json": components["schemas"]["CollateralEngagement"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5592,7 +5592,7 @@ export interface operations {
                     "application/json": components["schemas"]["PeriodComparison"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5658,7 +5658,7 @@ export interface operations {
                     "application/json": components["schemas"]["CounterInsights"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5737,7 +5737,7 @@ export interface operations {
                     "text/csv": unknown;
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5814,7 +5814,7 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5881,7 +5881,7 @@ export interface operations {
                     "application/json": components["schemas"]["Summary"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5960,7 +5960,7 @@ export interface operations {
                     "application/json": components["schemas"]["VisitPage"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6078,7 +6078,7 @@ export interface operations {
                     "application/json": components["schemas"]["LeadPublic"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6147,7 +6147,7 @@ export interface operations {
                     "application/json": components["schemas"]["LeadsAssigned"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6207,7 +6207,7 @@ export interface operations {
                     "application/json": components["schemas"]["LeadsChanged"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6282,6 +6282,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
                 };
             };
             /** @description Not signed in, or the session ended */
@@ -6469,7 +6478,7 @@ export interface operations {
                     "application/json": components["schemas"]["LeadPublic"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6634,7 +6643,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6817,7 +6826,7 @@ export interface operations {
                     "application/json": components["schemas"]["OutcomeCodePublic"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6888,7 +6897,7 @@ export interface operations {
                     "application/json": components["schemas"]["OutcomeCodePublic"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6993,7 +7002,7 @@ export interface operations {
                     "application/json": components["schemas"]["SubscriptionPublic"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7051,7 +7060,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7354,7 +7363,7 @@ export interface operations {
                     "application/json": components["schemas"]["SignalPublic"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7511,7 +7520,7 @@ export interface operations {
                     "application/json": components["schemas"]["PushResponse"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7609,7 +7618,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserPublic"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7680,7 +7689,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserPublic"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7758,7 +7767,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7989,7 +7998,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookWithSecret"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8165,7 +8174,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookPublic"];
                 };
             };
-            /** @description The body is not JSON, or names something that cannot be used */
+            /** @description Cannot be used: a body that does not parse, or values that name nothing or clash */
             400: {
                 headers: {
                     [name: string]: unknown;
