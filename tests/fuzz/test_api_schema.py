@@ -1,4 +1,4 @@
-"""Schemathesis against the service's own OpenAPI schema, as rep, marketing and admin.
+"""Schemathesis against the service's own OpenAPI schema, anonymous and as rep, marketing, admin.
 
 For every operation, a bounded number of generated requests: valid ones aimed at real rows (the
 ids of a small seeded world), valid ones with generated ids, and invalid ones. Every check runs
@@ -46,7 +46,7 @@ def _strategy(operation: Any, params: dict[str, str]) -> st.SearchStrategy[Any]:
     return st.one_of(choices)
 
 
-@pytest.mark.parametrize("role", ["rep", "marketing", "admin"])
+@pytest.mark.parametrize("role", ["anonymous", "rep", "marketing", "admin"])
 def test_generated_requests_never_fail_and_match_the_schema(
     app: FastAPI, client: TestClient, factory: Factory, db: Session, settings: Settings, role: str
 ) -> None:
