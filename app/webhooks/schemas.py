@@ -61,6 +61,7 @@ class WebhookUpdate(RequestBody):
     url: Url | None = None
     event_types: EventTypes | None = None
     description: Description | None = None
+    # False pauses the endpoint: no new events for it, and what waits is sent once it is active
     active: bool | None = None
 
 

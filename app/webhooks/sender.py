@@ -200,7 +200,8 @@ class WebhookSender:
             endpoints = list(
                 session.exec(
                     select(d.endpoint_id)
-                    .where(*due, col(d.endpoint_id).not_in(full))
+                    .join(WebhookEndpoint, col(WebhookEndpoint.id) == d.endpoint_id)
+                    .where(*due, col(WebhookEndpoint.active), col(d.endpoint_id).not_in(full))
                     .group_by(col(d.endpoint_id))
                     .order_by(func.min(d.next_attempt_at))
                 )

@@ -122,7 +122,7 @@ def test_a_german_admin_reads_no_english_in_the_console(
         log_in_german(page, "admin@demo.strang")
         page.wait_for_url("**/console/")
         screens = ["/", "/?compare=1", "/visits?code=won", "/campaigns", "/campaigns/new"]
-        for path in [*screens, "/leads", "/leads/import", "/signals"]:
+        for path in [*screens, "/leads", "/leads/import", "/signals", "/webhooks"]:
             page.goto(f"/console{path}")
             expect(page.locator("h1").first).to_be_visible()
             page.wait_for_load_state("networkidle")

@@ -3,17 +3,19 @@ them: one per change made through the real API and sync push, retried with backo
 receiver fails, given up after the last attempt and resent from the log."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import Engine, update
 from sqlmodel import Session, col
 
 from app.auth.models import Role
+from app.core.settings import Settings
 from app.core.time import utcnow
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent
 from app.webhooks.sender import WebhookSender
+from app.webhooks.signing import load_master_key
 from tests.factories import Factory
 from tests.push.conftest import rows_of
 from tests.sync.helpers import outcome, push, retract
@@ -142,13 +144,24 @@ def test_a_receiver_with_an_old_or_wrong_secret_refuses_the_request(
     assert receiver.verify(old_secret, hook.received[0].headers["Strang-Signature"], b"{}") is False
 
 
+class FrozenClock:
+    """The sender's now, moved only by the test: "not due yet" does not depend on speed."""
+
+    def __init__(self) -> None:
+        self.now = utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
 def test_failures_are_retried_with_growing_backoff_then_delivered(
     client: TestClient,
     db: Session,
+    engine: Engine,
+    settings: Settings,
     factory: Factory,
     admin: dict[str, str],
     receiver: Receiver,
-    sender: WebhookSender,
 ) -> None:
     hook = receiver.hook()
     webhook_id = register(client, admin, hook, ["lead.assigned"])
@@ -156,16 +169,19 @@ def test_failures_are_retried_with_growing_backoff_then_delivered(
     rep = factory.user(Role.rep)
     marketing = factory.login_as(Role.marketing)[1]
     client.post("/api/v1/leads", headers=marketing, json={"company": "A", "rep_id": str(rep.id)})
+    clock = FrozenClock()
+    sender = WebhookSender(engine, settings, load_master_key(engine), clock=clock)
     waits = []
     for attempt in range(1, 4):
         sender.run_once()
         (delivery,) = rows_of(db, WebhookDelivery)
         assert delivery.status == "pending" and delivery.attempts == attempt
         assert delivery.last_status_code == 500 and delivery.claim_token is None
-        assert delivery.last_attempt_at is not None
-        waits.append(delivery.next_attempt_at - delivery.last_attempt_at)
+        assert delivery.last_attempt_at == clock.now
+        waits.append(delivery.next_attempt_at - clock.now)
+        clock.now += waits[-1] - timedelta(milliseconds=1)
         assert sender.run_once() == 0  # not due yet: nothing is sent before the backoff ends
-        receiver.closing.wait(waits[-1].total_seconds() + 0.05)
+        clock.now += timedelta(milliseconds=1)
     # base 0.2 s doubling (+-20 %), capped at 1 s: 0.16-0.24, 0.32-0.48, 0.64-0.96
     assert waits[0] < waits[1] < waits[2] <= timedelta(seconds=1)
     sender.run_once()
@@ -235,6 +251,14 @@ def test_nothing_is_written_without_a_subscriber_and_paused_endpoints_get_nothin
     push(client, rep_headers, outcome(lead["id"]))
     assert rows_of(db, WebhookDelivery) == []
     assert sender.run_once() == 0 and hook.tries == 0
+    # what was waiting when the endpoint was paused waits until it is active again
+    client.patch(f"{API}/{webhook_id}", headers=admin, json={"active": True})
+    push(client, rep_headers, outcome(lead["id"]))
+    client.patch(f"{API}/{webhook_id}", headers=admin, json={"active": False})
+    assert sender.run_once() == 0 and hook.tries == 0
+    client.patch(f"{API}/{webhook_id}", headers=admin, json={"active": True})
+    sender.run_once()
+    assert [e["type"] for e in receiver.events(hook)] == ["outcome.logged"]
 
 
 def _company(event: WebhookEvent) -> str:
