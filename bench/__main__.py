@@ -16,6 +16,7 @@ BENCHMARKS = [
     "bench.ranking_backtest",
     "bench.drilldown_bench",
     "bench.engagement_bench",
+    "bench.share_bench",
 ]
 
 

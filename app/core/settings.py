@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     login_max_failures_per_address: int = 30
     login_max_failures_per_email: int = 50
     login_window_seconds: int = 900
+    # Requests a minute to a shared link's page and beacons, per link and per address (files:
+    # twice as many; app/shares/router.py).
+    share_limit_per_minute: int = 300
 
     # Single sign-on with OpenID Connect (app/auth/sso.py): on when an issuer URL is set. The
     # provider's redirect URI for Strang is <base_url>/api/v1/auth/sso/callback.

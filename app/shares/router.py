@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response, status
 from fastapi.responses import HTMLResponse
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app.audit.log import address_of
 from app.auth.deps import MarketingUser
@@ -40,16 +40,17 @@ class ShareGone(errors.AppError):
 
 
 class _Limits:
-    def __init__(self) -> None:
-        self.token = RateLimiter(120, 60.0)
-        self.address = RateLimiter(300, 60.0)
-        self.files = RateLimiter(600, 60.0)
+    def __init__(self, per_minute: int) -> None:
+        self.token = RateLimiter(per_minute, 60.0)
+        self.address = RateLimiter(per_minute, 60.0)
+        self.files = RateLimiter(2 * per_minute, 60.0)
 
 
 def _limited(request: Request, token: str, *, files: bool = False) -> None:
     limits: _Limits | None = getattr(request.app.state, "share_limits", None)
     if limits is None:
-        limits = request.app.state.share_limits = _Limits()
+        per_minute = request.app.state.settings.share_limit_per_minute
+        limits = request.app.state.share_limits = _Limits(per_minute)
     address = address_of(request) or "unknown"
     per_address = limits.files if files else limits.address
     if not per_address.allow(f"{address}:{files}") or not limits.token.allow(
@@ -86,6 +87,16 @@ def _items(session: SessionDep, share: Share) -> list[Collateral]:
     return [rows[i] for i in ids if i in rows and rows[i].deleted_at is None]
 
 
+def _count_visit(request: Request, share_id: uuid.UUID, user_agent: str) -> str | None:
+    """The visit is written in a write transaction of its own: a GET's session reads in a
+    deferred transaction, which SQLite cannot turn into a writer while others write."""
+    with Session(request.app.state.engine, expire_on_commit=False) as writer:
+        share = writer.get(Share, share_id)
+        visit = service.open_visit(writer, share, user_agent) if share else None
+        writer.commit()
+        return str(visit.id) if visit else None
+
+
 @public_router.get("/s/{token}")
 def share_page(
     token: str,
@@ -100,14 +111,14 @@ def share_page(
         return refusal  # type: ignore[return-value]
     rep = session.get(User, share.rep_id)
     campaign = session.get(Campaign, share.campaign_id) if share.campaign_id else None
-    visit = service.open_visit(session, share, user_agent)
+    visit_id = _count_visit(request, share.id, user_agent)
     nonce = page.new_nonce()
     body = page.share_page(
         token=token,
         campaign=campaign.name if campaign else "",
         sender=page.Sender(name=rep.name if rep else "", email=rep.email if rep else ""),
         items=_items(session, share),
-        visit=str(visit.id) if visit else None,
+        visit=visit_id,
         nonce=nonce,
     )
     return _html(body, nonce)

@@ -24,8 +24,15 @@ TINY = {
     "bench.ranking_backtest": ["--histories", "3", "--visits", "300"],
     "bench.drilldown_bench": ["--outcomes", "500", "--runs", "1"],
     "bench.engagement_bench": ["--outcomes", "500", "--runs", "1"],
+    "bench.share_bench": ["--readers", "4", "--requests", "20"],
 }
-SQLITE_ONLY = ("bench.sync_bench", "bench.wire", "bench.lighthouse", "bench.drilldown_bench")
+SQLITE_ONLY = (
+    "bench.sync_bench",
+    "bench.wire",
+    "bench.lighthouse",
+    "bench.drilldown_bench",
+    "bench.share_bench",
+)
 DONE = "bench smoke run finished"
 
 
