@@ -300,3 +300,35 @@ def test_old_events_are_forgotten_once_nothing_waits_for_them(
     assert kept == {"Old waiting", "Fresh"}
     log = client.get(f"{API}/{webhook_id}/deliveries", headers=admin).json()
     assert log["total"] == 2
+
+
+def test_a_csv_import_tells_the_crm_of_each_new_or_reassigned_lead(
+    client: TestClient,
+    db: Session,
+    factory: Factory,
+    admin: dict[str, str],
+    receiver: Receiver,
+    sender: WebhookSender,
+) -> None:
+    hook = receiver.hook()
+    register(client, admin, hook, ["lead.assigned"])
+    marketing = factory.login_as(Role.marketing)[1]
+    jonas, mia = factory.user(email="jonas@example.test"), factory.user(email="mia@example.test")
+    jonas_id, mia_id = str(jonas.id), str(mia.id)
+
+    def upload(text: str) -> None:
+        files = {"file": ("leads.csv", text.encode(), "text/csv")}
+        answer = client.post("/api/v1/leads/import", files=files, headers=marketing)
+        assert answer.status_code == 200, answer.text
+
+    upload(
+        "Kundennummer;Firma;Außendienst\r\nK-1;Alpha;jonas@example.test\r\nK-2;Beta;jonas@example.test\r\n"
+    )
+    upload(
+        "Kundennummer;Firma;Außendienst\r\nK-1;Alpha;mia@example.test\r\nK-2;Beta;jonas@example.test\r\n"
+    )
+    _send_all(sender, receiver, db)
+    got = [
+        (e["data"]["lead"]["external_ref"], e["data"]["rep"]["id"]) for e in receiver.events(hook)
+    ]
+    assert sorted(got) == [("K-1", jonas_id), ("K-1", mia_id), ("K-2", jonas_id)]
