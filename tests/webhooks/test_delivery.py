@@ -331,4 +331,4 @@ def test_a_csv_import_tells_the_crm_of_each_new_or_reassigned_lead(
     got = [
         (e["data"]["lead"]["external_ref"], e["data"]["rep"]["id"]) for e in receiver.events(hook)
     ]
-    assert sorted(got) == [("K-1", jonas_id), ("K-1", mia_id), ("K-2", jonas_id)]
+    assert sorted(got) == sorted([("K-1", jonas_id), ("K-1", mia_id), ("K-2", jonas_id)])
