@@ -13,6 +13,7 @@ delay of an event is the time from its batch's commit to its arrival at the rece
     python -m bench.webhooks_bench
 """
 
+import argparse
 import logging
 import statistics
 import sys
@@ -46,7 +47,7 @@ def _endpoint(engine: object, hook: Hook, key: bytes) -> uuid.UUID:
         return row.id
 
 
-def _run(settings: Settings, receiver: Receiver, bad: list[str]) -> list[float]:
+def _run(settings: Settings, receiver: Receiver, bad: list[str], batches: int) -> list[float]:
     engine = make_engine(settings)
     key = load_master_key(engine)
     healthy = receiver.hook()
@@ -59,7 +60,7 @@ def _run(settings: Settings, receiver: Receiver, bad: list[str]) -> list[float]:
     sender.start()
     committed: dict[int, float] = {}
     try:
-        for batch in range(BATCHES):
+        for batch in range(batches):
             with Session(engine) as session:
                 datas = [{"batch": batch, "n": n} for n in range(PER_BATCH)]
                 emit_many(session, EventType.lead_assigned, datas, ids)
@@ -67,7 +68,7 @@ def _run(settings: Settings, receiver: Receiver, bad: list[str]) -> list[float]:
             committed[batch] = time.monotonic()
             time.sleep(PAUSE)
         deadline = time.monotonic() + 30
-        while len(healthy.received) < BATCHES * PER_BATCH and time.monotonic() < deadline:
+        while len(healthy.received) < batches * PER_BATCH and time.monotonic() < deadline:
             time.sleep(0.05)
     finally:
         sender.stop(timeout=1)
@@ -105,7 +106,11 @@ def _show(name: str, delays: list[float]) -> float:
     return p95
 
 
-def main() -> bool:
+def main(argv: list[str] | None = None) -> bool:
+    parser = argparse.ArgumentParser(prog="python -m bench.webhooks_bench")
+    parser.add_argument("--batches", type=int, default=BATCHES, help="batches of 5 events")
+    parser.add_argument("--events", type=int, default=1000, help="events for the throughput")
+    options = parser.parse_args(argv or [])
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         authority = make_authority(root / "ca")
@@ -124,9 +129,9 @@ def main() -> bool:
                 )
                 settings.data_dir.mkdir(parents=True)
                 upgrade(settings)
-                results.append(_show(name, _run(settings, receiver, bad)))
+                results.append(_show(name, _run(settings, receiver, bad, options.batches)))
             settings.webhook_per_endpoint = 4
-            rate = _throughput(settings, receiver)
+            rate = _throughput(settings, receiver, options.events)
             print(f"{'throughput, one endpoint, 4 slots':<34} {rate:6.0f} deliveries/s")
         finally:
             # the dead endpoints' last sends end after the data folder is gone: not news
@@ -138,4 +143,4 @@ def main() -> bool:
 
 
 if __name__ == "__main__":
-    sys.exit(0 if main() else 1)
+    sys.exit(0 if main(sys.argv[1:]) else 1)

@@ -25,6 +25,7 @@ TINY = {
     "bench.drilldown_bench": ["--outcomes", "500", "--runs", "1"],
     "bench.engagement_bench": ["--outcomes", "500", "--runs", "1"],
     "bench.share_bench": ["--readers", "4", "--requests", "20"],
+    "bench.webhooks_bench": ["--batches", "2", "--events", "20"],
 }
 SQLITE_ONLY = (
     "bench.sync_bench",
@@ -32,6 +33,7 @@ SQLITE_ONLY = (
     "bench.lighthouse",
     "bench.drilldown_bench",
     "bench.share_bench",
+    "bench.webhooks_bench",
 )
 DONE = "bench smoke run finished"
 
