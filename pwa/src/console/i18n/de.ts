@@ -218,6 +218,7 @@ export const de: Record<ConsoleKey, string> = {
   'fresh.saved': 'Gespeichert.',
   'fresh.edit': 'Schlagwörter und Daten von „{title}“',
   'fresh.details': 'Details',
+  'collateral.shareDownload': 'Kunden dürfen es über einen geteilten Link herunterladen',
   'fresh.history': 'Verlauf',
   'fresh.search': 'Titel und Schlagwörter durchsuchen',
   'fresh.soonCount': '{n} Material(ien) laufen innerhalb von {days} Tagen ab.',

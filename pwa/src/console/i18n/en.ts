@@ -216,6 +216,7 @@ export const en = {
   'fresh.saved': 'Saved.',
   'fresh.edit': 'Tags and dates of “{title}”',
   'fresh.details': 'Details',
+  'collateral.shareDownload': 'Customers may download it from a shared link',
   'fresh.history': 'History',
   'fresh.search': 'Search titles and tags',
   'fresh.soonCount': '{n} item(s) expire within {days} days.',

@@ -7,6 +7,7 @@ import { Loadable, useAsync } from '../ui'
 import { addFreshness, FreshnessBadge, FreshnessInputs, freshnessOf, ExpiringNote, ItemDetails, TagList } from './CollateralFreshness'
 import { UsageCell, useUsage } from './CollateralUsage'
 import { CounterAnswers } from './CounterAnswers'
+import { ShareDownloadToggle } from './CollateralSharing'
 
 function Preview({ item }: { item: Collateral }) {
   if (item.kind === 'image' && item.file_url) return <img class="thumb" src={item.file_url} alt="" loading="lazy" />
@@ -161,6 +162,7 @@ export function CollateralPanel({ campaignId }: { campaignId: string }) {
                         <CounterAnswers item={item} />
                         <FreshnessBadge item={item} />
                         <TagList tags={item.tags} />
+                        <ShareDownloadToggle item={item} />
                       </td>
                       <td>{ct(`collateral.kind.${item.kind}`)}</td>
                       <td class="num">v{item.version}</td>
