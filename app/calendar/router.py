@@ -1,4 +1,4 @@
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from app.auth.deps import RepUser
 from app.calendar import service
@@ -45,10 +45,13 @@ def end_feed(rep: RepUser, session: SessionDep) -> None:
 
 
 @feed_router.api_route("/calendar/{token}.ics", methods=["GET", "HEAD"])
-def calendar_feed(token: str, session: SessionDep, settings: SettingsDep) -> Response:
+def calendar_feed(
+    token: str, session: SessionDep, settings: SettingsDep, request: Request
+) -> Response:
     rep = service.rep_of_token(session, token) if len(token) <= 64 else None
     if rep is None:
         raise errors.NotFound("No such calendar (the link was replaced or turned off)")
+    service.note_read(request.app.state.engine, rep.id)
     now = utcnow()
     body = service.calendar_of(
         rep, service.planned_visits(session, rep.id, now), settings.base_url, now

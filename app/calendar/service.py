@@ -9,11 +9,13 @@ import uuid
 from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event
-from sqlalchemy import delete, update
+from sqlalchemy import Engine, delete, update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
 from app.calendar.models import CalendarFeed
+from app.core.observability import log
 from app.core.security import hash_token, new_token
 from app.core.time import as_utc, utcnow
 from app.leads.models import Lead
@@ -49,19 +51,27 @@ def end_feed(session: Session, rep_id: uuid.UUID) -> None:
 
 def rep_of_token(session: Session, token: str) -> User | None:
     """The active rep whose feed this token opens, or None (unknown, replaced, deactivated)."""
-    row = session.exec(
+    return session.exec(
         select(User)
         .join(CalendarFeed, col(CalendarFeed.rep_id) == col(User.id))
         .where(CalendarFeed.token_hash == hash_token(token), col(User.is_active))
     ).first()
-    if row is not None:
-        session.execute(
-            update(CalendarFeed)
-            .where(col(CalendarFeed.rep_id) == row.id)
-            .values(last_read_at=utcnow())
-        )
-        session.commit()
-    return row
+
+
+def note_read(engine: Engine, rep_id: uuid.UUID) -> None:
+    """When a calendar app last read the feed, for the rep's Settings. Its own short write (the
+    feed's GET reads in a deferred transaction that must not turn into a writer), and only a
+    nicety: a busy database skips it rather than failing the feed."""
+    try:
+        with Session(engine) as session:
+            session.execute(
+                update(CalendarFeed)
+                .where(col(CalendarFeed.rep_id) == rep_id)
+                .values(last_read_at=utcnow())
+            )
+            session.commit()
+    except OperationalError:
+        log.info("calendar feed: last read time not noted (database busy)")
 
 
 def planned_visits(session: Session, rep_id: uuid.UUID, now: datetime) -> list[Lead]:
