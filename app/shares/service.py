@@ -18,6 +18,7 @@ from app.shares.models import DeviceClass, Share, ShareReading, ShareVisit
 from app.shares.mutations import token_hash
 from app.shares.schemas import Beacon, ShareStatus, ShareSummary
 from app.sync.changes import SyncEntity, record_change
+from app.webhooks import events as webhook_events
 
 MAX_VISITS = 500  # per share: beyond, the page still opens but is no longer counted
 MAX_BEACONS = 240  # per visit (one every 15 s for an hour)
@@ -72,6 +73,15 @@ def open_visit(session: Session, share: Share, user_agent: str) -> ShareVisit | 
             session, [share.rep_id], kind=NoticeKind.share_opened, target_id=share.lead_id,
             title="Shared material was opened",
         )  # fmt: skip
+        webhook_events.share_opened(
+            session,
+            share_id=share.id,
+            lead_id=share.lead_id,
+            rep_id=share.rep_id,
+            collateral_ids=share.collateral_ids,
+            opened_at=visit.opened_at,
+            device=str(visit.device),
+        )
     _tell_rep(session, share, visit.opened_at)
     return visit
 

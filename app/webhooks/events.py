@@ -30,7 +30,7 @@ class EventType(StrEnum):
     signal_sent = "signal.sent"
     signal_acknowledged = "signal.acknowledged"
     lead_assigned = "lead.assigned"
-    # "share.opened" joins here once collateral can be shared with customers.
+    share_opened = "share.opened"
 
 
 Data = dict[str, Any]
@@ -211,3 +211,29 @@ def leads_assigned_each(session: Session, assigned: Sequence[tuple[uuid.UUID, uu
     known = leads(session, (i for i, _ in assigned))
     datas = [{"lead": _lead(known, i), "rep": reps.get(r)} for i, r in assigned]
     emit_many(session, EventType.lead_assigned, datas, endpoints)
+
+
+def share_opened(
+    session: Session,
+    *,
+    share_id: uuid.UUID,
+    lead_id: uuid.UUID,
+    rep_id: uuid.UUID,
+    collateral_ids: Sequence[str],
+    opened_at: datetime,
+    device: str,
+) -> None:
+    """A customer opened a shared link for the first time (no address or browser details: the
+    share page stores none)."""
+    endpoints = subscribers(session, EventType.share_opened)
+    if not endpoints:
+        return
+    data = {
+        "share_id": str(share_id),
+        "collateral_ids": list(collateral_ids),
+        "opened_at": iso(opened_at),
+        "device": device,
+        "lead": _lead(leads(session, [lead_id]), lead_id),
+        "rep": people(session, [rep_id]).get(rep_id),
+    }
+    emit_many(session, EventType.share_opened, [data], endpoints)

@@ -21,6 +21,7 @@ ALL_TYPES = [
     "signal.sent",
     "signal.acknowledged",
     "lead.assigned",
+    "share.opened",
 ]
 
 

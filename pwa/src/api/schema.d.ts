@@ -2085,7 +2085,7 @@ export interface components {
          * EventType
          * @enum {string}
          */
-        EventType: "outcome.logged" | "outcome.retracted" | "signal.sent" | "signal.acknowledged" | "lead.assigned";
+        EventType: "outcome.logged" | "outcome.retracted" | "signal.sent" | "signal.acknowledged" | "lead.assigned" | "share.opened";
         /** ExpiringCollateral */
         ExpiringCollateral: {
             /** Answers */

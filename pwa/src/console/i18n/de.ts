@@ -423,4 +423,5 @@ export const de: Record<ConsoleKey, string> = {
   'webhooks.type.signal.sent': 'Signal gesendet',
   'webhooks.type.signal.acknowledged': 'Signal bestätigt',
   'webhooks.type.lead.assigned': 'Lead zugewiesen',
+  'webhooks.type.share.opened': 'Geteilter Link vom Kunden geöffnet',
 }

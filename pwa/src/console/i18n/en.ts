@@ -421,6 +421,7 @@ export const en = {
   'webhooks.type.signal.sent': 'Signal sent',
   'webhooks.type.signal.acknowledged': 'Signal acknowledged',
   'webhooks.type.lead.assigned': 'Lead assigned',
+  'webhooks.type.share.opened': 'Shared link opened by the customer',
 } as const
 
 export type ConsoleKey = keyof typeof en

@@ -8,7 +8,7 @@ import { href } from '../nav'
 import { Loadable, Pager, useAsync } from '../ui'
 
 export const EVENT_TYPES: WebhookEventType[] = [
-  'outcome.logged', 'outcome.retracted', 'signal.sent', 'signal.acknowledged', 'lead.assigned',
+  'outcome.logged', 'outcome.retracted', 'signal.sent', 'signal.acknowledged', 'lead.assigned', 'share.opened',
 ]
 const PAGE = 50
 
