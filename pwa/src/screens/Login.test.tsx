@@ -32,6 +32,17 @@ async function submit(email: string, password: string) {
   })
 }
 
+/** The login options arrive by fetch: wait for their answer to be rendered (one timer tick is
+ * not always enough on a busy machine). */
+async function optionsShown() {
+  await vi.waitFor(async () => {
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 5))
+    })
+    expect(root.querySelector('a.sso')).not.toBeNull()
+  })
+}
+
 describe('Login screen', () => {
   it('has labelled inputs for email and password', () => {
     render(<Login onLoggedIn={() => {}} />, root)
@@ -73,9 +84,7 @@ describe('Login screen', () => {
   it('offers single sign-on by the name of the provider, above the password form', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => json(200, { password_login: true, sso: { name: 'Acme ID' } })))
     render(<Login onLoggedIn={() => {}} />, root)
-    await act(async () => {
-      await new Promise((r) => setTimeout(r, 0))
-    })
+    await optionsShown()
     const link = root.querySelector<HTMLAnchorElement>('a.sso')!
     expect(link.textContent).toBe('Sign in with Acme ID')
     expect(link.getAttribute('href')).toBe('/api/v1/auth/sso/start')
@@ -86,9 +95,7 @@ describe('Login screen', () => {
     setLanguage('de')
     vi.stubGlobal('fetch', vi.fn(async () => json(200, { password_login: false, sso: { name: 'Acme ID' } })))
     render(<Login onLoggedIn={() => {}} />, root)
-    await act(async () => {
-      await new Promise((r) => setTimeout(r, 0))
-    })
+    await optionsShown()
     expect(root.querySelector('a.sso')?.textContent).toBe('Anmelden mit Acme ID')
     expect(root.querySelector('#password')).toBeNull()
   })
