@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
+from app.webhooks.events import EventType
 from tests.browser.conftest import PHONE, log_in_german
 from tests.browser.english import english_on
 from tests.browser.rep_content import add_visit
@@ -24,6 +25,9 @@ CONTENT = (
     "Spring offer",
     "Family business",
     "asked about heating last year",
+    "opened a second branch",  # a demo lead's brief (app/leads/demo.py), marketing's English
+    # The webhook event types, shown beside their German names as the CRM will receive them.
+    *(event_type.value for event_type in EventType),
 )
 
 
