@@ -24,7 +24,7 @@ import threading
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from py_vapid import Vapid
@@ -33,6 +33,7 @@ from sqlmodel import Session, col, select
 
 from app.auth.models import Role, User
 from app.core.observability import PUSH_FAILED, PUSH_SENT
+from app.core.sender import SlotSender
 from app.core.settings import Settings
 from app.core.time import utcnow
 from app.push.delivery import Claimed, Result, SendFn, origin, webpush_send
@@ -63,7 +64,9 @@ def bump(session: Session, **by: int) -> None:
             )
 
 
-class PushSender:
+class PushSender(SlotSender):
+    name = "push-send"
+
     def __init__(
         self,
         engine: Engine,
@@ -73,71 +76,33 @@ class PushSender:
         clock: Callable[[], datetime] = utcnow,
         workers: int | None = None,
     ) -> None:
+        super().__init__(workers or settings.push_concurrency, TICK_SECONDS)
         self.engine = engine
         self.settings = settings
         self.send = send
         self.clock = clock
-        self.workers = workers or settings.push_concurrency
+        self._last_fan_out = 0.0
         # slots one push service may hold: a quarter of them stay free for the others
         self.per_origin = max(1, self.workers - max(1, self.workers // 4))
         self._busy: Counter[str] = Counter()  # deliveries in flight, by push service
         self._busy_lock = threading.Lock()
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    # -- the loop -------------------------------------------------------------------------
-    def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="push-sender", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 15.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    def _loop(self) -> None:
-        """Fan out about twice a second and keep every free slot sending; never wait for a
-        slow delivery (it holds its own slot until its deadline)."""
-        in_flight: set[Future[None]] = set()
-        last_fan_out = 0.0
-        with ThreadPoolExecutor(self.workers, thread_name_prefix="push-send") as pool:
-            while not self._stop.is_set():
-                try:
-                    now = self.clock().timestamp()
-                    if now - last_fan_out >= FANOUT_EVERY_SECONDS:
-                        last_fan_out = now
-                        self.fan_out()
-                    in_flight = {f for f in in_flight if not f.done()}
-                    in_flight |= self._start_sending(pool, self.workers - len(in_flight))
-                except Exception:  # never let the loop die; the next tick tries again
-                    log.exception("push sender tick failed")
-                self._wake.wait(TICK_SECONDS)
-                self._wake.clear()
+    def housekeeping(self) -> None:
+        now = self.clock().timestamp()
+        if now - self._last_fan_out >= FANOUT_EVERY_SECONDS:
+            self._last_fan_out = now
+            self.fan_out()
 
     def run_once(self) -> int:
         """Fan out due notices, then send every due delivery and wait for all of them (for
         tests and the CLI). Returns the number of send attempts made."""
         self.fan_out()
-        attempts = 0
-        in_flight: set[Future[None]] = set()
-        with ThreadPoolExecutor(self.workers, thread_name_prefix="push-send") as pool:
-            while True:
-                started = self._start_sending(pool, self.workers - len(in_flight))
-                attempts += len(started)
-                in_flight |= started
-                if not in_flight:
-                    break
-                _, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-        return attempts
+        return self.send_all_due()
 
-    def _start_sending(self, pool: ThreadPoolExecutor, free: int) -> set[Future[None]]:
+    def start_sending(self, pool: ThreadPoolExecutor, free: int) -> set[Future[None]]:
         """Claim and start up to `free` deliveries. One push service gets at most
         `per_origin` slots, so when a whole service is slow the others still have some."""
-        if free <= 0 or self._stop.is_set():
+        if free <= 0 or self.stopping:
             return set()
         with self._busy_lock:
             full = frozenset(o for o, n in self._busy.items() if n >= self.per_origin)
@@ -153,7 +118,7 @@ class PushSender:
                     continue
                 self._busy[origin(item.endpoint)] += 1
             future = pool.submit(self._deliver, item, vapid)
-            future.add_done_callback(lambda _: self._wake.set())
+            future.add_done_callback(self.wake)
             started.add(future)
         self.release(later)
         return started

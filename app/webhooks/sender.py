@@ -24,7 +24,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,6 +32,7 @@ from sqlalchemy import Engine, delete, exists, func, update
 from sqlmodel import Session, col, select
 
 from app.core import backoff, outbound
+from app.core.sender import SlotSender
 from app.core.settings import Settings
 from app.core.time import utcnow
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -76,7 +77,9 @@ def https_send(item: Claimed, master_key: bytes, settings: Settings) -> outbound
     return outbound.post(item.url, body, headers, settings.webhook_send_deadline_seconds, tls)
 
 
-class WebhookSender:
+class WebhookSender(SlotSender):
+    name = "webhook-send"
+
     def __init__(
         self,
         engine: Engine,
@@ -86,63 +89,27 @@ class WebhookSender:
         send: SendFn = https_send,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
+        super().__init__(settings.webhook_concurrency, settings.webhook_poll_seconds)
         self.engine = engine
         self.settings = settings
         self.master_key = master_key
         self.send = send
         self.clock = clock
-        self.workers = settings.webhook_concurrency
+        self._last_prune = 0.0
         self._busy: Counter[uuid.UUID] = Counter()  # endpoint -> deliveries in flight here
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    # -- the loop -------------------------------------------------------------------------
-    def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="webhook-sender", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 15.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    def _loop(self) -> None:
-        in_flight: set[Future[None]] = set()
-        last_prune = 0.0
-        with ThreadPoolExecutor(self.workers, thread_name_prefix="webhook-send") as pool:
-            while not self._stop.is_set():
-                try:
-                    if time.monotonic() - last_prune >= PRUNE_EVERY_SECONDS:
-                        last_prune = time.monotonic()
-                        self.prune()
-                    in_flight = {f for f in in_flight if not f.done()}
-                    in_flight |= self._start_sending(pool, self.workers - len(in_flight))
-                except Exception:  # never let the loop die; the next tick tries again
-                    log.exception("webhook sender tick failed")
-                self._wake.wait(self.settings.webhook_poll_seconds)
-                self._wake.clear()
+    def housekeeping(self) -> None:
+        if time.monotonic() - self._last_prune >= PRUNE_EVERY_SECONDS:
+            self._last_prune = time.monotonic()
+            self.prune()
 
     def run_once(self) -> int:
         """Send every due delivery and wait for all of them (tests). Returns the attempts."""
-        attempts = 0
-        in_flight: set[Future[None]] = set()
-        with ThreadPoolExecutor(self.workers, thread_name_prefix="webhook-send") as pool:
-            while True:
-                started = self._start_sending(pool, self.workers - len(in_flight))
-                attempts += len(started)
-                in_flight |= started
-                if not in_flight:
-                    break
-                _, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-        return attempts
+        return self.send_all_due()
 
-    def _start_sending(self, pool: ThreadPoolExecutor, free: int) -> set[Future[None]]:
-        if free <= 0 or self._stop.is_set():
+    def start_sending(self, pool: ThreadPoolExecutor, free: int) -> set[Future[None]]:
+        if free <= 0 or self.stopping:
             return set()
         started = set()
         for item in self.claim(free):
@@ -154,7 +121,7 @@ class WebhookSender:
     def _done(self, endpoint_id: uuid.UUID, _: Future[None]) -> None:
         with self._lock:
             self._busy[endpoint_id] -= 1
-        self._wake.set()
+        self.wake()
 
     def _deliver(self, item: Claimed) -> None:
         try:
