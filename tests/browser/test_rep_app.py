@@ -58,8 +58,8 @@ def test_language_switch_uses_the_servers_labels(page: Page, live_server: Server
     expect(page.get_by_role("heading", name="Einstellungen")).to_be_visible()
     page.set_viewport_size({"width": 360, "height": 740})  # a small phone: German tabs fit
     tabs = page.locator(".tabs a")
-    expect(tabs).to_have_count(4)
-    for i in range(4):
+    expect(tabs).to_have_count(5)  # Today, Material, Signals, Summary, Settings
+    for i in range(5):
         box = tabs.nth(i).bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360
         fits = tabs.nth(i).evaluate("a => a.scrollWidth <= a.clientWidth")

@@ -134,9 +134,12 @@ class Schema:
         return {"string": text, "integer": 1, "number": 1, "boolean": True}.get(str(kind), text)
 
     def operations(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every operation but HEAD: its answer has no body to name a problem in, and the GET
+        of the same path is checked."""
         for path, methods in self.spec["paths"].items():
             for method, operation in methods.items():
-                yield method.upper(), path, operation
+                if method != "head":
+                    yield method.upper(), path, operation
 
     @staticmethod
     def json_body(operation: dict[str, Any]) -> dict[str, Any] | None:
@@ -499,7 +502,8 @@ def test_extreme_values_never_break_a_figure(
         assert notes.get(good[0]["id"], good[0]["note"]) == good[0]["note"]
     for path in Schema(client).spec["paths"]:
         if path.startswith("/api/v1/insights/"):
-            answer = client.get(path, headers=marketing, params=params(cases[0]))
+            url = _url(path, world)  # per-item figures: the world's collateral item
+            answer = client.get(url, headers=marketing, params=params(cases[0]))
             assert answer.status_code == 200, (path, answer.text)
     assert (
         client.get(
