@@ -4,7 +4,6 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -17,6 +16,7 @@ from app.audit.models import AuditEvent
 from app.audit.schemas import AuditEventPublic, AuditPage
 from app.auth.deps import AdminUser
 from app.core.db import SessionDep
+from app.core.inputs import PlannedInstant
 from app.core.spreadsheet import BOM, safe_cell
 from app.core.time import as_utc
 
@@ -29,8 +29,10 @@ class AuditFilters:
         self,
         action: AuditAction | None = None,
         actor: Annotated[str | None, Query(max_length=320)] = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
+        # Bounds within the calendar window every stored instant lies in (2000-2099), so a
+        # hostile year 9999 with an offset is refused by name instead of overflowing.
+        since: PlannedInstant | None = None,
+        until: PlannedInstant | None = None,
     ) -> None:
         self.action, self.actor, self.since, self.until = action, actor, since, until
 
