@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from py_vapid import Vapid
 
+from app.core import outbound
 from app.core.settings import Settings
 from app.push import wire
 from app.push.messages import encode
@@ -27,7 +28,7 @@ class Claimed:
     attempts: int
 
 
-Result = wire.Answer
+Result = outbound.Answer
 SendFn = Callable[[Claimed, Vapid, Settings], Result]
 
 
@@ -50,4 +51,4 @@ def webpush_send(item: Claimed, vapid: Vapid, settings: Settings) -> Result:
         "Content-Encoding": "aes128gcm",
         "Content-Type": "application/octet-stream",
     }
-    return wire.post(item.endpoint, body, headers, settings.push_send_deadline_seconds)
+    return outbound.post(item.endpoint, body, headers, settings.push_send_deadline_seconds)

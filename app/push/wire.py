@@ -1,9 +1,8 @@
 """One Web Push request on the wire: the message encrypted for the browser (RFC 8291,
 aes128gcm, padded to a fixed size), signed for the push service (VAPID, RFC 8292), and POSTed
-with a deadline for the whole exchange (`app.core.outbound.post`, re-exported here).
+with a deadline for the whole exchange (`app.core.outbound.post`).
 """
 
-import base64
 import os
 import struct
 import time
@@ -15,9 +14,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from py_vapid import Vapid
 
-from app.core.outbound import Answer, post
-
-__all__ = ["Answer", "TooLarge", "bucket_for", "encrypt", "post", "vapid_headers"]
+from app.push.keys import b64url_decode
 
 RECORD_SIZE = 4096
 HEADER_SIZE = 16 + 4 + 1 + 65  # salt, record size, key id length, sender public key
@@ -31,10 +28,6 @@ VAPID_HOURS = 12
 
 class TooLarge(ValueError):
     """The message does not fit the largest bucket (a bug: messages are a few hundred bytes)."""
-
-
-def b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def bucket_for(size: int) -> int:

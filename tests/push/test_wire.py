@@ -4,7 +4,8 @@ against a push service that never answers or trickles its answer."""
 import http_ece
 import pytest
 
-from app.push.wire import BUCKETS, HEADER_SIZE, TAG_SIZE, TooLarge, bucket_for, encrypt, post
+from app.core.outbound import post
+from app.push.wire import BUCKETS, HEADER_SIZE, TAG_SIZE, TooLarge, bucket_for, encrypt
 from tests.push.push_service import PushService
 
 
