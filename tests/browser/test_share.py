@@ -60,13 +60,14 @@ def test_share_offline_read_by_the_customer_then_revoked(
     page.get_by_role("button", name="Share with the customer").click()
     offer = page.get_by_role("checkbox", name="Spring offer")
     expect(offer).to_be_checked()  # recommended: chosen already
-    page.get_by_role("button", name="Share link").click()
+    page.get_by_role("button", name="Share link").dblclick()  # a hurried thumb: one share
     expect(page.get_by_test_id("toast")).to_contain_text("Link copied")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("Here is the material we talked about:")
     link = copied.split()[-1]
     assert link.startswith(f"{live_server.url}/s/")
     expect(page.get_by_test_id("lead-share")).to_contain_text("waiting for sync")
+    expect(page.get_by_test_id("lead-share").get_by_text("waiting for sync")).to_have_count(1)
 
     customer = browser.new_context(locale="en-GB")
     try:

@@ -10,6 +10,7 @@ import { formatDate } from './format'
 import { useLive } from './live'
 import { shareText, type Shared } from './share'
 import { showToast } from './Toast'
+import { createTapGate } from './tap-gate'
 
 const HANDED: Record<Exclude<Shared, null>, MessageKey> = { shared: 'share.shared', copied: 'share.copied', failed: 'share.failed' }
 
@@ -39,6 +40,8 @@ export function LeadShare({ user, lead, collateral }: { user: SessionUser; lead:
   const recommended = lead.recommended_collateral_ids
   const [picking, setPicking] = useState(false)
   const [chosen, setChosen] = useState<Set<string>>(new Set())
+  // One tap, one share: a double tap on Send must not make two links.
+  const [gate] = useState(createTapGate)
   const data = useLive(async () => {
     const pending = await pendingShares(user.id, lead.id)
     const synced = lead.shares ?? []
@@ -50,6 +53,7 @@ export function LeadShare({ user, lead, collateral }: { user: SessionUser; lead:
   if (shareable.length === 0 && !(lead.shares ?? []).length) return null
 
   function start() {
+    gate.reopen()
     setChosen(new Set(shareable.filter((c) => recommended.includes(c.id)).map((c) => c.id)))
     setPicking(true)
   }
@@ -61,7 +65,7 @@ export function LeadShare({ user, lead, collateral }: { user: SessionUser; lead:
   }
   async function send() {
     const ids = shareable.filter((c) => chosen.has(c.id)).map((c) => c.id)
-    if (ids.length === 0) return
+    if (ids.length === 0 || !gate.tryTap()) return
     const { link } = await createShare(user.id, lead.id, ids)
     setPicking(false)
     await handOver(link, lead.company)
