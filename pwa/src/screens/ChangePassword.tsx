@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks'
 import { api } from '../api/client'
 import { t } from '../i18n'
 import { errorText } from '../i18n/errors'
+import { useBusy } from './busy'
 
 /** Change your own password (the rep app's Settings and the console's account page). The current
  * password is required; the service ends every other session of the account, this one stays. */
@@ -9,22 +10,21 @@ export function ChangePassword() {
   const [current, setCurrent] = useState('')
   const [next, setNext] = useState('')
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null)
-  const [busy, setBusy] = useState(false)
+  const [busy, run] = useBusy()
 
-  async function submit(e: Event) {
+  function submit(e: Event) {
     e.preventDefault()
-    setBusy(true)
-    setMessage(null)
-    try {
-      await api.post('/api/v1/me/password', { current_password: current, new_password: next })
-      setCurrent('')
-      setNext('')
-      setMessage({ text: t('password.changed'), error: false })
-    } catch (err) {
-      setMessage({ text: errorText(err), error: true })
-    } finally {
-      setBusy(false)
-    }
+    void run(async () => {
+      setMessage(null)
+      try {
+        await api.post('/api/v1/me/password', { current_password: current, new_password: next })
+        setCurrent('')
+        setNext('')
+        setMessage({ text: t('password.changed'), error: false })
+      } catch (err) {
+        setMessage({ text: errorText(err), error: true })
+      }
+    })
   }
 
   return (

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { api } from '../api/client'
 import { t } from '../i18n'
 import { errorText } from '../i18n/errors'
+import { useBusy } from './busy'
 import { formatDateTime } from './format'
 import { shareText, type Shared } from './share'
 
@@ -16,25 +17,23 @@ export function SettingsCalendar() {
   const [state, setState] = useState<FeedState | null>(null)
   const [url, setUrl] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
+  const [busy, run] = useBusy()
   const [shared, setShared] = useState<Shared>(null)
 
   useEffect(() => {
     api.get('/api/v1/calendar/feed').then(setState, (e: unknown) => setError(errorText(e)))
   }, [])
 
-  async function act(step: () => Promise<void>) {
-    setBusy(true)
-    setError(null)
-    setShared(null)
-    try {
-      await step()
-    } catch (e) {
-      setError(errorText(e))
-    } finally {
-      setBusy(false)
-    }
-  }
+  const act = (step: () => Promise<void>) =>
+    run(async () => {
+      setError(null)
+      setShared(null)
+      try {
+        await step()
+      } catch (e) {
+        setError(errorText(e))
+      }
+    })
 
   const newLink = () =>
     act(async () => {
