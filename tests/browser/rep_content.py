@@ -6,8 +6,9 @@ and a lead planned early today for a named rep, and finds it by its company name
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from sqlmodel import Session, select
@@ -74,7 +75,7 @@ def add_visit(base_url: str, rep_email: str = "rep1@demo.strang", company: str =
             .raise_for_status()
             .json()
         )
-        now = datetime.now(UTC)
+        now = datetime.now(ZoneInfo("Europe/Berlin"))  # the demo organisation's day, not UTC's
         lead = (
             m.post(
                 "/leads",

@@ -46,6 +46,14 @@ def _strategy(operation: Any, params: dict[str, str]) -> st.SearchStrategy[Any]:
     return st.one_of(choices)
 
 
+def _explained(error: Exception) -> str:
+    """The failure, with what each inner failure said: a flaky one (failed once, passed when
+    Hypothesis tried it again) otherwise names no request and no check."""
+    inner = getattr(error, "exceptions", ())
+    said = [str(error)[:800]] + [f"  - {type(e).__name__}: {str(e)[:1200]}" for e in inner]
+    return "\n".join(said)
+
+
 @pytest.mark.parametrize("role", ["anonymous", "rep", "marketing", "admin"])
 def test_generated_requests_never_fail_and_match_the_schema(
     app: FastAPI, client: TestClient, factory: Factory, db: Session, settings: Settings, role: str
@@ -81,7 +89,7 @@ def test_generated_requests_never_fail_and_match_the_schema(
         try:
             check()
         except Exception as error:  # every failing operation is reported, not only the first
-            failures.append(f"{' '.join(name)}: {str(error)[:800]}")
+            failures.append(f"{' '.join(name)}: {_explained(error)}")
     print(f"{role}: {run} generated requests over {len(operations)} operations")
     assert not failures, "\n\n".join(failures)
     assert run >= len(operations)

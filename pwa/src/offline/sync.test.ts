@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { allLeads, outcomeCodes } from './content'
 import { db, openStrangDB, useDatabase } from './db'
-import { logOutcome, outboxOf, sendSignal, undoOutcome } from './outbox'
+import { logOutcome, outboxOf, planVisit, sendSignal, undoOutcome, unplanVisit } from './outbox'
 import { startSync } from './engine'
 import { backoffMs, heldFor, pull, push, wipeSynced } from './sync'
 import type { LeadSync, Mutation } from './types'
@@ -125,6 +125,27 @@ describe('pull', () => {
     await pull({ userId: 'u1' })
     expect(server.cursors).toEqual([null, 'p1', 'p2'])
     expect((await allLeads()).map((l) => l.id)).toEqual(['b'])
+  })
+
+  it('keeps the next visit this phone re-planned while the server still shows the old plan', async () => {
+    const before = '2026-12-07T08:00:00.000Z'
+    const week = '2026-12-14T08:00:00.000Z'
+    await (await db()).put('leads', lead('a', { planned_visit_at: before }))
+    await planVisit('u1', 'a', '2026-12-14', week)
+    fakeServer(() => ({ status: 'applied' }))
+    await push(U1)
+    // the server has the plan and a pull is on its way when the rep taps Undo
+    await unplanVisit('u1', 'a', before, new Date('2026-12-07T07:00:00Z'))
+    fakeServer(() => ({ status: 'applied' }), [page({ changes: { leads: [lead('a', { planned_visit_at: week, company: 'Renamed' })] } })])
+    await pull({ userId: 'u1' })
+    const [here] = await allLeads()
+    expect(here).toMatchObject({ company: 'Renamed', planned_visit_at: before })
+    // once the phone's plan has been sent, the server's word counts again
+    await push(U1)
+    await pull({ userId: 'u1' })
+    fakeServer(() => ({ status: 'applied' }), [page({ changes: { leads: [lead('a', { planned_visit_at: week })] } })])
+    await pull({ userId: 'u1' })
+    expect((await allLeads())[0]!.planned_visit_at).toBe(week)
   })
 
   it('wipes and reloads on reset', async () => {

@@ -9,7 +9,7 @@ import { request } from '../api/client'
 import { db, SYNCED_STORES, type OutboxEntry, type SyncState } from './db'
 import type { SyncFailure } from './freshness'
 import { deviceId, notifyOutbox, UNDO_MS } from './outbox'
-import type { PullResponse, PushResponse } from './types'
+import type { LeadPlan, PullResponse, PushResponse } from './types'
 
 export const PUSH_BATCH = 100
 export const PULL_LIMIT = 500
@@ -82,15 +82,31 @@ export async function wipeSynced(): Promise<void> {
   notifyData()
 }
 
-/** Applies one pull page in one transaction. */
+/**
+ * Applies one pull page in one transaction. A lead this phone re-planned with a `lead.plan` not
+ * yet sent keeps the phone's next visit: the page may predate it (an Undo while the plan it took
+ * back was on its way), and the server gets the phone's day with the next push.
+ */
 async function applyPage(userId: string, page: PullResponse): Promise<void> {
   const d = await db()
-  const tx = d.transaction([...SYNCED_STORES, 'sync'], 'readwrite')
+  const tx = d.transaction([...SYNCED_STORES, 'sync', 'outbox'], 'readwrite')
+  const replanned = new Set(
+    (await tx.objectStore('outbox').index('userId').getAll(userId))
+      .filter((e) => e.status === 'queued' && e.mutation.type === 'lead.plan')
+      .map((e) => (e.mutation as LeadPlan).lead_id),
+  )
+  const mine = new Map<string, string | null>()
+  for (const id of replanned) {
+    const here = await tx.objectStore('leads').get(id)
+    if (here) mine.set(id, here.planned_visit_at)
+  }
   if (page.reset) for (const s of SYNCED_STORES) await tx.objectStore(s).clear()
   const c = page.changes ?? {}
   for (const row of c.campaigns ?? []) void tx.objectStore('campaigns').put(row)
   for (const row of c.collateral ?? []) void tx.objectStore('collateral').put(row)
-  for (const row of c.leads ?? []) void tx.objectStore('leads').put(row)
+  for (const row of c.leads ?? []) {
+    void tx.objectStore('leads').put(mine.has(row.id) ? { ...row, planned_visit_at: mine.get(row.id) ?? null } : row)
+  }
   for (const row of c.outcome_codes ?? []) void tx.objectStore('outcome_codes').put(row)
   for (const row of c.signals ?? []) void tx.objectStore('signals').put(row)
   const r = page.removed ?? {}
