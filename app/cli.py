@@ -238,8 +238,8 @@ def sync_prune(
     """Delete old entries of the change log phones pull from (run it daily, e.g. from cron).
 
     A phone that has not synced for longer than DAYS gets a full resync on its next pull."""
+    from app.changes.log import prune_changes
     from app.core.time import utcnow
-    from app.sync.changes import prune_changes
 
     with _session() as session:
         deleted = prune_changes(session, older_than=utcnow() - timedelta(days=days))

@@ -10,6 +10,7 @@ import app.auth.models
 import app.auth.sso_models
 import app.calendar.models
 import app.campaigns.models
+import app.changes.log
 import app.collateral.history
 import app.collateral.models
 import app.core.types
@@ -19,7 +20,6 @@ import app.outcomes.models
 import app.push.models
 import app.shares.models
 import app.signals.models
-import app.sync.changes
 import app.sync.models
 import app.webhooks.models  # noqa: F401
 

@@ -19,13 +19,13 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from app.auth.models import Role, User
+from app.changes.log import SyncChange
 from app.core.db import make_engine
 from app.core.migrations import upgrade
 from app.core.settings import Settings
 from app.core.time import utcnow
 from app.leads.csv_import import import_leads
 from app.leads.models import Lead
-from app.sync.changes import SyncChange
 
 ROWS = 10_000
 TARGET_SECONDS = 5.0

@@ -44,6 +44,7 @@ from sqlmodel import Session
 from app.auth.models import Role, User
 from app.auth.service import start_session
 from app.campaigns.models import Campaign, CampaignStatus
+from app.changes.log import SyncEntity, record_change
 from app.collateral.models import Collateral, CollateralKind
 from app.core.db import make_engine
 from app.core.migrations import upgrade
@@ -51,7 +52,6 @@ from app.core.settings import Settings
 from app.core.storage import LocalBlobStorage
 from app.core.time import utcnow
 from app.leads.models import Lead
-from app.sync.changes import SyncEntity, record_change
 
 ROOT = Path(__file__).resolve().parents[1]
 LEADS_PER_REP = 8

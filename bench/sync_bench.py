@@ -33,13 +33,13 @@ from sqlmodel import Session
 
 from app.auth.models import AuthSession, Role, User
 from app.campaigns.models import Campaign, CampaignStatus
+from app.changes.log import SyncEntity, record_changes
 from app.collateral.models import Collateral, CollateralKind
 from app.core.db import make_engine
 from app.core.migrations import upgrade
 from app.core.security import hash_password, hash_token
 from app.core.settings import Settings
 from app.leads.models import Lead
-from app.sync.changes import SyncEntity, record_changes
 
 REPS = 200
 LEADS_PER_REP = 300

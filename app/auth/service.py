@@ -10,12 +10,12 @@ from app.audit import log as audit
 from app.audit.log import AuditAction
 from app.auth import throttle
 from app.auth.models import AuthSession, Role, User
+from app.changes.notices import announce, revoke_notice
 from app.core import errors
 from app.core.db import read_locked
 from app.core.security import hash_password, hash_token, new_token, verify_password
 from app.core.settings import Settings
 from app.core.time import utcnow
-from app.live.notices import announce, revoke_notice
 
 TOUCH_EVERY = timedelta(hours=1)
 

@@ -14,11 +14,11 @@ from app.campaigns.history import campaign_has_history
 from app.campaigns.markdown import render_markdown
 from app.campaigns.models import Campaign, CampaignStatus
 from app.campaigns.schemas import AudiencePreview
+from app.changes.log import SyncEntity, lock_clock, record_change, record_changes
 from app.core import errors
 from app.core.db import locked, read_locked
 from app.core.time import utcnow
 from app.push.notices import NoticeKind, notify_reps
-from app.sync.changes import SyncEntity, lock_clock, record_change, record_changes
 
 
 class Audience(Protocol):

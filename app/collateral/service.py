@@ -14,6 +14,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from app.auth.models import Role, User
 from app.campaigns.models import Campaign, CampaignStatus
 from app.campaigns.service import is_campaign_visible, reached_rep_ids
+from app.changes.log import SyncEntity, record_change, record_changes
 from app.collateral import history
 from app.collateral.filenames import clean_filename
 from app.collateral.freshness import FreshnessDate, Tags, is_expired
@@ -28,7 +29,6 @@ from app.core.storage import BlobStorage
 from app.core.text import fold
 from app.core.time import utcnow
 from app.push.notices import NoticeKind, notify_reps
-from app.sync.changes import SyncEntity, record_change, record_changes
 
 # --- visibility (shared with sync and the file route) ---------------------------------------
 

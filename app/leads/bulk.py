@@ -10,6 +10,7 @@ import uuid
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from app.changes.log import record_changes
 from app.core import errors
 from app.leads.models import Lead
 from app.leads.schemas import BulkAction, LeadBulk, LeadsChanged
@@ -21,7 +22,6 @@ from app.leads.service import (
     lock_existing,
     move_holdings,
 )
-from app.sync.changes import record_changes
 
 
 def apply(session: Session, body: LeadBulk) -> LeadsChanged:

@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from app.auth.models import Role, User
 from app.campaigns.markdown import render_markdown
 from app.campaigns.models import Campaign
+from app.changes.log import record_changes
 from app.core import errors
 from app.core.inputs import EARLIEST, PLANNED_BEFORE, unstorable
 from app.core.time import NonexistentLocalTime, local_to_utc, utcnow
@@ -32,7 +33,6 @@ from app.leads.models import SEARCHED, Lead, derived_fields
 from app.leads.schemas import ImportErrorCode, ImportProblem, ImportReport
 from app.leads.service import Change, Holding, holding_changes, lock_holdings
 from app.push.notices import NoticeKind, notify_each
-from app.sync.changes import record_changes
 from app.webhooks import events as webhook_events
 
 MAX_REPORTED_ERRORS = 1000

@@ -14,13 +14,13 @@ from app.auth import service as auth_service
 from app.auth.models import User
 from app.campaigns import service as campaigns
 from app.campaigns.models import Campaign, CampaignStatus
+from app.changes.log import SyncEntity, record_change
 from app.collateral.models import Collateral, CollateralKind
 from app.collateral.samples import banner_png, pdf_document
 from app.core.settings import Settings
 from app.core.storage import blob_storage
 from app.leads import service as leads
 from app.leads.models import Lead
-from app.sync.changes import SyncEntity, record_change
 
 CAMPAIGNS = [
     {

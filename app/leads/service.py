@@ -11,6 +11,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from app.auth.models import Role, User
 from app.campaigns.markdown import render_markdown
 from app.campaigns.models import Campaign
+from app.changes.log import SyncEntity, record_changes
 from app.collateral.models import Collateral
 from app.core import errors
 from app.core.db import locked, read_locked
@@ -20,7 +21,6 @@ from app.leads.models import Lead
 from app.leads.schemas import LeadSort
 from app.outcomes.models import Outcome
 from app.push.notices import NoticeKind, notify_each, notify_reps
-from app.sync.changes import SyncEntity, record_changes
 from app.webhooks import events as webhook_events
 
 # --- visibility (shared with sync) -----------------------------------------------------------

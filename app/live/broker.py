@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from app.live.notices import SUBSCRIBERS, Notice
+from app.changes.notices import SUBSCRIBERS, Notice
 
 
 @dataclass(eq=False)

@@ -12,8 +12,8 @@ import random
 import psycopg
 from sqlalchemy.engine import make_url
 
+from app.changes.notices import CHANNEL, Notice
 from app.live.broker import Broker
-from app.live.notices import CHANNEL, Notice
 
 log = logging.getLogger(__name__)
 IDLE_CHECK_SECONDS = 30.0  # without a notice for this long, ask the server if it is still there

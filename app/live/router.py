@@ -28,9 +28,9 @@ from starlette.concurrency import run_in_threadpool
 from app.auth.deps import token_from
 from app.auth.models import Role
 from app.auth.service import authenticate
+from app.changes.log import clock_and_horizon
 from app.core import errors
 from app.live.broker import Broker, Stream
-from app.sync.changes import clock_and_horizon
 
 router = APIRouter(tags=["live"])
 COALESCE_SECONDS = 0.25

@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 
 from sqlmodel import Session, col, select
 
+from app.changes.log import SyncEntity, record_change
 from app.core import errors
 from app.core.time import utcnow
 from app.outcomes.models import Outcome, OutcomeCode
 from app.outcomes.schemas import OutcomeCodeCreate, OutcomeCodeUpdate
-from app.sync.changes import SyncEntity, record_change
 
 OutcomeBatchListener = Callable[[Session, Sequence[Outcome], int], None]
 OUTCOME_BATCH_LISTENERS: list[OutcomeBatchListener] = []

@@ -12,12 +12,12 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
+from app.changes.log import SyncEntity, record_change
 from app.core.time import as_utc, utcnow
 from app.push.notices import NoticeKind, notify_reps
 from app.shares.models import DeviceClass, Share, ShareReading, ShareVisit
 from app.shares.mutations import token_hash
 from app.shares.schemas import Beacon, ShareStatus, ShareSummary
-from app.sync.changes import SyncEntity, record_change
 from app.webhooks import events as webhook_events
 
 MAX_VISITS = 500  # per share: beyond, the page still opens but is no longer counted

@@ -10,12 +10,12 @@ from sqlmodel import Session, col, select
 
 from app.auth.models import User
 from app.campaigns.models import Campaign
+from app.changes.log import SyncEntity, record_change
 from app.core.time import utcnow
 from app.leads.models import Lead
 from app.push.notices import NoticeKind, notify_reps
 from app.signals.models import Signal, SignalStatus
 from app.signals.schemas import Ref, SignalPublic
-from app.sync.changes import SyncEntity, record_change
 from app.webhooks import events as webhook_events
 
 

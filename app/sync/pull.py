@@ -36,6 +36,7 @@ from sqlmodel import Session, col, select
 from app.auth.models import User
 from app.campaigns.models import Campaign
 from app.campaigns.service import visible_campaign_ids
+from app.changes.log import SyncChange, SyncEntity, clock_and_horizon
 from app.collateral.counters import reasons_for_phone
 from app.collateral.freshness import today_in
 from app.collateral.models import Collateral
@@ -48,7 +49,6 @@ from app.leads.service import leads_of_rep
 from app.outcomes.models import Outcome, OutcomeCode
 from app.shares.service import shares_of_leads
 from app.signals.models import Signal
-from app.sync.changes import SyncChange, SyncEntity, clock_and_horizon
 from app.sync.schemas import (
     CampaignSync,
     Changes,

@@ -34,6 +34,7 @@ from sqlmodel import Session, col, select
 
 from app.campaigns.models import Campaign
 from app.campaigns.service import campaigns_seen_by
+from app.changes.log import SyncChange, SyncEntity, lock_clock, record_changes
 from app.collateral.counters import Objection, recommend_counters
 from app.collateral.models import Collateral
 from app.core.bulk import execute_rows
@@ -54,7 +55,6 @@ from app.outcomes.service import (
 from app.shares import mutations as share_mutations
 from app.shares.schemas import ShareCreate, ShareRevoke
 from app.signals.models import Signal
-from app.sync.changes import SyncChange, SyncEntity, lock_clock, record_changes
 from app.sync.models import AppliedMutation, SyncDevice
 from app.sync.schemas import (
     AnyMutation,

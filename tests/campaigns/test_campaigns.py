@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from app.auth.models import Role
 from app.campaigns.models import Campaign, CampaignStatus
 from app.campaigns.service import campaigns_visible_to, is_campaign_visible
-from app.sync.changes import SyncChange, SyncEntity
+from app.changes.log import SyncChange, SyncEntity
 from tests.campaigns.factories import campaign, lead, pdf_bytes, upload
 from tests.factories import Factory
 from tests.sync.helpers import outcome, push

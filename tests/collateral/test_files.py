@@ -10,9 +10,9 @@ from sqlmodel import Session, select
 
 from app.auth.models import Role
 from app.campaigns.models import CampaignStatus
+from app.changes.log import SyncChange, SyncEntity
 from app.core.settings import Settings
 from app.core.storage import LocalBlobStorage
-from app.sync.changes import SyncChange, SyncEntity
 from tests.campaigns.factories import campaign, lead, pdf_bytes, png_bytes, upload
 from tests.cli import strang
 from tests.factories import Factory

@@ -6,10 +6,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.auth.models import Role
+from app.changes.log import SyncChange, SyncEntity
 from app.collateral.models import Collateral
 from app.core.settings import Settings
 from app.main import create_app
-from app.sync.changes import SyncChange, SyncEntity
 from tests.campaigns.factories import campaign, pdf_bytes, png_bytes, upload
 from tests.factories import Factory
 

@@ -15,13 +15,13 @@ from sqlmodel import Session, select
 
 from app.auth.models import Role, User
 from app.campaigns.models import Campaign, CampaignStatus
+from app.changes.log import SyncEntity, record_change
 from app.collateral.models import Collateral, CollateralKind
 from app.insights.periods import seconds_bucket, week_start
 from app.insights.roller import catch_up
 from app.insights.schemas import Filters
 from app.leads.models import Lead
 from app.outcomes.models import Outcome, OutcomeCollateralFit, OutcomeCollateralView
-from app.sync.changes import SyncEntity, record_change
 from app.sync.push import push
 from tests.factories import _password_hash
 

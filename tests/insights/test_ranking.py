@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from app.auth.models import Role, User
 from app.campaigns.models import Campaign
+from app.changes.log import SyncEntity, record_change
 from app.collateral.models import Collateral
 from app.insights import ranking
 from app.insights.ranking import (
@@ -28,7 +29,6 @@ from app.insights.ranking import (
     rank,
 )
 from app.sync import pull
-from app.sync.changes import SyncEntity, record_change
 from tests.factories import Factory
 from tests.insights.helpers import World, log, retract
 from tests.sync.helpers import Phone

@@ -5,8 +5,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.auth.models import Role
+from app.changes.log import SyncChange, SyncEntity
 from app.leads.service import leads_of_rep
-from app.sync.changes import SyncChange, SyncEntity
 from tests.campaigns.factories import campaign, lead, pdf_bytes, upload
 from tests.factories import Factory
 

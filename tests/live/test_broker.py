@@ -9,12 +9,12 @@ import psycopg
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from app.changes.log import SyncEntity, record_change
+from app.changes.notices import CHANNEL, MAX_REPS, SUBSCRIBERS, Notice, announce, change_notice
 from app.core.settings import Settings
 from app.live.broker import Broker
 from app.live.listener import libpq_url
-from app.live.notices import CHANNEL, MAX_REPS, SUBSCRIBERS, Notice, announce, change_notice
 from app.live.router import COALESCE_SECONDS, Caller, _events
-from app.sync.changes import SyncEntity, record_change
 
 REP, OTHER = uuid.uuid4(), uuid.uuid4()
 

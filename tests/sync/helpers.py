@@ -12,10 +12,10 @@ from sqlmodel import Session, col, select
 from app.auth.models import User
 from app.campaigns.models import Campaign, CampaignStatus
 from app.campaigns.service import update_campaign
+from app.changes.log import SyncEntity, record_change, record_changes
 from app.collateral.models import Collateral, CollateralKind
 from app.leads.models import Lead
 from app.leads.service import Holding, holding_changes, update_lead
-from app.sync.changes import SyncEntity, record_change, record_changes
 
 KINDS = ("campaigns", "collateral", "leads", "outcome_codes", "signals")
 

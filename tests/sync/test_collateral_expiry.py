@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from app.auth.models import Role
+from app.changes.log import SyncChange
 from app.collateral import freshness
 from app.collateral.models import Collateral
 from app.core.settings import Settings
-from app.sync.changes import SyncChange
 from tests.factories import Factory
 from tests.sync.helpers import Content, Phone
 

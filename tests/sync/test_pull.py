@@ -10,11 +10,11 @@ from sqlmodel import Session, select
 
 from app.auth.models import Role
 from app.campaigns.models import CampaignStatus
+from app.changes.log import SyncChange
 from app.core.settings import Settings
 from app.core.time import utcnow
 from app.leads.models import Lead
 from app.leads.service import update_lead
-from app.sync.changes import SyncChange
 from tests.cli import strang
 from tests.factories import Factory
 from tests.sync.helpers import Content, Phone, outcome, push

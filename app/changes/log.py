@@ -17,11 +17,11 @@ from enum import StrEnum
 from sqlalchemy import Column, Index, delete, func, insert, select, text, update
 from sqlmodel import Field, Session, SQLModel, col
 
+from app.changes.notices import announce, change_notice
 from app.core.bulk import execute_rows
 from app.core.db import table_of
 from app.core.time import utcnow
 from app.core.types import UtcDateTime, enum_column
-from app.live.notices import announce, change_notice
 
 
 class SyncEntity(StrEnum):
