@@ -51,7 +51,9 @@ def base_settings(data_dir: Path, database_url: str = "", **overrides: object) -
         environment="test",
         data_dir=data_dir,
         database_url=database_url,
-        **overrides,  # type: ignore[arg-type]
+        # pushes wait for their turn however long: tests that push in parallel prove ordering
+        # and exactly-once; shedding has tests of its own (tests/sync/test_overload.py)
+        **{"write_queue_seconds": 0, **overrides},  # type: ignore[arg-type]
     )
 
 

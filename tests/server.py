@@ -31,6 +31,7 @@ def server_env(settings: Settings, **extra: str) -> dict[str, str]:
         STRANG_DATA_DIR=str(settings.data_dir),
         STRANG_DATABASE_URL=settings.database_url,
         STRANG_LOG_JSON="false",
+        STRANG_WRITE_QUEUE_SECONDS=str(settings.write_queue_seconds),
     )
     env.update(extra)
     return env

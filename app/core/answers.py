@@ -15,6 +15,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
+from app.core.db import SERIAL
+
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -36,6 +38,7 @@ MEANINGS = {
     413: "Too large",
     415: "Unsupported media type",
     429: "Too many requests; `Retry-After` says when to try again",
+    503: "Busy: nothing was done; try again after `Retry-After` seconds",
 }
 
 
@@ -70,6 +73,8 @@ def _derived(route: APIRoute, principal: Callable[..., Any]) -> list[int]:
         codes.append(403)
     if _names_a_row(route.dependant):
         codes.append(404)
+    if getattr(route.endpoint, SERIAL, False):
+        codes.append(503)  # shed under overload (app/core/db.py)
     return codes
 
 

@@ -24,7 +24,9 @@ needs no connection still find threads.
 import asyncio
 import contextlib
 import functools
+import math
 import sqlite3
+import time
 import weakref
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -196,10 +198,42 @@ class _WriteGroup:
     error: BaseException | None = None
 
 
+# --- shedding --------------------------------------------------------------------------------
+#
+# Under overload, a push that would wait longer than `write_queue_seconds` for its turn is told
+# at once to come back (503 with Retry-After) instead of queueing for seconds: the phone keeps
+# it in its outbox and tries again after that time, with jitter. The wait is estimated from the
+# requests ahead and how long each held the gate lately.
+
+BUSY = "The server is busy; your changes are kept and sent again shortly"
+
+
+class _Pace:
+    hold: float | None = None  # seconds a member holds the gate, smoothed over recent ones
+
+    def record(self, seconds: float) -> None:
+        self.hold = seconds if self.hold is None else self.hold + 0.2 * (seconds - self.hold)
+
+
+def _refuse_when_full(state: Any, gate: anyio.Lock) -> None:
+    limit: float = state.settings.write_queue_seconds
+    hold = _per_loop(state, "write_pace", _Pace).hold
+    if limit <= 0 or hold is None or not gate.locked():
+        return
+    wait = (gate.statistics().tasks_waiting + 1) * hold
+    if wait > limit:
+        seconds = max(1, math.ceil(wait))
+        raise errors.ServiceUnavailable(
+            BUSY, headers={"Retry-After": str(seconds)}, code="busy", params={"seconds": seconds}
+        )
+
+
 @contextlib.asynccontextmanager
 async def _grouped_write(state: Any, engine: Engine) -> AsyncIterator[Session]:
     gate = _write_gate(state)
+    _refuse_when_full(state, gate)
     await gate.acquire()
+    started = time.perf_counter()
     try:
         group = _take_open_group(state)
         if group is None:
@@ -220,6 +254,7 @@ async def _grouped_write(state: Any, engine: Engine) -> AsyncIterator[Session]:
         else:
             await _finish(group)
     finally:
+        _per_loop(state, "write_pace", _Pace).record(time.perf_counter() - started)
         gate.release()
     with anyio.CancelScope(shield=True):  # the group outlives a client that went away
         await _await_commit(state, gate, group)

@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     # forms, the export's local columns) is read and written in it.
     timezone: str = "Europe/Berlin"
 
+    # A push that would wait longer than this for its turn gets 503 + Retry-After at once
+    # instead of queueing (app/core/db.py, "shedding"); 0 lets every push wait.
+    write_queue_seconds: float = Field(1.0, ge=0, le=60)
+
     session_days: int = 90
     # Failed logins counted over the window (see app/auth/throttle.py): for one account from one
     # address, from one address for any account, and for one account from anywhere.

@@ -3,7 +3,7 @@
 import { isApiError } from '../api/client'
 import { onOutboxChange as subscribeOutbox, UNDO_MS } from './outbox'
 import { failureOf } from './freshness'
-import { backoffMs, heldFor, loadStatus, setStatus, syncOnce, type EngineOptions } from './sync'
+import { heldFor, loadStatus, retryDelayMs, setStatus, syncOnce, type EngineOptions } from './sync'
 
 export const PULL_EVERY_MS = 3 * 60 * 1000
 /** A tap is pushed once its Undo window has passed (Undo then just deletes it locally). */
@@ -48,7 +48,7 @@ export function startSync(opts: EngineOptions): { stop: () => void; now: () => P
           return
         }
         failures++
-        const wait = isApiError(err) && err.retryAfter ? err.retryAfter * 1000 : backoffMs(failures)
+        const wait = retryDelayMs(isApiError(err) ? err.retryAfter : null, failures)
         setStatus({ failure: failureOf(err), retryAt: Date.now() + wait })
         schedule(wait)
       } finally {

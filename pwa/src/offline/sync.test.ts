@@ -4,7 +4,7 @@ import { allLeads, outcomeCodes } from './content'
 import { db, openStrangDB, useDatabase } from './db'
 import { logOutcome, outboxOf, planVisit, sendSignal, undoOutcome, unplanVisit } from './outbox'
 import { startSync } from './engine'
-import { backoffMs, heldFor, pull, push, wipeSynced } from './sync'
+import { backoffMs, heldFor, pull, push, retryDelayMs, syncStatus, wipeSynced } from './sync'
 import type { LeadSync, Mutation } from './types'
 
 const U1 = { userId: 'u1', holdMs: 0 }
@@ -13,8 +13,8 @@ beforeEach(() => {
   useDatabase(openStrangDB(`sync-test-${++n}`))
 })
 
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } })
 
 function lead(id: string, extra: Partial<LeadSync> = {}): LeadSync {
   return {
@@ -174,6 +174,26 @@ describe('the engine', () => {
     const mid = () => 0.5
     expect([1, 2, 3, 4].map((f) => backoffMs(f, mid))).toEqual([2000, 4000, 8000, 16000])
     expect(backoffMs(30, mid)).toBe(300000)
+  })
+
+  it('waits what a busy server asks, plus jitter, never less', () => {
+    expect(retryDelayMs(2, 1, () => 0)).toBe(2000)
+    expect(retryDelayMs(2, 1, () => 0.999)).toBe(2999)
+    expect(retryDelayMs(null, 3, () => 0.5)).toBe(backoffMs(3, () => 0.5))
+  })
+
+  it('keeps the taps of a push a busy server refused and tries again when it said', async () => {
+    await logOutcome({ userId: 'u1', leadId: 'l1', code: 'interested' })
+    vi.stubGlobal('fetch', vi.fn(async () => json(503, { detail: 'busy', code: 'busy' }, { 'Retry-After': '3' })))
+    const before = Date.now()
+    const engine = startSync(U1)
+    await engine.now()
+    engine.stop()
+    const { failure, retryAt } = syncStatus()
+    expect(failure).toMatchObject({ kind: 'busy', status: 503 })
+    expect(retryAt! - before).toBeGreaterThanOrEqual(3000)
+    expect(retryAt! - Date.now()).toBeLessThanOrEqual(4500)
+    expect(await outboxOf('u1')).toHaveLength(1)
   })
 
   it('pushes then pulls on start, and calls onUnauthorized on 401', async () => {

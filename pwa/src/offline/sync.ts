@@ -225,6 +225,16 @@ export function backoffMs(failures: number, random: () => number = Math.random):
   return Math.round(base * (0.75 + random() * 0.5))
 }
 
+/**
+ * Delay before the next try after a failure: what the server asked for (`Retry-After`, a busy
+ * server's 503 or a 429) plus up to half as much again, so phones told the same second do not
+ * all come back in it; otherwise the exponential backoff.
+ */
+export function retryDelayMs(retryAfter: number | null, failures: number, random: () => number = Math.random): number {
+  if (retryAfter && retryAfter > 0) return Math.round(retryAfter * 1000 * (1 + random() * 0.5))
+  return backoffMs(failures, random)
+}
+
 /** One full round: push what is waiting, then pull. Throws on failure. */
 export async function syncOnce(opts: EngineOptions): Promise<void> {
   await push(opts)

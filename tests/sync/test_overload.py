@@ -1,0 +1,94 @@
+"""A busy server sheds pushes instead of queueing them: more phones push at once than it can
+serve within its queue limit, so some are told at once to come back (503 + Retry-After). Those
+changed nothing; the phones keep the batch and send it again, and in the end every outcome is
+stored exactly once."""
+
+import threading
+import time
+import uuid
+from typing import Any
+
+import httpx
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.core.settings import Settings
+from app.main import create_app
+from app.outcomes.models import Outcome
+from tests.ops.helpers import PUSH, outcome_log, seed_phones
+from tests.server import running_server
+
+PHONES = 24
+BATCH = 50
+
+
+class Phone(threading.Thread):
+    def __init__(self, url: str, token: str, lead: Any, start: threading.Event) -> None:
+        super().__init__(daemon=True)
+        self.url, self.start_together = url, start
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self.device = f"busy-{id(self)}"
+        self.batch = [outcome_log(lead, n + 1) for n in range(BATCH)]
+        # status, Retry-After, sent, answered
+        self.answers: list[tuple[int, str | None, float, float]] = []
+
+    def run(self) -> None:
+        self.start_together.wait()
+        with httpx.Client(timeout=120) as http:
+            for _ in range(100):
+                sent = time.monotonic()
+                response = http.post(
+                    f"{self.url}{PUSH}",
+                    headers=self.headers,
+                    json={"device_id": self.device, "mutations": self.batch},
+                )
+                answered = time.monotonic()
+                retry_after = response.headers.get("Retry-After")
+                self.answers.append((response.status_code, retry_after, sent, answered))
+                if response.status_code != 503:
+                    return
+                time.sleep(0.05)  # a phone would wait Retry-After; here: sooner, to keep it short
+
+
+def test_a_busy_server_turns_pushes_away_at_once_and_loses_nothing(
+    settings: Settings, db: Session
+) -> None:
+    seeded = seed_phones(db, PHONES, leads_each=1)
+    start = threading.Event()
+    # a queue limit well below one push's turn: any push that finds others waiting is shed
+    with running_server(settings, STRANG_WRITE_QUEUE_SECONDS="0.001") as server:
+        warm = seed_phones(db, 1, leads_each=1)[0]
+        httpx.post(
+            f"{server.url}{PUSH}",
+            headers={"Authorization": f"Bearer {warm[0]}"},
+            json={"device_id": "warm", "mutations": [outcome_log(warm[1][0], 1)]},
+            timeout=60,
+        ).raise_for_status()  # the server has measured how long a push holds its turn
+        phones = [Phone(server.url, token, leads[0], start) for token, leads in seeded]
+        for phone in phones:
+            phone.start()
+        start.set()
+        for phone in phones:
+            phone.join(timeout=300)
+
+    answers = [a for p in phones for a in p.answers]
+    shed = [a for a in answers if a[0] == 503]
+    served = [a for a in answers if a[0] == 200]
+    assert {status for status, *_ in answers} <= {200, 503}
+    assert len(served) == PHONES  # every phone got through in the end
+    assert shed, "24 phones pushing 50 outcomes at once: some pushes must have been shed"
+    assert all(retry and int(retry) >= 1 for _, retry, *_ in shed)
+    # shed at once, not after queueing: a refusal took less time than the slowest served push
+    slowest_served = max(answered - sent for _, _, sent, answered in served)
+    assert min(answered - sent for _, _, sent, answered in shed) < slowest_served
+    db.expire_all()
+    sent_ids = [uuid.UUID(m["id"]) for p in phones for m in p.batch]
+    stored = db.exec(
+        select(func.count()).select_from(Outcome).where(col(Outcome.id).in_(sent_ids))
+    ).one()
+    assert stored == PHONES * BATCH  # none lost, none doubled
+
+
+def test_shedding_is_documented_on_the_push() -> None:
+    responses = create_app().openapi()["paths"]["/api/v1/sync/push"]["post"]["responses"]
+    assert "503" in responses
