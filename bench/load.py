@@ -57,6 +57,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LEADS_PER_REP = 8
 FILE_SIZES = (150_000, 600_000, 2_000_000)  # a flyer, a brochure, a price list with photos
 PUSH_EVERY = (3.0, 9.0)  # seconds between a rep's pushes (uniform)
+SHED = 503
 CODES = ("won", "follow_up", "interested", "objection", "not_reached", "no_interest")
 
 
@@ -69,6 +70,7 @@ class Options:
     only: str | None = None
     postgres_url: str = ""
     keep_logs: Path | None = None
+    overload: bool = False
 
 
 @dataclass
@@ -83,6 +85,7 @@ class Stats:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: Counter[tuple[str, str]] = field(default_factory=Counter)
     examples: dict[tuple[str, str], str] = field(default_factory=dict)
+    shed: Counter[str] = field(default_factory=Counter)  # 503 + Retry-After: sent again later
     bytes: int = 0
 
     def fail(self, label: str, kind: str, example: str) -> None:
@@ -284,6 +287,9 @@ async def timed(stats: Stats, label: str, call: Awaitable[httpx.Response]) -> ht
     except httpx.HTTPError as exc:
         stats.fail(label, type(exc).__name__, f"{type(exc).__name__} {exc}")
         return None
+    if response.status_code == SHED and "Retry-After" in response.headers:
+        stats.shed[label] += 1  # not an error: the server said when to come back
+        return response
     if response.status_code >= 400:
         stats.fail(label, f"HTTP {response.status_code}", response.text)
         return None
@@ -304,6 +310,31 @@ async def pull_all(http: httpx.AsyncClient, rep: Rep, stats: Stats, cursor: str 
         cursor = body["cursor"]
         if not body["has_more"]:
             return str(cursor)
+
+
+def _outcome(rep: Rep) -> dict[str, object]:
+    rep.seq += 1
+    return {
+        "type": "outcome.log",
+        "id": str(uuid.uuid4()),
+        "seq": rep.seq,
+        "lead_id": str(random.choice(rep.leads)),
+        "code": random.choice(CODES),
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "details": [],
+        "note": "",
+    }
+
+
+async def push(http: httpx.AsyncClient, stats: Stats, body: dict[str, object]) -> None:
+    """Like the phone: a push the server sheds is kept and sent again after Retry-After, plus
+    up to half again of jitter."""
+    for _ in range(20):
+        response = await timed(stats, "POST /sync/push", http.post("/api/v1/sync/push", json=body))
+        if response is None or response.status_code != SHED:
+            return
+        await asyncio.sleep(float(response.headers["Retry-After"]) * random.uniform(1, 1.5))
+    stats.fail("POST /sync/push", "shed 20 times", "")
 
 
 async def phone(
@@ -329,22 +360,15 @@ async def phone(
             await timed(stats, "GET /files/{sha256}", http.get(f"/api/v1/files/{sha256}"))
         device = f"load-{uuid.uuid4().hex[:8]}"
         while time.monotonic() < until:
-            await asyncio.sleep(random.uniform(*PUSH_EVERY))
+            if not options.overload:
+                await asyncio.sleep(random.uniform(*PUSH_EVERY))
             if time.monotonic() >= until:
                 break
-            rep.seq += 1
-            mutation = {
-                "type": "outcome.log",
-                "id": str(uuid.uuid4()),
-                "seq": rep.seq,
-                "lead_id": str(random.choice(rep.leads)),
-                "code": random.choice(CODES),
-                "occurred_at": datetime.now(UTC).isoformat(),
-                "details": [],
-                "note": "",
-            }
-            body = {"device_id": device, "mutations": [mutation]}
-            await timed(stats, "POST /sync/push", http.post("/api/v1/sync/push", json=body))
+            mutations = [
+                _outcome(rep) for _ in range(random.randint(1, 5) if options.overload else 1)
+            ]
+            body = {"device_id": device, "mutations": mutations}
+            await push(http, stats, body)
             if random.random() < 0.25:  # now and then the phone pulls what changed
                 cursor = await pull_all(http, rep, stats, cursor)
 
@@ -388,6 +412,8 @@ def report(
             f"{percentile(values, 0.95) * 1000:8.1f} {percentile(values, 0.99) * 1000:8.1f} "
             f"{max(values, default=0) * 1000:8.1f} {stats.error_count(label):7d}"
         )
+    for label, count in sorted(stats.shed.items()):
+        print(f"shed (503 + Retry-After, sent again): {count} x {label}")
     print(f"errors: {errors}")
     for (label, kind), count in sorted(stats.errors.items()):
         print(f"  {count:6d}  {label}: {kind}  e.g. {stats.examples[label, kind]!r}")
@@ -497,6 +523,11 @@ def parse(argv: list[str]) -> Options:
         help="admin URL of a PostgreSQL server (default $STRANG_BENCH_POSTGRES_URL)",
     )
     parser.add_argument("--keep-logs", type=Path, default=None, help="folder for server logs")
+    parser.add_argument(
+        "--overload",
+        action="store_true",
+        help="every phone pushes 1-5 outcomes again as soon as answered (no pause)",
+    )
     args = parser.parse_args(argv)
     return Options(
         reps=args.reps,
@@ -506,6 +537,7 @@ def parse(argv: list[str]) -> Options:
         only=args.only,
         postgres_url=args.postgres_url,
         keep_logs=args.keep_logs,
+        overload=args.overload,
     )
 
 
