@@ -20,6 +20,17 @@ from app.core.settings import Settings
 cli = typer.Typer(help="Strang: the field sales companion.", no_args_is_help=True)
 db_cli = typer.Typer(help="Database migrations.", no_args_is_help=True)
 user_cli = typer.Typer(help="User accounts.", no_args_is_help=True)
+
+
+@cli.callback()
+def _listening() -> None:
+    # Writes from the command line reach the same listeners as the app's (app/listeners.py);
+    # the features are loaded with the command, not when the command line starts.
+    from app.listeners import register_listeners
+
+    register_listeners()
+
+
 cli.add_typer(db_cli, name="db")
 cli.add_typer(user_cli, name="user")
 

@@ -31,6 +31,7 @@ from app.core.settings import Settings
 from app.insights.roller import insights_lifespan, insights_readiness
 from app.insights.router import router as insights_router
 from app.leads.router import router as leads_router
+from app.listeners import register_listeners
 from app.live.lifespan import live_lifespan
 from app.live.router import router as live_router
 from app.outcomes.router import router as outcome_codes_router
@@ -109,6 +110,7 @@ def api_router() -> APIRouter:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    register_listeners()
     app = FastAPI(
         title="Strang",
         version="1",

@@ -20,7 +20,7 @@ from app.core.time import utcnow
 TOUCH_EVERY = timedelta(hours=1)
 
 # Called in the writing transaction when a rep's region or team changed (what else depends on
-# the audience a rep is in registers here, e.g. the campaigns: `app/campaigns/__init__.py`).
+# the audience a rep is in is put here by `app/listeners.py`, e.g. the campaigns).
 AUDIENCE_LISTENERS: list[Callable[[Session, User], None]] = []
 
 

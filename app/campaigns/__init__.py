@@ -1,10 +1,5 @@
 """Campaigns: what marketing publishes, and to whom.
 
-Importing the package registers the campaigns' audience listener with auth (once).
+`service.audience_changed` hears of a rep's region/team change (registered in
+app/listeners.py).
 """
-
-from app.auth.service import AUDIENCE_LISTENERS
-from app.campaigns.service import audience_changed
-
-if audience_changed not in AUDIENCE_LISTENERS:
-    AUDIENCE_LISTENERS.append(audience_changed)
