@@ -5,6 +5,7 @@ import sys
 
 BENCHMARKS = [
     "bench.sync_bench",
+    "bench.peer_bench",
     "bench.csv_import",
     "bench.insights_bench",
     "bench.export_bench",

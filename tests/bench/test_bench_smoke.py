@@ -14,6 +14,7 @@ from bench.__main__ import BENCHMARKS
 ROOT = Path(__file__).resolve().parents[2]
 TINY = {
     "bench.sync_bench": ["--reps", "2", "--scale", "0.002"],
+    "bench.peer_bench": ["--outcomes", "20", "--no-peer"],  # the peer's install takes minutes
     "bench.csv_import": ["--rows", "50"],
     "bench.insights_bench": ["--outcomes", "500", "--runs", "1", "--raw-runs", "1"],
     "bench.export_bench": ["--outcomes", "500"],
@@ -29,6 +30,7 @@ TINY = {
 }
 SQLITE_ONLY = (
     "bench.sync_bench",
+    "bench.peer_bench",
     "bench.wire",
     "bench.lighthouse",
     "bench.drilldown_bench",
