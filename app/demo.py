@@ -9,8 +9,8 @@ from app.auth import service as auth_service
 from app.auth.models import Role, User
 from app.core.db import make_engine
 from app.core.settings import Settings
-from app.insights.demo import seed_insights_history
 from app.leads.demo import seed_content
+from app.sync.demo import seed_insights_history
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS: list[tuple[str, str, Role, str, str]] = [

@@ -8,7 +8,6 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine, text
 
-from app.audit.router import router as audit_router
 from app.auth.deps import get_principal
 from app.auth.router import router as auth_router
 from app.auth.router import users_router
@@ -18,6 +17,7 @@ from app.calendar.router import router as calendar_router
 from app.campaigns.router import router as campaigns_router
 from app.collateral.files import router as files_router
 from app.collateral.router import router as collateral_router
+from app.console.audit_router import router as audit_router
 from app.console.router import router as console_router
 from app.core.answers import document_refusals
 from app.core.db import make_engine, read_engine

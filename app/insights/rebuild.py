@@ -25,6 +25,7 @@ from sqlmodel import Session
 
 from app.core.bulk import copy_rows
 from app.core.db import table_of
+from app.insights.facts import rebuild_facts
 from app.insights.models import (
     ANY_CAMPAIGN,
     InsightChip,
@@ -38,7 +39,7 @@ from app.insights.models import (
 )
 from app.insights.periods import GRAINS, SECONDS_BUCKETS, WORDS, day_bits, period_start
 from app.insights.roller import counted_day, lock_roll
-from app.insights.rollup import WON, rebuild_facts
+from app.insights.rollup import WON
 from app.outcomes.models import Outcome
 
 AGGREGATES = (

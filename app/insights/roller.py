@@ -47,8 +47,9 @@ from app.core.inputs import FIRST_DAY, LAST_DAY
 from app.core.observability import log
 from app.core.settings import Settings
 from app.core.time import utcnow
+from app.insights.facts import FACT_COLUMNS, Fact, backlog_facts
 from app.insights.models import InsightBacklog, InsightRoll, InsightSetAside
-from app.insights.rollup import FACT_COLUMNS, Fact, backlog_facts, on_amended, on_outcomes
+from app.insights.rollup import on_amended, on_outcomes
 from app.outcomes.models import Outcome
 
 ROLL_LIMIT = 2000  # backlog entries per roll

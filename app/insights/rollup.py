@@ -19,53 +19,42 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cache
 from typing import Any, Protocol
 
 from sqlalchemy import (
-    JSON,
-    Date,
-    String,
     Table,
-    bindparam,
-    case,
-    cast,
-    delete,
-    func,
-    insert,
-    literal_column,
     select,
-    text,
-    true,
-    update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from app.auth.models import User
 from app.core.bulk import execute_rows
 from app.core.db import table_of
+from app.insights.facts import (
+    FACT_TABLE,
+    Fact,
+    Key,
+    dialect_of,
+    insert_for,
+    kind_values,
+    record_facts,
+    set_active,
+    set_details,
+)
 from app.insights.models import (
-    ANY_CAMPAIGN,
-    NO_CAMPAIGN,
-    InsightBacklog,
     InsightChip,
     InsightCollateral,
     InsightCollateralPage,
     InsightCount,
     InsightFact,
-    InsightLeadVisit,
 )
 from app.insights.periods import (
     GRAINS,
     SECONDS_BUCKETS,
-    WORDS,
-    day_bits,
     period_start,
     seconds_bucket,
 )
-from app.leads.models import Lead
+from app.insights.visit_bits import flip_visit_bits, lock_leads
 from app.outcomes.models import Fit, Outcome, OutcomeCollateralFit, OutcomeCollateralView
 
 WON = "won"
@@ -75,40 +64,6 @@ COLLATERAL_VALUES = (
     "viewed", "won_viewed", "fit_up", "fit_down", *(f"s{i}" for i in range(len(SECONDS_BUCKETS)))
 )  # fmt: skip
 COLLATERAL_WIDTH = len(COLLATERAL_VALUES)
-
-Key = tuple[Any, ...]
-
-
-def campaign_key(campaign_id: uuid.UUID | None) -> str:
-    return NO_CAMPAIGN if campaign_id is None else str(campaign_id)
-
-
-@dataclass(slots=True)
-class Fact:
-    """An `insight_fact` row as a plain object (building ORM instances costs more than the
-    whole rollup of a push)."""
-
-    outcome_id: uuid.UUID
-    lead_id: uuid.UUID
-    rep_id: uuid.UUID
-    campaign_key: str
-    code: str
-    day: date
-    region: str
-    segment: str
-    team: str
-    active: bool = True
-    details: list[str] = field(default_factory=list)  # the chips it is counted with
-
-
-def kind_values(fact: Fact) -> list[tuple[str, str]]:
-    """The (kind, value) slices an outcome counts in; an empty attribute has no slice."""
-    return slices_of(fact.team, fact.region, fact.segment)
-
-
-def slices_of(team: str, region: str, segment: str) -> list[tuple[str, str]]:
-    pairs = [("all", ""), ("team", team), ("region", region), ("segment", segment)]
-    return [(kind, value) for kind, value in pairs if kind == "all" or value]
 
 
 @dataclass
@@ -172,17 +127,9 @@ def add_fit(deltas: Deltas, fact: Fact, collateral_id: uuid.UUID, fit: str, sign
 # --- writing -----------------------------------------------------------------------------
 
 
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
-
-
-def _insert_for(dialect: str, table: Table) -> Any:
-    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-
-
 @cache
 def _upsert_add(dialect: str, table: Table, keys: tuple[str, ...], values: tuple[str, ...]) -> Any:
-    stmt = _insert_for(dialect, table)
+    stmt = insert_for(dialect, table)
     return stmt.on_conflict_do_update(
         index_elements=list(keys),
         set_={v: table.c[v] + stmt.excluded[v] for v in values},
@@ -198,7 +145,7 @@ def upsert_add(
     """
     if not rows:
         return
-    stmt = _upsert_add(_dialect(session), table, keys, values)
+    stmt = _upsert_add(dialect_of(session), table, keys, values)
     execute_rows(session, stmt, sorted(rows), (*keys, *values))
 
 
@@ -235,131 +182,6 @@ def apply_deltas(session: Session, deltas: Deltas) -> None:
     )
 
 
-def _lock_leads(session: Session, lead_ids: Iterable[uuid.UUID]) -> None:
-    """Serialise writers per lead on PostgreSQL (SQLite writers are serialised already), so
-    the read-then-clear of a visit bit cannot race. One query; the locks are taken in one
-    order (sorted hashes), so two batches cannot deadlock on them."""
-    if _dialect(session) != "postgresql":
-        return
-    keys = sorted({f"insight:{lead_id}" for lead_id in lead_ids})
-    if keys:
-        session.execute(
-            text(
-                "SELECT pg_advisory_xact_lock(h) FROM"
-                " (SELECT hashtext(k) AS h FROM unnest(CAST(:keys AS text[])) AS t(k)"
-                " ORDER BY h) AS s"
-            ),
-            {"keys": keys},
-        )
-
-
-VISIT_KEYS = ("kind", "value", "block", "campaign_key", "lead_id")
-WORD_COLUMNS = tuple(f"w{i}" for i in range(WORDS))
-VisitKey = tuple[str, str, int, str, uuid.UUID]
-
-
-def _visit_bits(facts: Iterable[Fact], keep: set[Key]) -> dict[int, dict[VisitKey, int]]:
-    """Per word index, per visit bitmap row, the bits of the facts' days in each of their
-    slices (their campaign and "any campaign"), leaving out (kind, value, campaign, lead, day)
-    in `keep`."""
-    by_word: dict[int, dict[VisitKey, int]] = {}
-    for fact in facts:
-        bits = day_bits(fact.day)
-        for kind, value in kind_values(fact):
-            for campaign in (fact.campaign_key, ANY_CAMPAIGN):
-                if (kind, value, campaign, fact.lead_id, fact.day) in keep:
-                    continue
-                for block, word, bit in bits:
-                    key = (kind, value, block, campaign, fact.lead_id)
-                    rows = by_word.setdefault(word, {})
-                    rows[key] = rows.get(key, 0) | bit
-    return by_word
-
-
-def _visited_by_others(session: Session, facts: list[Fact]) -> set[Key]:
-    """(kind, value, campaign, lead, day) kept visited by active outcomes other than `facts`
-    on the same lead and day (one indexed query on `insight_fact`)."""
-    pairs = {(f.lead_id, f.day) for f in facts}
-    t = table_of(InsightFact)
-    rows = session.execute(
-        select(t.c.lead_id, t.c.day, t.c.campaign_key, t.c.team, t.c.region, t.c.segment)
-        .where(
-            t.c.lead_id.in_({f.lead_id for f in facts}),
-            t.c.day.in_({f.day for f in facts}),
-            t.c.active.is_(True),
-            t.c.outcome_id.not_in([f.outcome_id for f in facts]),
-        )
-        .distinct()
-    )
-    visited: set[Key] = set()
-    for lead_id, day, campaign, team, region, segment in rows:
-        if (lead_id, day) in pairs:
-            for kind, value in slices_of(team, region, segment):
-                visited.add((kind, value, campaign, lead_id, day))
-                visited.add((kind, value, ANY_CAMPAIGN, lead_id, day))
-    return visited
-
-
-def _flip_visit_bits(session: Session, facts: list[Fact], sign: int) -> None:
-    """Set (+1) or clear (-1) the facts' days in their bitmaps, unless another active outcome
-    of the same lead, day, campaign and slice has them visited (still). One statement per word
-    touched (outcomes of a few days touch one or two), binding only that word, rows in key
-    order."""
-    # Setting a bit that another outcome set already changes nothing: only clearing must
-    # spare the days other active outcomes still hold.
-    keep = _visited_by_others(session, facts) if sign < 0 else set()
-    dialect = _dialect(session)
-    for word, rows in sorted(_visit_bits(facts, keep).items()):
-        column = WORD_COLUMNS[word]
-        keys = sorted(rows, key=_visit_order)
-        if sign > 0:
-            bits = [(*k, rows[k]) for k in keys]
-            execute_rows(session, _visit_set(dialect, column), bits, (*VISIT_KEYS, column))
-        else:
-            masks = [(*k, ~rows[k]) for k in keys]
-            params = (*(f"k_{k}" for k in VISIT_KEYS), "mask")
-            execute_rows(session, _visit_clear(column), masks, params)
-
-
-def _visit_order(key: VisitKey) -> tuple[str, str, int, str, int]:
-    """Key order (UUIDs compare by their integer; as a sort key that is C-speed)."""
-    kind, value, block, campaign, lead_id = key
-    return kind, value, block, campaign, lead_id.int
-
-
-@cache
-def _visit_set(dialect: str, column: str) -> Any:
-    """Insert the row, or OR the bits into its word `column`; the other words start at 0."""
-    table = table_of(InsightLeadVisit)
-    stmt = _insert_for(dialect, table).values(
-        {w: literal_column("0") for w in WORD_COLUMNS if w != column}
-    )
-    return stmt.on_conflict_do_update(
-        index_elements=list(VISIT_KEYS),
-        set_={column: table.c[column].bitwise_or(stmt.excluded[column])},
-    )
-
-
-@cache
-def _visit_clear(column: str) -> Any:
-    table = table_of(InsightLeadVisit)
-    return (
-        update(table)
-        .where(*(table.c[k] == bindparam(f"k_{k}") for k in VISIT_KEYS))
-        .values({column: table.c[column].bitwise_and(bindparam("mask"))})
-    )
-
-
-def _set_active(session: Session, ids: list[uuid.UUID], active: bool) -> None:
-    if not ids:
-        return
-    fact_t = table_of(InsightFact)
-    session.execute(update(fact_t).where(fact_t.c.outcome_id.in_(ids)).values(active=active))
-    for obj in list(session.identity_map.values()):  # loaded facts must not keep stale flags
-        if isinstance(obj, InsightFact) and obj.outcome_id in ids:
-            session.expire(obj)
-
-
 class Tapped(Protocol):
     """What the roll-up reads of an outcome (an `Outcome`, or a row of its columns)."""
 
@@ -389,7 +211,7 @@ def on_outcomes(
     if not unique:
         return
     session.flush()
-    _lock_leads(session, (o.lead_id for o in unique))
+    lock_leads(session, (o.lead_id for o in unique))
     fact_t = table_of(InsightFact)
     existing = {
         row.outcome_id: Fact(**row._mapping)
@@ -399,16 +221,16 @@ def on_outcomes(
     }
     if sign > 0:
         chips = {o.id: _chips(o) for o in unique}
-        fresh = _record_facts(session, [o.id for o in unique if o.id not in existing], facts, chips)
+        fresh = record_facts(session, [o.id for o in unique if o.id not in existing], facts, chips)
         again = [f for f in existing.values() if not f.active]
-        _set_active(session, [f.outcome_id for f in again], True)
+        set_active(session, [f.outcome_id for f in again], True)
         for fact in again:
             fact.details = chips[fact.outcome_id]
-        _set_details(session, [f for f in again if f.details])
+        set_details(session, [f for f in again if f.details])
         changed = fresh + again
     else:
         changed = [f for f in existing.values() if f.active]
-        _set_active(session, [f.outcome_id for f in changed], False)
+        set_active(session, [f.outcome_id for f in changed], False)
     if not changed:
         return
     facts = {f.outcome_id: f for f in changed}
@@ -437,44 +259,11 @@ def on_outcomes(
     ):  # fmt: skip
         add_fit(deltas, facts[fit.outcome_id], fit.collateral_id, fit.fit, sign)
     apply_deltas(session, deltas)
-    _flip_visit_bits(session, changed, sign)
+    flip_visit_bits(session, changed, sign)
 
 
 def _chips(outcome: "Tapped") -> list[str]:
     return sorted(set(outcome.details or []))
-
-
-def _record_facts(
-    session: Session,
-    ids: list[uuid.UUID],
-    facts: Mapping[uuid.UUID, Fact] | None,
-    chips: Mapping[uuid.UUID, list[str]],
-) -> list[Fact]:
-    if not ids:
-        return []
-    if facts is None:
-        inserted = session.execute(_insert_facts_returning(_dialect(session)), {"ids": ids})
-        return [Fact(**row._mapping) for row in inserted]
-    given = [facts[i] for i in ids if i in facts]
-    for fact in given:
-        fact.details = chips[fact.outcome_id]
-    rows = [tuple(getattr(f, c) for c in FACT_ROW_COLUMNS) for f in given]
-    execute_rows(session, _INSERT_FACT, rows, FACT_ROW_COLUMNS)
-    return given
-
-
-_FACT = table_of(InsightFact)
-_SET_DETAILS = (
-    update(_FACT)
-    .where(_FACT.c.outcome_id == bindparam("k_outcome_id"))
-    .values(details=bindparam("details", type_=JSON))
-)
-
-
-def _set_details(session: Session, facts: Sequence[Fact]) -> None:
-    if facts:
-        rows = [(f.outcome_id, f.details) for f in facts]
-        execute_rows(session, _SET_DETAILS, rows, ("k_outcome_id", "details"))
 
 
 def on_amended(session: Session, outcomes: Sequence[Tapped]) -> None:
@@ -486,7 +275,9 @@ def on_amended(session: Session, outcomes: Sequence[Tapped]) -> None:
     if not current:
         return
     session.flush()
-    query = select(_FACT).where(_FACT.c.outcome_id.in_(list(current)), _FACT.c.active.is_(True))
+    query = select(FACT_TABLE).where(
+        FACT_TABLE.c.outcome_id.in_(list(current)), FACT_TABLE.c.active.is_(True)
+    )
     deltas = Deltas()
     changed = []
     for row in session.execute(query):
@@ -499,89 +290,9 @@ def on_amended(session: Session, outcomes: Sequence[Tapped]) -> None:
         fact.details = now
         changed.append(fact)
     apply_deltas(session, deltas)
-    _set_details(session, changed)
+    set_details(session, changed)
 
 
 def on_outcome(session: Session, outcome: Outcome, sign: int) -> None:
     """One outcome through the batch path (for callers outside a push)."""
     on_outcomes(session, [outcome], sign)
-
-
-# --- rebuilding (the aggregates themselves: app/insights/rebuild.py) -------------------
-
-FACT_COLUMNS = (
-    "outcome_id", "lead_id", "rep_id", "campaign_key", "code", "day", "region", "segment", "team",
-    "active",
-)  # fmt: skip
-# An `insight_fact` row: the above (also a backlog entry's, without `active`) and the chips.
-FACT_ROW_COLUMNS = (*FACT_COLUMNS, "details")
-
-
-_INSERT_FACT = insert(table_of(InsightFact))
-
-
-def rebuild_facts(session: Session) -> None:
-    """Recreate `insight_fact` from the outcomes, with today's lead and rep attributes
-    (one INSERT ... SELECT)."""
-    session.execute(delete(InsightFact))
-    query = _facts_of(_dialect(session))
-    session.execute(insert(table_of(InsightFact)).from_select(FACT_ROW_COLUMNS, query))
-
-
-@cache
-def _insert_facts_returning(dialect: str) -> Any:
-    """Facts for the outcomes `:ids`, inserted and returned by one statement."""
-    o, fact_t = table_of(Outcome), table_of(InsightFact)
-    query = _facts_of(dialect).where(o.c.id.in_(bindparam("ids", expanding=True)))
-    return insert(fact_t).from_select(FACT_ROW_COLUMNS, query).returning(*fact_t.c)
-
-
-@cache
-def _facts_of(dialect: str) -> Any:
-    """The fact of every outcome not retracted: lead and rep attributes as they are now, the
-    UTC day and the campaign key as the database computes them, and its chips."""
-    return _outcome_facts(dialect, true(), with_details=True)
-
-
-@cache
-def backlog_facts(dialect: str) -> Any:
-    """The backlog's +1 entries of the outcomes `:ids`, with their facts (as `_facts_of`)."""
-    query = _outcome_facts(dialect, literal_column("1"))
-    query = query.where(table_of(Outcome).c.id.in_(bindparam("ids", expanding=True)))
-    columns = (*FACT_COLUMNS[:-1], "sign")
-    return insert(table_of(InsightBacklog)).from_select(columns, query)
-
-
-def _outcome_facts(dialect: str, last: Any, *, with_details: bool = False) -> Any:
-    o, lead, rep = table_of(Outcome), table_of(Lead), table_of(User)
-    if dialect == "postgresql":
-        day: Any = cast(func.timezone("UTC", o.c.occurred_at), Date)
-        key: Any = func.coalesce(cast(o.c.campaign_id, String), "")
-    else:  # SQLite keeps UTC text and UUIDs as 32 hex digits
-        day = func.date(o.c.occurred_at)
-        h = o.c.campaign_id
-        parts = [func.substr(h, 1, 8), func.substr(h, 9, 4), func.substr(h, 13, 4),
-                 func.substr(h, 17, 4), func.substr(h, 21, 12)]  # fmt: skip
-        dashed: Any = parts[0]
-        for part in parts[1:]:
-            dashed = dashed.concat("-").concat(part)
-        key = case((h.is_(None), ""), else_=func.lower(dashed))
-    return (
-        select(
-            o.c.id,
-            o.c.lead_id,
-            o.c.rep_id,
-            key,
-            o.c.code,
-            day,
-            func.coalesce(lead.c.region, ""),
-            func.coalesce(lead.c.segment, ""),
-            func.coalesce(rep.c.team, ""),
-            last,
-            *([o.c.details] if with_details else []),
-        )
-        .select_from(o)
-        .outerjoin(lead, lead.c.id == o.c.lead_id)
-        .outerjoin(rep, rep.c.id == o.c.rep_id)
-        .where(o.c.retracted_at.is_(None))
-    )

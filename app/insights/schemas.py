@@ -120,3 +120,25 @@ class CollateralInsights(BaseModel):
     source: Source
     items: list[CollateralFigures]
     dead_stock: list[DeadStock]
+
+
+# ---- what a rep's phone ranks collateral by (app/insights/ranking.py) ----
+
+
+class CollateralEvidenceSync(BaseModel):
+    """How visits went when an item was shown to a group of customers: the segment or region
+    named by `value`, or the whole campaign (`value` ""). Only groups with enough visits."""
+
+    collateral_id: uuid.UUID
+    group: Literal["segment", "region", "campaign"]
+    value: str
+    shown: int
+    won: int
+
+
+class RankingPriorSync(BaseModel):
+    """The campaign average the phone shrinks each item's won share toward, and how many
+    visits' worth it weighs (app/insights/ranking.py)."""
+
+    mean: float
+    strength: float

@@ -24,9 +24,10 @@ from app.auth.models import User
 from app.campaigns.models import Campaign, CampaignStatus
 from app.collateral.models import Collateral
 from app.insights import tallies as t
+from app.insights.facts import campaign_key
 from app.insights.models import NO_CAMPAIGN
 from app.insights.periods import median_bucket
-from app.insights.rollup import FOLLOW_UP, WON, campaign_key
+from app.insights.rollup import FOLLOW_UP, WON
 from app.insights.schemas import (
     CampaignFigures,
     ChipCount,

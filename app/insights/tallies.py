@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlmodel import Session
 
 from app.core.db import table_of
+from app.insights.facts import campaign_key
 from app.insights.models import (
     ANY_CAMPAIGN,
     InsightChip,
@@ -47,7 +48,7 @@ from app.insights.periods import (
     week_start,
     weeks_of,
 )
-from app.insights.rollup import WON, campaign_key
+from app.insights.rollup import WON
 from app.insights.schemas import Filters
 from app.outcomes.models import Outcome, OutcomeCollateralFit, OutcomeCollateralView
 

@@ -1,11 +1,12 @@
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from app.core.inputs import PlannedInstant, RequestBody
+from app.changes.pushed import PushedMutation
+from app.core.inputs import PlannedInstant, RequestBody, SaneDay
 
 
 def _blank_to_none(value: object) -> object:
@@ -248,3 +249,12 @@ class LeadsChanged(BaseModel):
     action: BulkAction
     changed: int = Field(description="leads assigned, moved or deleted")
     unchanged: int = Field(description="leads already with that rep or in that campaign")
+
+
+class LeadPlan(PushedMutation):
+    """The day of the rep's next visit to a lead (a follow-up's date chip). The time of day
+    stays the lead's planned one, else 09:00, on the organisation's clock. Today or later."""
+
+    type: Literal["lead.plan"]
+    lead_id: uuid.UUID
+    planned_on: SaneDay

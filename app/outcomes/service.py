@@ -11,15 +11,24 @@ cheap: the insights feature only queues the outcomes here and rolls them up in a
 own (app/insights/roller.py).
 """
 
+import uuid
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from app.auth.models import User
 from app.changes.log import SyncEntity, record_change
 from app.core import errors
 from app.core.time import utcnow
 from app.outcomes.models import Outcome, OutcomeCode
-from app.outcomes.schemas import OutcomeCodeCreate, OutcomeCodeUpdate
+from app.outcomes.schemas import (
+    HistoryItem,
+    OutcomeCodeCreate,
+    OutcomeCodeSync,
+    OutcomeCodeUpdate,
+)
 
 OutcomeBatchListener = Callable[[Session, Sequence[Outcome], int], None]
 OUTCOME_BATCH_LISTENERS: list[OutcomeBatchListener] = []
@@ -63,3 +72,60 @@ def update_code(session: Session, *, code: OutcomeCode, data: OutcomeCodeUpdate)
     session.flush()
     record_change(session, SyncEntity.outcome_code, code.code)
     return code
+
+
+# ---- what a rep's phone is given (app/sync/pull.py) ----
+
+HISTORY_ITEMS = 5
+NOTE_EXCERPT = 140
+
+
+def codes_for_phone(
+    session: Session, *, after: str = "", limit: int | None = None, named: set[str] | None = None
+) -> list[OutcomeCodeSync]:
+    """Every code (a snapshot page: those after `after`, up to `limit`), or the ones `named`;
+    in code order. Inactive ones too: a phone hides their buttons."""
+    query = select(OutcomeCode).order_by(col(OutcomeCode.code))
+    if named is not None:
+        query = query.where(col(OutcomeCode.code).in_(named))
+    if after:
+        query = query.where(col(OutcomeCode.code) > after)
+    if limit is not None:
+        query = query.limit(limit)
+    return [OutcomeCodeSync.model_validate(c, from_attributes=True) for c in session.exec(query)]
+
+
+def history_of_leads(
+    session: Session, lead_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[HistoryItem]]:
+    """Per lead, its latest outcomes by anyone (not taken back), newest first."""
+    rows = session.execute(
+        sa_select(
+            col(Outcome.lead_id),
+            col(Outcome.id),
+            col(Outcome.rep_id),
+            col(Outcome.code),
+            col(Outcome.occurred_at),
+            col(Outcome.note),
+            col(User.name),
+        )
+        .join(User, col(User.id) == Outcome.rep_id)
+        .where(col(Outcome.lead_id).in_(lead_ids), col(Outcome.retracted_at).is_(None))
+        .order_by(col(Outcome.occurred_at).desc())
+    )
+    history: dict[uuid.UUID, list[HistoryItem]] = defaultdict(list)
+    for lead_id, outcome_id, rep_id, code, occurred_at, note, rep_name in rows:
+        items = history[lead_id]
+        if len(items) < HISTORY_ITEMS:
+            excerpt = note if len(note) <= NOTE_EXCERPT else note[: NOTE_EXCERPT - 1] + "…"
+            items.append(
+                HistoryItem(
+                    id=outcome_id,
+                    rep_id=rep_id,
+                    code=code,
+                    occurred_at=occurred_at,
+                    rep_name=rep_name,
+                    note_excerpt=excerpt,
+                )
+            )
+    return history

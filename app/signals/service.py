@@ -15,7 +15,7 @@ from app.core.time import utcnow
 from app.leads.models import Lead
 from app.push.notices import NoticeKind, notify_reps
 from app.signals.models import Signal, SignalStatus
-from app.signals.schemas import Ref, SignalPublic
+from app.signals.schemas import Ref, SignalPublic, SignalSync
 from app.webhooks import events as webhook_events
 
 
@@ -91,3 +91,24 @@ def acknowledge(session: Session, *, signal: Signal, by: User, reply: str) -> Si
         body=reply,
     )
     return signal
+
+
+def signals_for_phone(
+    session: Session,
+    rep_id: uuid.UUID,
+    *,
+    after: uuid.UUID | None = None,
+    limit: int | None = None,
+    named: set[uuid.UUID] | None = None,
+) -> list[SignalSync]:
+    """The rep's own signals (a snapshot page: ids after `after`, up to `limit`), or those
+    of them `named`; in id order, with marketing's acknowledgement and reply."""
+    query = select(Signal).where(Signal.rep_id == rep_id)
+    if named is not None:
+        query = query.where(col(Signal.id).in_(named))
+    if after is not None:
+        query = query.where(col(Signal.id) > after)
+    query = query.order_by(col(Signal.id))
+    if limit is not None:
+        query = query.limit(limit)
+    return [SignalSync.model_validate(s, from_attributes=True) for s in session.exec(query)]

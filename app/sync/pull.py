@@ -6,9 +6,9 @@ visible (or gone) → its id in `removed`. A campaign change also re-evaluates t
 current collateral, so archiving a campaign or narrowing its audience removes its collateral
 (narrowing leaves it with the reps holding one of its leads: `visible_campaign_ids`).
 
-Cursors are opaque to the phone: base64url JSON `{"v", "r", "m", "c", "d", "k", "a"}`
-(version, rep, mode snapshot/delta, clock, the organisation's day it was issued on, snapshot
-kind index, last id of that kind).
+Cursors are opaque to the phone (app/sync/cursor.py). What a rep may see is each feature's to
+say: the campaigns' audience (`visible_campaign_ids`), current and fresh collateral, the rep's
+leads, the outcomes' history and codes, the rep's signals and shares.
 
 Expired collateral (`valid_until` before today in the organisation zone) is not visible. No
 write marks the day an item expires: a delta whose cursor was issued on an earlier day also
@@ -18,19 +18,14 @@ A snapshot is read page by page in id order, then continues as a delta from the 
 taken when it began; whatever changed meanwhile is re-sent by that delta.
 """
 
-import base64
-import binascii
-import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_
-from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
@@ -41,94 +36,24 @@ from app.collateral.counters import reasons_for_phone
 from app.collateral.freshness import today_in
 from app.collateral.models import Collateral
 from app.collateral.service import current_collateral_of, fresh_collateral_of
-from app.core.inputs import unstorable
 from app.insights.ranking import HeldEvidence, campaign_ranking, evidence_for_rep
 from app.leads.models import Lead
 from app.leads.schemas import LeadCard
 from app.leads.service import leads_of_rep
-from app.outcomes.models import Outcome, OutcomeCode
+from app.outcomes.service import codes_for_phone, history_of_leads
 from app.shares.service import shares_of_leads
-from app.signals.models import Signal
+from app.signals.service import signals_for_phone
+from app.sync.cursor import SNAPSHOT_KINDS, Cursor, decode_cursor, rep_tag
 from app.sync.schemas import (
     CampaignSync,
     Changes,
     CollateralSync,
-    HistoryItem,
     LeadSync,
-    OutcomeCodeSync,
     PullResponse,
     Removed,
-    SignalSync,
 )
 
 _Row = TypeVar("_Row", Campaign, Collateral)
-CURSOR_VERSION = 1
-HISTORY_ITEMS = 5
-NOTE_EXCERPT = 140
-SNAPSHOT_KINDS = ("outcome_codes", "campaigns", "collateral", "leads", "signals")
-
-
-@dataclass
-class Cursor:
-    rep: str
-    mode: str  # "s" snapshot, "d" delta
-    clock: int
-    kind: int = 0
-    after: str = ""
-    day: int = 0  # date.toordinal() of the organisation's day; 0: unknown (older cursors)
-
-    def encode(self) -> str:
-        data = {"v": CURSOR_VERSION, "r": self.rep, "m": self.mode, "c": self.clock}
-        data |= {"d": self.day}
-        if self.mode == "s":
-            data |= {"k": self.kind, "a": self.after}
-        raw = json.dumps(data, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _rep_tag(rep_id: uuid.UUID) -> str:
-    return rep_id.hex[:12]
-
-
-def decode_cursor(value: str, rep_id: uuid.UUID, clock: int, horizon: int = 0) -> Cursor | None:
-    """The cursor, or None when it is garbled, from another version or rep, from the future
-    (a restored database) or older than the pruned change log (`horizon`): the caller then
-    starts a full resync."""
-    try:
-        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-        data = json.loads(raw)
-        if not isinstance(data, dict) or data.get("v") != CURSOR_VERSION:
-            return None
-        cursor = Cursor(
-            rep=str(data["r"]),
-            mode=str(data["m"]),
-            clock=int(data["c"]),
-            kind=int(data.get("k", 0)),
-            after=str(data.get("a", "")),
-            day=int(data.get("d", 0)),
-        )
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
-        return None
-    if cursor.rep != _rep_tag(rep_id) or cursor.mode not in ("s", "d"):
-        return None
-    if not horizon <= cursor.clock <= clock or not 0 <= cursor.kind < len(SNAPSHOT_KINDS):
-        return None
-    if not 0 <= cursor.day <= date.max.toordinal():
-        return None
-    if cursor.after and not _is_key(cursor.after, SNAPSHOT_KINDS[cursor.kind]):
-        return None  # a forged position the queries could not use
-    return cursor
-
-
-def _is_key(text: str, kind: str) -> bool:
-    """Could `text` be the last key of a snapshot page of `kind` (a code, or an id)?"""
-    if kind == "outcome_codes":
-        return len(text) <= 40 and unstorable(text) is None
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
 
 
 class _Reader:
@@ -204,7 +129,7 @@ class _Reader:
     def leads(self, leads: list[Lead]) -> list[LeadSync]:
         if not leads:
             return []
-        history = self._history([lead.id for lead in leads])
+        history = history_of_leads(self.session, [lead.id for lead in leads])
         shares = shares_of_leads(self.session, self.rep.id, [lead.id for lead in leads])
         resolve = self._current_versions(
             {i for lead in leads for i in lead.recommended_collateral_ids}
@@ -230,38 +155,6 @@ class _Reader:
                 )
             )
         return out
-
-    def _history(self, lead_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[HistoryItem]]:
-        rows = self.session.execute(
-            sa_select(
-                col(Outcome.lead_id),
-                col(Outcome.id),
-                col(Outcome.rep_id),
-                col(Outcome.code),
-                col(Outcome.occurred_at),
-                col(Outcome.note),
-                col(User.name),
-            )
-            .join(User, col(User.id) == Outcome.rep_id)
-            .where(col(Outcome.lead_id).in_(lead_ids), col(Outcome.retracted_at).is_(None))
-            .order_by(col(Outcome.occurred_at).desc())
-        )
-        history: dict[uuid.UUID, list[HistoryItem]] = defaultdict(list)
-        for lead_id, outcome_id, rep_id, code, occurred_at, note, rep_name in rows:
-            items = history[lead_id]
-            if len(items) < HISTORY_ITEMS:
-                excerpt = note if len(note) <= NOTE_EXCERPT else note[: NOTE_EXCERPT - 1] + "…"
-                items.append(
-                    HistoryItem(
-                        id=outcome_id,
-                        rep_id=rep_id,
-                        code=code,
-                        occurred_at=occurred_at,
-                        rep_name=rep_name,
-                        note_excerpt=excerpt,
-                    )
-                )
-        return history
 
     def _current_versions(self, ids: Iterable[Any]) -> dict[str, uuid.UUID]:
         """Recommended collateral id -> the version the rep may see now (following
@@ -299,22 +192,13 @@ class _Reader:
             unresolved = following
         return result
 
-    def outcome_code(self, c: OutcomeCode) -> OutcomeCodeSync:
-        return OutcomeCodeSync.model_validate(c, from_attributes=True)
-
-    def signal(self, s: Signal) -> SignalSync:
-        return SignalSync.model_validate(s, from_attributes=True)
-
     # ---- snapshot pages ----
 
     def snapshot_page(self, kind: str, after: str, limit: int, into: Changes) -> list[str]:
         """Up to `limit` items of `kind` with ids above `after`; returns their ids."""
         if kind == "outcome_codes":
-            q_codes = select(OutcomeCode).order_by(col(OutcomeCode.code)).limit(limit)
-            if after:
-                q_codes = q_codes.where(col(OutcomeCode.code) > after)
-            codes = list(self.session.exec(q_codes))
-            into.outcome_codes += [self.outcome_code(c) for c in codes]
+            codes = codes_for_phone(self.session, after=after, limit=limit)
+            into.outcome_codes += codes
             return [c.code for c in codes]
         start = uuid.UUID(after) if after else None
         if kind == "campaigns":
@@ -338,11 +222,8 @@ class _Reader:
             leads = list(self.session.exec(q_lead.order_by(col(Lead.id)).limit(limit)))
             into.leads += self.leads(leads)
             return [str(lead.id) for lead in leads]
-        q_sig = select(Signal).where(Signal.rep_id == self.rep.id)
-        if start:
-            q_sig = q_sig.where(col(Signal.id) > start)
-        signals = list(self.session.exec(q_sig.order_by(col(Signal.id)).limit(limit)))
-        into.signals += [self.signal(s) for s in signals]
+        signals = signals_for_phone(self.session, self.rep.id, after=start, limit=limit)
+        into.signals += signals
         return [str(s.id) for s in signals]
 
     # ---- delta ----
@@ -397,20 +278,10 @@ class _Reader:
             removed.leads += sorted(lead_ids - {lead.id for lead in mine})
         codes = touched.get(SyncEntity.outcome_code, set())
         if codes:
-            rows = self.session.exec(
-                select(OutcomeCode)
-                .where(col(OutcomeCode.code).in_(codes))
-                .order_by(col(OutcomeCode.code))
-            )
-            changes.outcome_codes += [self.outcome_code(c) for c in rows]
+            changes.outcome_codes += codes_for_phone(self.session, named=codes)
         signal_ids = _uuids(touched.get(SyncEntity.signal, set()))
         if signal_ids:
-            rows_s = self.session.exec(
-                select(Signal)
-                .where(col(Signal.id).in_(signal_ids), Signal.rep_id == self.rep.id)
-                .order_by(col(Signal.id))
-            )
-            changes.signals += [self.signal(s) for s in rows_s]
+            changes.signals += signals_for_phone(self.session, self.rep.id, named=signal_ids)
 
 
 def _uuids(values: Iterable[str]) -> set[uuid.UUID]:
@@ -432,7 +303,7 @@ def pull(
     state = decode_cursor(cursor, rep.id, clock, horizon) if cursor else None
     reset = bool(cursor) and state is None
     if state is None:
-        state = Cursor(rep=_rep_tag(rep.id), mode="s", clock=clock, day=today.toordinal())
+        state = Cursor(rep=rep_tag(rep.id), mode="s", clock=clock, day=today.toordinal())
     if state.mode == "d" and state.clock == clock and state.day == today.toordinal():
         return PullResponse(cursor=state.encode(), has_more=False)  # nothing new: most polls
     # Everything judged below is read after the clock, so it is at least as new as every

@@ -8,6 +8,7 @@ from app.auth.models import User
 from app.core.db import SessionDep, serial_writes
 from app.core.deps import SettingsDep
 from app.core.observability import SYNC_MUTATIONS, SYNC_PULLS
+from app.sync import ledger
 from app.sync import pull as pull_service
 from app.sync import push as push_service
 from app.sync.models import SyncDevice
@@ -57,7 +58,7 @@ def devices(session: SessionDep, _: AdminUser) -> list[DevicePublic]:
     )
     out = []
     for device, rep in rows:
-        gaps = push_service.gaps_of(device)
+        gaps = ledger.gaps_of(device)
         out.append(
             DevicePublic(
                 device_id=device.device_id,

@@ -3,84 +3,24 @@
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator
+from pydantic import BaseModel, Field, PlainValidator
 
-from app.core.inputs import RequestBody, SaneDay, SaneInstant
-from app.leads.schemas import LeadCard
-from app.outcomes.models import Fit, Sentiment
+from app.core.inputs import RequestBody
+from app.insights.schemas import CollateralEvidenceSync, RankingPriorSync
+from app.leads.schemas import LeadCard, LeadPlan
+from app.outcomes.schemas import (
+    HistoryItem,
+    OutcomeAmend,
+    OutcomeCodeSync,
+    OutcomeLog,
+    OutcomeRetract,
+)
 from app.shares.schemas import ShareCreate, ShareRevoke, ShareSummary
-from app.signals.models import SignalKind, SignalStatus
+from app.signals.schemas import SignalSend, SignalSync
 
 MAX_BATCH = 500
-Chip = Annotated[str, Field(min_length=1, max_length=40)]
-
-
-class _Mutation(RequestBody):
-    model_config = ConfigDict(extra="ignore")
-
-    id: uuid.UUID
-    seq: int | None = Field(default=None, ge=1, le=2**31 - 1)
-
-
-class CollateralViewed(RequestBody):
-    collateral_id: uuid.UUID
-    seconds: int = Field(default=0, ge=0, le=86_400)
-    pages: list[Annotated[int, Field(ge=1, le=100_000)]] = Field(
-        default_factory=list, max_length=500
-    )
-
-
-class CollateralFit(RequestBody):
-    collateral_id: uuid.UUID
-    fit: Fit
-
-
-class OutcomeLog(_Mutation):
-    type: Literal["outcome.log"]
-    lead_id: uuid.UUID
-    code: str = Field(min_length=1, max_length=40)
-    occurred_at: SaneInstant
-    details: list[Chip] = Field(default_factory=list, max_length=20)
-    note: str = Field(default="", max_length=2000)
-    collateral_viewed: list[CollateralViewed] = Field(default_factory=list, max_length=100)
-    collateral_fit: list[CollateralFit] = Field(default_factory=list, max_length=100)
-
-
-class OutcomeRetract(_Mutation):
-    type: Literal["outcome.retract"]
-    outcome_id: uuid.UUID
-
-
-class OutcomeAmend(_Mutation):
-    """Detail chips or a note added after the tap (from its confirmation), to an outcome the
-    server may hold already; a phone changes a still unsent `outcome.log` in place instead.
-    A field given replaces the outcome's; one left out (null) stays as it is."""
-
-    type: Literal["outcome.amend"]
-    outcome_id: uuid.UUID
-    details: list[Chip] | None = Field(default=None, max_length=20)
-    note: str | None = Field(default=None, max_length=2000)
-
-
-class LeadPlan(_Mutation):
-    """The day of the rep's next visit to a lead (a follow-up's date chip). The time of day
-    stays the lead's planned one, else 09:00, on the organisation's clock. Today or later."""
-
-    type: Literal["lead.plan"]
-    lead_id: uuid.UUID
-    planned_on: SaneDay
-
-
-class SignalSend(_Mutation):
-    type: Literal["signal.send"]
-    kind: SignalKind
-    lead_id: uuid.UUID | None = None
-    campaign_id: uuid.UUID | None = None  # none with a lead: the lead's campaign
-    text: str = Field(default="", max_length=2000)
-    # The tap; phones from before it was sent leave it out, and the signal gets its arrival time.
-    occurred_at: SaneInstant | None = None
 
 
 AnyMutation = (
@@ -142,25 +82,6 @@ class DevicePublic(DeviceState):
 # ---- pull ----
 
 
-class CollateralEvidenceSync(BaseModel):
-    """How visits went when an item was shown to a group of customers: the segment or region
-    named by `value`, or the whole campaign (`value` ""). Only groups with enough visits."""
-
-    collateral_id: uuid.UUID
-    group: Literal["segment", "region", "campaign"]
-    value: str
-    shown: int
-    won: int
-
-
-class RankingPriorSync(BaseModel):
-    """The campaign average the phone shrinks each item's won share toward, and how many
-    visits' worth it weighs (app/insights/ranking.py)."""
-
-    mean: float
-    strength: float
-
-
 class CampaignSync(BaseModel):
     id: uuid.UUID
     name: str
@@ -193,15 +114,6 @@ class CollateralSync(BaseModel):
     updated_at: datetime
 
 
-class HistoryItem(BaseModel):
-    id: uuid.UUID  # the outcome's
-    rep_id: uuid.UUID  # who logged it (a phone counts its rep's taps from other phones too)
-    code: str
-    occurred_at: datetime
-    rep_name: str
-    note_excerpt: str
-
-
 class RecommendationReason(BaseModel):
     """Why an item is recommended on the lead: a visit logged an objection (a detail chip) it
     answers. Phones list these items after marketing's `recommended_collateral_ids`."""
@@ -218,29 +130,6 @@ class LeadSync(LeadCard):
     updated_at: datetime
     recommendation_reasons: list[RecommendationReason] = []  # newest first
     shares: list[ShareSummary] = []  # the rep's shares with this lead's customer, newest first
-
-
-class OutcomeCodeSync(BaseModel):
-    code: str
-    label_en: str
-    label_de: str
-    sentiment: Sentiment
-    details: list[str]
-    position: int
-    active: bool
-
-
-class SignalSync(BaseModel):
-    id: uuid.UUID
-    kind: SignalKind
-    lead_id: uuid.UUID | None
-    campaign_id: uuid.UUID | None
-    text: str
-    occurred_at: datetime  # the rep's tap
-    created_at: datetime  # when the server received it
-    status: SignalStatus
-    acknowledged_at: datetime | None
-    reply: str
 
 
 class Changes(BaseModel):

@@ -5,9 +5,9 @@ from sqlmodel import Session, func, select
 
 from app.core.settings import Settings
 from app.demo import seed_demo
-from app.insights.demo import DEVICE, seed_insights_history
 from app.outcomes.models import Outcome, OutcomeCollateralView
 from app.signals.models import Signal, SignalStatus
+from app.sync.demo import DEVICE, seed_insights_history
 
 
 def test_demo_history_is_plausible_and_written_once(

@@ -19,10 +19,10 @@ from app.auth.models import Role, User
 from app.core.db import make_engine, table_of
 from app.core.settings import Settings
 from app.core.time import utcnow
+from app.insights.facts import backlog_facts
 from app.insights.models import InsightBacklog, InsightSetAside
 from app.insights.rebuild import rebuild_rollups
 from app.insights.roller import catch_up
-from app.insights.rollup import backlog_facts
 from app.insights.schemas import Filters
 from app.leads.models import Lead
 from app.outcomes.models import Outcome

@@ -1,4 +1,5 @@
-"""The audit log for admins: newest first, filtered by action, actor and time, and as CSV."""
+"""The audit log for admins (its writing side is app/audit): newest first, filtered by action,
+actor and time, and as CSV."""
 
 import csv
 import io
