@@ -34,8 +34,9 @@ lint:
 	$(VENV)/ruff check app tests bench
 	$(VENV)/ruff format --check app tests bench
 	$(VENV)/mypy
+	$(VENV)/lint-imports --no-logo --no-cache  # the package graph's contracts: .importlinter
 	$(VENV)/python -m app.openapi > pwa/openapi.json.new && mv pwa/openapi.json.new pwa/openapi.json
-	cd pwa && npm run check:api && npm run typecheck && npm test
+	cd pwa && npm run check:api && npm run check:layers && npm run typecheck && npm test
 
 pytest:
 	STRANG_REQUIRE_BROWSER=1 $(VENV)/pytest -n 2 --dist loadfile --durations=20

@@ -5,22 +5,24 @@ Every body has the same envelope, documented in the README and stable:
 `{"id": <event uuid>, "type": "outcome.logged", "created_at": <ISO 8601 UTC>, "data": {...}}`.
 People appear as `{"id", "email", "name"}`, leads as `{"id", "external_ref", "company"}`
 (`external_ref` is the CRM's own id when the lead came from it). Bodies never carry a secret.
-Nothing is written (and nothing looked up) when no active endpoint subscribes to the type."""
+Nothing is written (and nothing looked up) when no active endpoint subscribes to the type.
+
+The features that emit events call these functions, so this module imports none of them but
+outcomes (below it): a lead is read by its table's name and columns, a signal by the attributes
+it has."""
 
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import insert
+from sqlalchemy import String, Uuid, column, insert, table
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
 from app.core.time import utcnow
-from app.leads.models import Lead
 from app.outcomes.models import Outcome
-from app.signals.models import Signal
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
@@ -34,6 +36,38 @@ class EventType(StrEnum):
 
 
 Data = dict[str, Any]
+_LEAD = table(
+    "lead",
+    column("id", Uuid()),
+    column("external_ref", String()),
+    column("company", String()),
+    column("campaign_id", Uuid()),
+)
+
+
+class AcknowledgedSignal(Protocol):
+    """What an acknowledgement's event tells of the signal (an `app.signals` Signal)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def rep_id(self) -> uuid.UUID: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def occurred_at(self) -> datetime: ...
+    @property
+    def lead_id(self) -> uuid.UUID | None: ...
+    @property
+    def campaign_id(self) -> uuid.UUID | None: ...
+    @property
+    def acknowledged_at(self) -> datetime | None: ...
+    @property
+    def acknowledged_by_id(self) -> uuid.UUID | None: ...
+    @property
+    def reply(self) -> str: ...
 
 
 def iso(value: datetime | None) -> str | None:
@@ -102,10 +136,11 @@ def leads(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, 
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    query = select(Lead.id, Lead.external_ref, Lead.company, Lead.campaign_id)
+    lead = _LEAD.c
+    query = select(lead.id, lead.external_ref, lead.company, lead.campaign_id)
     return {
         i: {"id": str(i), "external_ref": ref, "company": company, "campaign_id": _str(campaign)}
-        for i, ref, company, campaign in session.exec(query.where(col(Lead.id).in_(wanted)))
+        for i, ref, company, campaign in session.execute(query.where(lead.id.in_(wanted)))
     }
 
 
@@ -173,7 +208,7 @@ def signals_sent(session: Session, rows: Sequence[Data]) -> None:
     emit_many(session, EventType.signal_sent, datas, endpoints)
 
 
-def signal_acknowledged(session: Session, signal: Signal) -> None:
+def signal_acknowledged(session: Session, signal: AcknowledgedSignal) -> None:
     endpoints = subscribers(session, EventType.signal_acknowledged)
     if not endpoints:
         return

@@ -11,7 +11,7 @@ import { onDataChange, setStatus } from './sync'
 import { onWorkerMessage, registerBackgroundSync, workerRegistration } from './worker-bridge'
 import { notifyOutbox, onOutboxChange } from './outbox'
 import { dropLocalSubscription, refreshPushSubscription } from './push'
-import { OPEN_MESSAGE, SYNC_MESSAGE, type WorkerMessage } from '../sw/push'
+import { OPEN_MESSAGE, SYNC_MESSAGE, type WorkerMessage } from './push-wire'
 import { getLanguage, onLanguageChange } from '../i18n'
 import { db } from './db'
 

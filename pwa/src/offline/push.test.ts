@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { keyBytes } from '../sw/push'
+import { keyBytes } from './push-wire'
 import { db, openStrangDB, useDatabase } from './db'
 import {
   dropLocalSubscription,

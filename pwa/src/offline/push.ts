@@ -7,8 +7,8 @@
 // - "Turn off" and logging out unsubscribe here too.
 import { api, isApiError } from '../api/client'
 import { getLanguage } from '../i18n'
-import { keyBytes, sameKey, subscriptionBody } from '../sw/push'
 import { db } from './db'
+import { keyBytes, sameKey, subscriptionBody } from './push-wire'
 import { workerRegistration } from './worker-bridge'
 
 /** Whose choice "notifications on" is, kept in `meta` (the worker reads it too). */

@@ -4,7 +4,8 @@
 import { api } from '../api/client'
 import { db } from '../offline/db'
 import { pull } from '../offline/sync'
-import { keyBytes, notificationFor, parsePoke, SYNC_MESSAGE, subscriptionBody, type Poke, type WorkerMessage } from './push'
+import { keyBytes, SYNC_MESSAGE, subscriptionBody, type WorkerMessage } from '../offline/push-wire'
+import { notificationFor, parsePoke, type Poke } from './push'
 import { mayName, pushLang, wordPoke } from './words'
 
 declare const self: ServiceWorkerGlobalScope

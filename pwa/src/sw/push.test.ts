@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import { appPathFor, keyBytes, notificationFor, OPEN_MESSAGE, openFromNotification, parsePoke, sameKey, type WindowLike } from './push'
+import { keyBytes, OPEN_MESSAGE, sameKey } from '../offline/push-wire'
+import { appPathFor, notificationFor, openFromNotification, parsePoke, type WindowLike } from './push'
 
 const ORIGIN = 'https://strang.example'
 

@@ -1,7 +1,9 @@
-// Web Push, the parts the worker and the page share: what a poke says, how it is shown, which
-// screen a tap opens, and the messages the worker posts to open pages. Plain functions with
+// Web Push in the worker: what a poke says, how it is shown, which screen a tap opens (the
+// messages it posts to open pages are in src/offline/push-wire.ts). Plain functions with
 // structural types, so they compile for both the page (DOM) and the worker (WebWorker) and
 // can be tested without a browser.
+
+import { OPEN_MESSAGE, type WorkerMessage } from '../offline/push-wire'
 
 /**
  * The server's payload (app/push/messages.py): a small poke, the app pulls the content itself.
@@ -20,12 +22,6 @@ export interface Poke {
   /** what the organisation lets a lock screen show: 'minimal' adds a lead's or campaign's name from the phone's own data */
   details: 'none' | 'minimal'
 }
-
-/** Worker → page: "new content is waiting, sync". */
-export const SYNC_MESSAGE = 'strang-push-sync'
-/** Worker → page: "the rep tapped a notification: sync, then show this path". */
-export const OPEN_MESSAGE = 'strang-push-open'
-export type WorkerMessage = { type: typeof SYNC_MESSAGE } | { type: typeof OPEN_MESSAGE; path: string }
 
 export const ICON = '/icons/icon-192.png'
 export const BADGE = '/icons/badge-96.png'
@@ -148,35 +144,3 @@ export async function openFromNotification(data: unknown, clients: ClientsLike, 
   await clients.openWindow(path)
 }
 
-/** `applicationServerKey` as the Push API wants it, from the server's base64url text. */
-export function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
-  const b64 = base64url.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (base64url.length % 4)) % 4)
-  const bin = atob(b64)
-  const out = new Uint8Array(new ArrayBuffer(bin.length))
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
-  return out
-}
-
-/** True when a subscription's key (null when unknown) is the server's current public key. */
-export function sameKey(subscribed: ArrayBuffer | null | undefined, base64url: string): boolean {
-  if (!subscribed) return false
-  const a = new Uint8Array(subscribed)
-  const b = keyBytes(base64url)
-  return a.length === b.length && a.every((v, i) => v === b[i])
-}
-
-/** The JSON the server stores for a subscription: {endpoint, keys: {p256dh, auth}, lang} (the language its notifications speak). */
-export function subscriptionBody(
-  sub: { toJSON(): { endpoint?: string; keys?: Record<string, string> } },
-  lang: string,
-): {
-  endpoint: string
-  keys: { p256dh: string; auth: string }
-  lang: string
-} | null {
-  const json = sub.toJSON()
-  const p256dh = json.keys?.['p256dh']
-  const auth = json.keys?.['auth']
-  if (!json.endpoint || !p256dh || !auth) return null
-  return { endpoint: json.endpoint, keys: { p256dh, auth }, lang: /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(lang) ? lang : '' }
-}
