@@ -83,14 +83,20 @@ def test_share_offline_read_by_the_customer_then_revoked(
         assert opened.headers["x-robots-tag"].startswith("noindex")
         expect(reader.get_by_role("heading", name="Spring offer")).to_be_visible()
         expect(reader.locator(".card")).to_contain_text("rep1@demo.strang")  # the sender
-        reader.wait_for_timeout(3_000)  # the customer looks at the offer
+        for n in (1, 2):  # the customer pages through the offer (pdf.js, in the page)
+            box = reader.get_by_role("img", name=f"Page {n} of 2")
+            box.evaluate("box => box.scrollIntoView({block: 'start'})")
+            expect(box.locator("canvas")).to_have_count(1)
+            reader.wait_for_timeout(2_000)
         reader.goto("about:blank")  # leaving sends the reading
-        held = wait_for(lambda: reading(demo_settings))
-        assert held and held[0][1] >= 1, held
+        held = wait_for(lambda: [r for r in reading(demo_settings) if r[0] == 2])
+        assert held and held[0][1] >= 1, reading(demo_settings)
+        assert sorted(r[0] for r in reading(demo_settings)) == [1, 2]  # seconds per page
 
         sync_now(page, visit.company)
         expect(page.get_by_test_id("share-reading")).to_contain_text("opened today")
         expect(page.get_by_test_id("share-reading")).to_contain_text("min")
+        expect(page.get_by_test_id("share-reading")).to_contain_text("pages 1\u20132")
 
         page.get_by_role("button", name="Revoke").click()
         sync_now(page, visit.company)
