@@ -120,6 +120,7 @@ def share_page(
         items=_items(session, share),
         visit=visit_id,
         nonce=nonce,
+        reader=page.reader_of(request.app.state.settings.pwa_dist),
     )
     return _html(body, nonce)
 
@@ -146,8 +147,9 @@ def share_file(
         raise errors.NotFound("File not found", code="not_found")
     response = get_file(item, storage, range_header, if_range, None)
     response.headers.update(_HEADERS)
-    response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    # Read by the page's pdf.js (a fetch) or opened on its own: never framed.
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
     name = item.filename or "file"
     wanted = "attachment" if download and item.shareable_download else "inline"
     response.headers["Content-Disposition"] = content_disposition(name, wanted)
