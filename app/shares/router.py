@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, select
 
@@ -17,9 +17,15 @@ from app.collateral.files import get_file
 from app.collateral.models import Collateral
 from app.core import errors
 from app.core.db import SessionDep
+from app.core.inputs import SaneDay
 from app.core.time import utcnow
 from app.shares import page, service
-from app.shares.insights import ShareItemInsight, share_insights
+from app.shares.insights import (
+    ShareFilters,
+    ShareItemInsight,
+    filtered_shares,
+    share_insights,
+)
 from app.shares.limiter import RateLimiter
 from app.shares.models import Share
 from app.shares.schemas import Beacon, SharePublic, ShareStatus
@@ -184,33 +190,49 @@ def share_beacon(token: str, beacon: Beacon, request: Request, session: SessionD
 # ---- marketing ----
 
 
-def _public(session: SessionDep, shares: list[Share]) -> list[SharePublic]:
-    names = service.rep_names(session, shares)
-    summaries = service.summaries(session, shares, utcnow())
-    return [
-        SharePublic(
-            **summary.model_dump(),
-            rep_id=share.rep_id,
-            rep_name=names.get(share.rep_id, ""),
-            lead_id=share.lead_id,
-            campaign_id=share.campaign_id,
-        )
-        for share, summary in zip(shares, summaries, strict=True)
-    ]
+def share_filters(
+    from_: Annotated[
+        SaneDay | None, Query(alias="from", description="First UTC day the share was made")
+    ] = None,
+    to: Annotated[SaneDay | None, Query(description="Last UTC day, inclusive")] = None,
+    campaign_id: uuid.UUID | None = None,
+) -> ShareFilters:
+    if from_ is not None and to is not None and from_ > to:
+        raise errors.BadRequest("from: must not be after to")
+    return ShareFilters(start=from_, end=to, campaign_id=campaign_id)
+
+
+Filters = Annotated[ShareFilters, Depends(share_filters)]
 
 
 @router.get("")
-def list_shares(_: MarketingUser, session: SessionDep) -> list[SharePublic]:
-    """The newest 200 shares with what their customers read."""
-    shares = list(session.exec(select(Share).order_by(col(Share.created_at).desc()).limit(200)))
-    return _public(session, shares)
+def list_shares(_: MarketingUser, session: SessionDep, filters: Filters) -> list[SharePublic]:
+    """The newest 200 shares made in the period (UTC days of `from`..`to`, each optional) and
+    campaign, with what their customers read and the lead's next visit since the share: its
+    outcome code, when and by which rep (`null` while there is none)."""
+    query = filtered_shares(filters).order_by(col(Share.created_at).desc()).limit(200)
+    return service.marketing_view(session, list(session.exec(query)))
 
 
 @router.get("/insights")
-def item_insights(_: MarketingUser, session: SessionDep) -> list[ShareItemInsight]:
-    """Per collateral item: shared N times, opened M (Wilson 95 %), median reading seconds of
-    the opened shares, pages read."""
-    return share_insights(session)
+def item_insights(
+    _: MarketingUser, session: SessionDep, filters: Filters
+) -> list[ShareItemInsight]:
+    """Per collateral item, over the shares made in the period and campaign: shared N times,
+    opened M (Wilson 95 %), median reading seconds of the opened shares, pages read, and how
+    the lead's next visit after the share went.
+
+    The next visit is the lead's first non-retracted outcome after the share (any rep); it
+    counts as won when its code is `won` (conversion, as in every insight). Shares without
+    one yet are `awaiting_next_visit` and count nowhere. The won rate is given over all
+    shares with a next visit, and split by whether the customer opened the link before that
+    visit, each with n, its Wilson 95 % interval and `too_few` below 10; the difference
+    (opened minus not opened) has Newcombe's 95 % interval and a verdict as every lift.
+
+    What it does not prove: a difference is an association, not an effect. Reps choose whom
+    they share with, and customers who read may have been keener already; sharing or reading
+    is not shown to cause a better visit."""
+    return share_insights(session, filters)
 
 
 @router.post("/{share_id}/revoke")
@@ -220,7 +242,7 @@ def revoke_share(share_id: uuid.UUID, _: MarketingUser, session: SessionDep) -> 
     if share is None:
         raise errors.NotFound("Share not found", code="not_found")
     service.revoke(session, share)
-    return _public(session, [share])[0]
+    return service.marketing_view(session, [share])[0]
 
 
 @router.delete("/{share_id}", status_code=status.HTTP_204_NO_CONTENT)

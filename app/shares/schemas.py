@@ -62,6 +62,17 @@ class ShareSummary(BaseModel):
     downloads: int
 
 
+class NextVisitPublic(BaseModel):
+    """The lead's first non-retracted outcome after the share was made (any rep)."""
+
+    outcome_id: uuid.UUID
+    code: str
+    won: bool  # the code is `won` (conversion, as in every insight)
+    occurred_at: datetime
+    rep_id: uuid.UUID
+    rep_name: str
+
+
 class SharePublic(ShareSummary):
     """A share as marketing sees it."""
 
@@ -69,7 +80,9 @@ class SharePublic(ShareSummary):
     rep_id: uuid.UUID
     rep_name: str
     lead_id: uuid.UUID
+    lead_company: str  # "" once the lead is gone
     campaign_id: uuid.UUID | None
+    next_visit: NextVisitPublic | None  # None: no visit to the lead since the share
 
 
 class Reading(BaseModel):

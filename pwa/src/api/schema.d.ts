@@ -850,7 +850,9 @@ export interface paths {
         };
         /**
          * List Shares
-         * @description The newest 200 shares with what their customers read.
+         * @description The newest 200 shares made in the period (UTC days of `from`..`to`, each optional) and
+         *     campaign, with what their customers read and the lead's next visit since the share: its
+         *     outcome code, when and by which rep (`null` while there is none).
          */
         get: operations["shares-list_shares"];
         put?: never;
@@ -870,8 +872,20 @@ export interface paths {
         };
         /**
          * Item Insights
-         * @description Per collateral item: shared N times, opened M (Wilson 95 %), median reading seconds of
-         *     the opened shares, pages read.
+         * @description Per collateral item, over the shares made in the period and campaign: shared N times,
+         *     opened M (Wilson 95 %), median reading seconds of the opened shares, pages read, and how
+         *     the lead's next visit after the share went.
+         *
+         *     The next visit is the lead's first non-retracted outcome after the share (any rep); it
+         *     counts as won when its code is `won` (conversion, as in every insight). Shares without
+         *     one yet are `awaiting_next_visit` and count nowhere. The won rate is given over all
+         *     shares with a next visit, and split by whether the customer opened the link before that
+         *     visit, each with n, its Wilson 95 % interval and `too_few` below 10; the difference
+         *     (opened minus not opened) has Newcombe's 95 % interval and a verdict as every lift.
+         *
+         *     What it does not prove: a difference is an association, not an effect. Reps choose whom
+         *     they share with, and customers who read may have been keener already; sharing or reading
+         *     is not shown to cause a better visit.
          */
         get: operations["shares-item_insights"];
         put?: never;
@@ -2895,6 +2909,52 @@ export interface components {
          */
         MutationStatus: "applied" | "duplicate" | "rejected";
         /**
+         * NextVisitPublic
+         * @description The lead's first non-retracted outcome after the share was made (any rep).
+         */
+        NextVisitPublic: {
+            /** Code */
+            code: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Outcome Id
+             * Format: uuid
+             */
+            outcome_id: string;
+            /**
+             * Rep Id
+             * Format: uuid
+             */
+            rep_id: string;
+            /** Rep Name */
+            rep_name: string;
+            /** Won */
+            won: boolean;
+        };
+        /**
+         * NextVisitRate
+         * @description Of `visits` shares with a next visit, `won` were won: the rate, its Wilson 95 %
+         *     interval, and `too_few` when n is below the minimum sample (the rate is then noise).
+         */
+        NextVisitRate: {
+            /** High */
+            high: number | null;
+            /** Low */
+            low: number | null;
+            /** Rate */
+            rate: number | null;
+            /** Too Few */
+            too_few: boolean;
+            /** Visits */
+            visits: number;
+            /** Won */
+            won: number;
+        };
+        /**
          * Organisation
          * @description What the console shows about the organisation as a whole.
          */
@@ -3343,6 +3403,10 @@ export interface components {
         };
         /** ShareItemInsight */
         ShareItemInsight: {
+            /** Awaiting Next Visit */
+            awaiting_next_visit: number;
+            /** Campaign Id */
+            campaign_id: string | null;
             /**
              * Collateral Id
              * Format: uuid
@@ -3350,12 +3414,22 @@ export interface components {
             collateral_id: string;
             /** Median Seconds */
             median_seconds: number | null;
+            next_visit: components["schemas"]["NextVisitRate"];
+            next_visit_not_opened: components["schemas"]["NextVisitRate"];
+            next_visit_opened: components["schemas"]["NextVisitRate"];
             /** Opened */
             opened: number;
+            /** Opened Difference */
+            opened_difference: number | null;
+            /** Opened Difference High */
+            opened_difference_high: number | null;
+            /** Opened Difference Low */
+            opened_difference_low: number | null;
             /** Opened High */
             opened_high: number | null;
             /** Opened Low */
             opened_low: number | null;
+            opened_verdict: components["schemas"]["LiftVerdict"];
             /** Pages Read */
             pages_read: number;
             /** Shared */
@@ -3393,11 +3467,14 @@ export interface components {
             id: string;
             /** Last Opened At */
             last_opened_at: string | null;
+            /** Lead Company */
+            lead_company: string;
             /**
              * Lead Id
              * Format: uuid
              */
             lead_id: string;
+            next_visit: components["schemas"]["NextVisitPublic"] | null;
             /** Pages */
             pages: number[];
             /**
@@ -7100,7 +7177,13 @@ export interface operations {
     };
     "shares-list_shares": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description First UTC day the share was made */
+                from?: string | null;
+                /** @description Last UTC day, inclusive */
+                to?: string | null;
+                campaign_id?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7134,11 +7217,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorAnswer"];
                 };
             };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
         };
     };
     "shares-item_insights": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description First UTC day the share was made */
+                from?: string | null;
+                /** @description Last UTC day, inclusive */
+                to?: string | null;
+                campaign_id?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7170,6 +7268,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorAnswer"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -7554,6 +7661,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Busy: nothing was done; try again after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorAnswer"];
                 };
             };
         };
