@@ -18,11 +18,13 @@ import { Audit } from './screens/Audit'
 import { WebhookLog, Webhooks } from './screens/Webhooks'
 import { ChangePassword } from '../screens/ChangePassword'
 import { Visits } from './screens/Visits'
+import { LazyShares } from './lazy'
 
 const SECTIONS: { path: string; key: ConsoleKey; admin?: boolean }[] = [
   { path: '/', key: 'nav.dashboard' },
   { path: '/campaigns', key: 'nav.campaigns' },
   { path: '/leads', key: 'nav.leads' },
+  { path: '/shares', key: 'nav.shares' },
   { path: '/signals', key: 'nav.signals' },
   { path: '/users', key: 'nav.users', admin: true },
   { path: '/audit', key: 'nav.audit', admin: true },
@@ -42,6 +44,7 @@ function Screen({ user }: { user: SessionUser }) {
   if (p === '/leads/import') return <LeadImport />
   if ((params = match('/leads/:id', p))) return <LeadEdit key={params.id} id={params.id!} />
   if (p === '/visits') return <Visits />
+  if (p === '/shares') return <LazyShares />
   if (p === '/signals') return <Signals />
   if (p === '/users') return user.role === 'admin' ? <Users /> : <p>{ct('users.adminOnly')}</p>
   if (p === '/audit') return user.role === 'admin' ? <Audit /> : <p>{ct('users.adminOnly')}</p>
