@@ -19,9 +19,8 @@ from sqlmodel import Session, col, select
 from app.campaigns.markdown import render_markdown
 from app.changes.log import record_changes
 from app.core.time import utcnow
+from app.leads.csv_columns import COMPARED, TEXT_FIELDS
 from app.leads.csv_rows import (
-    COMPARED,
-    TEXT_FIELDS,
     CheckedRows,
     decode,
     excel_separator,

@@ -6,7 +6,6 @@ Every problem names the row as a spreadsheet numbers it, with a stable code.
 import csv
 import io
 import re
-import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,51 +19,8 @@ from app.campaigns.models import Campaign
 from app.core import errors
 from app.core.inputs import EARLIEST, PLANNED_BEFORE, unstorable
 from app.core.time import NonexistentLocalTime, local_to_utc
+from app.leads.csv_columns import ALIASES, REQUIRED, TEXT_FIELDS, norm_header
 from app.leads.schemas import ImportErrorCode, ImportProblem
-
-# field → (max length, header names: English and German, normalised by `_norm`)
-TEXT_FIELDS: dict[str, tuple[int, tuple[str, ...]]] = {
-    "external_ref": (100, ("externalref", "ref", "reference", "crmid", "externalid", "id",
-                           "referenz", "externereferenz", "kundennummer", "kundennr", "kdnr")),
-    "company": (200, ("company", "companyname", "account", "firma", "unternehmen",
-                      "firmenname")),
-    "contact_name": (200, ("contactname", "contact", "name", "ansprechpartner", "kontakt",
-                           "kontaktperson")),
-    "contact_role": (200, ("contactrole", "role", "position", "title", "jobtitle", "funktion",
-                           "rolle")),
-    "phone": (50, ("phone", "telephone", "tel", "telefon", "telefonnummer")),
-    "email": (320, ("email", "mail", "emailaddress", "emailadresse")),
-    "street": (200, ("street", "address", "strasse", "adresse", "anschrift")),
-    "postal_code": (20, ("postalcode", "zip", "zipcode", "postcode", "plz", "postleitzahl")),
-    "city": (100, ("city", "town", "ort", "stadt")),
-    "country": (100, ("country", "land")),
-    "region": (100, ("region", "gebiet", "vertriebsgebiet")),
-    "segment": (100, ("segment", "industry", "branche")),
-    "brief_md": (20_000, ("brief", "briefmd", "briefing", "notes", "notizen", "hinweise")),
-}  # fmt: skip
-OTHER_FIELDS: dict[str, tuple[str, ...]] = {
-    "rep": ("rep", "repemail", "salesrep", "assignedto", "owner", "vertreter",
-            "aussendienst", "aussendienstler", "berater", "mitarbeiter", "betreuer"),
-    "campaign": ("campaign", "campaignid", "campaignname", "kampagne"),
-    "planned_visit_at": ("plannedvisitat", "plannedvisit", "visit", "visitat", "besuch",
-                         "besuchstermin", "termin", "geplanterbesuch"),
-    "priority": ("priority", "prio", "prioritaet"),
-}  # fmt: skip
-ALIASES: dict[str, str] = {
-    alias: name
-    for name, aliases in [(n, a) for n, (_, a) in TEXT_FIELDS.items()] + list(OTHER_FIELDS.items())
-    for alias in (*aliases, name.replace("_", ""))
-}
-REQUIRED = ("company", "rep")
-COMPARED = (*TEXT_FIELDS, "rep_id", "campaign_id", "planned_visit_at", "priority")
-
-
-def _norm(header: str) -> str:
-    text = header.strip().lower()
-    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(umlaut, plain)
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if ch.isascii() and ch.isalnum())
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -367,7 +323,7 @@ def read_rows(text: str, delimiter: str, ctx: _Context, out: CheckedRows) -> lis
     names: dict[str, str] = {}
     ignored: list[str] = []
     for index, title in enumerate(header):
-        name = ALIASES.get(_norm(title))
+        name = ALIASES.get(norm_header(title))
         if name is None:
             if title.strip():
                 ignored.append(title.strip())
