@@ -5,24 +5,38 @@ tests create and drop their own).
 """
 
 import os
+import queue
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 from xdist.scheduler import LoadScopeScheduling
 
+from app.core import security
 from app.core.migrations import upgrade
 from app.core.settings import Settings
 from app.main import create_app
 from tests.factories import Factory
+
+# Argon2id as in production, at the smallest cost: the tests prove who may log in, not how hard
+# a stolen hash is to crack, and a login at production cost (~0.2 s of CPU) adds up to minutes
+# over the suite. Hashes carry their own cost, so the demo data seeded here (and copied into
+# the browser tests' servers) verifies as cheaply; production keeps `PasswordHash.recommended()`.
+TEST_ARGON2 = Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1)
+security._password_hash = PasswordHash((TEST_ARGON2,))
+security._DUMMY_HASH = security._password_hash.hash("strang-dummy-password")
 
 PG_URL = os.environ.get("STRANG_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
@@ -45,6 +59,68 @@ def pg_execute(sql: str) -> None:
         conn.execute(sql)  # type: ignore[arg-type]
 
 
+class PostgresCopies:
+    """Copies of a template database made ahead and used ones dropped, on a thread of their own.
+
+    On PostgreSQL 15 a `DROP DATABASE` waits for every backend of the server to acknowledge it
+    (seconds on a busy one) and a `CREATE DATABASE … TEMPLATE` takes a while too; a test waits
+    for neither. Every test still gets a database no other test has touched."""
+
+    def __init__(self, template: str, ahead: int = 2) -> None:
+        self.template = template
+        self.ready: queue.Queue[str | BaseException] = queue.Queue()
+        self.jobs: queue.Queue[str | None] = queue.Queue()  # "" makes a copy, a name drops it
+        self.failed_drops: list[BaseException] = []
+        self.thread = threading.Thread(target=self._work, name="pg-copies", daemon=True)
+        self.thread.start()
+        for _ in range(ahead):
+            self.jobs.put("")
+
+    def _work(self) -> None:
+        with psycopg.connect(pg_admin_url(), autocommit=True) as conn:
+            while (job := self.jobs.get()) is not None:
+                name = job or f"strang_t_{uuid.uuid4().hex[:12]}"
+                sql = (
+                    f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+                    if job
+                    else f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"'
+                )
+                try:
+                    conn.execute(sql)  # type: ignore[arg-type]
+                except Exception as error:  # to `close`, or to the test waiting for a copy
+                    if job:
+                        self.failed_drops.append(error)
+                    else:
+                        self.ready.put(error)
+                    continue
+                if not job:
+                    self.ready.put(name)
+
+    def take(self) -> str:
+        self.jobs.put("")  # the next test's copy
+        got = self.ready.get(timeout=300)
+        if isinstance(got, BaseException):
+            raise got
+        return got
+
+    def drop(self, name: str) -> None:
+        self.jobs.put(name)
+
+    def close(self) -> None:
+        """Drops the copies made ahead and waits for every drop."""
+        self.jobs.put(None)
+        self.thread.join()
+        while not self.ready.empty():
+            left = self.ready.get()
+            if isinstance(left, str):
+                pg_execute(f'DROP DATABASE IF EXISTS "{left}" WITH (FORCE)')
+        if self.failed_drops:
+            raise self.failed_drops[0]
+
+
+COPIES: dict[str, PostgresCopies] = {}
+
+
 def base_settings(data_dir: Path, database_url: str = "", **overrides: object) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
@@ -60,9 +136,10 @@ def base_settings(data_dir: Path, database_url: str = "", **overrides: object) -
 class FileScheduling(LoadScopeScheduling):
     """Hands the xdist workers one test file at a time, so a file's module-scoped servers start
     once, except the files whose tests are each a long, independent run (every benchmark's
-    smoke run): those go one test at a time, so they spread over the workers."""
+    smoke run, the schema fuzzing per role and database): those go one test at a time, so they
+    spread over the workers."""
 
-    SPREAD_FILES = ("tests/bench/test_bench_smoke.py",)
+    SPREAD_FILES = ("tests/bench/test_bench_smoke.py", "tests/fuzz/test_api_schema.py")
 
     def _split_scope(self, nodeid: str) -> str:
         path = nodeid.split("::", 1)[0]
@@ -89,23 +166,44 @@ def template_database(backend: str, tmp_path_factory: pytest.TempPathFactory) ->
     name = f"strang_tpl_{uuid.uuid4().hex[:12]}"
     pg_execute(f'CREATE DATABASE "{name}"')
     upgrade(base_settings(tmp_path_factory.mktemp("pgtpl"), pg_database_url(name)))
+    COPIES[name] = PostgresCopies(name)
     yield name
+    COPIES.pop(name).close()
     pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture
-def settings(backend: str, template_database: str, tmp_path: Path) -> Iterator[Settings]:
-    data_dir = tmp_path / "data"
+@contextmanager
+def database_copy(backend: str, template_database: str, folder: Path) -> Iterator[Settings]:
+    """Settings for a fresh copy of the template database, dropped afterwards."""
+    data_dir = folder / "data"
     data_dir.mkdir()
     if backend == "sqlite":
         for file in ("strang.db", "strang-insights.db"):  # main and insights files
             shutil.copy(Path(template_database) / file, data_dir / file)
         yield base_settings(data_dir)
         return
-    name = f"strang_t_{uuid.uuid4().hex[:12]}"
-    pg_execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
-    yield base_settings(data_dir, pg_database_url(name))
-    pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    copies = COPIES[template_database]
+    name = copies.take()
+    try:
+        yield base_settings(data_dir, pg_database_url(name))
+    finally:
+        copies.drop(name)
+
+
+@pytest.fixture
+def settings(backend: str, template_database: str, tmp_path: Path) -> Iterator[Settings]:
+    with database_copy(backend, template_database, tmp_path) as fresh:
+        yield fresh
+
+
+@pytest.fixture(scope="module")
+def module_settings(
+    backend: str, template_database: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Settings]:
+    """One database for a module whose tests each make their own users and rows, for a module
+    that shares one server over its tests (override `settings` with it)."""
+    with database_copy(backend, template_database, tmp_path_factory.mktemp("module")) as shared:
+        yield shared
 
 
 @pytest.fixture
