@@ -4,8 +4,8 @@ import uuid
 
 from pydantic import BaseModel
 
+from app.core.stats import LiftVerdict
 from app.insights.schemas import FiltersPublic, Source
-from app.insights.stats import LiftVerdict
 
 
 class CounterFigures(BaseModel):

@@ -25,12 +25,12 @@ from sqlmodel import Session, col
 
 from app.collateral.models import Collateral
 from app.core.db import table_of
+from app.core.stats import lift_verdict
 from app.core.time import as_utc
 from app.insights.counter_schemas import CounterFigures, CounterInsights
 from app.insights.rollup import WON
 from app.insights.schemas import Filters
 from app.insights.service import campaign_names, public_filters
-from app.insights.stats import lift_verdict
 from app.insights.tallies import raw_scope
 from app.outcomes.models import Outcome, OutcomeCollateralView
 

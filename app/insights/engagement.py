@@ -20,11 +20,11 @@ from sqlmodel import Session
 
 from app.collateral.models import Collateral
 from app.core.db import table_of
+from app.core.stats import wilson
 from app.insights.periods import SECONDS_BUCKETS, median_bucket, seconds_bucket
 from app.insights.rollup import WON
 from app.insights.schemas import Filters, FiltersPublic, PageCount
 from app.insights.service import Lang, campaign_names, code_labels, public_filters
-from app.insights.stats import wilson
 from app.insights.tallies import raw_scope
 from app.outcomes.models import Outcome, OutcomeCollateralFit, OutcomeCollateralView
 

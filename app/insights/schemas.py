@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.insights.stats import LiftVerdict
+from app.core.stats import LiftVerdict
 
 Source = Literal["aggregate", "raw"]
 

@@ -23,6 +23,7 @@ from sqlmodel import Session, col
 from app.auth.models import User
 from app.campaigns.models import Campaign, CampaignStatus
 from app.collateral.models import Collateral
+from app.core.stats import lift_verdict
 from app.insights import tallies as t
 from app.insights.facts import campaign_key
 from app.insights.models import NO_CAMPAIGN
@@ -43,7 +44,6 @@ from app.insights.schemas import (
     Summary,
     TrendWeek,
 )
-from app.insights.stats import lift_verdict
 from app.leads.models import Lead
 from app.outcomes.models import OutcomeCode
 

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from app.core.stats import LiftVerdict
 from app.insights.schemas import FiltersPublic
-from app.insights.stats import LiftVerdict
 
 
 class CollateralShown(BaseModel):

@@ -29,9 +29,9 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.collateral.models import Collateral
 from app.core.db import table_of
+from app.core.stats import MIN_VISITS_PER_SIDE, LiftVerdict, lift_verdict, wilson
 from app.core.time import as_utc
 from app.insights.rollup import WON
-from app.insights.stats import MIN_VISITS_PER_SIDE, LiftVerdict, lift_verdict, wilson
 from app.outcomes.models import Outcome
 from app.shares.models import Share, ShareReading, ShareVisit
 

@@ -5,7 +5,7 @@ from math import sqrt
 
 import pytest
 
-from app.insights.stats import (
+from app.core.stats import (
     MIN_VISITS_PER_SIDE,
     Interval,
     LiftVerdict,
