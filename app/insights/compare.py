@@ -14,10 +14,10 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from app.core.stats import lift_verdict
-from app.insights.rollup import FOLLOW_UP, WON
 from app.insights.schemas import Filters
 from app.insights.service import Lang, code_labels, public_filters, summary_tallies
 from app.insights.visit_schemas import Metric, PeriodComparison, PeriodTotals, RateChange
+from app.outcomes.models import FOLLOW_UP, WON
 
 
 def previous_period(filters: Filters) -> Filters:

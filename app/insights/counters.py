@@ -28,11 +28,10 @@ from app.core.db import table_of
 from app.core.stats import lift_verdict
 from app.core.time import as_utc
 from app.insights.counter_schemas import CounterFigures, CounterInsights
-from app.insights.rollup import WON
 from app.insights.schemas import Filters
 from app.insights.service import campaign_names, public_filters
 from app.insights.tallies import raw_scope
-from app.outcomes.models import Outcome, OutcomeCollateralView
+from app.outcomes.models import WON, Outcome, OutcomeCollateralView
 
 CHUNK = 1000  # ids per IN list
 

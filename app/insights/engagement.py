@@ -22,11 +22,10 @@ from app.collateral.models import Collateral
 from app.core.db import table_of
 from app.core.stats import wilson
 from app.insights.periods import SECONDS_BUCKETS, median_bucket, seconds_bucket
-from app.insights.rollup import WON
 from app.insights.schemas import Filters, FiltersPublic, PageCount
 from app.insights.service import Lang, campaign_names, code_labels, public_filters
 from app.insights.tallies import raw_scope
-from app.outcomes.models import Outcome, OutcomeCollateralFit, OutcomeCollateralView
+from app.outcomes.models import WON, Outcome, OutcomeCollateralFit, OutcomeCollateralView
 
 # Pages above this are not pages (a phone's bug or a forged push); the roll-up ignores them too.
 MAX_PAGE = 100_000

@@ -39,10 +39,9 @@ from app.collateral.models import Collateral
 from app.core.db import table_of
 from app.insights.facts import campaign_key
 from app.insights.models import InsightFact
-from app.insights.rollup import WON
 from app.insights.schemas import CollateralEvidenceSync, RankingPriorSync
 from app.leads.models import Lead
-from app.outcomes.models import OutcomeCollateralView
+from app.outcomes.models import WON, OutcomeCollateralView
 
 MIN_SHOWN = 10
 PRIOR_MIN_STRENGTH = 10.0

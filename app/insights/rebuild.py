@@ -39,8 +39,7 @@ from app.insights.models import (
 )
 from app.insights.periods import GRAINS, SECONDS_BUCKETS, WORDS, day_bits, period_start
 from app.insights.roller import counted_day, lock_roll
-from app.insights.rollup import WON
-from app.outcomes.models import Outcome
+from app.outcomes.models import WON, Outcome
 
 AGGREGATES = (
     InsightCount,

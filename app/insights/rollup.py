@@ -55,10 +55,8 @@ from app.insights.periods import (
     seconds_bucket,
 )
 from app.insights.visit_bits import flip_visit_bits, lock_leads
-from app.outcomes.models import Fit, Outcome, OutcomeCollateralFit, OutcomeCollateralView
+from app.outcomes.models import WON, Fit, Outcome, OutcomeCollateralFit, OutcomeCollateralView
 
-WON = "won"
-FOLLOW_UP = "follow_up"
 KINDS = ("all", "team", "region", "segment")
 COLLATERAL_VALUES = (
     "viewed", "won_viewed", "fit_up", "fit_down", *(f"s{i}" for i in range(len(SECONDS_BUCKETS)))

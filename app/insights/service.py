@@ -28,7 +28,6 @@ from app.insights import tallies as t
 from app.insights.facts import campaign_key
 from app.insights.models import NO_CAMPAIGN
 from app.insights.periods import median_bucket
-from app.insights.rollup import FOLLOW_UP, WON
 from app.insights.schemas import (
     CampaignFigures,
     ChipCount,
@@ -45,7 +44,7 @@ from app.insights.schemas import (
     TrendWeek,
 )
 from app.leads.models import Lead
-from app.outcomes.models import OutcomeCode
+from app.outcomes.models import FOLLOW_UP, WON, OutcomeCode
 
 Lang = Literal["en", "de"]
 TOP_OBJECTIONS = 10

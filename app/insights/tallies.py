@@ -48,9 +48,8 @@ from app.insights.periods import (
     week_start,
     weeks_of,
 )
-from app.insights.rollup import WON
 from app.insights.schemas import Filters
-from app.outcomes.models import Outcome, OutcomeCollateralFit, OutcomeCollateralView
+from app.outcomes.models import WON, Outcome, OutcomeCollateralFit, OutcomeCollateralView
 
 
 @dataclass

@@ -15,6 +15,11 @@ from sqlmodel import Field, SQLModel
 from app.core.time import utcnow
 from app.core.types import UtcDateTime, enum_column
 
+# The codes figures reckon with by name: a won visit (insights' won shares, the next visit after
+# a share) and a follow-up.
+WON = "won"
+FOLLOW_UP = "follow_up"
+
 
 class Sentiment(StrEnum):
     positive = "positive"

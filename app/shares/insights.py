@@ -31,8 +31,7 @@ from app.collateral.models import Collateral
 from app.core.db import table_of
 from app.core.stats import MIN_VISITS_PER_SIDE, LiftVerdict, lift_verdict, wilson
 from app.core.time import as_utc
-from app.insights.rollup import WON
-from app.outcomes.models import Outcome
+from app.outcomes.models import WON, Outcome
 from app.shares.models import Share, ShareReading, ShareVisit
 
 CHUNK = 1000  # ids per IN list
