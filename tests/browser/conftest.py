@@ -1,6 +1,10 @@
 """Real headless Chromium (Debian's) driven by Playwright against a real `strang serve`.
 
-Browser tests run on SQLite with the demo data seeded; each test gets a fresh server.
+Browser tests run on SQLite with the demo data seeded; each test gets a fresh server, except in
+a module that sets `SHARED_SERVER = True`: its tests share one server and data folder, started
+once (a server costs seconds of CPU to start). A module may share only when each of its tests
+makes the content it looks at (its own visits, leads or reps) and none changes what another
+test relies on (an account's password or sessions, a count over the whole organisation).
 """
 
 import os
@@ -74,16 +78,37 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return settings.data_dir
 
 
+def _shares_server(request: pytest.FixtureRequest) -> bool:
+    return bool(getattr(request.module, "SHARED_SERVER", False))
+
+
+@pytest.fixture(scope="module")
+def module_server(
+    demo_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Settings, Server]]:
+    """One copy of the demo data and one server for a module that sets `SHARED_SERVER`."""
+    settings = _browser_settings(tmp_path_factory.mktemp("shared") / "data")
+    shutil.copytree(demo_template, settings.data_dir)
+    with running_server(settings) as server:
+        yield settings, server
+
+
 @pytest.fixture
-def demo_settings(demo_template: Path, tmp_path: Path) -> Settings:
-    """A fresh copy of the demo data folder (database and files) for this test alone."""
+def demo_settings(request: pytest.FixtureRequest, demo_template: Path, tmp_path: Path) -> Settings:
+    """A fresh copy of the demo data folder (database and files) for this test alone, or the
+    module's shared one."""
+    if _shares_server(request):
+        return request.getfixturevalue("module_server")[0]  # type: ignore[no-any-return]
     data_dir = tmp_path / "data"
     shutil.copytree(demo_template, data_dir)
     return _browser_settings(data_dir)
 
 
 @pytest.fixture
-def live_server(demo_settings: Settings) -> Iterator[Server]:
+def live_server(request: pytest.FixtureRequest, demo_settings: Settings) -> Iterator[Server]:
+    if _shares_server(request):
+        yield request.getfixturevalue("module_server")[1]
+        return
     with running_server(demo_settings) as server:
         yield server
 

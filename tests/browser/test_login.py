@@ -2,6 +2,9 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import log_in
 
+# Each test logs a demo account in and changes nothing another test reads.
+SHARED_SERVER = True
+
 
 def test_rep_logs_in_through_the_page_and_stays_logged_in(page: Page) -> None:
     log_in(page, "rep1@demo.strang")

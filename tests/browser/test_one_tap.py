@@ -13,6 +13,9 @@ from tests.browser.rep_content import Visit, add_visit, api_client, in_force, ou
 from tests.browser.test_rep_journey import wait_for
 from tests.server import Server
 
+# Each test taps on visits of its own and reads back only those leads' outcomes.
+SHARED_SERVER = True
+
 # The phone's outbox, counted straight from IndexedDB.
 OUTBOX_SIZE = """() => new Promise((resolve, reject) => {
   const open = indexedDB.open('strang')

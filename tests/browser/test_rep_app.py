@@ -11,6 +11,9 @@ from tests.browser.conftest import PHONE, log_in
 from tests.browser.rep_content import add_visit, api_client, rep_id
 from tests.server import Server
 
+# Each test acts on a visit of its own (moved, deleted, tapped); the language is the phone's.
+SHARED_SERVER = True
+
 AXE = Path(__file__).resolve().parents[2] / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
 
 

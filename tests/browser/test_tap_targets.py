@@ -8,6 +8,9 @@ from tests.browser.conftest import PHONE, log_in
 from tests.browser.rep_content import add_visit
 from tests.server import Server
 
+# Each test measures screens around a visit of its own; neither changes an account.
+SHARED_SERVER = True
+
 MIN = 44
 
 # Every visible control smaller than MIN in either direction, named so a person can find it.
