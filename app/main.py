@@ -18,6 +18,7 @@ from app.campaigns.router import router as campaigns_router
 from app.collateral.files import router as files_router
 from app.collateral.router import router as collateral_router
 from app.console.audit_router import router as audit_router
+from app.console.router import leads_router as lead_history_router
 from app.console.router import router as console_router
 from app.core.answers import document_refusals
 from app.core.db import make_engine, read_engine
@@ -93,6 +94,7 @@ def api_router() -> APIRouter:
     api.include_router(collateral_router)
     api.include_router(files_router)
     api.include_router(leads_router)
+    api.include_router(lead_history_router)
     api.include_router(sync_router)
     api.include_router(outcome_codes_router)
     api.include_router(signals_router)

@@ -19,11 +19,9 @@ from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.inputs import Offset
 from app.core.time import NonexistentLocalTime, local_to_utc
-from app.insights.service import Lang
 from app.leads import bulk, service
 from app.leads.csv_import import import_leads
 from app.leads.deps import MarketingLead
-from app.leads.history import LeadHistory, history
 from app.leads.schemas import (
     ImportReport,
     LeadAssign,
@@ -226,13 +224,6 @@ def _audit_bulk(session: Session, user: User, request: Request, details: dict[st
 @router.get("/{lead_id}")
 def get_lead(lead: MarketingLead) -> LeadPublic:
     return LeadPublic.model_validate(lead)
-
-
-@router.get("/{lead_id}/history")
-def lead_history(lead: MarketingLead, session: SessionDep, lang: Lang = "en") -> LeadHistory:
-    """Every visit of the lead (up to 1,000, newest first; `visits_total` counts all), the
-    signals about it and the collateral it was shown. Retracted visits are left out."""
-    return history(session, lead, lang=lang)
 
 
 @router.patch("/{lead_id}", responses=refusals(409))

@@ -1,7 +1,7 @@
 """A lead's history for the console: every visit (who, when, outcome, chips, note, collateral
 shown with seconds and pages), the signals reps sent about it, and the collateral it was shown.
-Served by the leads router for marketing and admins (`lead_for_marketing`, the leads' one
-authorization check)."""
+Composed here, above leads, insights and signals; served at the leads' path for marketing and
+admins (`lead_for_marketing`, the leads' one authorization check)."""
 
 import uuid
 from datetime import datetime
