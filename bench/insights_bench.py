@@ -74,8 +74,9 @@ def generate(session: Session, outcomes: int, seed: int = SEED) -> None:
     copy_rows(
         session, table_of(Campaign),
         ("id", "name", "key_message", "talking_points_md", "talking_points_html", "status",
-         "audience_all", "audience_regions", "audience_teams", "created_at", "updated_at"),
-        ((cid, f"Campaign {i}", "", "", "", CampaignStatus.live.value, True, [], [], now, now)
+         "audience_all", "audience_regions", "audience_teams", "share_days", "created_at",
+         "updated_at"),
+        ((cid, f"Campaign {i}", "", "", "", CampaignStatus.live.value, True, [], [], 30, now, now)
          for i, cid in enumerate(campaigns)),
     )  # fmt: skip
     items = {cid: [uuid.UUID(int=rng.getrandbits(128)) for _ in range(3)] for cid in campaigns}

@@ -8,6 +8,9 @@ from sqlmodel import Field, SQLModel
 from app.core.time import utcnow
 from app.core.types import UtcDateTime, enum_column
 
+SHARE_DAYS = 30  # a campaign's default, and the term of a share of no campaign
+MAX_SHARE_DAYS = 365
+
 
 class CampaignStatus(StrEnum):
     draft = "draft"
@@ -35,6 +38,10 @@ class Campaign(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     audience_teams: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Days a link shared on one of its leads stays open, counted when the share is made.
+    share_days: int = Field(
+        default=SHARE_DAYS, sa_column_kwargs={"server_default": str(SHARE_DAYS)}
+    )
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UtcDateTime, nullable=False)
     )

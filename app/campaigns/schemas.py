@@ -2,13 +2,22 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from app.campaigns.models import CampaignStatus
+from app.campaigns.models import MAX_SHARE_DAYS, SHARE_DAYS, CampaignStatus
 from app.core.inputs import RequestBody, SaneDay
 
 Label = Annotated[str, Field(min_length=1, max_length=100)]
 Labels = Annotated[list[Label], Field(max_length=50)]
+ShareDays = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=MAX_SHARE_DAYS,
+        description="Days a link shared on one of the campaign's leads stays open, counted from "
+        "when the share is made (1 to 365). A change applies to shares made afterwards.",
+    ),
+]
 
 
 class CampaignFields(RequestBody):
@@ -38,6 +47,7 @@ class CampaignCreate(CampaignFields):
     audience_all: bool = True
     audience_regions: Labels = []
     audience_teams: Labels = []
+    share_days: ShareDays = SHARE_DAYS
 
     @model_validator(mode="after")
     def _period(self) -> "CampaignCreate":
@@ -56,6 +66,14 @@ class CampaignUpdate(CampaignFields):
     audience_all: bool | None = None
     audience_regions: Labels | None = None
     audience_teams: Labels | None = None
+    share_days: ShareDays | None = None
+
+    @field_validator("share_days")
+    @classmethod
+    def _days_given(cls, value: int | None) -> int:
+        if value is None:  # only an explicit null reaches here: leaving it out keeps the days
+            raise ValueError("may not be null; leave it out to keep the campaign's days")
+        return value
 
 
 class CampaignPublic(BaseModel):
@@ -71,6 +89,7 @@ class CampaignPublic(BaseModel):
     audience_all: bool
     audience_regions: list[str]
     audience_teams: list[str]
+    share_days: int
     created_at: datetime
     updated_at: datetime
 

@@ -12,6 +12,7 @@ from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
+from app.campaigns.models import SHARE_DAYS, Campaign
 from app.campaigns.service import visible_campaign_ids
 from app.collateral.freshness import is_expired
 from app.collateral.models import Collateral
@@ -20,8 +21,6 @@ from app.core.db import table_of
 from app.leads.models import Lead
 from app.shares.models import Share
 from app.shares.schemas import ShareCreate, ShareRevoke
-
-SHARE_DAYS = 30
 
 
 def token_hash(token: str) -> str:
@@ -37,6 +36,7 @@ class ShareState:
     visible: dict[uuid.UUID, tuple[uuid.UUID, date | None]] = field(default_factory=dict)
     shares: dict[uuid.UUID, Share] = field(default_factory=dict)
     taken: set[str] = field(default_factory=set)  # token hashes in use
+    days: dict[uuid.UUID, int] = field(default_factory=dict)  # campaign -> its share_days
 
 
 @dataclass
@@ -74,6 +74,12 @@ def load(session: Session, rep_id: uuid.UUID, mutations: list[Any]) -> ShareStat
         query = current_collateral_of(visible_campaign_ids(session, rep))
         query = query.where(col(Collateral.id).in_(wanted))
         state.visible = {c.id: (c.campaign_id, c.valid_until) for c in session.exec(query)}
+    campaign_ids = {c for _, c in state.leads.values() if c} | {
+        c for c, _ in state.visible.values()
+    }
+    if campaign_ids:
+        days = select(Campaign.id, Campaign.share_days).where(col(Campaign.id).in_(campaign_ids))
+        state.days = dict(session.exec(days).all())
     return state
 
 
@@ -119,16 +125,19 @@ def plan(
     if len(items) < len(m.collateral_ids):
         flags.append("collateral_dropped")
     state.taken.add(digest)
+    campaign_id = lead[1] or state.visible[uuid.UUID(items[0])][0]
+    # The term is the campaign's when the share is made; a later change moves no share.
+    days = state.days.get(campaign_id, SHARE_DAYS)
     work.new.append(
         {
             "id": m.share_id,
             "token_hash": digest,
             "rep_id": rep_id,
             "lead_id": m.lead_id,
-            "campaign_id": lead[1] or state.visible[uuid.UUID(items[0])][0],
+            "campaign_id": campaign_id,
             "collateral_ids": items,
             "created_at": now,
-            "expires_at": now + timedelta(days=SHARE_DAYS),
+            "expires_at": now + timedelta(days=days),
             "revoked_at": None,
             "told_at": None,
         }

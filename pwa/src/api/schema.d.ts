@@ -1403,6 +1403,12 @@ export interface components {
             key_message: string;
             /** Name */
             name: string;
+            /**
+             * Share Days
+             * @description Days a link shared on one of the campaign's leads stays open, counted from when the share is made (1 to 365). A change applies to shares made afterwards.
+             * @default 30
+             */
+            share_days: number;
             /** Starts On */
             starts_on?: string | null;
             /** @default draft */
@@ -1473,6 +1479,8 @@ export interface components {
             key_message: string;
             /** Name */
             name: string;
+            /** Share Days */
+            share_days: number;
             /** Starts On */
             starts_on: string | null;
             status: components["schemas"]["CampaignStatus"];
@@ -1543,6 +1551,8 @@ export interface components {
             key_message?: string | null;
             /** Name */
             name?: string | null;
+            /** Share Days */
+            share_days?: number | null;
             /** Starts On */
             starts_on?: string | null;
             status?: components["schemas"]["CampaignStatus"] | null;

@@ -174,6 +174,8 @@ export const de: Record<ConsoleKey, string> = {
   'campaigns.audienceAll': 'Gesamter Außendienst',
   'campaigns.regions': 'Regionen',
   'campaigns.teams': 'Teams',
+  'campaigns.shareDays': 'Geteilte Links bleiben offen (Tage)',
+  'campaigns.shareDaysHint': '1 bis 365. Gilt für Links, die ab jetzt geteilt werden; bereits geteilte Links behalten ihr Ende.',
   'campaigns.goLive': 'Starten',
   'campaigns.archive': 'Archivieren',
   'campaigns.status.draft': 'Entwurf',

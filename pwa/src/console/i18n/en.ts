@@ -172,6 +172,8 @@ export const en = {
   'campaigns.audienceAll': 'All reps',
   'campaigns.regions': 'Regions',
   'campaigns.teams': 'Teams',
+  'campaigns.shareDays': 'Shared links stay open (days)',
+  'campaigns.shareDaysHint': '1 to 365. Applies to links shared from now on; links already shared keep their end.',
   'campaigns.goLive': 'Go live',
   'campaigns.archive': 'Archive',
   'campaigns.status.draft': 'Draft',

@@ -1,9 +1,11 @@
 // Campaigns: the list, and one form to create or edit (message, talking points, period,
-// audience with whom it reaches), with go live / archive and the campaign's collateral below.
+// audience with whom it reaches, how long shared links stay open), with go live / archive and
+// the campaign's collateral below.
 import { useEffect, useState } from 'preact/hooks'
 import { ApiError } from '../../api/client'
+import { errorText as wordError } from '../../i18n/errors'
 import { useLanguage } from '../../i18n/hook'
-import { consoleApi, errorText, type AudiencePreview, type Campaign, type CampaignInput, type CampaignStatus } from '../api'
+import { consoleApi, type AudiencePreview, type Campaign, type CampaignInput, type CampaignStatus } from '../api'
 import { ct, fmtInt, fmtPeriod } from '../i18n'
 import { go, href } from '../nav'
 import { Loadable, lookups, MarkdownEditor, splitList, useAsync } from '../ui'
@@ -71,6 +73,7 @@ interface Draft {
   audience_all: boolean
   regions: string
   teams: string
+  share_days: string
 }
 
 function toDraft(c: Campaign | null): Draft {
@@ -83,6 +86,7 @@ function toDraft(c: Campaign | null): Draft {
     audience_all: c?.audience_all ?? true,
     regions: c?.audience_regions.join(', ') ?? '',
     teams: c?.audience_teams.join(', ') ?? '',
+    share_days: String(c?.share_days ?? SHARE_DAYS),
   }
 }
 
@@ -96,7 +100,15 @@ function fromDraft(d: Draft): CampaignInput {
     audience_all: d.audience_all,
     audience_regions: splitList(d.regions),
     audience_teams: splitList(d.teams),
+    share_days: Number(d.share_days.trim() || Number.NaN),
   }
+}
+
+const SHARE_DAYS = 30 // the service's default for a new campaign
+
+/** A refusal in the marketer's language, naming the form's fields by their labels. */
+function errorText(err: unknown): string {
+  return wordError(err, { share_days: ct('campaigns.shareDays') })
 }
 
 /**
@@ -252,6 +264,11 @@ function CampaignForm({ campaign: initial }: { campaign: Campaign | null }) {
           <div class="field">
             <label for="c-ends">{ct('campaigns.ends')}</label>
             <input id="c-ends" type="date" value={draft.ends_on} onInput={text('ends_on')} />
+          </div>
+          <div class="field">
+            <label for="c-share-days">{ct('campaigns.shareDays')}</label>
+            <input id="c-share-days" type="number" inputMode="numeric" required min={1} max={365} step={1} aria-describedby="c-share-days-hint" value={draft.share_days} onInput={text('share_days')} />
+            <p id="c-share-days-hint" class="muted small">{ct('campaigns.shareDaysHint')}</p>
           </div>
         </div>
         <MarkdownEditor id="c-talking" label={ct('campaigns.talkingPoints')} value={draft.talking_points_md} onInput={(v) => set('talking_points_md', v)} />
