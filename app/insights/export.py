@@ -2,7 +2,8 @@
 cursor, and an Excel workbook (.xlsx) written row by row into a temporary file.
 
 Each visit has its local date and local time in the organisation time zone (what a marketer
-reads and filters on) and the instant in UTC, ISO 8601 to the second (for machines).
+reads and filters on) and the instant in UTC, ISO 8601 to the second (for machines), and last
+the facts of the links shared on its lead after it (app/insights/share_facts.py).
 
 - CSV: UTF-8 with a byte-order mark (so Excel detects the encoding), comma or semicolon (German
   Excel reads only semicolons; the default follows the language), labels in English or German,
@@ -25,15 +26,16 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import xlsxwriter
-from sqlalchemy import Engine, String, select, type_coerce
+from sqlalchemy import Engine, select
 
 from app.auth.models import User
 from app.campaigns.models import Campaign
 from app.core.db import table_of
 from app.core.spreadsheet import BOM, looks_like_formula, safe_cell
-from app.core.time import as_utc
 from app.insights.models import InsightFact
+from app.insights.raw_values import as_text, instant_of, uuid_text
 from app.insights.schemas import Filters
+from app.insights.share_facts import ShareFacts, share_facts
 from app.insights.tallies import raw_scope
 from app.insights.visits import Figure, figure_scope
 from app.leads.models import Lead
@@ -49,46 +51,31 @@ HEADERS = {
     "en": [
         "date", "time", "occurred_at", "outcome", "outcome_code", "lead", "lead_id", "rep",
         "rep_id", "campaign", "campaign_id", "region", "segment", "team", "details", "note",
-        "outcome_id",
+        "outcome_id", "shares", "shares_opened", "shares_first_opened_at",
+        "shares_reading_seconds", "shares_downloads",
     ],
     "de": [
         "Datum", "Uhrzeit", "Zeitpunkt (UTC)", "Ergebnis", "Ergebniscode", "Lead", "Lead-ID",
         "Außendienst", "Außendienst-ID", "Kampagne", "Kampagnen-ID", "Region", "Segment", "Team",
-        "Details", "Notiz", "Ergebnis-ID",
+        "Details", "Notiz", "Ergebnis-ID", "Geteilte Links", "Links geöffnet", "Zuerst geöffnet",
+        "Lesezeit (Sekunden)", "Downloads",
     ],
 }  # fmt: skip
 SHEET_NAMES = {"en": "Outcomes", "de": "Ergebnisse"}
 DATE_FORMATS = {"en": "yyyy-mm-dd", "de": "dd.mm.yyyy"}
-WIDTHS = [11, 6, 21, 14, 12, 30, 37, 20, 37, 24, 37, 12, 12, 12, 24, 50, 37]
+WIDTHS = [11, 6, 21, 14, 12, 30, 37, 20, 37, 24, 37, 12, 12, 12, 24, 50, 37, 8, 8, 25, 10, 10]
+SHARE_COLUMN = 17  # the first of the share facts
+YES_NO = {"en": ("yes", "no"), "de": ("ja", "nein")}
 
 # One visit: its local date and time, its instant in UTC (ISO), then the texts of the columns
-# after them, without formula protection (each format adds its own).
-Record = tuple[datetime, str, list[str]]
+# after them, without formula protection (each format adds its own), then its share facts
+# (app/insights/share_facts.py; None: nothing was shared after it).
+Record = tuple[datetime, str, list[str], ShareFacts | None]
 
 
 def default_delimiter(lang: Lang) -> Delimiter:
     """What the Excel of that language opens: German Excel splits only at semicolons."""
     return "semicolon" if lang == "de" else "comma"
-
-
-def as_text(column: Any) -> Any:
-    """Skip the result processing of UUID and JSON columns (done cheaper below)."""
-    return type_coerce(column, String)
-
-
-def uuid_text(value: Any) -> str:
-    """SQLite hands back 32 hex digits, PostgreSQL a UUID: the canonical form of either."""
-    if value is None:
-        return ""
-    text = str(value)
-    if len(text) == 32:
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-    return text
-
-
-def instant_of(value: Any) -> datetime:
-    """The UTC instant from SQLite's stored UTC text or a PostgreSQL datetime."""
-    return as_utc(value if isinstance(value, datetime) else datetime.fromisoformat(str(value)))
 
 
 def instant_text(moment: datetime) -> str:
@@ -154,6 +141,7 @@ def records(
     with engine.connect() as connection:
         result = connection.execution_options(yield_per=BATCH).execute(query)
         for batch in result.partitions():
+            shared = share_facts(connection, [uuid_text(row[-1]) for row in batch])
             out = []
             for row in batch:
                 (occurred, en, de, code, company, lead_id, rep, rep_id, campaign, campaign_id,
@@ -175,9 +163,25 @@ def records(
                     note or "",
                     uuid_text(outcome_id),
                 ]
-                out.append((local_of(moment, zone), instant_text(moment), texts))
+                facts = shared.get(texts[-1])
+                out.append((local_of(moment, zone), instant_text(moment), texts, facts))
             yield out
         result.close()
+
+
+def share_texts(facts: ShareFacts | None, lang: Lang, zone: ZoneInfo) -> list[str]:
+    """Shares, opened (yes/no), first opened (ISO 8601 in the organisation time zone, with its
+    offset), reading seconds, downloads; a visit nothing was shared after: 0 and empty cells."""
+    if facts is None:
+        return ["0", "", "", "", ""]
+    first = facts.first_opened_at
+    return [
+        str(facts.shares),
+        YES_NO[lang][0 if facts.opened else 1],
+        first.astimezone(zone).isoformat(timespec="seconds") if first is not None else "",
+        str(facts.seconds),
+        str(facts.downloads),
+    ]
 
 
 def _local_texts(local: datetime, lang: Lang) -> tuple[str, str]:
@@ -205,13 +209,23 @@ def outcome_rows(
     buffer.write(BOM)
     writer.writerow(HEADERS[lang])
     for batch in records(engine, filters, lang=lang, zone=zone, figure=figure):
-        for local, instant, texts in batch:
-            writer.writerow([*_local_texts(local, lang), instant, *map(safe_cell, texts)])
+        for local, instant, texts, facts in batch:
+            cells = [*texts, *share_texts(facts, lang, zone)]
+            writer.writerow([*_local_texts(local, lang), instant, *map(safe_cell, cells)])
         yield buffer.getvalue().encode("utf-8")
         buffer.seek(0)
         buffer.truncate()
     if buffer.tell():
         yield buffer.getvalue().encode("utf-8")
+
+
+def _write_share_facts(sheet: Any, row: int, cells: list[str], quoted: Any) -> None:
+    """Counts as number cells, the rest as text (empty cells left out)."""
+    for column, text in enumerate(cells, start=SHARE_COLUMN):
+        if column in (SHARE_COLUMN, SHARE_COLUMN + 3, SHARE_COLUMN + 4) and text:
+            sheet.write_number(row, column, int(text))
+        elif text:
+            sheet.write_string(row, column, text, quoted if looks_like_formula(text) else None)
 
 
 def write_workbook(
@@ -251,7 +265,7 @@ def write_workbook(
         ws.autofilter(0, 0, rows - 1, len(WIDTHS) - 1)
 
     for batch in records(engine, filters, lang=lang, zone=zone, figure=figure):
-        for local, instant, texts in batch:
+        for local, instant, texts, facts in batch:
             if row == SHEET_ROWS:
                 if sheet is not None:
                     finish(sheet, row)
@@ -268,6 +282,7 @@ def write_workbook(
                     sheet.write_string(
                         row, column, text, quoted if looks_like_formula(text) else None
                     )
+            _write_share_facts(sheet, row, share_texts(facts, lang, zone), quoted)
             row += 1
             written += 1
     if sheet is None:  # no visits: the header alone
