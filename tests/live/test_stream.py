@@ -18,9 +18,22 @@ WITHIN = 5.0  # seconds: the promise to the rep
 
 
 @pytest.fixture
-def server(settings: Settings) -> Iterator[Server]:
-    with running_server(settings, STRANG_LIVE_HEARTBEAT_SECONDS="0.5") as running:
+def settings(module_settings: Settings) -> Settings:
+    """One database and server for the module: each test makes users of its own."""
+    return module_settings
+
+
+@pytest.fixture(scope="module")
+def shared_server(module_settings: Settings) -> Iterator[Server]:
+    with running_server(module_settings, STRANG_LIVE_HEARTBEAT_SECONDS="0.5") as running:
         yield running
+
+
+@pytest.fixture
+def server(shared_server: Server) -> Server:
+    if shared_server.process.poll() is not None:  # a test before stopped it
+        shared_server.restart()
+    return shared_server
 
 
 @pytest.fixture
