@@ -32,6 +32,7 @@ import httpx
 from app.core.settings import Settings
 from bench.sync_bench import _cpu_seconds, _free_port, _outcome, _raw_rate_as_rep, seed
 
+ROOT = Path(__file__).resolve().parents[1]
 PEER = "pouchdb-server@4.2.0"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "strang-bench" / "peer"
 BATCHES = (1, 50)
@@ -69,8 +70,10 @@ def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def _process(command: list[str], url: str, env: dict[str, str], log: Path) -> Iterator[int]:
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    with open(log, "wb") as out:  # run in the log's folder: the peer writes its files there
+        process = subprocess.Popen(
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=log.parent
+        )
     try:
         _wait(url, process)
         yield process.pid
@@ -144,7 +147,7 @@ def main(argv: list[str] | None = None) -> bool:
             "STRANG_WRITE_QUEUE_SECONDS": "0",  # a throughput run: every push waits its turn
         }
         strang = [sys.executable, "-m", "uvicorn", "app.asgi:app", "--port", str(strang_port)]
-        strang += ["--log-level", "warning", "--no-access-log"]
+        strang += ["--app-dir", str(ROOT), "--log-level", "warning", "--no-access-log"]
         with (
             _process(strang, f"{strang_url}/healthz", env, data / "strang.log") as strang_pid,
             _peer(peer, peer_port, data) as peer_pid,
@@ -162,7 +165,8 @@ def _peer(peer: Path | None, port: int, data: Path) -> Iterator[int | None]:
         return
     (data / "peer").mkdir()
     command = [str(peer), "--port", str(port), "--dir", str(data / "peer"), "--no-stdout-logs"]
-    with _process(command, f"http://127.0.0.1:{port}/", dict(os.environ), data / "peer.log") as pid:
+    log = data / "peer" / "peer.log"
+    with _process(command, f"http://127.0.0.1:{port}/", dict(os.environ), log) as pid:
         httpx.put(f"http://127.0.0.1:{port}/outcomes").raise_for_status()
         yield pid
 
