@@ -104,17 +104,24 @@ a{color:#0b57d0}.notice{font-size:.8rem;color:#555}
 
 # Seconds while an item is on screen (30 % of it, or of the window for a tall one) and the page
 # is visible: per PDF page once the reader shows the pages (`data-paged`; the page with most on
-# screen counts), else for the item as a whole (page 0). Sent every 15 s, when the page is
+# screen counts), else for the item as a whole (page 0). A PDF still being opened by the reader
+# is not counted; it is read as a whole if the reader fails (`unread`), does not load (its
+# script's error, or not started in 10 s) or is not built. Sent every 15 s, when the page is
 # hidden or left (sendBeacon), and when a download link is used; 50 readings a beacon at most.
 _SCRIPT = """(function(){var v=document.body.dataset.visit;if(!v)return;
 var u=location.pathname.replace(/\\/$/,'')+'/beacon',on=new Set(),known=new WeakSet(),acc={},dl=[];
+var m=document.getElementById('reader'),t0=Date.now();
+if(m)m.addEventListener('error',function(){m=null});
+function whole(s){return !s.querySelector('[data-pdf]')||s.classList.contains('unread')||!m||
+(!document.body.hasAttribute('data-reader')&&Date.now()-t0>10000)}
 var io=new IntersectionObserver(function(es){es.forEach(function(e){
 if(e.isIntersecting)on.add(e.target);else on.delete(e.target)})});
 function watch(){document.querySelectorAll('[data-item],[data-item] [data-page]').forEach(
 function(el){if(!known.has(el)){known.add(el);io.observe(el)}})}
 function tick(){watch();if(document.hidden)return;var h=innerHeight,best={};
 on.forEach(function(el){var s=el.closest('[data-item]'),p=+(el.dataset.page||0);
-if(!s||(p===0)===s.hasAttribute('data-paged'))return;var r=el.getBoundingClientRect(),
+var paged=s&&s.hasAttribute('data-paged');
+if(!s||(p>0?!paged:paged||!whole(s)))return;var r=el.getBoundingClientRect(),
 f=(Math.min(r.bottom,h)-Math.max(r.top,0))/Math.max(1,Math.min(r.height,h)),i=s.dataset.item;
 if(f>=0.3&&!(best[i]&&best[i][0]>=f))best[i]=[f,p]});
 for(var i in best){var k=i+' '+best[i][1];acc[k]=(acc[k]||0)+1}}
@@ -179,15 +186,15 @@ def share_page(
     module = ""
     if reader is not None and any(item.kind == CollateralKind.pdf for item in items):
         module = "".join(f'<link rel="modulepreload" href="{escape(i)}">' for i in reader.imports)
-        module += f'<script type="module" src="{escape(reader.script)}"></script>'
+        module += f'<script type="module" id="reader" src="{escape(reader.script)}"></script>'
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         '<meta name="robots" content="noindex"><meta name="referrer" content="no-referrer">'
         f'<title>{escape(campaign)}</title><style nonce="{nonce}">{_STYLE}</style></head>'
         f"<body{data}><main><h1>{escape(campaign)}</h1>{card}{sections}"
-        f'<p class="notice">{NOTICE}</p></main>'
-        f'<script nonce="{nonce}">{_SCRIPT}</script>{module}</body></html>'
+        f'<p class="notice">{NOTICE}</p></main>{module}'
+        f'<script nonce="{nonce}">{_SCRIPT}</script></body></html>'
     )
 
 

@@ -100,6 +100,7 @@ def test_the_customer_pages_through_a_pdf_and_the_rep_sees_the_pages_read(
     try:
         reader = customer.new_page()
         problems = complaints(reader)
+        opened = time.monotonic()
         answer = reader.goto(link)
         assert answer is not None and answer.status == 200
         csp = answer.headers["content-security-policy"]
@@ -119,10 +120,12 @@ def test_the_customer_pages_through_a_pdf_and_the_rep_sees_the_pages_read(
             expect(reader.locator(f'[data-page="{n}"] canvas')).to_have_count(1)
             reader.wait_for_timeout(2_500)  # the customer reads page n
         reader.goto("about:blank")  # leaving sends the reading
+        on_screen = time.monotonic() - opened
         held = wait_for_pages(demo_settings, {1, 2, 3})
         assert set(held) == {1, 2, 3}, held  # per page, and not the PDF as a whole (page 0)
         assert all(seconds >= 1 for seconds in held.values()), held
-        assert sum(held.values()) <= 3 * 2.5 + 4, held  # one page at a time, not all on screen
+        # one page at a time (two are on a phone's screen at once), not every page in view
+        assert sum(held.values()) <= on_screen + 1, (held, on_screen)
         assert problems == [], problems
     finally:
         customer.close()

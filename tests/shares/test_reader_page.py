@@ -51,7 +51,7 @@ def test_a_pdf_is_read_in_the_page_by_the_built_reader_under_a_strict_csp(
     push(client, world.headers, share_create(world.lead.id, [world.pdf.id], token=token))
     answer = client.get(f"/s/{token}")
     html = answer.text
-    assert f'<script type="module" src="/{READER}"></script>' in html
+    assert f'<script type="module" id="reader" src="/{READER}"></script>' in html
     assert f'<link rel="modulepreload" href="/{PDFJS}">' in html
     assert f'<link rel="modulepreload" href="/{HELPERS}">' in html
     assert "app-1.js" not in html  # nothing of the rep app

@@ -126,6 +126,7 @@ async function open(section: HTMLElement, host: HTMLElement): Promise<void> {
 
 /** Opens each PDF when it comes near the viewport, so a page of many items stays light. */
 function main(): void {
+  document.body.dataset.reader = '' // the inline script now waits for each PDF's pages
   const hosts = document.querySelectorAll<HTMLElement>('[data-item] [data-pdf]')
   const soon = new IntersectionObserver(
     (entries) => {
