@@ -5,18 +5,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.auth.models import Role, User
 from app.campaigns.history import campaign_has_history
+from app.campaigns.holders import (
+    collateral_ids_of,
+    held_campaign_ids,
+    lead_holder_ids,
+    release_leads,
+)
 from app.campaigns.markdown import render_markdown
 from app.campaigns.models import Campaign, CampaignStatus
 from app.campaigns.schemas import AudiencePreview
 from app.changes.log import SyncEntity, lock_clock, record_change, record_changes
 from app.core import errors
-from app.core.db import locked, read_locked
+from app.core.db import read_locked
 from app.core.time import utcnow
 from app.push.notices import NoticeKind, notify_reps
 
@@ -50,23 +55,6 @@ def in_audience(audience: Audience, user: User) -> bool:
     )
 
 
-def _held_campaign_ids(session: Session, rep_id: uuid.UUID) -> set[uuid.UUID]:
-    """The campaigns of the leads `rep_id` holds (read through the rep's index: a rep holds
-    hundreds of leads, a campaign may have thousands)."""
-    from app.leads.models import Lead  # leads build on campaigns, not the other way round
-
-    query = select(Lead.campaign_id).where(
-        Lead.rep_id == rep_id, col(Lead.campaign_id).is_not(None)
-    )
-    return {campaign_id for campaign_id in session.exec(query.distinct()) if campaign_id}
-
-
-def _lead_holder_ids(session: Session, campaign_id: uuid.UUID) -> set[uuid.UUID]:
-    from app.leads.models import Lead
-
-    return set(session.exec(select(Lead.rep_id).where(Lead.campaign_id == campaign_id).distinct()))
-
-
 def _active_reps(session: Session) -> list[User]:
     query = select(User).where(User.role == Role.rep, col(User.is_active).is_(True))
     return list(session.exec(query.order_by(col(User.name), col(User.id))))
@@ -75,7 +63,7 @@ def _active_reps(session: Session) -> list[User]:
 def reached_rep_ids(session: Session, campaign: Campaign) -> list[uuid.UUID]:
     """Active reps who see the campaign while it is live (its audience and the reps holding
     its leads): whom its go-live or new collateral concerns."""
-    holders = _lead_holder_ids(session, campaign.id)
+    holders = lead_holder_ids(session, campaign.id)
     return [
         rep.id for rep in _active_reps(session) if rep.id in holders or in_audience(campaign, rep)
     ]
@@ -88,7 +76,7 @@ def is_campaign_visible(session: Session, campaign: Campaign, user: User) -> boo
         return True
     if campaign.status != CampaignStatus.live:
         return False
-    return in_audience(campaign, user) or campaign.id in _held_campaign_ids(session, user.id)
+    return in_audience(campaign, user) or campaign.id in held_campaign_ids(session, user.id)
 
 
 def audience_changed(session: Session, rep: User) -> None:
@@ -152,7 +140,7 @@ def _in_audience_or_held(
     leads are read only when a campaign is outside the audience (usually none is)."""
     inside = {c.id for c in campaigns if in_audience(c, rep)}
     outside = {c.id for c in campaigns} - inside
-    return inside | (_held_campaign_ids(session, rep.id) & outside if outside else set())
+    return inside | (held_campaign_ids(session, rep.id) & outside if outside else set())
 
 
 # --- audiences (marketing) -----------------------------------------------------------------
@@ -166,7 +154,7 @@ def preview_audience(
     """Whom a campaign with this audience reaches (active reps), and the regions and teams
     active reps have. With `campaign_id`, reps holding that campaign's leads count too."""
     reps = _active_reps(session)
-    holders = _lead_holder_ids(session, campaign_id) if campaign_id else set()
+    holders = lead_holder_ids(session, campaign_id) if campaign_id else set()
     by_audience = [rep for rep in reps if in_audience(audience, rep)]
     by_leads = [rep for rep in reps if rep.id in holders and not in_audience(audience, rep)]
     reached = sorted(by_audience + by_leads, key=lambda rep: (rep.name.casefold(), rep.email))
@@ -317,22 +305,8 @@ def delete_campaign(session: Session, *, campaign: Campaign) -> bool:
         if campaign.status != CampaignStatus.archived:
             update_campaign(session, campaign=campaign, changes={"status": CampaignStatus.archived})
         return False
-    # Imported here: collateral and leads build on campaigns, not the other way round.
-    from app.collateral.models import Collateral
-    from app.leads.models import Lead
-
-    collateral_ids = session.exec(
-        select(Collateral.id).where(Collateral.campaign_id == campaign.id)
-    ).all()
-    # The leads are locked before the sync clock (taken by `record_changes`), as every writer
-    # does: their reps are then current, and a reassignment in flight cannot deadlock with us.
-    of_campaign = select(Lead.id, Lead.rep_id).where(Lead.campaign_id == campaign.id)
-    leads = session.exec(locked(of_campaign)).all()
-    session.execute(
-        update(Lead)
-        .where(col(Lead.campaign_id) == campaign.id)
-        .values(campaign_id=None, updated_at=utcnow())
-    )
+    collateral_ids = collateral_ids_of(session, campaign.id)
+    leads = release_leads(session, campaign.id)
     record_changes(
         session,
         [(SyncEntity.campaign, campaign.id, None)]
