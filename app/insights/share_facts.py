@@ -47,11 +47,10 @@ def _query() -> Select[Any]:
     next_visit_first = exists().where(
         later.c.lead_id == visit.c.lead_id,
         later.c.retracted_at.is_(None),
+        # A range on the lead's (lead_id, occurred_at) index: only the visits in between.
+        later.c.occurred_at >= visit.c.occurred_at,
         later.c.occurred_at <= s.c.created_at,
-        or_(
-            later.c.occurred_at > visit.c.occurred_at,
-            and_(later.c.occurred_at == visit.c.occurred_at, later.c.id > visit.c.id),
-        ),
+        or_(later.c.occurred_at > visit.c.occurred_at, later.c.id > visit.c.id),
     )
     return (
         select(
