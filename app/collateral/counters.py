@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session, col
 
+from app.collateral.lead_table import LEAD
 from app.collateral.models import Collateral
 from app.collateral.service import current_collateral_of
 from app.core import errors
@@ -69,7 +70,7 @@ def recommend_counters(
     said = sorted((o for o in objections if o.chips), key=lambda o: as_utc(o.occurred_at))
     if not said:
         return set()
-    lead = _lead_table()
+    lead = LEAD
     rows = session.execute(
         select(lead.c.id, lead.c.rep_id, lead.c.campaign_id, lead.c.recommendation_reasons).where(
             lead.c.id.in_({o.lead_id for o in said})
@@ -120,12 +121,6 @@ def _answering(
         chip = next((c for c in chips if c in answers), None)
         if chip is not None:
             yield item_id, chip
-
-
-def _lead_table() -> Table:
-    from app.leads.models import Lead  # leads build on collateral, not the other way round
-
-    return table_of(Lead)
 
 
 def _counters_of(

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import String, cast, or_
+from sqlalchemy import String, bindparam, cast, or_, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -19,6 +19,7 @@ from app.collateral import history
 from app.collateral.filenames import clean_filename
 from app.collateral.freshness import FreshnessDate, Tags, is_expired
 from app.collateral.history import ChangeAction
+from app.collateral.lead_table import LEAD
 from app.collateral.models import Collateral, CollateralKind
 from app.collateral.schemas import Description, Segments, Title
 from app.collateral.sniff import MAX_PIXELS, claimed_kind, declared_pixels, sniff
@@ -54,13 +55,12 @@ def fresh_collateral_of(
 
 def is_recommended_to(session: Session, collateral_id: uuid.UUID, rep_id: uuid.UUID) -> bool:
     """Is this collateral item recommended on one of the rep's own leads?"""
-    from app.leads.models import Lead  # leads build on collateral, not the other way round
-
-    query = select(Lead.id).where(
-        Lead.rep_id == rep_id,
-        cast(Lead.recommended_collateral_ids, String).contains(str(collateral_id)),
+    lead = LEAD.c
+    query = select(lead.id).where(
+        lead.rep_id == rep_id,
+        cast(lead.recommended_collateral_ids, String).contains(str(collateral_id)),
     )
-    return session.exec(query.limit(1)).first() is not None
+    return session.execute(query.limit(1)).first() is not None
 
 
 def is_collateral_visible(
@@ -232,18 +232,22 @@ def _supersede(session: Session, *, old: Collateral, new: Collateral) -> None:
     The leads are read locked and written before the sync clock is taken (the clock is every
     writer's last lock): their reps are current, and a reassignment in flight, which holds a
     lead and waits for the clock, cannot deadlock with us."""
-    from app.leads.models import Lead
-
+    lead = LEAD.c
     old_id, new_id = str(old.id), str(new.id)
-    recommending = select(Lead).where(
-        cast(Lead.recommended_collateral_ids, String).contains(old_id)
+    recommending = select(lead.id, lead.rep_id, lead.recommended_collateral_ids).where(
+        cast(lead.recommended_collateral_ids, String).contains(old_id)
     )
-    leads = session.exec(locked(recommending).execution_options(populate_existing=True)).all()
-    for lead in leads:
-        ids = [new_id if i == old_id else i for i in lead.recommended_collateral_ids]
-        lead.recommended_collateral_ids = list(dict.fromkeys(ids))
-        lead.updated_at = utcnow()
-        session.add(lead)
+    leads = session.execute(locked(recommending)).all()
+    if leads:  # one statement for all leads (executemany)
+        session.execute(
+            update(LEAD)
+            .where(lead.id == bindparam("lead_id"))
+            .values(recommended_collateral_ids=bindparam("ids"), updated_at=utcnow()),
+            [
+                {"lead_id": lead_id, "ids": list(dict.fromkeys(_swapped(ids, old_id, new_id)))}
+                for lead_id, _, ids in leads
+            ],
+        )
     old.replaced_by_id = new.id
     old.updated_at = utcnow()
     session.add(old)
@@ -251,8 +255,12 @@ def _supersede(session: Session, *, old: Collateral, new: Collateral) -> None:
     record_changes(
         session,
         [(SyncEntity.collateral, old.id, None)]
-        + [(SyncEntity.lead, lead.id, lead.rep_id) for lead in leads],
+        + [(SyncEntity.lead, lead_id, rep_id) for lead_id, rep_id, _ in leads],
     )
+
+
+def _swapped(ids: list[str], old_id: str, new_id: str) -> list[str]:
+    return [new_id if i == old_id else i for i in ids]
 
 
 def _escape_like(text: str) -> str:
