@@ -100,11 +100,6 @@ class HistoryItem(BaseModel):
     note_excerpt: str
 
 
-class OutcomeCodeSync(BaseModel):
-    code: str
-    label_en: str
-    label_de: str
-    sentiment: Sentiment
-    details: list[str]
-    position: int
-    active: bool
+# An outcome code as the phone's pull carries it: the console's fields, under its own name.
+class OutcomeCodeSync(OutcomeCodePublic):
+    pass
