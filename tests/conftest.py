@@ -4,6 +4,7 @@ SQLite always; PostgreSQL too when STRANG_TEST_POSTGRES_URL names a server (any 
 tests create and drop their own).
 """
 
+import itertools
 import os
 import queue
 import shutil
@@ -69,16 +70,21 @@ class PostgresCopies:
     def __init__(self, template: str, ahead: int = 2) -> None:
         self.template = template
         self.ready: queue.Queue[str | BaseException] = queue.Queue()
-        self.jobs: queue.Queue[str | None] = queue.Queue()  # "" makes a copy, a name drops it
+        # (0, n, "") makes a copy, before any (1, n, name) drops one; (2, n, None) ends the thread
+        self.jobs: queue.PriorityQueue[tuple[int, int, str | None]] = queue.PriorityQueue()
+        self.queued = itertools.count()
         self.failed_drops: list[BaseException] = []
         self.thread = threading.Thread(target=self._work, name="pg-copies", daemon=True)
         self.thread.start()
         for _ in range(ahead):
-            self.jobs.put("")
+            self._put(0, "")
+
+    def _put(self, priority: int, job: str | None) -> None:
+        self.jobs.put((priority, next(self.queued), job))
 
     def _work(self) -> None:
         with psycopg.connect(pg_admin_url(), autocommit=True) as conn:
-            while (job := self.jobs.get()) is not None:
+            while (job := self.jobs.get()[2]) is not None:
                 name = job or f"strang_t_{uuid.uuid4().hex[:12]}"
                 sql = (
                     f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
@@ -97,18 +103,18 @@ class PostgresCopies:
                     self.ready.put(name)
 
     def take(self) -> str:
-        self.jobs.put("")  # the next test's copy
+        self._put(0, "")  # the next test's copy, made before the drops that wait
         got = self.ready.get(timeout=300)
         if isinstance(got, BaseException):
             raise got
         return got
 
     def drop(self, name: str) -> None:
-        self.jobs.put(name)
+        self._put(1, name)
 
     def close(self) -> None:
         """Drops the copies made ahead and waits for every drop."""
-        self.jobs.put(None)
+        self._put(2, None)
         self.thread.join()
         while not self.ready.empty():
             left = self.ready.get()
