@@ -25,7 +25,7 @@ TINY = {
     "bench.ranking_backtest": ["--histories", "3", "--visits", "300"],
     "bench.drilldown_bench": ["--outcomes", "500", "--runs", "1"],
     "bench.engagement_bench": ["--outcomes", "500", "--runs", "1"],
-    "bench.share_bench": ["--readers", "4", "--requests", "20"],
+    "bench.share_bench": ["--readers", "4", "--seconds", "1", "--saturate", "--requests", "20"],
     "bench.webhooks_bench": ["--batches", "2", "--events", "20"],
 }
 SQLITE_ONLY = (
