@@ -6,11 +6,11 @@ and a lead planned early today for a named rep, and finds it by its company name
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
+from playwright.sync_api import Page
 from sqlmodel import Session, select
 
 from app.collateral.samples import pdf_document
@@ -75,7 +75,7 @@ def add_visit(base_url: str, rep_email: str = "rep1@demo.strang", company: str =
             .raise_for_status()
             .json()
         )
-        now = datetime.now(ZoneInfo("Europe/Berlin"))  # the demo organisation's day, not UTC's
+        now = datetime.now(UTC)  # the phone's day: browser contexts here run in UTC
         lead = (
             m.post(
                 "/leads",
@@ -145,3 +145,13 @@ def outcomes_of(settings: Settings, lead_id: str) -> list[dict[str, Any]]:
 
 def in_force(settings: Settings, lead_id: str) -> list[dict[str, Any]]:
     return [o for o in outcomes_of(settings, lead_id) if not o["retracted"]]
+
+
+def wait_for_service_worker(page: Page, timeout: float = 20_000) -> None:
+    """Until the service worker controls the page. A function, not an expression: Playwright
+    evaluates an expression anew on every poll with eval, which the app's CSP refuses once the
+    page came from the network; a function is evaluated once, when Playwright asks."""
+    page.wait_for_function(
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+        timeout=timeout,
+    )

@@ -5,7 +5,7 @@ sync instead of "not yet", and a failed sync is explained in the rep's language.
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import log_in
-from tests.browser.rep_content import add_visit
+from tests.browser.rep_content import add_visit, wait_for_service_worker
 from tests.server import Server
 
 LAST_PULL = """() => new Promise((resolve, reject) => {
@@ -37,9 +37,7 @@ def sync_and_go_offline(page: Page, live_server: Server) -> str:
     expect(page.get_by_role("link", name=visit.company)).to_be_visible(timeout=15_000)
     # online and just synced: the line stays away
     expect(page.get_by_test_id("data-age")).to_have_count(0)
-    page.wait_for_function(
-        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000
-    )
+    wait_for_service_worker(page)
     page.context.set_offline(True)
     page.reload()
     return visit.company
@@ -96,9 +94,7 @@ def test_german_rep_reads_why_in_german(page: Page, live_server: Server) -> None
     )
     page.unroute("**/api/v1/sync/pull*")
 
-    page.wait_for_function(
-        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000
-    )
+    wait_for_service_worker(page)
     page.context.set_offline(True)
     page.reload()
     age = page.get_by_test_id("data-age")

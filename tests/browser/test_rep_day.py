@@ -14,7 +14,15 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from app.core.settings import Settings
 from tests.browser.conftest import PHONE, log_in
-from tests.browser.rep_content import Visit, add_visit, api_client, in_force, outcomes_of, rep_id
+from tests.browser.rep_content import (
+    Visit,
+    add_visit,
+    api_client,
+    in_force,
+    outcomes_of,
+    rep_id,
+    wait_for_service_worker,
+)
 from tests.browser.test_rep_journey import wait_for
 from tests.server import Server
 
@@ -334,9 +342,7 @@ def test_a_logged_visit_is_marked_and_the_report_tells_it_with_chips_collateral_
     assert small_targets(page) == []
 
     # Offline, after a restart of the app, the report is still there: it is read from the phone.
-    page.wait_for_function(
-        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000
-    )
+    wait_for_service_worker(page)
     page.context.set_offline(True)
     page.reload()
     report_shows_the_day(page, day)
@@ -394,7 +400,8 @@ def test_one_tap_shares_the_days_report_as_text_or_copies_it(
     box = share.bounding_box()
     assert box and box["height"] >= 44 and box["width"] >= 44
     share.click()
-    shared = page.wait_for_function("window.__shared.length > 0 && window.__shared").json_value()
+    handle = page.wait_for_function("() => window.__shared.length > 0 && window.__shared")
+    shared = handle.json_value()
     assert shared == [
         {"title": f"Day report, {day.tap:%a}, {day.tap.day} {day.tap:%b %Y}", "text": expected}
     ]

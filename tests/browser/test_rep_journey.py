@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from app.core.settings import Settings
 from tests.browser.conftest import log_in
-from tests.browser.rep_content import add_visit, in_force, outcomes_of
+from tests.browser.rep_content import add_visit, in_force, outcomes_of, wait_for_service_worker
 from tests.server import Server
 
 
@@ -60,9 +60,7 @@ def test_online_journey(page: Page, live_server: Server, demo_settings: Settings
 
 def wait_offline_ready(page: Page, file_url: str) -> None:
     """The worker controls the page and this lead's PDF (not just any file) is cached."""
-    page.wait_for_function(
-        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000
-    )
+    wait_for_service_worker(page)
     page.wait_for_function(
         "url => caches.open('strang-files-v1').then(c => c.match(url)).then(r => r !== undefined)",
         arg=file_url,

@@ -17,7 +17,13 @@ from playwright.sync_api import Page, expect
 
 from app.core.settings import Settings
 from tests.browser.conftest import log_in
-from tests.browser.rep_content import Visit, add_visit, outcomes_of, revoke_sessions
+from tests.browser.rep_content import (
+    Visit,
+    add_visit,
+    outcomes_of,
+    revoke_sessions,
+    wait_for_service_worker,
+)
 from tests.server import Server
 
 # Everything the page can read of its origin's storage, as one string (bytes as latin-1 text,
@@ -93,9 +99,7 @@ def two_taps_then_revoke(page: Page, live_server: Server) -> tuple[list[Visit], 
     log_in(page, REP)
     for v in visits:
         expect(page.get_by_role("link", name=v.company)).to_be_visible(timeout=15_000)
-    page.wait_for_function(
-        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000
-    )
+    wait_for_service_worker(page)
     page.get_by_role("link", name=visits[0].company).click()
     page.get_by_role("link", name="Spring offer").click()
     expect(page.locator("[data-testid=pdf] canvas").first).to_be_visible(timeout=15_000)

@@ -9,7 +9,7 @@ from oidc_provider_mock import run_server_in_thread
 from playwright.sync_api import Page, expect
 
 from app.core.settings import Settings
-from tests.browser.rep_content import add_visit
+from tests.browser.rep_content import add_visit, wait_for_service_worker
 from tests.server import Server, running_server
 
 pytestmark = pytest.mark.browser
@@ -48,9 +48,7 @@ def test_sign_in_with_the_provider_then_offline(
     # back in the app, logged in: today's visits
     expect(page.get_by_role("link", name=visit.company)).to_be_visible(timeout=15_000)
     assert page.url == f"{live_server.url}/"
-    page.wait_for_function(
-        "navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000
-    )
+    wait_for_service_worker(page)
     page.context.set_offline(True)
     page.reload()
     expect(page.get_by_role("link", name=visit.company)).to_be_visible()
