@@ -23,7 +23,11 @@ def test_marketing_allows_the_download_and_the_customer_gets_it(
         page.goto(f"/console/campaigns/{visit.campaign_id}")
         allow = page.get_by_label("Customers may download it from a shared link")
         expect(allow).not_to_be_checked()
-        allow.check()
+        with page.expect_response(
+            lambda r: r.request.method == "PATCH" and "/api/v1/collateral/" in r.url
+        ) as saved:
+            allow.check()
+        assert saved.value.ok  # saved before the page is read again
         page.reload()
         expect(page.get_by_label("Customers may download it from a shared link")).to_be_checked()
     finally:
