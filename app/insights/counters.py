@@ -14,7 +14,6 @@ Reps choose when to show an item, so a difference is "associated with", never "c
 """
 
 import uuid
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,9 +30,8 @@ from app.insights.counter_schemas import CounterFigures, CounterInsights
 from app.insights.schemas import Filters
 from app.insights.service import campaign_names, public_filters
 from app.insights.tallies import raw_scope
-from app.outcomes.models import WON, Outcome, OutcomeCollateralView
-
-CHUNK = 1000  # ids per IN list
+from app.outcomes.models import Outcome, OutcomeCollateralView
+from app.outcomes.service import After, NextVisit, id_chunks, next_visits
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,18 +41,6 @@ class _Objection:
     campaign_id: uuid.UUID
     chips: frozenset[str]
     at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class _Next:
-    outcome_id: uuid.UUID
-    won: bool
-
-
-def _chunks(values: Iterable[uuid.UUID]) -> Iterable[list[uuid.UUID]]:
-    items = sorted(set(values))
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
 
 
 def _counter_items(session: Session, campaign_id: uuid.UUID | None) -> list[Collateral]:
@@ -79,32 +65,16 @@ def _objections(session: Session, filters: Filters, items: list[Collateral]) -> 
     ]
 
 
-def _next_visits(session: Session, objections: list[_Objection]) -> dict[uuid.UUID, _Next]:
+def _next_visits(session: Session, objections: list[_Objection]) -> dict[uuid.UUID, NextVisit]:
     """Objection outcome id -> the lead's next visit (ties in time: the later id)."""
-    o = table_of(Outcome).c
-    visits: dict[uuid.UUID, list[tuple[datetime, uuid.UUID, str]]] = defaultdict(list)
-    for lead_ids in _chunks(ob.lead_id for ob in objections):
-        query = select(o.lead_id, o.occurred_at, o.id, o.code).where(
-            o.lead_id.in_(lead_ids), o.retracted_at.is_(None)
-        )
-        for lead_id, at, oid, code in session.execute(query):
-            visits[lead_id].append((as_utc(at), oid, code))
-    for rows in visits.values():
-        rows.sort()
-    found: dict[uuid.UUID, _Next] = {}
-    for ob in objections:
-        rows = visits[ob.lead_id]
-        after = bisect_right(rows, (ob.at, ob.outcome_id, "\uffff"))
-        if after < len(rows):
-            _, oid, code = rows[after]
-            found[ob.outcome_id] = _Next(oid, code == WON)
-    return found
+    moments = {ob.outcome_id: After(ob.lead_id, ob.at, ob.outcome_id) for ob in objections}
+    return next_visits(session, moments)
 
 
 def _shown(session: Session, outcome_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, set[uuid.UUID]]:
     v = table_of(OutcomeCollateralView).c
     shown: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
-    for ids in _chunks(outcome_ids):
+    for ids in id_chunks(outcome_ids):
         for oid, cid in session.execute(
             select(v.outcome_id, v.collateral_id).where(v.outcome_id.in_(ids))
         ):

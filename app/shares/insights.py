@@ -14,27 +14,22 @@ choose whom they share with, and a customer who reads may have been keener to be
 """
 
 import uuid
-from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from statistics import median
 
 from pydantic import BaseModel
 from sqlalchemy import func
-from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.collateral.models import Collateral
-from app.core.db import table_of
 from app.core.stats import MIN_VISITS_PER_SIDE, LiftVerdict, lift_verdict, wilson
 from app.core.time import as_utc
-from app.outcomes.models import WON, Outcome
+from app.outcomes.service import After, NextVisit, id_chunks
+from app.outcomes.service import next_visits as outcome_next_visits
 from app.shares.models import Share, ShareReading, ShareVisit
-
-CHUNK = 1000  # ids per IN list
 
 
 @dataclass(frozen=True)
@@ -59,48 +54,10 @@ def filtered_shares(filters: ShareFilters) -> SelectOfScalar[Share]:
     return query
 
 
-@dataclass(frozen=True, slots=True)
-class NextVisit:
-    outcome_id: uuid.UUID
-    code: str
-    occurred_at: datetime
-    rep_id: uuid.UUID
-
-    @property
-    def won(self) -> bool:
-        return self.code == WON
-
-
-def _chunks(values: Iterable[uuid.UUID]) -> Iterable[list[uuid.UUID]]:
-    items = sorted(set(values))
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
-
-
 def next_visits(session: Session, shares: list[Share]) -> dict[uuid.UUID, NextVisit]:
-    """Share id -> the lead's first non-retracted outcome after the share was made (ties in
-    time: the lower id first). One query per thousand leads, not one per share."""
-    if not shares:
-        return {}
-    o = table_of(Outcome).c
-    since = min(as_utc(s.created_at) for s in shares)
-    visits: dict[uuid.UUID, list[tuple[datetime, uuid.UUID, str, uuid.UUID]]] = defaultdict(list)
-    for lead_ids in _chunks(s.lead_id for s in shares):
-        query = core_select(o.lead_id, o.occurred_at, o.id, o.code, o.rep_id).where(
-            o.lead_id.in_(lead_ids), o.retracted_at.is_(None), o.occurred_at > since
-        )
-        for lead_id, at, oid, code, rep_id in session.execute(query):
-            visits[lead_id].append((as_utc(at), oid, code, rep_id))
-    for rows in visits.values():
-        rows.sort()
-    found: dict[uuid.UUID, NextVisit] = {}
-    for share in shares:
-        rows = visits.get(share.lead_id, [])
-        after = bisect_right([r[0] for r in rows], as_utc(share.created_at))
-        if after < len(rows):
-            at, oid, code, rep_id = rows[after]
-            found[share.id] = NextVisit(oid, code, at, rep_id)
-    return found
+    """Share id -> the lead's first visit not taken back after the share was made (a visit at
+    the very instant of the share came before it)."""
+    return outcome_next_visits(session, {s.id: After(s.lead_id, s.created_at) for s in shares})
 
 
 class NextVisitRate(BaseModel):
@@ -150,7 +107,7 @@ class ShareItemInsight(BaseModel):
 
 def _first_openings(session: Session, share_ids: list[uuid.UUID]) -> dict[uuid.UUID, datetime]:
     out: dict[uuid.UUID, datetime] = {}
-    for ids in _chunks(share_ids):
+    for ids in id_chunks(share_ids):
         query = (
             select(ShareVisit.share_id, func.min(ShareVisit.opened_at))
             .where(col(ShareVisit.share_id).in_(ids))
@@ -166,7 +123,7 @@ def _seconds_and_pages(
 ) -> tuple[dict[tuple[uuid.UUID, uuid.UUID], int], dict[uuid.UUID, set[int]]]:
     seconds: dict[tuple[uuid.UUID, uuid.UUID], int] = defaultdict(int)
     pages: dict[uuid.UUID, set[int]] = defaultdict(set)
-    for ids in _chunks(share_ids):
+    for ids in id_chunks(share_ids):
         rows = session.execute(
             select(
                 ShareVisit.share_id,
