@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { api, ApiError, CSRF_HEADER, parseRetryAfter, request } from './client'
+import { json } from '../testing'
 
 function stubFetch(...responses: (Response | Error)[]) {
   const fetchMock = vi.fn(async (_url: string, _init: RequestInit) => {
@@ -12,8 +13,6 @@ function stubFetch(...responses: (Response | Error)[]) {
   return fetchMock
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } })
 
 async function caught(p: Promise<unknown>): Promise<ApiError> {
   try {

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { openStrangDB, useDatabase } from './db'
 import { startSync } from './engine'
 import { setStatus, syncStatus } from './sync'
+import { json } from '../testing'
 
 let n = 0
 beforeEach(() => {
@@ -10,8 +11,6 @@ beforeEach(() => {
   setStatus({ lastPullAt: null, lastPushAt: null, failure: null, retryAt: null })
 })
 
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
 const emptyPage = { cursor: 'c', has_more: false, changes: {}, removed: {} }
 const server = (pull: () => Response | Promise<Response>) =>
   vi.stubGlobal(

@@ -1,10 +1,9 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { endSession, restoreSession } from './session'
+import { json } from '../testing'
 
 const jana = { id: 'u1', email: 'jana@example.com', name: 'Jana', role: 'rep', region: 'North', team: 'A' }
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
 
 beforeEach(() => localStorage.clear())
 afterEach(() => vi.unstubAllGlobals())

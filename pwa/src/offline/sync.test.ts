@@ -6,6 +6,7 @@ import { logOutcome, outboxOf, planVisit, sendSignal, undoOutcome, unplanVisit }
 import { startSync } from './engine'
 import { backoffMs, heldFor, pull, push, retryDelayMs, syncStatus, wipeSynced } from './sync'
 import type { LeadSync, Mutation } from './types'
+import { json } from '../testing'
 
 const U1 = { userId: 'u1', holdMs: 0 }
 let n = 0
@@ -13,8 +14,6 @@ beforeEach(() => {
   useDatabase(openStrangDB(`sync-test-${++n}`))
 })
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } })
 
 function lead(id: string, extra: Partial<LeadSync> = {}): LeadSync {
   return {
