@@ -25,8 +25,8 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 from xdist.scheduler import LoadScopeScheduling
 
-from app.core import security
 from app.core.migrations import upgrade
+from app.core.security import use_password_hashing
 from app.core.settings import Settings
 from app.main import create_app
 from tests.factories import Factory
@@ -36,8 +36,7 @@ from tests.factories import Factory
 # over the suite. Hashes carry their own cost, so the demo data seeded here (and copied into
 # the browser tests' servers) verifies as cheaply; production keeps `PasswordHash.recommended()`.
 TEST_ARGON2 = Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1)
-security._password_hash = PasswordHash((TEST_ARGON2,))
-security._DUMMY_HASH = security._password_hash.hash("strang-dummy-password")
+use_password_hashing(PasswordHash((TEST_ARGON2,)))
 
 PG_URL = os.environ.get("STRANG_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])

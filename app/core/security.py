@@ -10,6 +10,14 @@ _password_hash = PasswordHash.recommended()
 _DUMMY_HASH = _password_hash.hash("strang-dummy-password")
 
 
+def use_password_hashing(hashing: PasswordHash) -> None:
+    """Hash new passwords with `hashing` (the tests use Argon2id at its smallest cost). Stored
+    hashes carry their own parameters, so every hash made before still verifies."""
+    global _password_hash, _DUMMY_HASH
+    _password_hash = hashing
+    _DUMMY_HASH = hashing.hash("strang-dummy-password")
+
+
 def hash_password(password: str) -> str:
     return _password_hash.hash(password)
 
