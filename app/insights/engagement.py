@@ -26,10 +26,10 @@ from app.insights.schemas import Filters, FiltersPublic, PageCount
 from app.insights.service import Lang, campaign_names, code_labels, public_filters
 from app.insights.tallies import raw_scope
 from app.outcomes.models import WON, Outcome, OutcomeCollateralFit, OutcomeCollateralView
+from app.outcomes.service import id_chunks
 
 # Pages above this are not pages (a phone's bug or a forged push); the roll-up ignores them too.
 MAX_PAGE = 100_000
-CHUNK = 1000
 
 
 class SecondsCount(BaseModel):
@@ -83,10 +83,9 @@ def _codes_in_scope(
     """The code of each of these outcomes that lies in the filter (by primary key, in chunks
     that keep clear of the databases' limits on bound parameters)."""
     o = table_of(Outcome).c
-    ordered = sorted(ids)
     found: dict[uuid.UUID, str] = {}
-    for i in range(0, len(ordered), CHUNK):
-        query = select(o.id, o.code).where(o.id.in_(ordered[i : i + CHUNK]))
+    for chunk in id_chunks(ids):
+        query = select(o.id, o.code).where(o.id.in_(chunk))
         found.update((oid, code) for oid, code in session.execute(raw_scope(query, filters)))
     return found
 
