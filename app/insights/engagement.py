@@ -26,7 +26,9 @@ from app.insights.schemas import Filters, FiltersPublic, PageCount
 from app.insights.service import Lang, campaign_names, code_labels, public_filters
 from app.insights.tallies import raw_scope
 from app.outcomes.models import WON, Outcome, OutcomeCollateralFit, OutcomeCollateralView
-from app.outcomes.service import id_chunks
+from app.outcomes.service import ID_LIST, id_chunks
+
+CHUNK = ID_LIST  # ids per IN list
 
 # Pages above this are not pages (a phone's bug or a forged push); the roll-up ignores them too.
 MAX_PAGE = 100_000
@@ -84,7 +86,7 @@ def _codes_in_scope(
     that keep clear of the databases' limits on bound parameters)."""
     o = table_of(Outcome).c
     found: dict[uuid.UUID, str] = {}
-    for chunk in id_chunks(ids):
+    for chunk in id_chunks(ids, CHUNK):
         query = select(o.id, o.code).where(o.id.in_(chunk))
         found.update((oid, code) for oid, code in session.execute(raw_scope(query, filters)))
     return found
