@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,10 @@ import httpx
 from app.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
+# Where the servers' Python keeps its compiled modules, outside the tree: each server is a new
+# process, and with PYTHONDONTWRITEBYTECODE set (this machine's shells) every start compiled the
+# app and its libraries anew, seconds of CPU a start.
+PYCACHE = Path(tempfile.gettempdir()) / f"strang-test-pycache-{os.getuid()}"
 
 
 def free_port() -> int:
@@ -26,6 +31,8 @@ def free_port() -> int:
 
 def server_env(settings: Settings, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STRANG_")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.setdefault("PYTHONPYCACHEPREFIX", str(PYCACHE))
     env.update(
         STRANG_ENVIRONMENT="test",
         STRANG_DATA_DIR=str(settings.data_dir),
