@@ -27,6 +27,7 @@ def desktop(browser: Browser, live_server: Server) -> Iterator[BrowserContext]:
 @pytest.fixture
 def phone_page(browser: Browser, live_server: Server) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.url, locale="en-GB", **PHONE)
+    context.clock.install()  # wait_until_pushed moves it past the Undo window
     yield context.new_page()
     context.close()
 

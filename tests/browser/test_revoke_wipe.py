@@ -13,7 +13,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
 
 from app.core.settings import Settings
 from tests.browser.conftest import log_in
@@ -24,6 +25,7 @@ from tests.browser.rep_content import (
     revoke_sessions,
     wait_for_service_worker,
 )
+from tests.browser.test_one_tap import wait_until_pushed
 from tests.server import Server
 
 # Everything the page can read of its origin's storage, as one string (bytes as latin-1 text,
@@ -66,6 +68,14 @@ READ_STORAGE = """async () => {
   }
   return JSON.stringify(out)
 }"""
+
+
+@pytest.fixture
+def page(phone: BrowserContext) -> Page:
+    """A phone whose clock a test moves past the Undo window (installed before anything loads)."""
+    phone.clock.install()
+    return phone.new_page()
+
 
 REP = "rep1@demo.strang"
 REP_NAME = "Jonas Becker"
@@ -188,5 +198,6 @@ def test_another_rep_logging_in_discards_the_taps(
     log_in(page, REP)
     for v in visits:
         expect(page.get_by_role("link", name=v.company)).to_be_visible(timeout=15_000)
-    page.wait_for_timeout(12_000)  # past the Undo window, when a kept tap would be pushed
+    wait_until_pushed(page)  # past the Undo window, when a kept tap would be pushed
     assert all(outcomes_of(demo_settings, v.lead_id) == [] for v in visits)
+    assert kept_taps(page) == 0  # and none is waiting to be pushed later

@@ -21,8 +21,13 @@ from app.outcomes.models import Outcome
 from app.sync.models import AppliedMutation
 from tests.browser.conftest import PHONE, log_in
 from tests.browser.rep_content import Visit, add_visit
-from tests.browser.test_one_tap import OUTBOX_SIZE, log_in_with, open_lead, wait_until_pushed
-from tests.browser.test_rep_journey import wait_for
+from tests.browser.test_one_tap import (
+    OUTBOX_SIZE,
+    log_in_with,
+    open_lead,
+    wait_until_pushed,
+)
+from tests.browser.test_rep_journey import UNDO_PASSED_MS, wait_for
 from tests.server import Server
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -37,6 +42,7 @@ def page(browser: Browser, live_server: Server) -> Iterator[Page]:
     context: BrowserContext = browser.new_context(
         base_url=live_server.url, locale="en-GB", timezone_id="Europe/Berlin", **PHONE
     )
+    context.clock.install()  # wait_until_pushed moves it past the Undo window
     yield context.new_page()
     context.close()
 
@@ -144,6 +150,7 @@ def test_a_reason_and_a_note_right_after_the_tap_reach_the_server_once(
     open_lead(page, sent.company)
     tap(page, "objection")
     toast.get_by_role("button", name="Note").click()  # holds the confirmation open
+    page.clock.fast_forward(UNDO_PASSED_MS)  # past the Undo window: the tap is sent
     assert wait_for(lambda: server_outcomes(demo_settings, sent.lead_id), timeout=30)
     toast.get_by_label("Note about this visit").fill("Competitor was cheaper")
     toast.get_by_role("button", name="Save note").click()
@@ -198,8 +205,7 @@ def test_undo_of_a_follow_up_takes_back_its_next_visit(
     expect(toast.locator("span")).to_have_text("Taken back")
     on_phone = page.evaluate(PLANNED_ON_PHONE, visit.lead_id)
     assert datetime.fromisoformat(on_phone.replace("Z", "+00:00")) == before
-    page.wait_for_timeout(9_000)  # past the Undo window: anything left would now be pushed
-    wait_until_pushed(page)
+    wait_until_pushed(page)  # past the Undo window: anything left is pushed now
     assert planned_on_server(demo_settings, visit.lead_id) == before
     assert server_outcomes(demo_settings, visit.lead_id) == []
 
