@@ -1,5 +1,5 @@
-"""Power cuts while phones push: 50 phones push 20,000 outcomes in batches to a real server that
-is SIGKILLed several times; the phones retry whatever was not acknowledged. In the end every
+"""Power cuts while phones push: 25 phones push 5,000 outcomes in 200 batches to a real server
+that is SIGKILLed four times; the phones retry whatever was not acknowledged. In the end every
 outcome is stored exactly once, and the SQLite file passes its integrity check."""
 
 import os
@@ -20,9 +20,9 @@ from app.sync.models import SyncDevice
 from tests.ops.helpers import PUSH, outcome_log, seed_phones
 from tests.server import Server, running_server
 
-PHONES = 50
-OUTCOMES = int(os.environ.get("STRANG_CRASH_OUTCOMES", "20000"))
-BATCH = 50
+PHONES = 25
+OUTCOMES = int(os.environ.get("STRANG_CRASH_OUTCOMES", "5000"))
+BATCH = 25  # eight batches a phone
 KILL_AT = (0.15, 0.4, 0.65, 0.85)  # fractions of acknowledged batches
 
 
