@@ -15,6 +15,10 @@ from tests.server import Server
 
 pytestmark = pytest.mark.browser
 
+# Each test imports or sends content of its own (its own companies, its own signal) and looks only
+# at that; none changes an account or the organisation's settings.
+SHARED_SERVER = True
+
 BAD_CSV = (
     "company,rep,region,segment\n"
     "Good Bakery GmbH,rep1@demo.strang,North,Retail\n"

@@ -8,6 +8,9 @@ from tests.browser.conftest import log_in
 from tests.browser.rep_content import add_visit, wait_for_service_worker
 from tests.server import Server
 
+# Each test has a visit and a phone of its own; the rep's language is kept on the phone.
+SHARED_SERVER = True
+
 LAST_PULL = """() => new Promise((resolve, reject) => {
   const open = indexedDB.open('strang')
   open.onerror = () => reject(open.error)

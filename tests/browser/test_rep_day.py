@@ -23,10 +23,13 @@ from tests.browser.rep_content import (
     rep_id,
     wait_for_service_worker,
 )
-from tests.browser.test_rep_journey import wait_for
+from tests.browser.test_rep_journey import UNDO_PASSED_MS, wait_for
 from tests.server import Server
 
 pytestmark = pytest.mark.browser
+
+# Each test makes its own leads (named with a tag of its own) or its own rep, and reads only those.
+SHARED_SERVER = True
 BERLIN = ZoneInfo("Europe/Berlin")
 RSQUO, EN_DASH = "\u2019", "\u2013"  # as the app writes them
 
@@ -301,6 +304,7 @@ def a_logged_visit(page: Page, live_server: Server, settings: Settings) -> Day:
     open_pdf_and_come_back(page)
     page.clock.set_system_time(tap)  # and on from there
     log_with_reason(page, "objection", "Price")
+    page.clock.fast_forward(UNDO_PASSED_MS)  # the tap is pushed once its Undo window passed
     held = wait_for(lambda: in_force(settings, visit.lead_id))
     assert len(held) == 1, outcomes_of(settings, visit.lead_id)
     [(_, _, pages)] = held[0]["views"]
