@@ -17,6 +17,9 @@ from tests.console.live import bearer
 from tests.server import Server
 
 WITHIN_MS = 5_000
+# Each test has its own phone and looks for its own signal or lead. One revokes rep 1's sessions:
+# the others log in afresh and do not need an earlier session.
+SHARED_SERVER = True
 
 
 def test_marketings_answer_shows_on_the_open_phone_within_seconds(
