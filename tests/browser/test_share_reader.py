@@ -8,20 +8,24 @@ import uuid
 from typing import Any
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
-from sqlalchemy import text
+from sqlmodel import Session, select
 
 from app.collateral.samples import pdf_document
 from app.core.db import make_engine
 from app.core.settings import Settings
+from app.shares.models import ShareReading
 from tests.browser.conftest import PHONE, log_in
 from tests.browser.rep_content import Visit, add_visit, api_client
 from tests.console.live import DESKTOP
 from tests.server import Server
 
+# Each test shares a PDF of its own and reads back only that PDF's reading.
+SHARED_SERVER = True
 
-def share_pdf(base_url: str, visit: Visit, pages: int) -> str:
+
+def share_pdf(base_url: str, visit: Visit, pages: int) -> tuple[str, str]:
     """Marketing adds a PDF of `pages` pages to the visit's campaign; the rep shares it.
-    Returns the link."""
+    Returns the link and the PDF's collateral id."""
     marketing = api_client(base_url, "marketing@demo.strang")
     try:
         pdf = pdf_document(
@@ -46,27 +50,32 @@ def share_pdf(base_url: str, visit: Visit, pages: int) -> str:
         assert pushed.json()["results"][0]["status"] == "applied", pushed.text
     finally:
         rep.close()
-    return f"{base_url}/s/{token}"
+    return f"{base_url}/s/{token}", str(collateral_id)
 
 
-def seconds_per_page(settings: Settings) -> dict[int, int]:
+def seconds_per_page(settings: Settings, collateral_id: str) -> dict[int, int]:
+    """What the server holds of the customers' reading of one collateral item, per page."""
     engine = make_engine(settings)
     try:
-        with engine.connect() as conn:
-            rows = conn.execute(text("SELECT page, seconds FROM share_reading"))
-            return {int(page): int(seconds) for page, seconds in rows}
+        with Session(engine) as session:
+            query = select(ShareReading.page, ShareReading.seconds).where(
+                ShareReading.collateral_id == uuid.UUID(collateral_id)
+            )
+            return {int(page): int(seconds) for page, seconds in session.exec(query)}
     finally:
         engine.dispose()
 
 
-def wait_for_pages(settings: Settings, pages: set[int], seconds: float = 20) -> dict[int, int]:
+def wait_for_pages(
+    settings: Settings, collateral_id: str, pages: set[int], seconds: float = 20
+) -> dict[int, int]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        held = seconds_per_page(settings)
+        held = seconds_per_page(settings, collateral_id)
         if set(held) >= pages:
             return held
         time.sleep(0.25)
-    return seconds_per_page(settings)
+    return seconds_per_page(settings, collateral_id)
 
 
 def complaints(page: Page) -> list[str]:
@@ -95,7 +104,7 @@ def test_the_customer_pages_through_a_pdf_and_the_rep_sees_the_pages_read(
     browser: Browser, page: Page, live_server: Server, demo_settings: Settings
 ) -> None:
     visit = add_visit(live_server.url)
-    link = share_pdf(live_server.url, visit, pages=3)
+    link, pdf = share_pdf(live_server.url, visit, pages=3)
     customer = browser.new_context(locale="en-GB", **PHONE)
     try:
         reader = customer.new_page()
@@ -121,7 +130,7 @@ def test_the_customer_pages_through_a_pdf_and_the_rep_sees_the_pages_read(
             reader.wait_for_timeout(2_500)  # the customer reads page n
         reader.goto("about:blank")  # leaving sends the reading
         on_screen = time.monotonic() - opened
-        held = wait_for_pages(demo_settings, {1, 2, 3})
+        held = wait_for_pages(demo_settings, pdf, {1, 2, 3})
         assert set(held) == {1, 2, 3}, held  # per page, and not the PDF as a whole (page 0)
         assert all(seconds >= 1 for seconds in held.values()), held
         # one page at a time (two are on a phone's screen at once), not every page in view
@@ -140,7 +149,7 @@ def test_a_long_pdf_draws_only_the_pages_near_the_screen_at_any_width(
     browser: Browser, live_server: Server
 ) -> None:
     visit = add_visit(live_server.url)
-    link = share_pdf(live_server.url, visit, pages=40)
+    link, _ = share_pdf(live_server.url, visit, pages=40)
     customer = browser.new_context(locale="en-GB", viewport=DESKTOP)
     try:
         reader = customer.new_page()
@@ -179,7 +188,7 @@ def test_without_the_reader_the_pdf_is_a_link_and_read_as_a_whole(
     browser: Browser, live_server: Server, demo_settings: Settings
 ) -> None:
     visit = add_visit(live_server.url)
-    link = share_pdf(live_server.url, visit, pages=3)
+    link, pdf = share_pdf(live_server.url, visit, pages=3)
     customer = browser.new_context(locale="en-GB", **PHONE)
     try:
         reader = customer.new_page()
@@ -189,7 +198,7 @@ def test_without_the_reader_the_pdf_is_a_link_and_read_as_a_whole(
         expect(reader.locator(".pdf [data-page]")).to_have_count(0)
         reader.wait_for_timeout(2_500)
         reader.goto("about:blank")
-        held: dict[int, Any] = wait_for_pages(demo_settings, {0})
+        held: dict[int, Any] = wait_for_pages(demo_settings, pdf, {0})
         assert set(held) == {0} and held[0] >= 1, held
     finally:
         customer.close()
