@@ -14,9 +14,13 @@ from app.webhooks.events import EventType
 from tests.browser.conftest import PHONE, log_in_german
 from tests.browser.english import english_on
 from tests.browser.rep_content import add_visit
+from tests.browser.test_rep_journey import UNDO_PASSED_MS
 from tests.server import Server
 
 DESKTOP = {"width": 1280, "height": 900}
+# The rep's walk makes a visit of its own (its English is in CONTENT, left out wherever it shows);
+# the admin's walk changes nothing: its one new user is refused.
+SHARED_SERVER = True
 # What marketing wrote for the test's visit (tests/browser/rep_content.py), in English.
 CONTENT = (
     "Save energy before the summer",
@@ -66,6 +70,7 @@ def foreign_lead(route: Route) -> None:
 
 def test_a_german_rep_reads_no_english(german_phone: BrowserContext, live_server: Server) -> None:
     visit = add_visit(live_server.url)
+    german_phone.clock.install()  # before the app loads: moved past the tap's Undo window below
     page = german_phone.new_page()
     log_in_after_a_wrong_password(page, "rep1@demo.strang")
     lead_link = page.get_by_role("link", name=visit.company)
@@ -97,7 +102,8 @@ def test_a_german_rep_reads_no_english(german_phone: BrowserContext, live_server
     page.goto("/settings")
     sync_now = page.get_by_role("button", name="Jetzt synchronisieren")
     refused = page.get_by_test_id("rejected")
-    for _ in range(20):  # the tap waits out its undo window before it is sent
+    page.clock.fast_forward(UNDO_PASSED_MS)  # the tap is sent once its Undo window passed
+    for _ in range(20):
         if refused.count():
             break
         sync_now.click()
