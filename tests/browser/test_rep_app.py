@@ -9,6 +9,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.conftest import PHONE, log_in
 from tests.browser.rep_content import add_visit, api_client, rep_id
+from tests.browser.test_rep_journey import UNDO_PASSED_MS
 from tests.server import Server
 
 # Each test acts on a visit of its own (moved, deleted, tapped); the language is the phone's.
@@ -81,6 +82,7 @@ def test_language_switch_uses_the_servers_labels(page: Page, live_server: Server
 
 def test_rejected_tap_is_shown_with_the_reason(page: Page, live_server: Server) -> None:
     visit = add_visit(live_server.url)
+    page.context.clock.install()  # before the app loads: moved past the tap's Undo window below
     log_in(page, "rep1@demo.strang")
     page.get_by_role("link", name=visit.company).click(timeout=15_000)
     expect(page.locator("button.outcome").first).to_be_visible()
@@ -97,6 +99,8 @@ def test_rejected_tap_is_shown_with_the_reason(page: Page, live_server: Server) 
     page.context.set_offline(False)
     page.get_by_role("link", name="Back").click()
     page.get_by_role("link", name="Settings").click()
+    expect(page.get_by_role("heading", name="Settings")).to_be_visible()
+    page.clock.fast_forward(UNDO_PASSED_MS)  # the tap is sent once its Undo window passed
     rejected = page.get_by_test_id("rejected")
     expect(rejected).to_contain_text("not (or no longer) assigned to you", timeout=25_000)
 
