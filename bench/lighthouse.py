@@ -7,7 +7,10 @@ session cookie on every request: the default mobile run, an emulated phone on si
 Budgets: accessibility 100, performance >= 95 on each page; below them it prints the audits
 that cost points.
 
-    .venv/bin/python -m bench.lighthouse [--only accessibility]
+    .venv/bin/python -m bench.lighthouse [--only accessibility] [--pages today] [--quick]
+
+--quick is the test suite's smoke run: each page gets 5 s to load instead of Lighthouse's 45 s
+(scores of a page still loading), and no full-page screenshot is taken.
 """
 
 import argparse
@@ -52,11 +55,15 @@ def rep_session(url: str) -> tuple[str, str]:
     return f"strang_session={token}", str(lead_id)
 
 
-def run_lighthouse(url: str, cookie: str, paths: list[str], only: str = "") -> list[dict[str, Any]]:
+def run_lighthouse(
+    url: str, cookie: str, paths: list[str], only: str = "", quick: bool = False
+) -> list[dict[str, Any]]:
     """Runs pwa/scripts/lighthouse.mjs and returns its pages."""
     command = ["node", str(SCRIPT), url, cookie, *paths]
     if only:
         command.append(f"--only={only}")
+    if quick:
+        command.append("--quick")
     env = {"CHROME_PATH": CHROMIUM, "PATH": "/usr/local/bin:/usr/bin:/bin"}
     done = subprocess.run(command, cwd=PWA, env=env, capture_output=True, text=True, timeout=900)
     if done.returncode != 0:
@@ -68,7 +75,9 @@ def run_lighthouse(url: str, cookie: str, paths: list[str], only: str = "") -> l
 PAGES = ("today", "lead", "settings")
 
 
-def scored_pages(only: str = "", pages: tuple[str, ...] = PAGES) -> list[dict[str, Any]]:
+def scored_pages(
+    only: str = "", pages: tuple[str, ...] = PAGES, quick: bool = False
+) -> list[dict[str, Any]]:
     """Serves the demo, logs the rep in and scores Today, a lead and Settings (or some)."""
     with tempfile.TemporaryDirectory(prefix="strang-lighthouse-") as folder:
         settings = demo_settings(Path(folder) / "data")
@@ -76,7 +85,7 @@ def scored_pages(only: str = "", pages: tuple[str, ...] = PAGES) -> list[dict[st
         try:
             cookie, lead_id = rep_session(url)
             paths = {"today": "/", "lead": f"/lead/{lead_id}", "settings": "/settings"}
-            return run_lighthouse(url, cookie, [paths[p] for p in pages], only)
+            return run_lighthouse(url, cookie, [paths[p] for p in pages], only, quick)
         finally:
             stop_server(process)
 
@@ -109,6 +118,9 @@ def main(argv: list[str] | None = None) -> bool:
     parser.add_argument(
         "--pages", default=",".join(PAGES), help=f"some of {', '.join(PAGES)} (comma-separated)"
     )
+    parser.add_argument(
+        "--quick", action="store_true", help="5 s per page to load, no screenshot (smoke runs)"
+    )
     args = parser.parse_args(argv)
     pages = tuple(p for p in args.pages.split(",") if p)
     if not pages or set(pages) - set(PAGES):
@@ -117,7 +129,7 @@ def main(argv: list[str] | None = None) -> bool:
         print("lighthouse bench: needs node and a built front end (`make pwa`)")
         return False
     print("lighthouse bench: mobile, simulated slow 4G and 4x CPU, rep1 logged in, first visit")
-    ok = report(scored_pages(args.only, pages))
+    ok = report(scored_pages(args.only, pages, args.quick))
     budgets = ", ".join(f"{name} >= {value}" for name, value in BUDGETS.items())
     print(f"  lighthouse bench: {'on target' if ok else 'OFF TARGET'} ({budgets})")
     return ok

@@ -1,6 +1,8 @@
 // Lighthouse (mobile: emulated phone, simulated slow 4G and 4x CPU) on pages of the running
 // service, as a logged-in user: the session cookie goes along with every request.
-//   node scripts/lighthouse.mjs BASE_URL COOKIE [--only=accessibility] PATH...
+//   node scripts/lighthouse.mjs BASE_URL COOKIE [--only=accessibility] [--quick] PATH...
+// --quick (the test suite's smoke run): wait at most 5 s for a page to load instead of
+// Lighthouse's 45 s, and take no full-page screenshot (no score reads it).
 // Prints one JSON object: per page the category scores (0-100), the key metrics and every
 // audit that costs points. Chromium: $CHROME_PATH (default /usr/bin/chromium).
 import * as chromeLauncher from 'chrome-launcher'
@@ -8,6 +10,7 @@ import lighthouse from 'lighthouse'
 
 const args = process.argv.slice(2)
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length)
+const quick = args.includes('--quick')
 const [base, cookie, ...paths] = args.filter((a) => !a.startsWith('--'))
 if (!base || !cookie || paths.length === 0) {
   console.error('usage: node scripts/lighthouse.mjs BASE_URL COOKIE [--only=accessibility] PATH...')
@@ -44,6 +47,7 @@ try {
       logLevel: 'error',
       onlyCategories: categories,
       extraHeaders: { Cookie: cookie },
+      ...(quick ? { maxWaitForLoad: 5000, disableFullPageScreenshot: true } : {}),
     })
     const lhr = result.lhr
     const page = { path, scores: {}, failing: {}, metrics: {} }
