@@ -19,7 +19,7 @@ from app.campaigns.holders import (
 from app.campaigns.markdown import render_markdown
 from app.campaigns.models import Campaign, CampaignStatus
 from app.campaigns.schemas import AudiencePreview
-from app.changes.log import SyncEntity, lock_clock, record_change, record_changes
+from app.changes.log import SyncEntity, hold_writers, record_change, record_changes
 from app.core import errors
 from app.core.db import read_locked
 from app.core.time import utcnow
@@ -84,10 +84,10 @@ def audience_changed(session: Session, rep: User) -> None:
     sends those now in their audience with their collateral, and removes the others)."""
     if rep.role != Role.rep:
         return
-    # Which campaigns are live is read after taking the clock: one going live meanwhile then
-    # either is live here or records its change after this one (and is judged by the new
+    # Which campaigns are live is read after taking the writers' turn: one going live meanwhile
+    # then either is live here or records its change after this one (and is judged by the new
     # audience), never in between unseen.
-    lock_clock(session)
+    hold_writers(session)
     live = session.exec(select(Campaign.id).where(Campaign.status == CampaignStatus.live))
     record_changes(session, [(SyncEntity.campaign, campaign_id, rep.id) for campaign_id in live])
 

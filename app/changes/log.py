@@ -3,10 +3,17 @@
 It imports no feature, so any feature can call it inside its own transaction. Each call also
 announces the change to open apps (`app/live`), sent when the transaction commits.
 
-Ordering guarantee: sequence numbers come from one counter row that is incremented with
-`UPDATE ... RETURNING`. The row lock is held until the writing transaction ends, so writers
-commit in the order of their sequence numbers. A reader that sees seq N has therefore seen every
-change below N: a plain `seq > cursor` pull can never skip a change committed late.
+Ordering guarantee: a reader follows the log only up to the settled sequence number
+(`app/core/numbering.py`), below which every change has committed. On SQLite numbers come
+from the one counter row (`sync_clock`), writers taking turns anyway; on PostgreSQL from a
+sequence, so writers never queue for a number. A plain `seq > cursor` pull up to the settled
+number can therefore never skip a change committed late.
+
+Writers' turns on PostgreSQL (`hold_writers`, `hold_for_push`): a push holds the writers'
+lock shared and its rep's lock alone, so pushes of different reps run side by side and two
+pushes of one rep (two phones) one after the other; every other writer (marketing, imports,
+shares read by customers) holds the writers' lock alone from its first recorded change to its
+commit, as it held the counter row before: what a push checks cannot change under it.
 """
 
 import uuid
@@ -19,7 +26,8 @@ from sqlmodel import Field, Session, SQLModel, col
 
 from app.changes.notices import announce, change_notice
 from app.core.bulk import execute_rows
-from app.core.db import table_of
+from app.core.db import busy, table_of
+from app.core.numbering import Numbering, numbers_are_ordered, settled_through, take_numbers
 from app.core.time import utcnow
 from app.core.types import UtcDateTime, enum_column
 
@@ -60,34 +68,71 @@ class SyncChange(SQLModel, table=True):
 _INSERT = insert(table_of(SyncChange))
 
 
-def _advance_clock(session: Session, by: int) -> int:
+CHANGE_LOG = Numbering(sequence="sync_change_seq", namespace=1)
+# Advisory lock spaces (two-key form, apart from the numbering's one-key marks).
+WRITERS_SPACE, REP_SPACE = 1, 2
+_HOLD = "strang.writers_hold"  # session.info: the transaction that holds its turn
+
+
+def _advance_clock(session: Session, by: int) -> list[int]:
+    if not numbers_are_ordered(session):
+        hold_writers(session)
+        return take_numbers(session, CHANGE_LOG, by)
     value = session.execute(
         text("UPDATE sync_clock SET value = value + :by WHERE id = 1 RETURNING value"),
         {"by": by},
     ).scalar()
     if value is None:
         raise RuntimeError("sync_clock row missing: run `strang db upgrade`")
-    return int(value)
+    return list(range(int(value) - by + 1, int(value) + 1))
 
 
-def lock_clock(session: Session) -> int:
-    """Take the clock's row lock now (PostgreSQL) and return its committed value.
+def hold_writers(session: Session) -> None:
+    """Take the writers' lock alone until the transaction ends (PostgreSQL): no push and no
+    other writer runs meanwhile. SQLite needs nothing: a write transaction already holds the
+    database lock."""
+    if numbers_are_ordered(session) or session.info.get(_HOLD) is session.get_transaction():
+        return
+    session.execute(text("SELECT pg_advisory_xact_lock(:space, 0)"), {"space": WRITERS_SPACE})
+    session.info[_HOLD] = session.get_transaction()
 
-    The push takes it first, so pushes run one at a time from here to commit: the checks it
-    makes (is this mutation id new? did a retraction for this outcome arrive?) cannot race
-    another push. SQLite needs nothing: a write transaction already holds the database lock.
+
+def hold_for_push(session: Session, rep_id: uuid.UUID) -> None:
+    """A push's turn, taken first (PostgreSQL): the writers' lock shared (pushes of other reps
+    go on side by side; marketing's writers wait for them and they for marketing's) and the
+    rep's own lock alone, so the checks the push makes (is this mutation id new? did a
+    retraction for this outcome arrive?) cannot race the rep's other phone.
+
+    A push that continues a group (app/core/db.py) holds the locks of the group's other reps:
+    waiting for a rep lock there could close a circle with another worker's group, so it only
+    tries, and the phone whose rep's other push holds it (rare) is told to come back in a
+    second (503, Retry-After). The first push of a transaction holds no rep lock and waits.
     """
-    bind = session.get_bind()
-    suffix = "" if bind.dialect.name == "sqlite" else " FOR UPDATE"
-    value = session.execute(text(f"SELECT value FROM sync_clock WHERE id = 1{suffix}")).scalar()
-    return int(value or 0)
+    if numbers_are_ordered(session):
+        return
+    params = {"writers": WRITERS_SPACE, "reps": REP_SPACE, "rep": rep_id.hex}
+    if session.info.get(_HOLD) is not session.get_transaction():
+        session.execute(
+            text(
+                "SELECT pg_advisory_xact_lock_shared(:writers, 0),"
+                " pg_advisory_xact_lock(:reps, hashtext(:rep))"
+            ),
+            params,
+        )
+    elif not session.execute(
+        text("SELECT pg_try_advisory_xact_lock(:reps, hashtext(:rep))"), params
+    ).scalar():
+        raise busy(1)
+    session.info[_HOLD] = session.get_transaction()
 
 
 def clock_and_horizon(session: Session) -> tuple[int, int]:
-    """The newest committed sequence number, and the newest one pruned from the log (a cursor
-    below it may have missed changes that are gone)."""
+    """The newest settled sequence number (every change up to it committed), and the newest one
+    pruned from the log (a cursor below it may have missed changes that are gone)."""
     row = session.execute(text("SELECT value, pruned_through FROM sync_clock WHERE id = 1")).one()
-    return int(row[0]), int(row[1])
+    if numbers_are_ordered(session):
+        return int(row[0]), int(row[1])
+    return settled_through(session, CHANGE_LOG), int(row[1])
 
 
 PRUNE_CHUNK = 20_000
@@ -128,16 +173,15 @@ def record_changes(
     rows = list(dict.fromkeys((e, str(i), r) for e, i, r in changes))
     if not rows:
         return
-    last = _advance_clock(session, len(rows))
-    announce(session, change_notice((r for _, _, r in rows), last))
-    first = last - len(rows) + 1
+    numbers = _advance_clock(session, len(rows))
+    announce(session, change_notice((r for _, _, r in rows), numbers[-1]))
     now = utcnow()
     execute_rows(
         session,
         _INSERT,
         [
-            {"seq": first + n, "entity": e, "entity_id": i, "rep_id": r, "at": now}
-            for n, (e, i, r) in enumerate(rows)
+            {"seq": seq, "entity": e, "entity_id": i, "rep_id": r, "at": now}
+            for seq, (e, i, r) in zip(numbers, rows, strict=True)
         ],
     )
 
@@ -158,21 +202,4 @@ def record_change(
     targets: list[uuid.UUID | None] = [None] if rep_ids is None else list(dict.fromkeys(rep_ids))
     if not targets:
         return
-    last = _advance_clock(session, len(targets))
-    announce(session, change_notice(targets, last))
-    first = last - len(targets) + 1
-    now = utcnow()
-    execute_rows(
-        session,
-        _INSERT,
-        [
-            {
-                "seq": first + i,
-                "entity": entity,
-                "entity_id": str(entity_id),
-                "rep_id": rep,
-                "at": now,
-            }
-            for i, rep in enumerate(targets)
-        ],
-    )
+    record_changes(session, ((entity, entity_id, rep) for rep in targets))

@@ -222,10 +222,15 @@ def _refuse_when_full(state: Any, gate: anyio.Lock) -> None:
         return
     wait = (gate.statistics().tasks_waiting + 1) * hold
     if wait > limit:
-        seconds = max(1, math.ceil(wait))
-        raise errors.ServiceUnavailable(
-            BUSY, headers={"Retry-After": str(seconds)}, code="busy", params={"seconds": seconds}
-        )
+        raise busy(wait)
+
+
+def busy(wait: float) -> errors.ServiceUnavailable:
+    """Come back in `wait` seconds (at least one): the phone keeps its changes meanwhile."""
+    seconds = max(1, math.ceil(wait))
+    return errors.ServiceUnavailable(
+        BUSY, headers={"Retry-After": str(seconds)}, code="busy", params={"seconds": seconds}
+    )
 
 
 @contextlib.asynccontextmanager

@@ -44,6 +44,7 @@ from sqlmodel import Session
 from app.core.bulk import execute_rows
 from app.core.db import make_engine, read_engine, table_of
 from app.core.inputs import FIRST_DAY, LAST_DAY
+from app.core.numbering import Numbering, mark_writer, numbers_are_ordered, settled_through
 from app.core.observability import log
 from app.core.settings import Settings
 from app.core.time import utcnow
@@ -69,6 +70,8 @@ _SET_ASIDE = table_of(InsightSetAside)
 # the roll is tried again whole, nothing is set aside.
 TRANSIENT = (OperationalError, InterfaceError, PoolTimeout)
 _INSERT_BACKLOG = _BACKLOG.insert()
+# PostgreSQL: pushes append side by side; the roller follows only settled numbers.
+BACKLOG_NUMBERING = Numbering(sequence="insight_backlog_seq_seq", namespace=2)
 _SIGNED = ("outcome_id", "sign")
 
 
@@ -76,6 +79,7 @@ def queue_outcomes(session: Session, outcomes: Sequence[Outcome], sign: int) -> 
     """The batch outcome listener: append the outcomes to the backlog (in the push's
     transaction), stored ones with their facts as they are now; amended (0) and retracted
     (-1) ones by id."""
+    mark_writer(session, BACKLOG_NUMBERING)
     if sign > 0:
         dialect = session.get_bind().dialect.name
         session.execute(backlog_facts(dialect), {"ids": [o.id for o in outcomes]})
@@ -100,8 +104,11 @@ def roll_up(session: Session, limit: int = ROLL_LIMIT) -> int:
     error it alone causes) is set aside, and the others are rolled up without it: one bad
     entry never holds back the ones behind it."""
     through = lock_roll(session)
+    pending = _BACKLOG.c.seq > through
+    if not numbers_are_ordered(session):
+        pending &= _BACKLOG.c.seq <= settled_through(session, BACKLOG_NUMBERING)
     entries = session.execute(
-        select(_BACKLOG).where(_BACKLOG.c.seq > through).order_by(_BACKLOG.c.seq).limit(limit)
+        select(_BACKLOG).where(pending).order_by(_BACKLOG.c.seq).limit(limit)
     ).all()
     if not entries:
         return 0

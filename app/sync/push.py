@@ -5,7 +5,8 @@ and hands each mutation to the feature that owns its rules: outcomes (app/outcom
 signals (app/signals/mutations.py), planned visits (app/leads/mutations.py), shares
 (app/shares/mutations.py). One push runs like this, in the request's transaction:
 1. every mutation is validated on its own (a malformed one gets its own `invalid` reason);
-2. the clock row is locked (`lock_clock`), so pushes run one at a time until commit;
+2. the push takes its turn (`hold_for_push`): pushes of one rep run one at a time until
+   commit, those of different reps side by side (PostgreSQL; SQLite writes one at a time);
 3. each feature loads what the batch refers to with a handful of queries, and each mutation is
    planned in order against that state plus what earlier mutations of the batch did;
 4. the plan is written with bulk inserts inside one savepoint. Should an insert still collide
@@ -25,7 +26,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from app.changes.log import SyncEntity, lock_clock, record_changes
+from app.changes.log import SyncEntity, hold_for_push, record_changes
 from app.collateral.counters import Objection, recommend_counters
 from app.collateral.quoting import Quoting, load_quoting
 from app.core.inputs import TOO_EARLY, TOO_FAR_AHEAD, printable
@@ -213,7 +214,7 @@ def push(
 ) -> PushResponse:
     """`zone`: the organisation time zone (planned visits' time of day)."""
     items = _parse(rep_id, mutations)
-    lock_clock(session)
+    hold_for_push(session, rep_id)
     now = utcnow()
     origin = {"rep_id": rep_id, "device_id": device_id, "received_at": now}
     for attempt in range(MAX_ATTEMPTS):

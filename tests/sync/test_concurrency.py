@@ -1,14 +1,16 @@
 """Many writers and pulling phones at once; every phone ends equal to the server's truth.
 
-On PostgreSQL, transactions commit out of order; the change recorder's locked counter row makes
-them commit in sequence order, so a phone's `seq > cursor` never skips a late commit. SQLite
-serialises writers anyway and runs a smaller variant.
+On PostgreSQL, transactions commit out of order and pushes of different reps run side by side
+(here also straight through the service, as a second worker's would); the pull follows the
+change log only up to its settled number, so a phone's `seq > cursor` never skips a late
+commit. SQLite serialises writers anyway and runs a smaller variant.
 """
 
 import random
 import threading
 import uuid
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 from sqlmodel import Session, select
@@ -16,9 +18,12 @@ from sqlmodel import Session, select
 from app.auth.models import Role, User
 from app.auth.service import update_user
 from app.campaigns.models import Campaign, CampaignStatus
+from app.changes.log import hold_for_push
+from app.core.errors import ServiceUnavailable
 from app.leads.models import Lead
 from app.leads.service import assign_leads, update_lead
 from app.outcomes.models import Outcome
+from app.sync.push import push
 from tests.factories import Factory
 from tests.sync.helpers import Content, Phone, outcome, sees
 
@@ -53,6 +58,7 @@ def test_concurrent_writers_and_pullers_converge_to_the_truth(
                             "campaign",
                             "collateral",
                             "push",
+                            "worker push",
                             "region",
                         ]
                     )
@@ -90,6 +96,11 @@ def test_concurrent_writers_and_pullers_converge_to_the_truth(
                         session.commit()
                     elif action == "collateral":
                         mine.collateral(_get(session, rnd.choice(campaigns).id))
+                    elif action == "worker push":  # beside this process's queue of pushes
+                        rep = rnd.choice(reps)
+                        batch = [outcome(rnd.choice(lead_ids)) for _ in range(3)]
+                        push(session, rep_id=rep.id, device_id=f"v{seed}", mutations=batch)
+                        session.commit()
                     else:
                         rep = rnd.choice(reps)
                         batch = [outcome(rnd.choice(lead_ids)) for _ in range(3)]
@@ -194,3 +205,64 @@ def test_pushes_in_line_share_commits_and_a_failing_one_takes_back_only_its_own(
         stored = check.exec(select(Outcome.id)).all()
     assert sorted(str(i) for i in stored) == sorted(sent)
     assert commits < 24
+
+
+def test_pushes_of_two_reps_run_side_by_side_and_pulls_wait_for_the_open_one(
+    client: TestClient, factory: Factory, engine: Engine, backend: str
+) -> None:
+    """PostgreSQL: while one rep's push is still open (a slow worker), another rep's push is
+    answered; phones follow the change log only up to the open push's numbers, and get
+    everything once it commits."""
+    if backend != "postgres":
+        pytest.skip("SQLite writes one at a time")
+    ana, ben = factory.user(Role.rep), factory.user(Role.rep)
+    with Session(engine, expire_on_commit=False) as setup:
+        content = Content(setup)
+        ana_lead, ben_lead = content.lead(ana).id, content.lead(ben).id
+    pairs = [(ana, ana_lead), (ben, ben_lead)]
+    phones = {rep.id: Phone(client, factory.auth(rep)) for rep in (ana, ben)}
+    for phone in phones.values():
+        phone.sync()
+    with Session(engine) as slow:
+        push(slow, rep_id=ana.id, device_id="slow", mutations=[outcome(ana_lead)])
+        answers: list[int] = []
+
+        def ben_pushes() -> None:
+            body = {"device_id": "d", "mutations": [outcome(ben_lead, "follow_up")]}
+            headers = phones[ben.id].headers
+            answers.append(client.post("/api/v1/sync/push", json=body, headers=headers).status_code)
+
+        beside = threading.Thread(target=ben_pushes)
+        beside.start()
+        beside.join(timeout=60)
+        assert answers == [200], "the other rep's push waited for the open one"
+        for phone in phones.values():
+            phone.sync()
+        assert [_history(phones[rep.id], lead) for rep, lead in pairs] == [[], []]
+        slow.commit()
+    for phone in phones.values():
+        phone.sync()
+    assert [_history(phones[rep.id], lead) for rep, lead in pairs] == [["won"], ["follow_up"]]
+
+
+def _history(phone: Phone, lead_id: uuid.UUID) -> list[str]:
+    return [item["code"] for item in phone.state["leads"][str(lead_id)]["history"]]
+
+
+def test_a_push_continuing_a_group_does_not_wait_for_a_rep_held_elsewhere(
+    factory: Factory, engine: Engine, backend: str
+) -> None:
+    """PostgreSQL: a push that continues another rep's transaction (group commit) and finds
+    its rep's turn taken by another worker is told to come back instead of waiting (waiting
+    while holding the group's reps could close a circle with that worker)."""
+    if backend != "postgres":
+        pytest.skip("SQLite writes one at a time")
+    ana, ben = factory.user(Role.rep), factory.user(Role.rep)
+    with Session(engine) as elsewhere, Session(engine) as group:
+        hold_for_push(elsewhere, ana.id)
+        hold_for_push(group, ben.id)
+        with pytest.raises(ServiceUnavailable) as refused:
+            hold_for_push(group, ana.id)
+        assert refused.value.headers == {"Retry-After": "1"}
+        elsewhere.commit()
+        hold_for_push(group, ana.id)  # free again: taken at once

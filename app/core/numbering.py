@@ -1,0 +1,84 @@
+"""Numbers that readers can follow in order, without making writers wait for each other.
+
+A reader that has seen number N must never later meet a smaller number committed late: the
+pull's `seq > cursor` and the insights roller's `seq > rolled_through` would skip it for good.
+
+SQLite has one writer at a time, so numbers commit in order and every committed number is
+settled. PostgreSQL writers take numbers from a sequence and commit in any order, so a reader
+follows only up to the *settled* number: the highest one below every number a still-running
+writer may hold. Each writer marks itself before taking numbers with a shared advisory lock
+whose key is the lowest number it can get (the sequence's next value); the lock lives until
+its transaction ends. A reader reads the sequence's last value first, then the marks: every
+number up to that value was taken by a writer that has ended (its rows are visible to the
+reader's next statement, PostgreSQL ending the transaction before releasing its locks) or is
+still marked at or below its number. Shared locks never wait on each other, so writers of
+different reps never queue here; the settled number only rises.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+# Marks are single 64-bit advisory keys: the namespace in the top byte, the number below it.
+NUMBER_BITS = 56
+
+
+@dataclass(frozen=True)
+class Numbering:
+    sequence: str  # the PostgreSQL sequence the numbers come from
+    namespace: int  # 1..127, one per numbering (the change log 1, the insights backlog 2)
+
+    @property
+    def base(self) -> int:
+        return self.namespace << NUMBER_BITS
+
+
+def numbers_are_ordered(session: Session) -> bool:
+    """Do numbers commit in order by themselves (one writer at a time)?"""
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def mark_writer(session: Session, numbering: Numbering) -> None:
+    """Mark this transaction as one that may take numbers of `numbering` from now on."""
+    if numbers_are_ordered(session):
+        return
+    session.execute(
+        text(
+            "SELECT pg_advisory_xact_lock_shared(:base + CASE WHEN is_called"
+            f" THEN last_value + 1 ELSE last_value END) FROM {numbering.sequence}"
+        ),
+        {"base": numbering.base},
+    )
+
+
+def take_numbers(session: Session, numbering: Numbering, count: int) -> list[int]:
+    """`count` new numbers, in increasing order (PostgreSQL only)."""
+    mark_writer(session, numbering)
+    rows = session.execute(
+        text(f"SELECT nextval('{numbering.sequence}') FROM generate_series(1, :n)"), {"n": count}
+    )
+    return sorted(int(n) for n in rows.scalars())
+
+
+def settled_through(session: Session, numbering: Numbering) -> int:
+    """The highest number below which (and at which) no still-running writer can commit
+    (PostgreSQL only). Two statements, in this order: the last value, then the marks."""
+    last = session.execute(
+        text(
+            "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END"
+            f" FROM {numbering.sequence}"
+        )
+    ).scalar_one()
+    lowest_mark = session.execute(
+        text(
+            "SELECT min((classid::bigint << 32) | objid::bigint) FROM pg_locks"
+            " WHERE locktype = 'advisory' AND objsubid = 1"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            " AND classid::bigint >> 24 = :namespace"
+        ),
+        {"namespace": numbering.namespace},
+    ).scalar()
+    if lowest_mark is None:
+        return int(last)
+    return min(int(last), int(lowest_mark) - numbering.base - 1)
