@@ -56,6 +56,7 @@ from app.leads.models import Lead
 ROOT = Path(__file__).resolve().parents[1]
 LEADS_PER_REP = 8
 FILE_SIZES = (150_000, 600_000, 2_000_000)  # a flyer, a brochure, a price list with photos
+PUSH = "POST /sync/push"
 PUSH_EVERY = (3.0, 9.0)  # seconds between a rep's pushes (uniform)
 SHED = 503
 CODES = ("won", "follow_up", "interested", "objection", "not_reached", "no_interest")
@@ -71,6 +72,7 @@ class Options:
     postgres_url: str = ""
     keep_logs: Path | None = None
     overload: bool = False
+    pg_workers: tuple[int, ...] = (1, 2)
 
 
 @dataclass
@@ -103,6 +105,7 @@ class Result:
     elapsed: float
     ok: int
     errors: int
+    pushes: int  # answered 200
     p50: dict[str, float]
     p95: dict[str, float]
     peak_mib: float
@@ -330,11 +333,11 @@ async def push(http: httpx.AsyncClient, stats: Stats, body: dict[str, object]) -
     """Like the phone: a push the server sheds is kept and sent again after Retry-After, plus
     up to half again of jitter."""
     for _ in range(20):
-        response = await timed(stats, "POST /sync/push", http.post("/api/v1/sync/push", json=body))
+        response = await timed(stats, PUSH, http.post("/api/v1/sync/push", json=body))
         if response is None or response.status_code != SHED:
             return
         await asyncio.sleep(float(response.headers["Retry-After"]) * random.uniform(1, 1.5))
-    stats.fail("POST /sync/push", "shed 20 times", "")
+    stats.fail(PUSH, "shed 20 times", "")
 
 
 async def phone(
@@ -433,6 +436,7 @@ def report(
         elapsed=elapsed,
         ok=total,
         errors=errors,
+        pushes=len(stats.latencies.get(PUSH, [])),
         p50={k: percentile(v, 0.5) for k, v in stats.latencies.items()},
         p95={k: percentile(v, 0.95) for k, v in stats.latencies.items()},
         peak_mib=sum(peaks.values()) / 1024,
@@ -471,6 +475,22 @@ def run(name: str, settings: Settings, workers: int, options: Options, logs: Pat
     )
 
 
+def _run_postgres(
+    admin: str, pg_url: str, workers: int, options: Options, folder: Path, logs: Path
+) -> Result:
+    """One run on a fresh PostgreSQL database of its own."""
+    name = f"strang_load_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = make_url(pg_url).set(drivername="postgresql+psycopg", database=name)
+        settings = _settings(folder / f"pg{workers}", url.render_as_string(False))
+        return run(f"PostgreSQL {workers}w", settings, workers, options, logs)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def _settings(folder: Path, database_url: str = "") -> Settings:
     return Settings(
         _env_file=None,
@@ -495,6 +515,14 @@ def summary(results: list[Result]) -> None:
             f"{r.errors:7d} {pair('GET /sync/pull'):>17} {pair('POST /sync/push'):>17} "
             f"{pair('GET /files/{sha256}'):>17} {r.peak_mib:8.0f}  {r.load_before} -> "
             f"{r.load_after}"
+        )
+    by_workers = {r.name: r.pushes / r.elapsed for r in results if r.name.startswith("PostgreSQL")}
+    one, two = by_workers.get("PostgreSQL 1w"), by_workers.get("PostgreSQL 2w")
+    if one and two:
+        print(
+            f"PostgreSQL pushes answered: {two:.1f}/s with 2 workers vs {one:.1f}/s with 1:"
+            f" ratio {two / one:.2f} (one run each, same offered load; a ratio near 1 means the"
+            " phones, not the server, set the pace: --overload measures capacity)"
         )
     failed = sum(r.errors for r in results)
     print("result: " + ("0 errors" if not failed else f"{failed} errors (target: 0)"))
@@ -528,6 +556,11 @@ def parse(argv: list[str]) -> Options:
         action="store_true",
         help="every phone pushes 1-5 outcomes again as soon as answered (no pause)",
     )
+    parser.add_argument(
+        "--pg-workers",
+        default="1,2",
+        help="PostgreSQL runs, one per worker count (default 1,2: the ratio is printed)",
+    )
     args = parser.parse_args(argv)
     return Options(
         reps=args.reps,
@@ -538,6 +571,7 @@ def parse(argv: list[str]) -> Options:
         postgres_url=args.postgres_url,
         keep_logs=args.keep_logs,
         overload=args.overload,
+        pg_workers=tuple(int(n) for n in args.pg_workers.split(",")),
     )
 
 
@@ -558,13 +592,8 @@ def main(argv: list[str] | None = None) -> bool:
             name = f"strang_load_{uuid.uuid4().hex[:10]}"
             with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute(f'CREATE DATABASE "{name}"')
-            try:
-                url = make_url(pg_url).set(drivername="postgresql+psycopg", database=name)
-                settings = _settings(Path(folder) / "pg", url.render_as_string(False))
-                results.append(run("PostgreSQL", settings, 2, options, logs))
-            finally:
-                with psycopg.connect(admin, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for workers in options.pg_workers:
+                results.append(_run_postgres(admin, pg_url, workers, options, Path(folder), logs))
     summary(results)
     return all(r.errors == 0 for r in results)
 
