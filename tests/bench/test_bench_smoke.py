@@ -71,6 +71,8 @@ def test_the_benchmark_runs_to_the_end(
         args += ["--backend", backend]
     elif name in ("bench.load", "bench.streams_bench"):
         args += ["--only", backend]
+        if name == "bench.load" and backend == "postgres":
+            args += ["--pg-workers", "2"]  # one run: the 1-worker one is the same code
     elif name == "bench.ranking_backtest" and backend == "postgres":
         pytest.skip("this backtest uses no database")
     elif name in SQLITE_ONLY and backend == "postgres":
