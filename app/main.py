@@ -1,5 +1,6 @@
 """The application factory: one place where features are wired together."""
 
+import functools
 import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager, ExitStack, asynccontextmanager
@@ -85,7 +86,10 @@ def _operation_id(route: APIRoute) -> str:
     return f"{tag}-{route.name}"
 
 
+@functools.cache
 def api_router() -> APIRouter:
+    """The API's routes, composed once per process: every app includes (copies) them, and the
+    tests build hundreds of apps."""
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(auth_router)
     api.include_router(sso_router)
