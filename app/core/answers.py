@@ -15,7 +15,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-from app.core.db import SERIAL
+from app.core.db import SERIAL, SHEDDABLE
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -73,7 +73,7 @@ def _derived(route: APIRoute, principal: Callable[..., Any]) -> list[int]:
         codes.append(403)
     if _names_a_row(route.dependant):
         codes.append(404)
-    if getattr(route.endpoint, SERIAL, False):
+    if getattr(route.endpoint, SERIAL, False) or getattr(route.endpoint, SHEDDABLE, False):
         codes.append(503)  # shed under overload (app/core/db.py)
     return codes
 

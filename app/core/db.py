@@ -145,7 +145,10 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             async with _transaction(engine) as session:
                 yield session
         return
-    async with _session_slots(request.app.state), _transaction(engine) as session:
+    slots = _session_slots(request.app.state)
+    if getattr(endpoint, SHEDDABLE, False):
+        _refuse_when_full(request.app.state, slots, "read_pace", SESSION_SLOTS)
+    async with slots, _paced(request.app.state, "read_pace"), _transaction(engine) as session:
         yield session
 
 
@@ -203,7 +206,8 @@ class _WriteGroup:
 # Under overload, a push that would wait longer than `write_queue_seconds` for its turn is told
 # at once to come back (503 with Retry-After) instead of queueing for seconds: the phone keeps
 # it in its outbox and tries again after that time, with jitter. The wait is estimated from the
-# requests ahead and how long each held the gate lately.
+# requests ahead and how long each held the gate lately. Pulls (`sheddable`) are refused alike
+# when the process's database sessions are all taken and the queue for them is that long.
 
 BUSY = "The server is busy; your changes are kept and sent again shortly"
 
@@ -215,14 +219,28 @@ class _Pace:
         self.hold = seconds if self.hold is None else self.hold + 0.2 * (seconds - self.hold)
 
 
-def _refuse_when_full(state: Any, gate: anyio.Lock) -> None:
+def _refuse_when_full(
+    state: Any, gate: anyio.Lock | anyio.Semaphore, pace: str, holders: int = 1
+) -> None:
+    """Refuse (503) when the wait for `gate`, which `holders` requests hold at once, would
+    exceed `write_queue_seconds`."""
     limit: float = state.settings.write_queue_seconds
-    hold = _per_loop(state, "write_pace", _Pace).hold
-    if limit <= 0 or hold is None or not gate.locked():
+    hold = _per_loop(state, pace, _Pace).hold
+    full = gate.locked() if isinstance(gate, anyio.Lock) else gate.value == 0
+    if limit <= 0 or hold is None or not full:
         return
-    wait = (gate.statistics().tasks_waiting + 1) * hold
+    wait = (gate.statistics().tasks_waiting + 1) * hold / holders
     if wait > limit:
         raise busy(wait)
+
+
+@contextlib.asynccontextmanager
+async def _paced(state: Any, pace: str) -> AsyncIterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        _per_loop(state, pace, _Pace).record(time.perf_counter() - started)
 
 
 def busy(wait: float) -> errors.ServiceUnavailable:
@@ -236,7 +254,7 @@ def busy(wait: float) -> errors.ServiceUnavailable:
 @contextlib.asynccontextmanager
 async def _grouped_write(state: Any, engine: Engine) -> AsyncIterator[Session]:
     gate = _write_gate(state)
-    _refuse_when_full(state, gate)
+    _refuse_when_full(state, gate, "write_pace")
     await gate.acquire()
     started = time.perf_counter()
     try:
@@ -310,6 +328,7 @@ async def _await_commit(state: Any, gate: anyio.Lock, group: _WriteGroup) -> Non
 
 
 SERIAL = "strang_serial_writes"
+SHEDDABLE = "strang_sheddable"
 _Handler = TypeVar("_Handler", bound=Callable[..., Any])
 
 
@@ -328,6 +347,14 @@ def serial_writes(handler: _Handler) -> _Handler:
 
     setattr(in_savepoint, SERIAL, True)
     return in_savepoint  # type: ignore[return-value]
+
+
+def sheddable(handler: _Handler) -> _Handler:
+    """Mark a read route whose callers come back by themselves (the phone's pull): when more
+    requests wait for a database session than the process serves within
+    `write_queue_seconds`, it answers 503 + Retry-After at once instead of queueing."""
+    setattr(handler, SHEDDABLE, True)
+    return handler
 
 
 # FOR NO KEY UPDATE: what an UPDATE of non-key columns takes anyway. FOR UPDATE would also

@@ -5,7 +5,7 @@ from sqlmodel import col, select
 
 from app.auth.deps import AdminUser, RepUser
 from app.auth.models import User
-from app.core.db import SessionDep, serial_writes
+from app.core.db import SessionDep, serial_writes, sheddable
 from app.core.deps import SettingsDep
 from app.core.observability import SYNC_MUTATIONS, SYNC_PULLS
 from app.sync import ledger
@@ -18,6 +18,7 @@ router = APIRouter(prefix="/sync", tags=["sync"])
 
 
 @router.get("/pull")
+@sheddable  # a phone told to come back pulls again after Retry-After
 def pull(
     session: SessionDep,
     user: RepUser,
@@ -31,7 +32,7 @@ def pull(
 
 
 @router.post("/push", response_model=PushResponse)
-@serial_writes  # pushes hold the clock's row lock until commit
+@serial_writes  # a worker's pushes take turns and share commits (app/core/db.py)
 def push(body: PushRequest, session: SessionDep, user: RepUser, settings: SettingsDep) -> Response:
     """Apply a batch of mutations, each exactly once; one result per mutation, in order."""
     answer = push_service.push(

@@ -1,11 +1,12 @@
-"""A busy server sheds pushes instead of queueing them: more phones push at once than it can
-serve within its queue limit, so some are told at once to come back (503 + Retry-After). Those
-changed nothing; the phones keep the batch and send it again, and in the end every outcome is
-stored exactly once."""
+"""A busy server sheds pushes and pulls instead of queueing them: more phones push (pull) at
+once than it can serve within its queue limit, so some are told at once to come back (503 +
+Retry-After). Those changed nothing; the phones keep the batch and send it again, and in the
+end every outcome is stored exactly once and every phone has its data."""
 
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -20,6 +21,7 @@ from tests.server import running_server
 
 PHONES = 24
 BATCH = 50
+PULLERS = 48  # three times the sessions a process hands out at once
 
 
 class Phone(threading.Thread):
@@ -89,6 +91,51 @@ def test_a_busy_server_turns_pushes_away_at_once_and_loses_nothing(
     assert stored == PHONES * BATCH  # none lost, none doubled
 
 
-def test_shedding_is_documented_on_the_push() -> None:
-    responses = create_app().openapi()["paths"]["/api/v1/sync/push"]["post"]["responses"]
-    assert "503" in responses
+def test_a_busy_server_turns_pulls_away_at_once_and_every_phone_gets_its_data(
+    settings: Settings, db: Session
+) -> None:
+    seeded = seed_phones(db, PULLERS, leads_each=10)
+    with running_server(settings, STRANG_WRITE_QUEUE_SECONDS="0.001") as server:
+        start = threading.Event()
+        start.set()
+        first = _pull_until_served(server.url, seeded[0][0], start)  # the server measures it
+        start.clear()
+        with ThreadPoolExecutor(PULLERS) as pool:
+            pulls = [
+                pool.submit(_pull_until_served, server.url, token, start) for token, _ in seeded
+            ]
+            start.set()
+            results = [pull.result(timeout=300) for pull in pulls]
+    answers = [a for phone in results for a in phone]
+    shed = [a for a in answers if a[0] == 503]
+    assert len(results) == PULLERS and first[-1][0] == 200
+    assert {status for status, *_ in answers} <= {200, 503}
+    assert shed, f"{PULLERS} phones pulling at once: some pulls must have been shed"
+    assert all(retry and int(retry) >= 1 for _, retry, _ in shed)
+    # every phone ends with its own ten leads
+    assert all(phone[-1] == (200, None, 10) for phone in results)
+
+
+def _pull_until_served(
+    url: str, token: str, start: threading.Event
+) -> list[tuple[int, str | None, int]]:
+    """(status, Retry-After, leads received) per try, until a pull is served."""
+    start.wait(timeout=60)
+    answers = []
+    with httpx.Client(timeout=120) as http:
+        for _ in range(200):
+            response = http.get(
+                f"{url}/api/v1/sync/pull", headers={"Authorization": f"Bearer {token}"}
+            )
+            leads = len(response.json()["changes"]["leads"]) if response.status_code == 200 else 0
+            answers.append((response.status_code, response.headers.get("Retry-After"), leads))
+            if response.status_code != 503:
+                break
+            time.sleep(0.05)  # a phone would wait Retry-After; here: sooner, to keep it short
+    return answers
+
+
+def test_shedding_is_documented_on_the_push_and_the_pull() -> None:
+    paths = create_app().openapi()["paths"]
+    assert "503" in paths["/api/v1/sync/push"]["post"]["responses"]
+    assert "503" in paths["/api/v1/sync/pull"]["get"]["responses"]
