@@ -7,7 +7,8 @@ initial sync of 300 leads ≤ 150 KB gzip).
 
 Options for a quicker run while tuning (the targets are judged on the defaults):
 `python -m bench.sync_bench --reps 40 --scale 0.25` seeds 40 reps and pushes a quarter of the
-outcomes; `--only push` or `--only pull` skips the other half.
+outcomes; `--only push` or `--only pull` skips the other half; `--batches 1,50` leaves out the
+pushes of 500.
 """
 
 import argparse
@@ -257,7 +258,11 @@ def main(argv: list[str] | None = None) -> bool:
     parser.add_argument("--reps", type=int, default=REPS, help="reps to seed (300 leads each)")
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the push totals")
     parser.add_argument("--only", choices=("push", "pull"), default=None)
+    parser.add_argument(
+        "--batches", default="1,50,500", help="push batch sizes to measure (of 1,50,500)"
+    )
     args = parser.parse_args(argv or [])
+    batches = {int(size) for size in args.batches.split(",")}
     REPS = args.reps
     with tempfile.TemporaryDirectory(prefix="strang-sync-bench-") as folder:
         data = Path(folder)
@@ -303,6 +308,8 @@ def main(argv: list[str] | None = None) -> bool:
             for batch, full in ((1, 400), (50, 12_000), (500, 20_000)):
                 if args.only == "pull":
                     break
+                if batch not in batches:
+                    continue
                 total = max(batch * PUSH_CLIENTS, int(full * args.scale))
                 cpu_before, roller_before = _cpu_seconds(server.pid), _children_cpu(server.pid)
                 rate, rows = _push_rate(base, tokens, leads_of, batch, total)

@@ -19,7 +19,7 @@ from bench.__main__ import BENCHMARKS
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = {
-    "bench.sync_bench": ["--reps", "2", "--scale", "0.002"],
+    "bench.sync_bench": ["--reps", "2", "--scale", "0.002", "--batches", "1,50"],
     "bench.peer_bench": ["--outcomes", "20", "--no-peer"],  # the peer's install takes minutes
     "bench.csv_import": ["--rows", "50"],
     "bench.insights_bench": ["--outcomes", "500", "--runs", "1", "--raw-runs", "1"],
