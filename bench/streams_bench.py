@@ -51,6 +51,7 @@ class Options:
     broadcasts: int = 5
     only: str | None = None
     postgres_url: str = ""
+    settle: float = 2.0  # seconds before the server's memory is read (half of it with 1 stream)
 
 
 @dataclass
@@ -183,14 +184,14 @@ async def measure(url: str, pid: int, tokens: list[str], marketing: str, options
         first = await open_stream(url, tokens[0])
         tasks = [asyncio.create_task(first.run())]
         baseline = await targeted(http, first, signal_id, options.changes)
-        await asyncio.sleep(1)
+        await asyncio.sleep(options.settle / 2)
         before = proc_status(pid)
         others = []
         for start in range(1, len(tokens), 100):  # open them 100 at a time
             batch = tokens[start : start + 100]
             others += await asyncio.gather(*(open_stream(url, t) for t in batch))
         tasks += [asyncio.create_task(item.run()) for item in others]
-        await asyncio.sleep(2)
+        await asyncio.sleep(options.settle)
         after = proc_status(pid)
         loaded = await targeted(http, first, signal_id, options.changes)
         stray = sum(len(item.heard) for item in others)
@@ -266,9 +267,12 @@ def parse(argv: list[str]) -> Options:
         "STRANG_TEST_POSTGRES_URL", ""
     )
     parser.add_argument("--postgres", default=default_pg, help="admin URL of a PostgreSQL server")
+    parser.add_argument(
+        "--settle", type=float, default=2.0, help="seconds before reading the server's memory (2)"
+    )
     args = parser.parse_args(argv)
     return Options(max(2, args.streams), max(1, args.changes), max(1, args.broadcasts),
-                   args.only, args.postgres)  # fmt: skip
+                   args.only, args.postgres, args.settle)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> bool:

@@ -40,7 +40,16 @@ TINY = {
     "bench.wire": [],  # one rep, one page view: as small as it gets
     # one page, one category, 5 s to load (the page never reaches Lighthouse's idle network)
     "bench.lighthouse": ["--only", "accessibility", "--pages", "today", "--quick"],
-    "bench.streams_bench": ["--streams", "20", "--changes", "1", "--broadcasts", "1"],
+    "bench.streams_bench": [
+        "--streams",
+        "20",
+        "--changes",
+        "1",
+        "--broadcasts",
+        "1",
+        "--settle",
+        "0.2",
+    ],
     "bench.ranking_backtest": ["--histories", "3", "--visits", "300"],
     "bench.drilldown_bench": ["--outcomes", "500", "--runs", "1"],
     "bench.engagement_bench": ["--outcomes", "500", "--runs", "1"],
