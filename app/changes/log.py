@@ -87,11 +87,18 @@ def _advance_clock(session: Session, by: int) -> list[int]:
     return list(range(int(value) - by + 1, int(value) + 1))
 
 
+def _holds_turn(session: Session) -> bool:
+    """Whether this transaction already took its turn; a session with no transaction begun has
+    not (both sides of the comparison would be None)."""
+    current = session.get_transaction()
+    return current is not None and session.info.get(_HOLD) is current
+
+
 def hold_writers(session: Session) -> None:
     """Take the writers' lock alone until the transaction ends (PostgreSQL): no push and no
     other writer runs meanwhile. SQLite needs nothing: a write transaction already holds the
     database lock."""
-    if numbers_are_ordered(session) or session.info.get(_HOLD) is session.get_transaction():
+    if numbers_are_ordered(session) or _holds_turn(session):
         return
     session.execute(text("SELECT pg_advisory_xact_lock(:space, 0)"), {"space": WRITERS_SPACE})
     session.info[_HOLD] = session.get_transaction()
@@ -111,7 +118,7 @@ def hold_for_push(session: Session, rep_id: uuid.UUID) -> None:
     if numbers_are_ordered(session):
         return
     params = {"writers": WRITERS_SPACE, "reps": REP_SPACE, "rep": rep_id.hex}
-    if session.info.get(_HOLD) is not session.get_transaction():
+    if not _holds_turn(session):
         session.execute(
             text(
                 "SELECT pg_advisory_xact_lock_shared(:writers, 0),"

@@ -266,3 +266,35 @@ def test_a_push_continuing_a_group_does_not_wait_for_a_rep_held_elsewhere(
         assert refused.value.headers == {"Retry-After": "1"}
         elsewhere.commit()
         hold_for_push(group, ana.id)  # free again: taken at once
+
+
+def test_the_first_push_of_a_fresh_session_waits_for_its_reps_other_phone(
+    factory: Factory, engine: Engine, backend: str
+) -> None:
+    """PostgreSQL: a push on a session that has run nothing yet (a worker's first) is a first
+    push, not a group's continuation: it waits for the rep's other phone and then goes in."""
+    if backend != "postgres":
+        pytest.skip("SQLite writes one at a time")
+    ana = factory.user(Role.rep)
+    with Session(engine, expire_on_commit=False) as setup:
+        lead_id = Content(setup).lead(ana).id
+    answers: list[BaseException | int] = []
+    with Session(engine) as other_phone:
+        hold_for_push(other_phone, ana.id)
+
+        def fresh_push() -> None:
+            try:
+                with Session(engine) as fresh:
+                    push(fresh, rep_id=ana.id, device_id="fresh", mutations=[outcome(lead_id)])
+                    fresh.commit()
+                answers.append(200)
+            except BaseException as error:
+                answers.append(error)
+
+        waiting = threading.Thread(target=fresh_push)
+        waiting.start()
+        waiting.join(timeout=1)
+        assert waiting.is_alive() and answers == [], answers
+        other_phone.commit()
+        waiting.join(timeout=30)
+    assert answers == [200]
