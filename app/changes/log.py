@@ -26,9 +26,10 @@ from sqlmodel import Field, Session, SQLModel, col
 
 from app.changes.notices import announce, change_notice
 from app.core.bulk import execute_rows
-from app.core.db import busy, table_of
+from app.core.db import table_of
 from app.core.numbering import Numbering, numbers_are_ordered, settled_through, take_numbers
 from app.core.time import utcnow
+from app.core.turns import busy
 from app.core.types import UtcDateTime, enum_column
 
 

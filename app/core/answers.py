@@ -15,9 +15,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-from app.core.db import SERIAL, SHEDDABLE
-
-READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+from app.core.db import READ_METHODS
+from app.core.turns import SERIAL, SHEDDABLE
 
 
 class ErrorAnswer(BaseModel):
@@ -74,7 +73,7 @@ def _derived(route: APIRoute, principal: Callable[..., Any]) -> list[int]:
     if _names_a_row(route.dependant):
         codes.append(404)
     if getattr(route.endpoint, SERIAL, False) or getattr(route.endpoint, SHEDDABLE, False):
-        codes.append(503)  # shed under overload (app/core/db.py)
+        codes.append(503)  # shed under overload (app/core/turns.py)
     return codes
 
 

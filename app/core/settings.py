@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Berlin"
 
     # A push that would wait longer than this for its turn gets 503 + Retry-After at once
-    # instead of queueing (app/core/db.py, "shedding"); 0 lets every push wait.
+    # instead of queueing (app/core/turns.py, "shedding"); 0 lets every push wait.
     write_queue_seconds: float = Field(1.0, ge=0, le=60)
 
     session_days: int = 90

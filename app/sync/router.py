@@ -5,9 +5,10 @@ from sqlmodel import col, select
 
 from app.auth.deps import AdminUser, RepUser
 from app.auth.models import User
-from app.core.db import SessionDep, serial_writes, sheddable
+from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.observability import SYNC_MUTATIONS, SYNC_PULLS
+from app.core.turns import serial_writes, sheddable
 from app.sync import ledger
 from app.sync import pull as pull_service
 from app.sync import push as push_service
@@ -32,7 +33,7 @@ def pull(
 
 
 @router.post("/push", response_model=PushResponse)
-@serial_writes  # a worker's pushes take turns and share commits (app/core/db.py)
+@serial_writes  # a worker's pushes take turns and share commits (app/core/turns.py)
 def push(body: PushRequest, session: SessionDep, user: RepUser, settings: SettingsDep) -> Response:
     """Apply a batch of mutations, each exactly once; one result per mutation, in order."""
     answer = push_service.push(
