@@ -15,6 +15,14 @@ after. Exits non-zero when any request failed.
                                                       # when STRANG_BENCH_POSTGRES_URL is set
     python -m bench.load --reps 200 --seconds 20 --ramp 20 --only sqlite   # a quicker look
     python -m bench.load --keep-logs /tmp/load-logs   # keep the servers' logs for reading
+    python -m bench.load --day --reps 2000            # a realistic day (below)
+
+`--day`: the phones have their files already (no downloads); after its morning pull each one
+pushes one outcome every 30-90 s and pulls what changed every 3 minutes, as a rep between
+visits. The steady pushes and pulls are judged against issue 16's target, p99 <= 100 ms (the
+morning pulls are listed apart: a snapshot of every page is another request). The server's
+CPU per answered request is printed: the app's processes (workers and roller) only, not
+PostgreSQL's own.
 """
 
 import argparse
@@ -58,6 +66,10 @@ LEADS_PER_REP = 8
 FILE_SIZES = (150_000, 600_000, 2_000_000)  # a flyer, a brochure, a price list with photos
 PUSH = "POST /sync/push"
 PUSH_EVERY = (3.0, 9.0)  # seconds between a rep's pushes (uniform)
+DAY_PUSH_EVERY = (30.0, 90.0)  # --day
+DAY_PULL_EVERY = 180.0
+DAY_TARGET_MS = 100.0
+PULL, MORNING = "GET /sync/pull", "GET /sync/pull (morning)"
 SHED = 503
 CODES = ("won", "follow_up", "interested", "objection", "not_reached", "no_interest")
 
@@ -73,6 +85,7 @@ class Options:
     keep_logs: Path | None = None
     overload: bool = False
     pg_workers: tuple[int, ...] = (1, 2)
+    day: bool = False
 
 
 @dataclass
@@ -109,6 +122,8 @@ class Result:
     p50: dict[str, float]
     p95: dict[str, float]
     peak_mib: float
+    cpu_ms: float  # the app's CPU per answered request
+    p99: dict[str, float]
     load_before: str
     load_after: str
 
@@ -301,12 +316,12 @@ async def timed(stats: Stats, label: str, call: Awaitable[httpx.Response]) -> ht
     return response
 
 
-async def pull_all(http: httpx.AsyncClient, rep: Rep, stats: Stats, cursor: str | None) -> str:
+async def pull_all(
+    http: httpx.AsyncClient, rep: Rep, stats: Stats, cursor: str | None, label: str = PULL
+) -> str:
     while True:
         params = {"cursor": cursor} if cursor else {}
-        response = await timed(
-            stats, "GET /sync/pull", http.get("/api/v1/sync/pull", params=params)
-        )
+        response = await timed(stats, label, http.get("/api/v1/sync/pull", params=params))
         if response is None:
             return cursor or ""
         body = response.json()
@@ -358,10 +373,13 @@ async def phone(
     async with httpx.AsyncClient(
         base_url=url, headers=headers, timeout=timeout, limits=limits
     ) as http:
+        device = f"load-{uuid.uuid4().hex[:8]}"
+        if options.day:
+            await day(http, rep, stats, device, until)
+            return
         cursor = await pull_all(http, rep, stats, None)  # the morning pull
         for sha256 in random.sample(files, k=2):
             await timed(stats, "GET /files/{sha256}", http.get(f"/api/v1/files/{sha256}"))
-        device = f"load-{uuid.uuid4().hex[:8]}"
         while time.monotonic() < until:
             if not options.overload:
                 await asyncio.sleep(random.uniform(*PUSH_EVERY))
@@ -370,10 +388,29 @@ async def phone(
             mutations = [
                 _outcome(rep) for _ in range(random.randint(1, 5) if options.overload else 1)
             ]
-            body = {"device_id": device, "mutations": mutations}
+            body: dict[str, object] = {"device_id": device, "mutations": mutations}
             await push(http, stats, body)
             if random.random() < 0.25:  # now and then the phone pulls what changed
                 cursor = await pull_all(http, rep, stats, cursor)
+
+
+async def day(http: httpx.AsyncClient, rep: Rep, stats: Stats, device: str, until: float) -> None:
+    """A rep between visits: an outcome every 30-90 s, a pull of what changed every 3 min."""
+    cursor = await pull_all(http, rep, stats, None, MORNING)
+    next_push = time.monotonic() + random.uniform(*DAY_PUSH_EVERY)
+    next_pull = time.monotonic() + random.uniform(0, DAY_PULL_EVERY)
+    while True:
+        at = min(next_push, next_pull)
+        if at >= until:
+            return
+        await asyncio.sleep(max(0.0, at - time.monotonic()))
+        if at == next_push:
+            body: dict[str, object] = {"device_id": device, "mutations": [_outcome(rep)]}
+            await push(http, stats, body)
+            next_push = time.monotonic() + random.uniform(*DAY_PUSH_EVERY)
+        else:
+            cursor = await pull_all(http, rep, stats, cursor)
+            next_pull = time.monotonic() + DAY_PULL_EVERY
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -381,6 +418,18 @@ def percentile(values: list[float], q: float) -> float:
         return 0.0
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU so far of the server and every process it started (Linux /proc)."""
+    total = 0
+    for proc in _descendants(pid):
+        try:
+            fields = Path(f"/proc/{proc}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def loadavg() -> str:
@@ -398,6 +447,7 @@ def report(
     log_path: Path,
     loads: tuple[str, str],
     reps: int,
+    cpu: float,
 ) -> Result:
     total = sum(len(v) for v in stats.latencies.values())
     errors = stats.error_count()
@@ -430,6 +480,11 @@ def report(
             print(f"  {count:6d}  {message}")
     rss = ", ".join(f"{kib / 1024:.0f} MiB" for kib in sorted(peaks.values(), reverse=True))
     print(f"peak server RSS (VmHWM per process): {rss}; total {sum(peaks.values()) / 1024:.0f} MiB")
+    cpu_ms = cpu * 1000 / max(1, total)
+    print(
+        f"server CPU: {cpu:.1f} s for {total} answered requests, {cpu_ms:.2f} ms per request"
+        f" ({cpu / elapsed:.0%} of a core; the app's processes, not PostgreSQL's)"
+    )
     return Result(
         name=name,
         reps=reps,
@@ -440,6 +495,8 @@ def report(
         p50={k: percentile(v, 0.5) for k, v in stats.latencies.items()},
         p95={k: percentile(v, 0.95) for k, v in stats.latencies.items()},
         peak_mib=sum(peaks.values()) / 1024,
+        cpu_ms=cpu_ms,
+        p99={k: percentile(v, 0.99) for k, v in stats.latencies.items()},
         load_before=loads[0],
         load_after=loads[1],
     )
@@ -462,17 +519,17 @@ def run(name: str, settings: Settings, workers: int, options: Options, logs: Pat
     reps, files = seed(settings, options.reps)
     log_path = logs / f"server-{name.lower()}.log"
     process, url = start_server(settings, workers, log_path)
-    load_before = loadavg()
+    load_before, cpu_before = loadavg(), cpu_seconds(process.pid)
     try:
         stats = Stats()
         elapsed = asyncio.run(drive(url, reps, files, stats, options))
         peaks = peak_rss_kib(process.pid)
+        cpu = cpu_seconds(process.pid) - cpu_before
     finally:
         stop_server(process)
     loads = (load_before, loadavg())
-    return report(
-        f"{name}, {workers} worker(s)", stats, elapsed, peaks, log_path, loads, options.reps
-    )
+    title = f"{name}, {workers} worker(s)"
+    return report(title, stats, elapsed, peaks, log_path, loads, options.reps, cpu)
 
 
 def _run_postgres(
@@ -500,7 +557,17 @@ def _settings(folder: Path, database_url: str = "") -> Settings:
     )
 
 
-def summary(results: list[Result]) -> None:
+def _judge_day(r: Result) -> None:
+    p99 = {label: r.p99.get(label, 0) * 1000 for label in (PUSH, PULL)}
+    figures = [f"{label} p99 {ms:.0f} ms" for label, ms in p99.items()]
+    verdict = "on target" if max(p99.values()) <= DAY_TARGET_MS else "OFF TARGET"
+    print(
+        f"day, {r.name}: {', '.join(figures)} (target <= {DAY_TARGET_MS:.0f} ms: {verdict});"
+        f" {r.cpu_ms:.2f} ms of app CPU per request"
+    )
+
+
+def summary(results: list[Result], day: bool = False) -> None:
     print("\n== summary ==")
     head = f"{'set-up':26} {'reps':>5} {'s':>5} {'ok':>7} {'req/s':>7} {'errors':>7}"
     head += f" {'pull p50/p95 ms':>17} {'push p50/p95 ms':>17} {'file p50/p95 ms':>17}"
@@ -524,6 +591,9 @@ def summary(results: list[Result]) -> None:
             f" ratio {two / one:.2f} (one run each, same offered load; a ratio near 1 means the"
             " phones, not the server, set the pace: --overload measures capacity)"
         )
+    for r in results:
+        if day:
+            _judge_day(r)
     failed = sum(r.errors for r in results)
     print("result: " + ("0 errors" if not failed else f"{failed} errors (target: 0)"))
 
@@ -557,6 +627,11 @@ def parse(argv: list[str]) -> Options:
         help="every phone pushes 1-5 outcomes again as soon as answered (no pause)",
     )
     parser.add_argument(
+        "--day",
+        action="store_true",
+        help="a realistic day: one outcome every 30-90 s, a pull every 3 min, no downloads",
+    )
+    parser.add_argument(
         "--pg-workers",
         default="1,2",
         help="PostgreSQL runs, one per worker count (default 1,2: the ratio is printed)",
@@ -572,6 +647,7 @@ def parse(argv: list[str]) -> Options:
         keep_logs=args.keep_logs,
         overload=args.overload,
         pg_workers=tuple(int(n) for n in args.pg_workers.split(",")),
+        day=args.day,
     )
 
 
@@ -589,12 +665,9 @@ def main(argv: list[str] | None = None) -> bool:
             raise SystemExit("--only postgres needs --postgres-url or STRANG_BENCH_POSTGRES_URL")
         if pg_url and options.only in (None, "postgres"):
             admin = make_url(pg_url).set(drivername="postgresql").render_as_string(False)
-            name = f"strang_load_{uuid.uuid4().hex[:10]}"
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{name}"')
             for workers in options.pg_workers:
                 results.append(_run_postgres(admin, pg_url, workers, options, Path(folder), logs))
-    summary(results)
+    summary(results, options.day)
     return all(r.errors == 0 for r in results)
 
 
