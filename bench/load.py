@@ -69,6 +69,7 @@ PUSH_EVERY = (3.0, 9.0)  # seconds between a rep's pushes (uniform)
 DAY_PUSH_EVERY = (30.0, 90.0)  # --day
 DAY_PULL_EVERY = 180.0
 DAY_TARGET_MS = 100.0
+OVERLOAD_TARGET_MS = 500.0  # accepted pushes and pulls, p99, while the server sheds the rest
 PULL, MORNING = "GET /sync/pull", "GET /sync/pull (morning)"
 SHED = 503
 CODES = ("won", "follow_up", "interested", "objection", "not_reached", "no_interest")
@@ -101,6 +102,10 @@ class Stats:
     errors: Counter[tuple[str, str]] = field(default_factory=Counter)
     examples: dict[tuple[str, str], str] = field(default_factory=dict)
     shed: Counter[str] = field(default_factory=Counter)  # 503 + Retry-After: sent again later
+    # latencies of the requests started once every phone was past its morning sync (its first
+    # pull and downloads): the steady state the targets are judged on
+    steady: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    morning_left: int = 0  # phones still in their morning sync
     bytes: int = 0
 
     def fail(self, label: str, kind: str, example: str) -> None:
@@ -123,7 +128,8 @@ class Result:
     p95: dict[str, float]
     peak_mib: float
     cpu_ms: float  # the app's CPU per answered request
-    p99: dict[str, float]
+    p99: dict[str, float]  # of the steady state (Stats.steady), as `counts`
+    counts: dict[str, int]
     load_before: str
     load_after: str
 
@@ -299,7 +305,7 @@ def read_server_log(path: Path) -> tuple[Counter[tuple[str, str, int]], Counter[
 
 
 async def timed(stats: Stats, label: str, call: Awaitable[httpx.Response]) -> httpx.Response | None:
-    started = time.perf_counter()
+    started, steady = time.perf_counter(), stats.morning_left == 0
     try:
         response = await call
     except httpx.HTTPError as exc:
@@ -312,6 +318,8 @@ async def timed(stats: Stats, label: str, call: Awaitable[httpx.Response]) -> ht
         stats.fail(label, f"HTTP {response.status_code}", response.text)
         return None
     stats.latencies[label].append(time.perf_counter() - started)
+    if steady:
+        stats.steady[label].append(time.perf_counter() - started)
     stats.bytes += len(response.content)
     return response
 
@@ -324,6 +332,9 @@ async def pull_all(
         response = await timed(stats, label, http.get("/api/v1/sync/pull", params=params))
         if response is None:
             return cursor or ""
+        if response.status_code == SHED:  # like the phone: again after Retry-After, jittered
+            await asyncio.sleep(_come_back_after(response))
+            continue
         body = response.json()
         cursor = body["cursor"]
         if not body["has_more"]:
@@ -351,8 +362,13 @@ async def push(http: httpx.AsyncClient, stats: Stats, body: dict[str, object]) -
         response = await timed(stats, PUSH, http.post("/api/v1/sync/push", json=body))
         if response is None or response.status_code != SHED:
             return
-        await asyncio.sleep(float(response.headers["Retry-After"]) * random.uniform(1, 1.5))
+        await asyncio.sleep(_come_back_after(response))
     stats.fail(PUSH, "shed 20 times", "")
+
+
+def _come_back_after(response: httpx.Response) -> float:
+    """Retry-After plus up to half again of jitter, as the phone waits."""
+    return float(response.headers["Retry-After"]) * random.uniform(1, 1.5)
 
 
 async def phone(
@@ -377,9 +393,10 @@ async def phone(
         if options.day:
             await day(http, rep, stats, device, until)
             return
-        cursor = await pull_all(http, rep, stats, None)  # the morning pull
+        cursor = await pull_all(http, rep, stats, None, MORNING)
         for sha256 in random.sample(files, k=2):
             await timed(stats, "GET /files/{sha256}", http.get(f"/api/v1/files/{sha256}"))
+        stats.morning_left -= 1
         while time.monotonic() < until:
             if not options.overload:
                 await asyncio.sleep(random.uniform(*PUSH_EVERY))
@@ -397,6 +414,7 @@ async def phone(
 async def day(http: httpx.AsyncClient, rep: Rep, stats: Stats, device: str, until: float) -> None:
     """A rep between visits: an outcome every 30-90 s, a pull of what changed every 3 min."""
     cursor = await pull_all(http, rep, stats, None, MORNING)
+    stats.morning_left -= 1
     next_push = time.monotonic() + random.uniform(*DAY_PUSH_EVERY)
     next_pull = time.monotonic() + random.uniform(0, DAY_PULL_EVERY)
     while True:
@@ -496,7 +514,8 @@ def report(
         p95={k: percentile(v, 0.95) for k, v in stats.latencies.items()},
         peak_mib=sum(peaks.values()) / 1024,
         cpu_ms=cpu_ms,
-        p99={k: percentile(v, 0.99) for k, v in stats.latencies.items()},
+        p99={k: percentile(v, 0.99) for k, v in stats.steady.items()},
+        counts={k: len(v) for k, v in stats.steady.items()},
         load_before=loads[0],
         load_after=loads[1],
     )
@@ -508,6 +527,7 @@ async def drive(
     started = time.monotonic()
     until = started + options.ramp + options.seconds
     step = options.ramp / max(1, len(reps))
+    stats.morning_left = len(reps)
     await asyncio.gather(
         *(phone(url, rep, files, stats, options, until, step * n) for n, rep in enumerate(reps))
     )
@@ -557,17 +577,18 @@ def _settings(folder: Path, database_url: str = "") -> Settings:
     )
 
 
-def _judge_day(r: Result) -> None:
+def _judge(r: Result, kind: str, target_ms: float) -> None:
     p99 = {label: r.p99.get(label, 0) * 1000 for label in (PUSH, PULL)}
-    figures = [f"{label} p99 {ms:.0f} ms" for label, ms in p99.items()]
-    verdict = "on target" if max(p99.values()) <= DAY_TARGET_MS else "OFF TARGET"
+    figures = [f"{label} p99 {ms:.0f} ms (n={r.counts.get(label, 0)})" for label, ms in p99.items()]
+    figures[0] = "once every phone was past its morning sync: " + figures[0]
+    verdict = "on target" if max(p99.values()) <= target_ms else "OFF TARGET"
     print(
-        f"day, {r.name}: {', '.join(figures)} (target <= {DAY_TARGET_MS:.0f} ms: {verdict});"
+        f"{kind}, {r.name}: {', '.join(figures)}; target <= {target_ms:.0f} ms: {verdict};"
         f" {r.cpu_ms:.2f} ms of app CPU per request"
     )
 
 
-def summary(results: list[Result], day: bool = False) -> None:
+def summary(results: list[Result], options: Options) -> None:
     print("\n== summary ==")
     head = f"{'set-up':26} {'reps':>5} {'s':>5} {'ok':>7} {'req/s':>7} {'errors':>7}"
     head += f" {'pull p50/p95 ms':>17} {'push p50/p95 ms':>17} {'file p50/p95 ms':>17}"
@@ -592,8 +613,10 @@ def summary(results: list[Result], day: bool = False) -> None:
             " phones, not the server, set the pace: --overload measures capacity)"
         )
     for r in results:
-        if day:
-            _judge_day(r)
+        if options.day:
+            _judge(r, "day", DAY_TARGET_MS)
+        elif options.overload:
+            _judge(r, "overload (answered requests; shed ones come back later)", OVERLOAD_TARGET_MS)
     failed = sum(r.errors for r in results)
     print("result: " + ("0 errors" if not failed else f"{failed} errors (target: 0)"))
 
@@ -667,7 +690,7 @@ def main(argv: list[str] | None = None) -> bool:
             admin = make_url(pg_url).set(drivername="postgresql").render_as_string(False)
             for workers in options.pg_workers:
                 results.append(_run_postgres(admin, pg_url, workers, options, Path(folder), logs))
-    summary(results, options.day)
+    summary(results, options)
     return all(r.errors == 0 for r in results)
 
 
