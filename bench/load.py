@@ -582,6 +582,8 @@ def _judge(r: Result, kind: str, target_ms: float) -> None:
     figures = [f"{label} p99 {ms:.0f} ms (n={r.counts.get(label, 0)})" for label, ms in p99.items()]
     figures[0] = "once every phone was past its morning sync: " + figures[0]
     verdict = "on target" if max(p99.values()) <= target_ms else "OFF TARGET"
+    if not all(r.counts.get(label) for label in p99):
+        verdict = "NOT MEASURED (no steady-state requests: run longer)"
     print(
         f"{kind}, {r.name}: {', '.join(figures)}; target <= {target_ms:.0f} ms: {verdict};"
         f" {r.cpu_ms:.2f} ms of app CPU per request"
@@ -604,7 +606,7 @@ def summary(results: list[Result], options: Options) -> None:
             f"{pair('GET /files/{sha256}'):>17} {r.peak_mib:8.0f}  {r.load_before} -> "
             f"{r.load_after}"
         )
-    by_workers = {r.name: r.pushes / r.elapsed for r in results if r.name.startswith("PostgreSQL")}
+    by_workers = {r.name.split(",")[0]: r.pushes / r.elapsed for r in results}
     one, two = by_workers.get("PostgreSQL 1w"), by_workers.get("PostgreSQL 2w")
     if one and two:
         print(
