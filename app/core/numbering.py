@@ -18,6 +18,7 @@ different reps never queue here; the settled number only rises.
 from dataclasses import dataclass
 
 from sqlalchemy import text
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
 
 # Marks are single 64-bit advisory keys: the namespace in the top byte, the number below it.
@@ -39,9 +40,17 @@ def numbers_are_ordered(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
+_MARKS = "strang.number_marks"  # session.info: namespace -> the (sub)transaction it marked
+
+
 def mark_writer(session: Session, numbering: Numbering) -> None:
-    """Mark this transaction as one that may take numbers of `numbering` from now on."""
-    if numbers_are_ordered(session):
+    """Mark this transaction as one that may take numbers of `numbering` from now on.
+
+    Once per transaction: the first mark is below every number it takes later, and a lock per
+    call would fill PostgreSQL's lock table in a transaction recording thousands of changes
+    one by one ("out of shared memory"). A mark made inside a savepoint is gone when that
+    savepoint rolls back, so it counts only while its savepoint is this one or encloses it."""
+    if numbers_are_ordered(session) or _marked(session, numbering):
         return
     session.execute(
         text(
@@ -50,6 +59,21 @@ def mark_writer(session: Session, numbering: Numbering) -> None:
         ),
         {"base": numbering.base},
     )
+    session.info.setdefault(_MARKS, {})[numbering.namespace] = _innermost(session)
+
+
+def _innermost(session: Session) -> SessionTransaction | None:
+    return session.get_nested_transaction() or session.get_transaction()
+
+
+def _marked(session: Session, numbering: Numbering) -> bool:
+    marked = session.info.get(_MARKS, {}).get(numbering.namespace)
+    transaction = _innermost(session)
+    while marked is not None and transaction is not None:
+        if transaction is marked:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 def take_numbers(session: Session, numbering: Numbering, count: int) -> list[int]:

@@ -12,13 +12,19 @@ import uuid
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, func, text
 from sqlmodel import Session, select
 
 from app.auth.models import Role, User
 from app.auth.service import update_user
 from app.campaigns.models import Campaign, CampaignStatus
-from app.changes.log import hold_for_push
+from app.changes.log import (
+    SyncChange,
+    SyncEntity,
+    clock_and_horizon,
+    hold_for_push,
+    record_change,
+)
 from app.core.errors import ServiceUnavailable
 from app.leads.models import Lead
 from app.leads.service import assign_leads, update_lead
@@ -298,3 +304,42 @@ def test_the_first_push_of_a_fresh_session_waits_for_its_reps_other_phone(
         other_phone.commit()
         waiting.join(timeout=30)
     assert answers == [200]
+
+
+def test_a_writer_recording_changes_one_by_one_holds_one_mark(engine: Engine, backend: str) -> None:
+    """PostgreSQL: a transaction recording thousands of changes one by one (the demo seed, a
+    script) marks itself once, not once per change: a lock each filled the server's lock table
+    ("out of shared memory") and failed the transaction."""
+    if backend != "postgres":
+        pytest.skip("SQLite takes no marks")
+    with Session(engine) as writer:
+        for _ in range(300):
+            record_change(writer, SyncEntity.campaign, uuid.uuid4())
+        assert _marks_of(writer) == 1
+        writer.rollback()
+
+
+def test_a_mark_undone_with_its_savepoint_is_made_again(engine: Engine, backend: str) -> None:
+    """PostgreSQL: a savepoint rolled back takes its locks with it; the same transaction's next
+    change marks itself again, so phones still never follow the log past its open number."""
+    if backend != "postgres":
+        pytest.skip("SQLite takes no marks")
+    with Session(engine) as writer, Session(engine) as reader:
+        savepoint = writer.begin_nested()
+        record_change(writer, SyncEntity.campaign, uuid.uuid4())
+        savepoint.rollback()
+        assert _marks_of(writer) == 0
+        record_change(writer, SyncEntity.campaign, uuid.uuid4())
+        number = writer.execute(select(func.max(SyncChange.seq))).scalar_one()
+        assert clock_and_horizon(reader)[0] < number
+        writer.commit()
+        reader.rollback()
+        assert clock_and_horizon(reader)[0] >= number
+
+
+def _marks_of(session: Session) -> int:
+    query = text(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1"
+        " AND pid = pg_backend_pid()"
+    )
+    return int(session.execute(query).scalar_one())
