@@ -10,10 +10,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from app.auth.models import AuthSession
+from app.auth.service import TOUCH_EVERY
 from app.core.settings import Settings
+from app.core.time import utcnow
 from app.main import create_app
 from app.outcomes.models import Outcome
 from tests.ops.helpers import PUSH, outcome_log, seed_phones
@@ -94,17 +97,25 @@ def test_a_busy_server_turns_pushes_away_at_once_and_loses_nothing(
 def test_a_busy_server_turns_pulls_away_at_once_and_every_phone_gets_its_data(
     settings: Settings, db: Session
 ) -> None:
+    """The pulls let in are held in their sessions (each must renew its login, whose rows a
+    writer holds for a moment), so the sessions are all taken however fast this machine is."""
     seeded = seed_phones(db, PULLERS, leads_each=10)
     with running_server(settings, STRANG_WRITE_QUEUE_SECONDS="0.001") as server:
         start = threading.Event()
         start.set()
         first = _pull_until_served(server.url, seeded[0][0], start)  # the server measures it
         start.clear()
-        with ThreadPoolExecutor(PULLERS) as pool:
+        stale = utcnow() - 2 * TOUCH_EVERY  # every pull now renews its login
+        db.execute(update(AuthSession).values(last_seen_at=stale))
+        db.commit()
+        with ThreadPoolExecutor(PULLERS) as pool, Session(db.get_bind()) as writer:
+            writer.execute(update(AuthSession).values(expires_at=AuthSession.expires_at))
             pulls = [
                 pool.submit(_pull_until_served, server.url, token, start) for token, _ in seeded
             ]
             start.set()
+            time.sleep(2)  # the first pulls wait for the writer, the others are turned away
+            writer.commit()
             results = [pull.result(timeout=300) for pull in pulls]
     answers = [a for phone in results for a in phone]
     shed = [a for a in answers if a[0] == 503]
