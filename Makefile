@@ -39,7 +39,7 @@ lint:
 	cd pwa && npm run check:api && npm run check:layers && npm run typecheck && npm test
 
 pytest:
-	STRANG_REQUIRE_BROWSER=1 $(VENV)/pytest -n 3 --dist loadfile --durations=20  # 3 on 2 cores: tests wait on servers and browsers a lot
+	STRANG_REQUIRE_BROWSER=1 $(VENV)/pytest -n 2 --dist loadfile --durations=20
 
 bench: install
 	$(VENV)/python -m bench
