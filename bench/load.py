@@ -27,6 +27,7 @@ PostgreSQL's own.
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
@@ -60,6 +61,7 @@ from app.core.settings import Settings
 from app.core.storage import LocalBlobStorage
 from app.core.time import utcnow
 from app.leads.models import Lead
+from bench.sync_bench import _cpu_seconds as process_cpu_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 LEADS_PER_REP = 8
@@ -440,14 +442,11 @@ def percentile(values: list[float], q: float) -> float:
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU so far of the server and every process it started (Linux /proc)."""
-    total = 0
+    total = 0.0
     for proc in _descendants(pid):
-        try:
-            fields = Path(f"/proc/{proc}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
+        with contextlib.suppress(OSError):  # a process that ended meanwhile
+            total += process_cpu_seconds(proc)
+    return total
 
 
 def loadavg() -> str:
