@@ -30,26 +30,6 @@ async def commit(session: Session) -> None:
     await anyio.to_thread.run_sync(session.commit, limiter=anyio.CapacityLimiter(1))
 
 
-# --- group commit ----------------------------------------------------------------------------
-#
-# Requests of `serial_writes` routes run one at a time anyway, so while one holds the write
-# gate the next ones queue behind it. Instead of committing, the holder leaves its transaction
-# open for the next one in line, which continues it; the last of such a run commits for all,
-# and every member answers only after that commit. One commit (one fsync, one set of dirtied
-# pages) then carries several requests. A member's handler writes inside a savepoint of its
-# own (opened by `serial_writes`), so a member that fails takes back only its own writes.
-
-GROUP_LIMIT = 8  # requests per commit at most: a bound on the latency a member can add
-
-
-@dataclass(eq=False)
-class _WriteGroup:
-    session: Session
-    members: int = 0
-    done: anyio.Event = field(default_factory=anyio.Event)
-    error: BaseException | None = None
-
-
 # --- shedding --------------------------------------------------------------------------------
 #
 # Under overload, a push that would wait longer than `write_queue_seconds` for its turn is told
@@ -100,33 +80,50 @@ def busy(wait: float) -> errors.ServiceUnavailable:
     )
 
 
+# --- group commit ----------------------------------------------------------------------------
+#
+# Requests of `serial_writes` routes run one at a time anyway, so while one holds the write
+# gate the next ones queue behind it. Instead of committing, the holder leaves its transaction
+# open for the next one in line, which continues it; the last of such a run commits for all,
+# and every member answers only after that commit. One commit (one fsync, one set of dirtied
+# pages) then carries several requests. A member's handler writes inside a savepoint of its
+# own (opened by `serial_writes`), so a member that fails takes back only its own writes.
+
+GROUP_LIMIT = 8  # requests per commit at most: a bound on the latency a member can add
+
+
+@dataclass(eq=False)
+class _WriteGroup:
+    session: Session
+    members: int = 0
+    done: anyio.Event = field(default_factory=anyio.Event)
+    error: BaseException | None = None
+
+
 @contextlib.asynccontextmanager
 async def grouped_write(state: Any, engine: Engine) -> AsyncIterator[Session]:
     gate = _write_gate(state)
     _refuse_when_full(state, gate, "write_pace")
     await gate.acquire()
-    started = time.perf_counter()
     try:
-        group = _take_open_group(state)
-        if group is None:
-            group = _WriteGroup(Session(engine, expire_on_commit=False))
-        try:
-            yield group.session
-        except BaseException:
-            if group.members == 0:  # nothing of others to keep
-                group.session.rollback()
-                group.session.close()
-                group.done.set()
+        async with _paced(state, "write_pace"):
+            group = _take_open_group(state) or _WriteGroup(Session(engine, expire_on_commit=False))
+            try:
+                yield group.session
+            except BaseException:
+                if group.members == 0:  # nothing of others to keep
+                    group.session.rollback()
+                    group.session.close()
+                    group.done.set()
+                    raise
+                await _finish(group)  # the others' writes stand; this one's savepoint is gone
                 raise
-            await _finish(group)  # the others' writes stand; this one's savepoint is gone
-            raise
-        group.members += 1
-        if gate.statistics().tasks_waiting and group.members < GROUP_LIMIT:
-            _per_loop(state, "open_groups", _Slot).group = group
-        else:
-            await _finish(group)
+            group.members += 1
+            if gate.statistics().tasks_waiting and group.members < GROUP_LIMIT:
+                _per_loop(state, "open_groups", _Slot).group = group
+            else:
+                await _finish(group)
     finally:
-        _per_loop(state, "write_pace", _Pace).record(time.perf_counter() - started)
         gate.release()
     with anyio.CancelScope(shield=True):  # the group outlives a client that went away
         await _await_commit(state, gate, group)
