@@ -103,7 +103,8 @@ def test_a_busy_server_turns_pulls_away_at_once_and_every_phone_gets_its_data(
     with running_server(settings, STRANG_WRITE_QUEUE_SECONDS="0.001") as server:
         start = threading.Event()
         start.set()
-        first = _pull_until_served(server.url, seeded[0][0], start)  # the server measures it
+        refused = threading.Event()
+        first = _pull_until_served(server.url, seeded[0][0], start, refused)  # measured
         start.clear()
         stale = utcnow() - 2 * TOUCH_EVERY  # every pull now renews its login
         db.execute(update(AuthSession).values(last_seen_at=stale))
@@ -111,10 +112,12 @@ def test_a_busy_server_turns_pulls_away_at_once_and_every_phone_gets_its_data(
         with ThreadPoolExecutor(PULLERS) as pool, Session(db.get_bind()) as writer:
             writer.execute(update(AuthSession).values(expires_at=AuthSession.expires_at))
             pulls = [
-                pool.submit(_pull_until_served, server.url, token, start) for token, _ in seeded
+                pool.submit(_pull_until_served, server.url, token, start, refused)
+                for token, _ in seeded
             ]
             start.set()
-            time.sleep(2)  # the first pulls wait for the writer, the others are turned away
+            # the first pulls wait for the writer, the others are turned away
+            refused.wait(timeout=60)
             writer.commit()
             results = [pull.result(timeout=300) for pull in pulls]
     answers = [a for phone in results for a in phone]
@@ -128,7 +131,7 @@ def test_a_busy_server_turns_pulls_away_at_once_and_every_phone_gets_its_data(
 
 
 def _pull_until_served(
-    url: str, token: str, start: threading.Event
+    url: str, token: str, start: threading.Event, refused: threading.Event
 ) -> list[tuple[int, str | None, int]]:
     """(status, Retry-After, leads received) per try, until a pull is served."""
     start.wait(timeout=60)
@@ -142,6 +145,7 @@ def _pull_until_served(
             answers.append((response.status_code, response.headers.get("Retry-After"), leads))
             if response.status_code != 503:
                 break
+            refused.set()
             time.sleep(0.05)  # a phone would wait Retry-After; here: sooner, to keep it short
     return answers
 
