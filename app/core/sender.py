@@ -9,8 +9,18 @@ a failing tick is logged and the next one tries again, so nothing stops the loop
 import logging
 import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from datetime import timedelta
 
 log = logging.getLogger("strang.sender")
+
+# A send ends by its deadline whatever the other side does; the margin covers settling it.
+LEASE_MARGIN_SECONDS = 5.0
+
+
+def lease(deadline_seconds: float) -> timedelta:
+    """How long a claim holds: no other process takes a delivery that is still being sent, and
+    a dead process's claims come back this long after they were taken."""
+    return timedelta(seconds=deadline_seconds + LEASE_MARGIN_SECONDS)
 
 
 class SlotSender:

@@ -33,7 +33,7 @@ from sqlmodel import Session, col, select
 
 from app.auth.models import Role, User
 from app.core.observability import PUSH_FAILED, PUSH_SENT
-from app.core.sender import SlotSender
+from app.core.sender import SlotSender, lease
 from app.core.settings import Settings
 from app.core.time import utcnow
 from app.push.delivery import Claimed, Result, SendFn, origin, webpush_send
@@ -46,7 +46,6 @@ from app.push.words import lang_of
 log = logging.getLogger("strang.push")
 
 RECEIPT_SECONDS = 86400  # how long a sent delivery is kept
-LEASE_MARGIN_SECONDS = 10.0
 MAX_ATTEMPTS = 10
 FANOUT_EVERY_SECONDS = 0.5
 TICK_SECONDS = 0.5  # the loop looks for due notices at least this often
@@ -156,11 +155,6 @@ class PushSender(SlotSender):
                 )
             session.commit()
 
-    def lease(self) -> timedelta:
-        """How long a claim holds: a send ends by its deadline, whatever the push service does,
-        so another process never takes a delivery that is still being sent."""
-        return timedelta(seconds=self.settings.push_send_deadline_seconds + LEASE_MARGIN_SECONDS)
-
     # -- 1. notices -> deliveries ---------------------------------------------------------
     def fan_out(self) -> int:
         """Turn due notices into deliveries. Returns how many reps got a message."""
@@ -266,7 +260,7 @@ class PushSender(SlotSender):
                 .where(col(PushDelivery.id).in_(ids))
                 .values(
                     claim_token=token,
-                    next_attempt_at=now + self.lease(),
+                    next_attempt_at=now + lease(self.settings.push_send_deadline_seconds),
                     attempts=PushDelivery.attempts + 1,
                 )
             )

@@ -32,7 +32,7 @@ from sqlalchemy import Engine, delete, exists, func, update
 from sqlmodel import Session, col, select
 
 from app.core import backoff, outbound
-from app.core.sender import SlotSender
+from app.core.sender import SlotSender, lease
 from app.core.settings import Settings
 from app.core.time import utcnow
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -40,7 +40,6 @@ from app.webhooks.signing import SIGNATURE_HEADER, encode_body, endpoint_secret,
 
 log = logging.getLogger("strang.webhooks")
 
-LEASE_MARGIN_SECONDS = 5.0
 PRUNE_EVERY_SECONDS = 600.0
 JITTER = 0.2
 USER_AGENT = "Strang-Webhooks/1"
@@ -134,11 +133,6 @@ class WebhookSender(SlotSender):
         except Exception:  # the lease runs out and the delivery is tried again
             log.exception("webhook settle failed (delivery %s)", item.id)
 
-    def lease(self) -> timedelta:
-        """A send ends by its deadline, so no other process takes a delivery still in flight."""
-        seconds = self.settings.webhook_send_deadline_seconds + LEASE_MARGIN_SECONDS
-        return timedelta(seconds=seconds)
-
     def prune(self) -> int:
         """Forget events older than `webhook_keep_days` that wait for no delivery (their
         deliveries go with them: the log shows that many days). Returns how many went."""
@@ -195,7 +189,7 @@ class WebhookSender(SlotSender):
                 .where(col(d.id).in_(ids))
                 .values(
                     claim_token=token,
-                    next_attempt_at=now + self.lease(),
+                    next_attempt_at=now + lease(self.settings.webhook_send_deadline_seconds),
                     attempts=d.attempts + 1,
                     last_attempt_at=now,
                 )
