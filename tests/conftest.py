@@ -30,6 +30,9 @@ from app.core.security import use_password_hashing
 from app.core.settings import Settings
 from app.main import create_app
 from tests.factories import Factory
+from tests.server import keep_compiled_python
+
+keep_compiled_python()
 
 # Argon2id as in production, at the smallest cost: the tests prove who may log in, not how hard
 # a stolen hash is to crack, and a login at production cost (~0.2 s of CPU) adds up to minutes

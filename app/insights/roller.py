@@ -231,7 +231,13 @@ def caught_up(request: Request) -> None:
 
 
 def run(settings: Settings, parent_pid: int | None = None) -> None:
-    """Roll up until the parent process is gone (the roller process's main loop)."""
+    """Roll up until the parent process is gone (the roller process's main loop).
+
+    The roller leaves the server's process group: a signal to the group (Ctrl-C, a service
+    manager's SIGTERM) reaches the server, whose shutdown stops the roller. In the group, it
+    died first and was started again during the shutdown. Should the server be killed outright,
+    the roller sees its parent gone within a pause and ends."""
+    os.setpgrp()
     os.nice(NICENESS)
     engine = make_engine(settings)
     last_prune = time.monotonic()
@@ -296,8 +302,9 @@ class _Supervisor(threading.Thread):
 
     def stop(self) -> None:
         self.stopping.set()
+        self.process.terminate()  # wakes the supervisor's wait at once
         self.join()
-        self.process.terminate()
+        self.process.terminate()  # one it started just before it saw `stopping`
         self.process.join(5)
 
 
