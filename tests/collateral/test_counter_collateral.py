@@ -1,16 +1,20 @@
 """Collateral answering an objection: marketing marks it; a visit logging the objection
 recommends it on the lead with the reason, on the rep's phone at the next sync, with a notice."""
 
+import threading
 import uuid
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.auth.models import Role, User
 from app.campaigns.models import Campaign
+from app.collateral.counters import Objection, recommend_counters
 from app.collateral.models import Collateral
 from app.core.settings import Settings
 from app.leads.models import Lead
@@ -218,3 +222,39 @@ def test_the_reason_follows_the_item_to_its_new_version(
     phone.sync()
     [reason] = phone.state["leads"][str(lead.id)]["recommendation_reasons"]
     assert reason["collateral_id"] == str(newer.id)
+
+
+def test_two_reps_naming_one_lead_at_once_both_keep_their_reasons(
+    client: TestClient,
+    content: Content,
+    factory: Factory,
+    engine: Engine,
+    backend: str,
+    shop: tuple[Campaign, Collateral, Collateral, dict[str, str]],
+) -> None:
+    """A visit its old rep logs late and one by its new rep, in pushes running side by side
+    (PostgreSQL runs pushes of different reps at once): the second waits for the first's lead
+    instead of writing over its reason."""
+    if backend != "postgres":
+        pytest.skip("SQLite runs one writer at a time")
+    campaign, chart, _, marketing = shop
+    timing = content.collateral(campaign)
+    assert mark(client, marketing, timing, ["timing"]).status_code == 200
+    lead = content.lead(factory.user(role=Role.rep), campaign=campaign)
+    said = datetime(2026, 12, 3, 10, tzinfo=UTC)
+    zone = ZoneInfo("UTC")
+
+    def recommend(session: Session, chip: str) -> None:
+        recommend_counters(session, [Objection(lead.id, [chip], said)], now=said, zone=zone)
+
+    with Session(engine) as first, Session(engine) as second:
+        recommend(first, "price")  # not committed yet
+        later = threading.Thread(target=lambda: (recommend(second, "timing"), second.commit()))
+        later.start()
+        later.join(1.0)  # the second reads the lead once the first has committed
+        first.commit()
+        later.join(10)
+    with Session(engine) as check:
+        stored = check.get(Lead, lead.id)
+        assert stored is not None
+        assert sorted(stored.recommendation_reasons) == sorted([str(chart.id), str(timing.id)])
