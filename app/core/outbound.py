@@ -78,7 +78,10 @@ def post(
             text[:200].decode("utf-8", "replace"),
         )
     except (OSError, http.client.HTTPException) as exc:
-        return Answer(None, detail="deadline" if expired.is_set() else type(exc).__name__)
+        # The socket's own timeout is the deadline too: on a busy machine it can fire before
+        # the watchdog's thread gets to run, and it means the same.
+        late = expired.is_set() or isinstance(exc, TimeoutError)
+        return Answer(None, detail="deadline" if late else type(exc).__name__)
     finally:
         watchdog.cancel()
         connection.close()

@@ -36,6 +36,6 @@ def test_the_deadline_ends_the_whole_exchange(push_service: PushService, mode: s
     push_service.misbehave(device, mode)
     answer = post(device.endpoint, b"x", {"TTL": "60"}, deadline=1.5)
     # the trickling service had sent "201 Created": a cut answer is still no answer
-    assert answer.status is None and answer.detail in {"deadline", "TimeoutError"}
+    assert (answer.status, answer.detail) == (None, "deadline")
     push_service.misbehave(device, "error")
     assert post(device.endpoint, b"x", {}, deadline=1.5).status == 500
