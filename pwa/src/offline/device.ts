@@ -2,7 +2,7 @@
 // session ends (log out, the server answering 401 or the live notice because it was revoked,
 // another user logging in); keeps the push subscription current at every start and reacts to
 // the worker's push messages.
-import { clearFiles, prefetchRecommended, requestPersistence } from './files'
+import { clearFiles, prefetchOnChange, requestPersistence } from './files'
 import { holdOutbox, owner, takeOver, wipeStores } from './held'
 import { forgetUser, rememberUser, type SessionUser } from './session'
 import { startSync } from './engine'
@@ -34,13 +34,8 @@ export function startDevice(userId: string, onEnded: () => void): void {
   ended = onEnded
   void requestPersistence()
   engine = startSync({ userId, onUnauthorized: () => void sessionEnded() })
-  let prefetching = false
   offs.push(
-    onDataChange(() => {
-      if (prefetching) return
-      prefetching = true
-      void prefetchRecommended().finally(() => (prefetching = false))
-    }),
+    onDataChange(prefetchOnChange()),
     onOutboxChange(() => void registerBackgroundSync()),
     // the worker pulled after a push: sync here too, so open screens show it
     onWorkerMessage((data) => {

@@ -102,6 +102,29 @@ export async function prefetchRecommended(budget: number = PREFETCH_BUDGET): Pro
   return { fetched, removed }
 }
 
+/**
+ * A listener for data changes that prefetches: one run at a time, and one more after it when
+ * data changed meanwhile (the pull that brought new recommendations is never left unfetched).
+ */
+export function prefetchOnChange(run: () => Promise<unknown> = prefetchRecommended): () => void {
+  let running = false
+  let changed = false
+  const start = (): void => {
+    running = true
+    changed = false
+    void run()
+      .catch(() => undefined)
+      .finally(() => {
+        running = false
+        if (changed) start()
+      })
+  }
+  return () => {
+    if (running) changed = true
+    else start()
+  }
+}
+
 /** Removes every cached file, of this and earlier versions (logout, revoked session). */
 export async function clearFiles(): Promise<void> {
   generation++
