@@ -8,7 +8,9 @@ Marketing's own list (`recommended_collateral_ids`) is left as it is; phones sho
 
 Only the push writes the reasons. Pushes of different reps run side by side on PostgreSQL, and
 two of them can name one lead (a visit logged before the lead moved to another rep, and one by
-its new rep): the leads are read locked, in id order, so that neither loses the other's reason.
+its new rep): the leads are read locked, so that neither loses the other's reason. Without
+waiting: a lead another transaction holds (the other push, a marketing edit, an import) gets
+the push a 503, and the phone sends it again a second later (`locked_now_or_busy`).
 """
 
 import uuid
@@ -25,7 +27,7 @@ from app.collateral.lead_table import LEAD
 from app.collateral.models import Collateral
 from app.collateral.service import current_collateral_of
 from app.core import errors
-from app.core.db import locked, table_of
+from app.core.db import locked_now_or_busy, table_of
 from app.core.time import as_utc
 from app.outcomes.models import OutcomeCode
 from app.push.notices import NoticeKind, notify_each
@@ -72,9 +74,8 @@ def recommend_counters(
     if not said:
         return set()
     lead = LEAD
-    columns = (lead.c.id, lead.c.rep_id, lead.c.campaign_id, lead.c.recommendation_reasons)
-    named = select(*columns).where(lead.c.id.in_({o.lead_id for o in said}))
-    rows = session.execute(locked(named.order_by(lead.c.id))).all()
+    named = select(lead.c.id, lead.c.rep_id, lead.c.campaign_id, lead.c.recommendation_reasons)
+    rows = locked_now_or_busy(session, named.where(lead.c.id.in_({o.lead_id for o in said})))
     leads: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID | None]] = {r[0]: (r[1], r[2]) for r in rows}
     reasons: dict[uuid.UUID, dict[str, dict[str, str]]] = {r[0]: dict(r[3] or {}) for r in rows}
     counters = _counters_of(session, {r[2] for r in rows if r[2] is not None})

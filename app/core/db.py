@@ -23,13 +23,13 @@ and other work that needs no connection still find threads.
 
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, TypeVarTuple
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine, Table, create_engine, event
-from sqlalchemy.exc import IntegrityError, InvalidRequestError
+from sqlalchemy import Engine, Row, Select, Table, create_engine, event
+from sqlalchemy.exc import IntegrityError, InvalidRequestError, OperationalError
 from sqlalchemy.sql.selectable import GenerativeSelect
 from sqlmodel import Session, SQLModel
 
@@ -39,6 +39,7 @@ from app.core.turns import (
     SERIAL,
     SESSION_SLOTS,
     SHEDDABLE,
+    busy,
     commit,
     grouped_write,
     session_turn,
@@ -179,11 +180,30 @@ CONCURRENT_DUPLICATE = (
 # holds the database already, and the clause is left out).
 NO_KEY_UPDATE = {"key_share": True}
 _Query = TypeVar("_Query", bound=GenerativeSelect)
+_Columns = TypeVarTuple("_Columns")
 
 
 def locked(query: _Query) -> _Query:
     """`query` with its rows locked until commit (`NO_KEY_UPDATE`)."""
     return query.with_for_update(key_share=True)
+
+
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's answer to NOWAIT on a row another writer holds
+
+
+def locked_now_or_busy(session: Session, query: Select[*_Columns]) -> Sequence[Row[*_Columns]]:
+    """`query`'s rows locked until commit, without waiting: a row another transaction holds
+    answers 503 (come back in a second), the request's writes taken back with it.
+
+    For a push, which holds its turn (the writers' lock, shared) from its start: waiting there
+    for a row that a marketing writer holds while that writer waits for the writers' lock
+    closes a circle, which PostgreSQL breaks after a second by failing one of the two."""
+    try:
+        return session.execute(query.with_for_update(key_share=True, nowait=True)).all()
+    except OperationalError as error:
+        if getattr(error.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+            raise busy(1) from None
+        raise
 
 
 def read_locked(session: Session, row: SQLModel, not_found: str) -> None:

@@ -9,15 +9,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
 from app.auth.models import Role, User
 from app.campaigns.models import Campaign
+from app.changes.log import hold_for_push
 from app.collateral.counters import Objection, recommend_counters
 from app.collateral.models import Collateral
+from app.core.db import read_locked
+from app.core.errors import ServiceUnavailable
 from app.core.settings import Settings
 from app.leads.models import Lead
+from app.leads.service import update_lead
 from app.push.messages import coalesce
 from app.push.models import PushNotice
 from tests.factories import Factory
@@ -233,28 +237,74 @@ def test_two_reps_naming_one_lead_at_once_both_keep_their_reasons(
     shop: tuple[Campaign, Collateral, Collateral, dict[str, str]],
 ) -> None:
     """A visit its old rep logs late and one by its new rep, in pushes running side by side
-    (PostgreSQL runs pushes of different reps at once): the second waits for the first's lead
-    instead of writing over its reason."""
+    (PostgreSQL runs pushes of different reps at once): the second is told to come back while
+    the first holds the lead, and sent again it adds its reason instead of writing over the
+    first's."""
     if backend != "postgres":
         pytest.skip("SQLite runs one writer at a time")
     campaign, chart, _, marketing = shop
     timing = content.collateral(campaign)
     assert mark(client, marketing, timing, ["timing"]).status_code == 200
     lead = content.lead(factory.user(role=Role.rep), campaign=campaign)
-    said = datetime(2026, 12, 3, 10, tzinfo=UTC)
-    zone = ZoneInfo("UTC")
-
-    def recommend(session: Session, chip: str) -> None:
-        recommend_counters(session, [Objection(lead.id, [chip], said)], now=said, zone=zone)
 
     with Session(engine) as first, Session(engine) as second:
-        recommend(first, "price")  # not committed yet
-        later = threading.Thread(target=lambda: (recommend(second, "timing"), second.commit()))
-        later.start()
-        later.join(1.0)  # the second reads the lead once the first has committed
+        _recommend(first, lead, "price")  # not committed yet
+        second.execute(text("SET LOCAL lock_timeout = '5s'"))  # a wait fails here, not hangs
+        with pytest.raises(ServiceUnavailable):
+            _recommend(second, lead, "timing")
+        second.rollback()
         first.commit()
-        later.join(10)
+        _recommend(second, lead, "timing")  # the phone's next try
+        second.commit()
     with Session(engine) as check:
         stored = check.get(Lead, lead.id)
         assert stored is not None
         assert sorted(stored.recommendation_reasons) == sorted([str(chart.id), str(timing.id)])
+
+
+def test_a_push_meeting_a_lead_marketing_is_editing_comes_back_instead_of_deadlocking(
+    content: Content,
+    factory: Factory,
+    engine: Engine,
+    backend: str,
+    shop: tuple[Campaign, Collateral, Collateral, dict[str, str]],
+) -> None:
+    """Marketing's edit locks the lead, then waits for the writers' lock; a push holds that
+    lock (shared) from its start. Waiting for the lead there closed a circle that PostgreSQL
+    broke after a second by failing one of them: the push is told to come back instead, and
+    the edit goes through."""
+    if backend != "postgres":
+        pytest.skip("SQLite runs one writer at a time")
+    campaign, *_ = shop
+    rep = factory.user(role=Role.rep)
+    lead = content.lead(rep, campaign=campaign)
+    with Session(engine) as edit, Session(engine) as push:
+        edit.execute(text("SET LOCAL lock_timeout = '5s'"))  # a circle fails here, not hangs
+        row = edit.get(Lead, lead.id)
+        assert row is not None
+        read_locked(edit, row, "gone")
+        hold_for_push(push, rep.id)
+        answers: list[str] = []
+
+        def recommend() -> None:
+            try:
+                _recommend(push, lead, "price")
+                answers.append("applied")
+            except ServiceUnavailable:
+                answers.append("come back")
+            finally:
+                push.rollback()
+
+        pushing = threading.Thread(target=recommend)
+        pushing.start()
+        pushing.join(0.5)
+        update_lead(edit, lead=row, changes={"company": "Renamed GmbH"})  # the writers' lock
+        edit.commit()
+        pushing.join(10)
+    assert answers == ["come back"]
+
+
+def _recommend(session: Session, lead: Lead, chip: str) -> None:
+    said = datetime(2026, 12, 3, 10, tzinfo=UTC)
+    objection = Objection(lead.id, [chip], said)
+    recommend_counters(session, [objection], now=said, zone=ZoneInfo("UTC"))
