@@ -33,7 +33,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -61,7 +60,7 @@ from app.core.settings import Settings
 from app.core.storage import LocalBlobStorage
 from app.core.time import utcnow
 from app.leads.models import Lead
-from bench.sync_bench import _cpu_seconds as process_cpu_seconds
+from bench.sync_bench import free_port, process_cpu_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 LEADS_PER_REP = 8
@@ -200,16 +199,10 @@ def seed(settings: Settings, reps_wanted: int) -> tuple[list[Rep], list[str]]:
 # ---- the server ----
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start_server(
     settings: Settings, workers: int, log_path: Path
 ) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("STRANG_")}
     env.update(
         STRANG_ENVIRONMENT="test",

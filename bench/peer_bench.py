@@ -30,7 +30,7 @@ from pathlib import Path
 import httpx
 
 from app.core.settings import Settings
-from bench.sync_bench import _cpu_seconds, _free_port, _outcome, _raw_rate_as_rep, seed
+from bench.sync_bench import _outcome, _raw_rate_as_rep, free_port, process_cpu_seconds, seed
 
 ROOT = Path(__file__).resolve().parents[1]
 PEER = "pouchdb-server@4.2.0"
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> bool:
         data = Path(folder)
         settings = Settings(_env_file=None, environment="test", data_dir=data)  # type: ignore[call-arg]
         tokens, leads_of = seed(settings, reps=len(rounds) * max(CLIENTS) + 1)  # +1: warm-up
-        strang_port, peer_port = _free_port(), _free_port()
+        strang_port, peer_port = free_port(), free_port()
         strang_url, peer_url = f"http://127.0.0.1:{strang_port}", f"http://127.0.0.1:{peer_port}"
         env = {
             **os.environ,
@@ -214,9 +214,9 @@ def _measure(
             {"Authorization": f"Bearer {tokens[first_rep + c]}", "Content-Type": "application/json"}
             for c in range(clients)
         ]
-        cpu_before = _cpu_seconds(strang_pid)
+        cpu_before = process_cpu_seconds(strang_pid)
         strang = _rate(strang_post, strang_url, _strang_bodies(work, f"r{round_no}"), n)
-        cpu_ms = (_cpu_seconds(strang_pid) - cpu_before) * 1000 / (n / batch)
+        cpu_ms = (process_cpu_seconds(strang_pid) - cpu_before) * 1000 / (n / batch)
         raw = _raw_rate_as_rep(data, [m for c in work for b in c for m in b], batch)
         peer = _rate(peer_post, peer_url, _peer_bodies(work), n) if peer_pid else None
         ratio = f"{strang / peer:6.2f}" if peer else "     -"

@@ -19,7 +19,6 @@ import os
 import random
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,6 +40,7 @@ from app.leads.models import Lead
 from app.shares.models import Share
 from app.shares.mutations import SHARE_DAYS, token_hash
 from bench.load import percentile
+from bench.sync_bench import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_P95_MS = 50.0
@@ -81,14 +81,8 @@ def seed(settings: Settings) -> tuple[str, str]:
     return token, first
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("STRANG_")}
     env.update(
         STRANG_ENVIRONMENT="test",

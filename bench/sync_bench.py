@@ -54,7 +54,7 @@ BRIEF = (
 )
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -191,7 +191,7 @@ def _push_rate(
     return per_client * PUSH_CLIENTS / elapsed, [m for chunk in sent for m in chunk]
 
 
-def _cpu_seconds(pid: int) -> float:
+def process_cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -200,7 +200,7 @@ def _cpu_seconds(pid: int) -> float:
 def _children_cpu(pid: int) -> float:
     """CPU time of the server's child processes (the insights roller)."""
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return sum(_cpu_seconds(int(child)) for child in children)
+    return sum(process_cpu_seconds(int(child)) for child in children)
 
 
 def _wait_for_roll_up(base: str) -> float:
@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> bool:
             f"sync bench: seeded {REPS} reps x {LEADS_PER_REP} leads"
             f" in {time.perf_counter() - t0:.1f} s"
         )
-        port = _free_port()
+        port = free_port()
         env = {
             **os.environ,
             "STRANG_DATA_DIR": str(data),
@@ -311,9 +311,12 @@ def main(argv: list[str] | None = None) -> bool:
                 if batch not in batches:
                     continue
                 total = max(batch * PUSH_CLIENTS, int(full * args.scale))
-                cpu_before, roller_before = _cpu_seconds(server.pid), _children_cpu(server.pid)
+                cpu_before, roller_before = (
+                    process_cpu_seconds(server.pid),
+                    _children_cpu(server.pid),
+                )
                 rate, rows = _push_rate(base, tokens, leads_of, batch, total)
-                cpu = _cpu_seconds(server.pid) - cpu_before
+                cpu = process_cpu_seconds(server.pid) - cpu_before
                 elapsed = len(rows) / rate  # the timed pushes (batches are encoded before)
                 drained = _wait_for_roll_up(base)
                 roller = _children_cpu(server.pid) - roller_before
