@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, union_all, update
 from sqlmodel import Session, select
 
 from app.core.bulk import execute_rows
@@ -27,6 +27,20 @@ def payload_hash(rep_id: uuid.UUID, mutation: AnyMutation) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+_MUTATION = table_of(AppliedMutation).c
+# One statement, built once: the batch's ids applied before, and the rep's retractions aimed at
+# the batch's new outcomes (two selects: one OR made SQLite walk all of the rep's mutations).
+_APPLIED_BEFORE = union_all(
+    select(_MUTATION.id, _MUTATION.rep_id, _MUTATION.payload_hash, _MUTATION.target_id).where(
+        _MUTATION.id.in_(bindparam("ids", expanding=True))
+    ),
+    select(_MUTATION.id, _MUTATION.rep_id, _MUTATION.payload_hash, _MUTATION.target_id).where(
+        _MUTATION.target_id.in_(bindparam("logs", expanding=True)),
+        _MUTATION.rep_id == bindparam("rep"),
+    ),
+)
+
+
 def applied_before(
     session: Session, rep_id: uuid.UUID, ids: list[uuid.UUID], log_ids: list[uuid.UUID]
 ) -> tuple[dict[uuid.UUID, tuple[uuid.UUID, str]], set[uuid.UUID]]:
@@ -34,17 +48,15 @@ def applied_before(
     this batch that this rep's retractions aimed at before they arrived."""
     if not ids:
         return {}, set()
-    m = table_of(AppliedMutation).c
-    ledger = {
-        mutation_id: (mutation_rep, payload)
-        for mutation_id, mutation_rep, payload in session.execute(
-            select(m.id, m.rep_id, m.payload_hash).where(m.id.in_(ids))
-        )
-    }
+    wanted, logs = set(ids), set(log_ids)
+    ledger: dict[uuid.UUID, tuple[uuid.UUID, str]] = {}
     pending: set[uuid.UUID] = set()
-    if log_ids:  # two queries: one OR made SQLite walk all of the rep's mutations
-        aimed_at = select(m.target_id).where(m.target_id.in_(log_ids), m.rep_id == rep_id)
-        pending = {target for (target,) in session.execute(aimed_at) if target is not None}
+    found = session.execute(_APPLIED_BEFORE, {"ids": ids, "logs": log_ids, "rep": rep_id})
+    for mutation_id, mutation_rep, payload, target in found:
+        if mutation_id in wanted:
+            ledger[mutation_id] = (mutation_rep, payload)
+        if target in logs and mutation_rep == rep_id:
+            pending.add(target)
     return ledger, pending
 
 
@@ -73,11 +85,32 @@ def _gaps(contiguous_through: int, above: list[int]) -> list[tuple[int, int]]:
 _DEVICE = table_of(SyncDevice)
 
 
+_ADVANCE_IN_STEP = (
+    update(_DEVICE)
+    .where(
+        _DEVICE.c.rep_id == bindparam("rep"),
+        _DEVICE.c.device_id == bindparam("device"),
+        _DEVICE.c.contiguous_through == bindparam("before"),
+        _DEVICE.c.max_seq == bindparam("before"),
+    )
+    .values(
+        contiguous_through=bindparam("through"),
+        max_seq=bindparam("through"),
+        above=[],
+        last_seen_at=bindparam("seen"),
+    )
+)
+
+
 def track_device(
     session: Session, *, rep_id: uuid.UUID, device_id: str, seqs: list[int], now: datetime
 ) -> DeviceState:
     """Record the sequence numbers that arrived (Core statements: the ORM's load and flush of
     this one row cost more than the rest of the bookkeeping)."""
+    if _advanced_in_step(session, rep_id, device_id, seqs, now):
+        return DeviceState(
+            device_id=device_id, contiguous_through=max(seqs), max_seq=max(seqs), gaps=[]
+        )
     row = session.execute(
         select(_DEVICE.c.contiguous_through, _DEVICE.c.above, _DEVICE.c.max_seq).where(
             _DEVICE.c.rep_id == rep_id, _DEVICE.c.device_id == device_id
@@ -111,3 +144,25 @@ def track_device(
         max_seq=values["max_seq"],
         gaps=_gaps(through, values["above"]),
     )
+
+
+def _advanced_in_step(
+    session: Session, rep_id: uuid.UUID, device_id: str, seqs: list[int], now: datetime
+) -> bool:
+    """The usual push in one statement: its numbers follow on from all the device sent before
+    (nothing missing, nothing beyond). A guess the update's condition checks; when it fails
+    (a retry, a gap, a new device) nothing was written."""
+    numbers = sorted(set(seqs))
+    if not numbers or numbers[-1] - numbers[0] + 1 != len(numbers):
+        return False
+    advanced = session.execute(
+        _ADVANCE_IN_STEP,
+        {
+            "rep": rep_id,
+            "device": device_id,
+            "before": numbers[0] - 1,
+            "through": numbers[-1],
+            "seen": now,
+        },
+    )
+    return bool(advanced.rowcount == 1)  # type: ignore[attr-defined]

@@ -216,6 +216,35 @@ def test_device_sequence_gaps_are_reported_and_visible_to_admins(
     assert client.get("/api/v1/sync/devices", headers=headers).status_code == 403
 
 
+def test_a_device_in_step_a_retry_and_a_gap_each_leave_its_numbers_right(
+    client: TestClient, factory: Factory, content: Content
+) -> None:
+    """The usual push (numbers following on) is written in one guarded statement; every other
+    case (first push, retry, gap, another phone of the rep) must come out the same."""
+    rep, headers = factory.login_as(Role.rep)
+    lead = content.lead(rep)
+
+    def send(device: str, *seqs: int) -> dict[str, object]:
+        taps = [outcome(lead.id, seq=s) for s in seqs]
+        body = {"device_id": device, "mutations": taps}
+        return dict(client.post(PUSH, headers=headers, json=body).json()["device"])
+
+    def state(through: int, max_seq: int, gaps: list[list[int]]) -> dict[str, object]:
+        return {"contiguous_through": through, "max_seq": max_seq, "gaps": gaps}
+
+    def without_id(device: dict[str, object]) -> dict[str, object]:
+        return {k: v for k, v in device.items() if k != "device_id"}
+
+    assert without_id(send("phone-a", 1, 2)) == state(2, 2, [])  # a new device
+    assert without_id(send("phone-a", 3)) == state(3, 3, [])  # in step
+    assert without_id(send("phone-b", 1)) == state(1, 1, [])  # the rep's other phone
+    assert without_id(send("phone-a", 2, 3)) == state(3, 3, [])  # an old batch again
+    assert without_id(send("phone-a", 6, 7)) == state(3, 7, [[4, 5]])  # a gap
+    assert without_id(send("phone-a", 4)) == state(4, 7, [[5, 5]])  # in step, 7 beyond kept
+    assert without_id(send("phone-a", 5)) == state(7, 7, [])
+    assert without_id(send("phone-a", 8, 8, 9)) == state(9, 9, [])  # a number twice
+
+
 def test_signal_send_reaches_the_inbox(
     client: TestClient, factory: Factory, content: Content, db: Session
 ) -> None:
