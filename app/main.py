@@ -91,6 +91,8 @@ def api_router() -> APIRouter:
     """The API's routes, composed once per process: every app includes (copies) them, and the
     tests build hundreds of apps."""
     api = APIRouter(prefix=API_PREFIX)
+    # Routes are matched in order, and a phone's pushes and pulls are most of the requests.
+    api.include_router(sync_router)
     api.include_router(auth_router)
     api.include_router(sso_router)
     api.include_router(users_router)
@@ -99,7 +101,6 @@ def api_router() -> APIRouter:
     api.include_router(files_router)
     api.include_router(leads_router)
     api.include_router(lead_history_router)
-    api.include_router(sync_router)
     api.include_router(outcome_codes_router)
     api.include_router(signals_router)
     api.include_router(insights_router)

@@ -61,6 +61,17 @@ class Objection:
     occurred_at: datetime
 
 
+# Built once (every push with chips runs them).
+_NAMED_LEADS = select(
+    LEAD.c.id, LEAD.c.rep_id, LEAD.c.campaign_id, LEAD.c.recommendation_reasons
+).where(LEAD.c.id.in_(bindparam("ids", expanding=True)))
+_COUNTER_ITEMS = (
+    current_collateral_of(bindparam("campaigns", expanding=True))
+    .with_only_columns(col(Collateral.id), col(Collateral.campaign_id), col(Collateral.answers))
+    .order_by(col(Collateral.created_at), col(Collateral.id))
+)
+
+
 def recommend_counters(
     session: Session, objections: Iterable[Objection], *, now: datetime, zone: ZoneInfo
 ) -> set[tuple[uuid.UUID, uuid.UUID]]:
@@ -74,8 +85,7 @@ def recommend_counters(
     if not said:
         return set()
     lead = LEAD
-    named = select(lead.c.id, lead.c.rep_id, lead.c.campaign_id, lead.c.recommendation_reasons)
-    rows = locked_now_or_busy(session, named.where(lead.c.id.in_({o.lead_id for o in said})))
+    rows = locked_now_or_busy(session, _NAMED_LEADS, {"ids": list({o.lead_id for o in said})})
     leads: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID | None]] = {r[0]: (r[1], r[2]) for r in rows}
     reasons: dict[uuid.UUID, dict[str, dict[str, str]]] = {r[0]: dict(r[3] or {}) for r in rows}
     counters = _counters_of(session, {r[2] for r in rows if r[2] is not None})
@@ -130,12 +140,8 @@ def _counters_of(
     found: dict[uuid.UUID, list[tuple[uuid.UUID, list[str]]]] = defaultdict(list)
     if not campaign_ids:
         return found
-    query = (
-        current_collateral_of(campaign_ids)
-        .with_only_columns(col(Collateral.id), col(Collateral.campaign_id), col(Collateral.answers))
-        .order_by(col(Collateral.created_at), col(Collateral.id))
-    )
-    for item_id, campaign_id, answers in session.execute(query):
+    rows = session.execute(_COUNTER_ITEMS, {"campaigns": list(campaign_ids)})
+    for item_id, campaign_id, answers in rows:
         if answers:
             found[campaign_id].append((item_id, list(answers)))
     return found

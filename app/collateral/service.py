@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import String, bindparam, cast, or_, update
+from sqlalchemy import BindParameter, String, bindparam, cast, or_, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -34,10 +34,14 @@ from app.push.notices import NoticeKind, notify_reps
 # --- visibility (shared with sync and the file route) ---------------------------------------
 
 
-def current_collateral_of(campaign_ids: Iterable[uuid.UUID]) -> SelectOfScalar[Collateral]:
-    """The current (not replaced, not deleted) collateral of the given campaigns."""
+def current_collateral_of(
+    campaign_ids: Iterable[uuid.UUID] | BindParameter[Any],
+) -> SelectOfScalar[Collateral]:
+    """The current (not replaced, not deleted) collateral of the given campaigns (or of an
+    expanding parameter, for a statement built once)."""
+    ids = campaign_ids if isinstance(campaign_ids, BindParameter) else list(campaign_ids)
     return select(Collateral).where(
-        col(Collateral.campaign_id).in_(list(campaign_ids)),
+        col(Collateral.campaign_id).in_(ids),
         col(Collateral.replaced_by_id).is_(None),
         col(Collateral.deleted_at).is_(None),
     )

@@ -22,6 +22,7 @@ and other work that needs no connection still find threads.
 """
 
 import contextlib
+import functools
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -191,7 +192,9 @@ def locked(query: _Query) -> _Query:
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's answer to NOWAIT on a row another writer holds
 
 
-def locked_now_or_busy(session: Session, query: Select[*_Columns]) -> Sequence[Row[*_Columns]]:
+def locked_now_or_busy(
+    session: Session, query: Select[*_Columns], params: dict[str, Any] | None = None
+) -> Sequence[Row[*_Columns]]:
     """`query`'s rows locked until commit, without waiting: a row another transaction holds
     answers 503 (come back in a second), the request's writes taken back with it.
 
@@ -199,11 +202,16 @@ def locked_now_or_busy(session: Session, query: Select[*_Columns]) -> Sequence[R
     for a row that a marketing writer holds while that writer waits for the writers' lock
     closes a circle, which PostgreSQL breaks after a second by failing one of the two."""
     try:
-        return session.execute(query.with_for_update(key_share=True, nowait=True)).all()
+        return session.execute(_locked_now(query), params).all()
     except OperationalError as error:
         if getattr(error.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
             raise busy(1) from None
         raise
+
+
+@functools.lru_cache(maxsize=64)  # the locked form of a statement built once is built once
+def _locked_now(query: Select[*_Columns]) -> Select[*_Columns]:
+    return query.with_for_update(key_share=True, nowait=True)
 
 
 def read_locked(session: Session, row: SQLModel, not_found: str) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from app.changes.log import SyncChange, SyncEntity
@@ -49,13 +49,19 @@ class BatchLeads:
         return lead
 
 
+_LEAD = table_of(Lead).c
+# Built once (a push runs it every time): building and keying a statement costs as much as
+# running it on SQLite.
+_LEAD_REFS = select(_LEAD.id, _LEAD.rep_id, _LEAD.campaign_id, _LEAD.planned_visit_at).where(
+    _LEAD.id.in_(bindparam("ids", expanding=True))
+)
+
+
 def load_leads(session: Session, rep_id: uuid.UUID, lead_ids: set[uuid.UUID]) -> BatchLeads:
     found = BatchLeads(rep_id)
     if not lead_ids:
         return found
-    lead = table_of(Lead).c
-    columns = (lead.id, lead.rep_id, lead.campaign_id, lead.planned_visit_at)
-    rows = session.execute(select(*columns).where(lead.id.in_(lead_ids)))
+    rows = session.execute(_LEAD_REFS, {"ids": list(lead_ids)})
     found.refs = {row[0]: LeadRef(*row) for row in rows}
     foreign = [str(i) for i, ref in found.refs.items() if ref.rep_id != rep_id]
     if foreign:

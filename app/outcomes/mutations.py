@@ -55,6 +55,9 @@ class OutcomeWork:
     amend: dict[uuid.UUID, Outcome] = field(default_factory=dict)  # stored, chips/note changed
 
 
+_CODES = select(table_of(OutcomeCode).c.code, table_of(OutcomeCode).c.details)  # built once
+
+
 def load(session: Session, mutations: list[Any], pending: set[uuid.UUID]) -> OutcomeWork:
     aimed = {m.outcome_id for m in mutations if isinstance(m, OutcomeRetract | OutcomeAmend)}
     stored = (
@@ -62,8 +65,7 @@ def load(session: Session, mutations: list[Any], pending: set[uuid.UUID]) -> Out
         if aimed
         else {}
     )
-    code = table_of(OutcomeCode).c
-    codes = {name: allowed for name, allowed in session.execute(select(code.code, code.details))}
+    codes = {name: allowed for name, allowed in session.execute(_CODES)}
     return OutcomeWork(codes, stored, set(pending))
 
 

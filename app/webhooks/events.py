@@ -74,12 +74,13 @@ def iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat().replace("+00:00", "Z")
 
 
+_ACTIVE = select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(
+    col(WebhookEndpoint.active).is_(True)
+)  # built once: every push asks
+
+
 def subscribers(session: Session, event_type: EventType) -> list[uuid.UUID]:
-    rows = session.exec(
-        select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(
-            col(WebhookEndpoint.active).is_(True)
-        )
-    )
+    rows = session.exec(_ACTIVE)
     return [endpoint_id for endpoint_id, types in rows if event_type.value in types]
 
 
