@@ -52,13 +52,18 @@ def mark_writer(session: Session, numbering: Numbering) -> None:
     savepoint rolls back, so it counts only while its savepoint is this one or encloses it."""
     if numbers_are_ordered(session) or _marked(session, numbering):
         return
-    session.execute(
-        text(
-            "SELECT pg_advisory_xact_lock_shared(:base + CASE WHEN is_called"
-            f" THEN last_value + 1 ELSE last_value END) FROM {numbering.sequence}"
-        ),
-        {"base": numbering.base},
+    session.execute(text(_mark_sql(numbering)), {"base": numbering.base})
+    _remember_mark(session, numbering)
+
+
+def _mark_sql(numbering: Numbering) -> str:
+    return (
+        "SELECT pg_advisory_xact_lock_shared(:base + CASE WHEN is_called"
+        f" THEN last_value + 1 ELSE last_value END) FROM {numbering.sequence}"
     )
+
+
+def _remember_mark(session: Session, numbering: Numbering) -> None:
     session.info.setdefault(_MARKS, {})[numbering.namespace] = _innermost(session)
 
 
@@ -77,11 +82,18 @@ def _marked(session: Session, numbering: Numbering) -> bool:
 
 
 def take_numbers(session: Session, numbering: Numbering, count: int) -> list[int]:
-    """`count` new numbers, in increasing order (PostgreSQL only)."""
-    mark_writer(session, numbering)
-    rows = session.execute(
-        text(f"SELECT nextval('{numbering.sequence}') FROM generate_series(1, :n)"), {"n": count}
-    )
+    """`count` (at least one) new numbers, in increasing order (PostgreSQL only).
+
+    A transaction not marked yet is marked by the same statement (one round trip less per
+    push): the numbers are drawn in the rows joined with the mark's, so the mark is taken
+    before the first of them."""
+    draw = f"SELECT nextval('{numbering.sequence}') FROM generate_series(1, :n)"
+    if _marked(session, numbering):
+        rows = session.execute(text(draw), {"n": count})
+    else:
+        marked = f"WITH mark AS MATERIALIZED ({_mark_sql(numbering)}) {draw} CROSS JOIN mark"
+        rows = session.execute(text(marked), {"n": count, "base": numbering.base})
+        _remember_mark(session, numbering)
     return sorted(int(n) for n in rows.scalars())
 
 
