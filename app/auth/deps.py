@@ -39,14 +39,15 @@ def get_principal(request: Request, session: SessionDep, settings: SettingsDep) 
         raise errors.Unauthorized(code="not_logged_in")
     if from_cookie and request.method not in READ_METHODS and not request.headers.get(CSRF_HEADER):
         raise errors.Forbidden(f"Missing {CSRF_HEADER} header (CSRF check for cookie sessions)")
-    if request.method in READ_METHODS:
+    in_request = request.method in READ_METHODS or not _is_sqlite(session)
+    if in_request:
         found = authenticate(session, settings, token)
     else:
         found = _authenticate_for_write(request, settings, token)
     if found is None:
         raise errors.Unauthorized("Session expired or revoked", code="session_ended")
     user, auth_session = found
-    if request.method in READ_METHODS and session.is_modified(auth_session):
+    if in_request and session.is_modified(auth_session):
         # Sliding expiry on a read request: write it in its own short transaction, so that a
         # read-only SQLite transaction never has to upgrade to a write lock.
         _touch(request.app.state.engine, auth_session)
@@ -54,15 +55,21 @@ def get_principal(request: Request, session: SessionDep, settings: SettingsDep) 
     return Principal(user=user, session=auth_session)
 
 
+def _is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
 def _authenticate_for_write(
     request: Request, settings: Settings, token: str
 ) -> tuple[User, AuthSession] | None:
-    """Authenticate a write request in a short read transaction of its own.
+    """Authenticate a SQLite write request in a short read transaction of its own.
 
     The request's own transaction then starts in the handler. On SQLite it takes the write
     lock; started here, the lock was held while FastAPI waited for a free worker thread to run
     the handler, and under load every worker thread sat waiting for that lock (a stall of the
-    full busy timeout, then "database is locked")."""
+    full busy timeout, then "database is locked"). PostgreSQL takes no lock for a read, so
+    there the request's transaction reads the session too: a connection, a ping and a
+    transaction less per push."""
     with Session(request.app.state.read_engine, expire_on_commit=False) as read:
         found = authenticate(read, settings, token)
         if found is not None and read.is_modified(found[1]):
