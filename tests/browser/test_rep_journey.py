@@ -63,15 +63,34 @@ def test_online_journey(page: Page, live_server: Server, demo_settings: Settings
     ).to_be_visible()
 
 
+IS_CACHED = "url => caches.open('strang-files-v1').then(c => c.match(url)).then(r => !!r)"
+
+
 def wait_offline_ready(page: Page, file_url: str) -> None:
-    """The worker controls the page and this lead's PDF (not just any file) is cached."""
+    """The worker controls the page and this lead's PDF (not just any file) is cached.
+
+    Polled from here: `wait_for_function` takes a predicate's promise itself for a truthy
+    answer and returns at once, cached or not. The worker usually takes over only after the
+    prefetch stored the PDF, so the journey cut the network before it only now and then."""
     wait_for_service_worker(page)
-    page.wait_for_function(
-        "url => caches.open('strang-files-v1').then(c => c.match(url)).then(r => r !== undefined)",
-        arg=file_url,
-        timeout=30_000,
-        polling=250,
+    cached = wait_for(lambda: page.evaluate(IS_CACHED, file_url), timeout=30)
+    assert cached, f"{file_url} is not in the files cache"
+
+
+def test_offline_ready_waits_for_the_file(page: Page, live_server: Server) -> None:
+    """A file stored a moment after the worker took over (a prefetch still downloading) is
+    waited for, not taken as there."""
+    page.goto("/")
+    expect(page.get_by_label("Email")).to_be_visible()  # the start's clearing of files is over
+    wait_for_service_worker(page)
+    url = "/api/v1/files/arrives-later"
+    page.evaluate(
+        "url => setTimeout(() => caches.open('strang-files-v1')"
+        ".then(c => c.put(url, new Response('%PDF-1.4'))), 1500)",
+        url,
     )
+    wait_offline_ready(page, url)
+    assert page.evaluate(IS_CACHED, url)
 
 
 def test_offline_journey(page: Page, live_server: Server, demo_settings: Settings) -> None:
