@@ -3,7 +3,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func
 from sqlmodel import Session, col, select
 
 from app.audit import log as audit
@@ -108,14 +108,18 @@ def start_session(session: Session, user_id: uuid.UUID, *, days: int, agent: str
     return token
 
 
+# Built once: every authenticated request runs it.
+_BY_TOKEN = (
+    select(User, AuthSession)
+    .join(AuthSession, col(AuthSession.user_id) == User.id)
+    .where(AuthSession.token_hash == bindparam("token_hash"))
+)
+
+
 def authenticate(
     session: Session, settings: Settings, token: str
 ) -> tuple[User, AuthSession] | None:
-    row = session.exec(
-        select(User, AuthSession)
-        .join(AuthSession, col(AuthSession.user_id) == User.id)
-        .where(AuthSession.token_hash == hash_token(token))
-    ).first()
+    row = session.exec(_BY_TOKEN, params={"token_hash": hash_token(token)}).first()
     if row is None:
         return None
     user, auth_session = row
