@@ -54,6 +54,12 @@ export interface HeldTaps {
   sealed: ArrayBuffer
 }
 
+/** A row held when a `reset: true` snapshot began that the snapshot has not sent again yet. */
+export interface StaleMark {
+  store: StoreName
+  id: string
+}
+
 export interface SyncState {
   userId: string
   cursor: string | null
@@ -77,6 +83,8 @@ export interface StrangDB extends DBSchema {
   /** Notes and signals being typed, by a key such as `note:<leadId>`. */
   drafts: { key: string; value: { key: string; userId: string; text: string; updatedAt: string } }
   held: { key: string; value: HeldTaps }
+  /** Rows a snapshot under way has not sent again (see sync.ts): they go when it is complete. */
+  stale: { key: [StoreName, string]; value: StaleMark }
 }
 
 /** Facts of the device, not of its user: they stay when the user leaves. */
@@ -125,6 +133,9 @@ const steps: Step[] = [
   },
   (db) => {
     db.createObjectStore('held', { keyPath: 'userId' })
+  },
+  (db) => {
+    db.createObjectStore('stale', { keyPath: ['store', 'id'] })
   },
 ]
 

@@ -147,7 +147,7 @@ describe('pull', () => {
     expect((await allLeads())[0]!.planned_visit_at).toBe(week)
   })
 
-  it('wipes and reloads on reset', async () => {
+  it('replaces what it holds with the snapshot on reset', async () => {
     fakeServer(() => ({ status: 'applied' }), [
       page({ cursor: 'p1', changes: { leads: [lead('a'), lead('b')] } }),
       page({ cursor: 'p9', reset: true, changes: { leads: [lead('c')] } }),

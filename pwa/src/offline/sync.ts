@@ -3,10 +3,12 @@
 // - push in batches, with exponential backoff when the server can't be reached or fails;
 // - an outbox entry leaves only when the server answered applied/duplicate for it;
 //   rejected ones stay with the reason; a killed tab just means "sent" entries are sent again;
-// - `reset: true` from the server wipes the synced stores and pulls them again;
+// - `reset: true` from the server starts a full snapshot: what the phone holds stays (marked
+//   stale) until the snapshot's last page, then what it did not send again goes;
 // - 401 (session revoked, user deactivated) wipes this user's content at once.
 import { request } from '../api/client'
-import { db, SYNCED_STORES, type OutboxEntry, type SyncState } from './db'
+import type { IDBPTransaction, StoreValue } from 'idb'
+import { db, SYNCED_STORES, type OutboxEntry, type StoreName, type StrangDB, type SyncState } from './db'
 import type { SyncFailure } from './freshness'
 import { deviceId, notifyOutbox, UNDO_MS } from './outbox'
 import type { LeadPlan, PullResponse, PushResponse } from './types'
@@ -75,21 +77,43 @@ async function writeState(state: SyncState): Promise<void> {
  */
 export async function wipeSynced(): Promise<void> {
   const d = await db()
-  const tx = d.transaction([...SYNCED_STORES, 'sync'], 'readwrite')
+  const tx = d.transaction([...SYNCED_STORES, 'sync', 'stale'], 'readwrite')
   for (const s of SYNCED_STORES) void tx.objectStore(s).clear()
   void tx.objectStore('sync').clear()
+  void tx.objectStore('stale').clear()
   await tx.done
   notifyData()
 }
 
+type PageTx = IDBPTransaction<StrangDB, (StoreName | 'sync' | 'outbox' | 'stale')[], 'readwrite'>
+
 /**
- * Applies one pull page in one transaction. A lead this phone re-planned with a `lead.plan` not
- * yet sent keeps the phone's next visit: the page may predate it (an Undo while the plan it took
- * back was on its way), and the server gets the phone's day with the next push.
+ * A snapshot after `reset: true` may take several pages, minutes apart on a bad connection or
+ * across a restart. Meanwhile the rep keeps the leads, collateral and campaigns held before it
+ * (and the cached files their collateral names): each is marked stale instead of deleted. A
+ * second reset marks again everything held, what the first snapshot sent too.
+ */
+async function markStale(tx: PageTx): Promise<void> {
+  for (const store of SYNCED_STORES)
+    for (const id of await tx.objectStore(store).getAllKeys()) void tx.objectStore('stale').put({ store, id })
+}
+
+/** The snapshot is complete: what it did not send again is gone from the rep's sight. */
+async function dropStale(tx: PageTx): Promise<void> {
+  const stale = tx.objectStore('stale')
+  for (const { store, id } of await stale.getAll()) void tx.objectStore(store).delete(id)
+  await stale.clear()
+}
+
+/**
+ * Applies one pull page in one transaction, with its cursor and a reset's stale marks (so a pull
+ * resumed after a restart carries the snapshot on). A lead this phone re-planned with a
+ * `lead.plan` not yet sent keeps the phone's next visit: the page may predate it (an Undo while
+ * the plan it took back was on its way), and the server gets the phone's day with the next push.
  */
 async function applyPage(userId: string, page: PullResponse): Promise<void> {
   const d = await db()
-  const tx = d.transaction([...SYNCED_STORES, 'sync', 'outbox'], 'readwrite')
+  const tx: PageTx = d.transaction([...SYNCED_STORES, 'sync', 'outbox', 'stale'], 'readwrite')
   const replanned = new Set(
     (await tx.objectStore('outbox').index('userId').getAll(userId))
       .filter((e) => e.status === 'queued' && e.mutation.type === 'lead.plan')
@@ -100,19 +124,27 @@ async function applyPage(userId: string, page: PullResponse): Promise<void> {
     const here = await tx.objectStore('leads').get(id)
     if (here) mine.set(id, here.planned_visit_at)
   }
-  if (page.reset) for (const s of SYNCED_STORES) await tx.objectStore(s).clear()
-  const c = page.changes ?? {}
-  for (const row of c.campaigns ?? []) void tx.objectStore('campaigns').put(row)
-  for (const row of c.collateral ?? []) void tx.objectStore('collateral').put(row)
-  for (const row of c.leads ?? []) {
-    void tx.objectStore('leads').put(mine.has(row.id) ? { ...row, planned_visit_at: mine.get(row.id) ?? null } : row)
+  if (page.reset) await markStale(tx)
+  const stale = tx.objectStore('stale')
+  const put = <S extends StoreName>(store: S, row: StoreValue<StrangDB, S>, id: string) => {
+    void tx.objectStore(store).put(row)
+    void stale.delete([store, id])
   }
-  for (const row of c.outcome_codes ?? []) void tx.objectStore('outcome_codes').put(row)
-  for (const row of c.signals ?? []) void tx.objectStore('signals').put(row)
+  const remove = (store: StoreName, id: string) => {
+    void tx.objectStore(store).delete(id)
+    void stale.delete([store, id])
+  }
+  const c = page.changes ?? {}
+  for (const row of c.campaigns ?? []) put('campaigns', row, row.id)
+  for (const row of c.collateral ?? []) put('collateral', row, row.id)
+  for (const row of c.leads ?? []) put('leads', mine.has(row.id) ? { ...row, planned_visit_at: mine.get(row.id) ?? null } : row, row.id)
+  for (const row of c.outcome_codes ?? []) put('outcome_codes', row, row.code)
+  for (const row of c.signals ?? []) put('signals', row, row.id)
   const r = page.removed ?? {}
-  for (const id of r.campaigns ?? []) void tx.objectStore('campaigns').delete(id)
-  for (const id of r.collateral ?? []) void tx.objectStore('collateral').delete(id)
-  for (const id of r.leads ?? []) void tx.objectStore('leads').delete(id)
+  for (const id of r.campaigns ?? []) remove('campaigns', id)
+  for (const id of r.collateral ?? []) remove('collateral', id)
+  for (const id of r.leads ?? []) remove('leads', id)
+  if (!page.has_more) await dropStale(tx)
   const prev = (await tx.objectStore('sync').get(userId)) ?? { userId, cursor: null, lastPullAt: null, lastPushAt: null, lastError: null }
   await tx.objectStore('sync').put({ ...prev, cursor: page.cursor, lastPullAt: new Date().toISOString(), lastError: null })
   await tx.done
