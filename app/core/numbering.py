@@ -16,8 +16,19 @@ different reps never queue here; the settled number only rises.
 """
 
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import text
+from sqlalchemy import (
+    CTE,
+    CursorResult,
+    Executable,
+    column,
+    func,
+    literal_column,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
 
@@ -52,15 +63,43 @@ def mark_writer(session: Session, numbering: Numbering) -> None:
     savepoint rolls back, so it counts only while its savepoint is this one or encloses it."""
     if numbers_are_ordered(session) or _marked(session, numbering):
         return
-    session.execute(text(_mark_sql(numbering)), {"base": numbering.base})
+    session.execute(select(mark_of(numbering).c.marked), {"base": numbering.base})
     _remember_mark(session, numbering)
 
 
-def _mark_sql(numbering: Numbering) -> str:
+def mark_of(numbering: Numbering) -> CTE:
+    """The mark as a CTE (one row, column `marked`), to join into the statement that draws the
+    numbers (`draw_marked`)."""
     return (
-        "SELECT pg_advisory_xact_lock_shared(:base + CASE WHEN is_called"
-        f" THEN last_value + 1 ELSE last_value END) FROM {numbering.sequence}"
+        text(
+            "SELECT pg_advisory_xact_lock_shared(:base + CASE WHEN is_called"
+            f" THEN last_value + 1 ELSE last_value END) AS marked FROM {numbering.sequence}"
+        )
+        .columns(column("marked"))
+        .cte(f"mark_{numbering.namespace}")
+        .prefix_with("MATERIALIZED")
     )
+
+
+def draw_marked(
+    session: Session,
+    numbering: Numbering,
+    plain: Executable,
+    marked: Executable,
+    params: dict[str, Any],
+) -> CursorResult[Any]:
+    """Run a statement that draws numbers of `numbering` (PostgreSQL), marking the transaction
+    in the same round trip when it is not marked yet: `marked` is `plain` with its rows joined
+    with `mark_of(numbering)`, so no row and no number drawn for it comes before the mark.
+    A statement that drew no row may not have taken the mark, so then it does not count; nor
+    does one whose row count the driver does not tell (-1, as psycopg for an INSERT ... SELECT
+    under a WITH): the transaction's next numbers are then marked again, which is harmless."""
+    if _marked(session, numbering):
+        return cast(CursorResult[Any], session.execute(plain, params))
+    result = cast(CursorResult[Any], session.execute(marked, {**params, "base": numbering.base}))
+    if result.rowcount > 0:
+        _remember_mark(session, numbering)
+    return result
 
 
 def _remember_mark(session: Session, numbering: Numbering) -> None:
@@ -82,18 +121,11 @@ def _marked(session: Session, numbering: Numbering) -> bool:
 
 
 def take_numbers(session: Session, numbering: Numbering, count: int) -> list[int]:
-    """`count` (at least one) new numbers, in increasing order (PostgreSQL only).
-
-    A transaction not marked yet is marked by the same statement (one round trip less per
-    push): the numbers are drawn in the rows joined with the mark's, so the mark is taken
-    before the first of them."""
-    draw = f"SELECT nextval('{numbering.sequence}') FROM generate_series(1, :n)"
-    if _marked(session, numbering):
-        rows = session.execute(text(draw), {"n": count})
-    else:
-        marked = f"WITH mark AS MATERIALIZED ({_mark_sql(numbering)}) {draw} CROSS JOIN mark"
-        rows = session.execute(text(marked), {"n": count, "base": numbering.base})
-        _remember_mark(session, numbering)
+    """`count` new numbers, in increasing order (PostgreSQL only)."""
+    sequence: Any = literal_column(f"'{numbering.sequence}'")
+    draw = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
+    mark = mark_of(numbering)
+    rows = draw_marked(session, numbering, draw, draw.join(mark, true()), {})
     return sorted(int(n) for n in rows.scalars())
 
 

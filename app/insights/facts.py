@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     JSON,
     Date,
     String,
@@ -161,10 +162,13 @@ def _facts_of(dialect: str) -> Any:
 
 
 @cache
-def backlog_facts(dialect: str) -> Any:
-    """The backlog's +1 entries of the outcomes `:ids`, with their facts (as `_facts_of`)."""
+def backlog_facts(dialect: str, mark: CTE | None = None) -> Any:
+    """The backlog's +1 entries of the outcomes `:ids`, with their facts (as `_facts_of`);
+    `mark`: joined into the rows (app/core/numbering.py `draw_marked`)."""
     query = _outcome_facts(dialect, literal_column("1"))
     query = query.where(table_of(Outcome).c.id.in_(bindparam("ids", expanding=True)))
+    if mark is not None:
+        query = query.join(mark, true())
     columns = (*FACT_COLUMNS[:-1], "sign")
     return insert(table_of(InsightBacklog)).from_select(columns, query)
 
