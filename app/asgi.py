@@ -6,4 +6,4 @@ from app.main import create_app
 
 settings = Settings()
 configure_logging(settings)
-app = create_app(settings)
+app = create_app(settings, serving=True)

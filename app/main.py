@@ -64,16 +64,17 @@ READINESS_DETAILS: list[Callable[[Engine], dict[str, object]]] = [
 
 
 def freeze_startup_heap() -> None:
-    """Hide what start-up loaded (~150k objects) from the garbage collector, so its full passes
+    """Hide what start-up loaded (~200k objects) from the garbage collector, so its full passes
     walk only request-time objects: they made the p95 of a large insights answer (measured:
-    collateral over a year of 1M outcomes, 112 ms -> 39 ms)."""
+    collateral over a year of 1M outcomes, 112 ms -> 39 ms), and each one stalled every request
+    of its process for 170-195 ms (7 of them in a realistic day's 4 minutes)."""
     gc.collect()
     gc.freeze()
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    if app.state.settings.environment != "test":  # tests start hundreds of apps per process
+    if app.state.serving:  # not in-process tests: they start hundreds of apps per process
         freeze_startup_heap()
     with ExitStack() as stack:
         for hook in LIFESPAN_HOOKS:
@@ -115,7 +116,8 @@ def api_router() -> APIRouter:
     return api
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, serving: bool = False) -> FastAPI:
+    """`serving`: the app is its process's server (app/asgi.py), whatever the environment."""
     settings = settings or Settings()
     register_listeners()
     app = FastAPI(
@@ -128,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=_lifespan,
     )
     app.state.settings = settings
+    app.state.serving = serving
     app.state.engine = make_engine(settings)
     app.state.read_engine = read_engine(app.state.engine)
     install_error_codes(app)
