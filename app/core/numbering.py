@@ -15,6 +15,7 @@ still marked at or below its number. Shared locks never wait on each other, so w
 different reps never queue here; the settled number only rises.
 """
 
+import functools
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -22,6 +23,7 @@ from sqlalchemy import (
     CTE,
     CursorResult,
     Executable,
+    bindparam,
     column,
     func,
     literal_column,
@@ -122,11 +124,17 @@ def _marked(session: Session, numbering: Numbering) -> bool:
 
 def take_numbers(session: Session, numbering: Numbering, count: int) -> list[int]:
     """`count` new numbers, in increasing order (PostgreSQL only)."""
-    sequence: Any = literal_column(f"'{numbering.sequence}'")
-    draw = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
-    mark = mark_of(numbering)
-    rows = draw_marked(session, numbering, draw, draw.join(mark, true()), {})
+    rows = draw_marked(session, numbering, *_draws(numbering), {"count": count})
     return sorted(int(n) for n in rows.scalars())
+
+
+@functools.cache
+def _draws(numbering: Numbering) -> tuple[Executable, Executable]:
+    """`take_numbers`' statement, plain and marked (built once)."""
+    sequence: Any = literal_column(f"'{numbering.sequence}'")
+    series = func.generate_series(1, bindparam("count"))
+    draw = select(func.nextval(sequence)).select_from(series)
+    return draw, draw.join(mark_of(numbering), true())
 
 
 def settled_through(session: Session, numbering: Numbering) -> int:
