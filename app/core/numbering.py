@@ -65,13 +65,19 @@ def mark_writer(session: Session, numbering: Numbering) -> None:
     savepoint rolls back, so it counts only while its savepoint is this one or encloses it."""
     if numbers_are_ordered(session) or _marked(session, numbering):
         return
-    session.execute(select(mark_of(numbering).c.marked), {"base": numbering.base})
+    session.execute(_mark_alone(numbering), {"base": numbering.base})
     _remember_mark(session, numbering)
 
 
+@functools.cache
+def _mark_alone(numbering: Numbering) -> Executable:
+    return select(mark_of(numbering).c.marked)
+
+
+@functools.cache
 def mark_of(numbering: Numbering) -> CTE:
     """The mark as a CTE (one row, column `marked`), to join into the statement that draws the
-    numbers (`draw_marked`)."""
+    numbers (`draw_marked`); built once per numbering."""
     return (
         text(
             "SELECT pg_advisory_xact_lock_shared(:base + CASE WHEN is_called"
@@ -90,13 +96,14 @@ def draw_marked(
     marked: Executable,
     params: dict[str, Any],
 ) -> CursorResult[Any]:
-    """Run a statement that draws numbers of `numbering` (PostgreSQL), marking the transaction
-    in the same round trip when it is not marked yet: `marked` is `plain` with its rows joined
-    with `mark_of(numbering)`, so no row and no number drawn for it comes before the mark.
+    """Run a statement that draws numbers of `numbering`, on PostgreSQL marking the transaction
+    in the same round trip when it is not marked yet (SQLite takes no marks: `plain` runs).
+    `marked` is `plain` with its rows joined with `mark_of(numbering)`, so no row and no
+    number drawn for it comes before the mark.
     A statement that drew no row may not have taken the mark, so then it does not count; nor
     does one whose row count the driver does not tell (-1, as psycopg for an INSERT ... SELECT
     under a WITH): the transaction's next numbers are then marked again, which is harmless."""
-    if _marked(session, numbering):
+    if numbers_are_ordered(session) or _marked(session, numbering):
         return cast(CursorResult[Any], session.execute(plain, params))
     result = cast(CursorResult[Any], session.execute(marked, {**params, "base": numbering.base}))
     if result.rowcount > 0:

@@ -80,19 +80,16 @@ _INSERT_BACKLOG = _BACKLOG.insert()
 # PostgreSQL: pushes append side by side; the roller follows only settled numbers.
 BACKLOG_NUMBERING = Numbering(sequence="insight_backlog_seq_seq", namespace=2)
 _SIGNED = ("outcome_id", "sign")
-_BACKLOG_MARK = mark_of(BACKLOG_NUMBERING)
 
 
 def queue_outcomes(session: Session, outcomes: Sequence[Outcome], sign: int) -> None:
     """The batch outcome listener: append the outcomes to the backlog (in the push's
     transaction), stored ones with their facts as they are now; amended (0) and retracted
     (-1) ones by id."""
-    if sign > 0 and numbers_are_ordered(session):
-        session.execute(backlog_facts("sqlite"), {"ids": [o.id for o in outcomes]})
-    elif sign > 0:  # the mark in the same statement: one round trip less per push
-        plain, marked = backlog_facts("postgresql"), backlog_facts("postgresql", _BACKLOG_MARK)
-        params = {"ids": [o.id for o in outcomes]}
-        draw_marked(session, BACKLOG_NUMBERING, plain, marked, params)
+    if sign > 0:  # the mark in the same statement: one round trip less per push
+        dialect = session.get_bind().dialect.name
+        plain, marked = backlog_facts(dialect), backlog_facts(dialect, mark_of(BACKLOG_NUMBERING))
+        draw_marked(session, BACKLOG_NUMBERING, plain, marked, {"ids": [o.id for o in outcomes]})
     else:
         mark_writer(session, BACKLOG_NUMBERING)
         execute_rows(session, _INSERT_BACKLOG, [(o.id, sign) for o in outcomes], _SIGNED)
