@@ -33,19 +33,27 @@ def token_from(request: Request) -> tuple[str | None, bool]:
     return request.cookies.get(SESSION_COOKIE), True
 
 
-def get_principal(request: Request, session: SessionDep, settings: SettingsDep) -> Principal:
+def _token(request: Request) -> str:
     token, from_cookie = token_from(request)
     if not token:
         raise errors.Unauthorized(code="not_logged_in")
     if from_cookie and request.method not in READ_METHODS and not request.headers.get(CSRF_HEADER):
         raise errors.Forbidden(f"Missing {CSRF_HEADER} header (CSRF check for cookie sessions)")
+    return token
+
+
+SESSION_ENDED = "Session expired or revoked"
+
+
+def get_principal(request: Request, session: SessionDep, settings: SettingsDep) -> Principal:
+    token = _token(request)
     in_request = request.method in READ_METHODS or not _is_sqlite(session)
     if in_request:
         found = authenticate(session, settings, token)
     else:
         found = _authenticate_for_write(request, settings, token)
     if found is None:
-        raise errors.Unauthorized("Session expired or revoked", code="session_ended")
+        raise errors.Unauthorized(SESSION_ENDED, code="session_ended")
     user, auth_session = found
     if in_request and session.is_modified(auth_session):
         # Sliding expiry on a read request: write it in its own short transaction, so that a
@@ -98,13 +106,29 @@ async def get_current_user(principal: PrincipalDep) -> User:
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
+def _allowed(user: User, roles: tuple[Role, ...]) -> User:
+    if user.role not in roles:
+        raise errors.Forbidden("Your role may not do this", code="role_forbidden")
+    return user
+
+
 def require_role(*roles: Role) -> Callable[[User], Awaitable[User]]:
     async def check(user: CurrentUser) -> User:
-        if user.role not in roles:
-            raise errors.Forbidden("Your role may not do this", code="role_forbidden")
-        return user
+        return _allowed(user, roles)
 
     return check
+
+
+def rep_in_turn(request: Request, session: Session, settings: Settings) -> User:
+    """The rep making a `serial_writes` request (the push), signed in inside the request's own
+    transaction on the thread that runs its handler: the write turn is taken first, then one
+    hand-off to a worker thread does both, where a dependency would cost a hand-off (and, on
+    SQLite, a read session) of its own. A sliding expiry is written with the request's
+    changes. Such a route names its 401 and 403 with `refusals`."""
+    found = authenticate(session, settings, _token(request))
+    if found is None:
+        raise errors.Unauthorized(SESSION_ENDED, code="session_ended")
+    return _allowed(found[0], (Role.rep,))
 
 
 RepUser = Annotated[User, Depends(require_role(Role.rep))]

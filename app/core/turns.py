@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import anyio
 from sqlalchemy import Engine
 from sqlmodel import Session
+from starlette.requests import Request
 
 from app.core import errors
 
@@ -119,7 +120,10 @@ async def grouped_write(state: Any, engine: Engine) -> AsyncIterator[Session]:
                 await _finish(group)  # the others' writes stand; this one's savepoint is gone
                 raise
             group.members += 1
-            if gate.statistics().tasks_waiting and group.members < GROUP_LIMIT:
+            if not group.session.in_transaction():  # committed by the handler's thread
+                group.session.close()
+                group.done.set()
+            elif gate.statistics().tasks_waiting and group.members < GROUP_LIMIT:
                 _per_loop(state, "open_groups", _Slot).group = group
             else:
                 await _finish(group)
@@ -199,20 +203,45 @@ _Handler = TypeVar("_Handler", bound=Callable[..., Any])
 
 
 def serial_writes(handler: _Handler) -> _Handler:
-    """Mark a (sync) route whose writes run one at a time anyway (it takes a global row lock):
-    on PostgreSQL too its requests then queue on the event loop, not on worker threads, and
-    requests in line share commits (see "group commit" above). Each request's writes run in
-    a savepoint of their own, so one that fails leaves the others of its group intact; the
-    handler must not commit."""
+    """Mark a sync route (with a `Request` and a `Session` parameter) whose writes run one at
+    a time anyway: on PostgreSQL too its requests then queue on the event loop, not on worker
+    threads, and requests in line share commits (see "group commit" above). The handler must
+    not commit.
+
+    Once its turn is taken, a request makes one hand-off to a worker thread, which runs the
+    handler (and so its authentication: `app.auth.deps.rep_in_turn`) and, when no request
+    waits behind it, the commit: each hand-off costs about as much CPU as a small query. A
+    request that continues the transaction of requests before it writes in a savepoint of its
+    own, so one that fails leaves the others of its group intact."""
 
     @functools.wraps(handler)
-    def in_savepoint(*args: Any, **kwargs: Any) -> Any:
+    async def in_turn(*args: Any, **kwargs: Any) -> Any:
         session = next(value for value in kwargs.values() if isinstance(value, Session))
+        request = next(value for value in kwargs.values() if isinstance(value, Request))
+        gate = _write_gate(request.app.state)
+        run = functools.partial(_run_in_turn, handler, gate, session, args, kwargs)
+        return await anyio.to_thread.run_sync(run)
+
+    setattr(in_turn, SERIAL, True)
+    return in_turn  # type: ignore[return-value]
+
+
+def _run_in_turn(
+    handler: Callable[..., Any],
+    gate: anyio.Lock,
+    session: Session,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> Any:
+    if session.in_transaction():  # a group's later member
         with session.begin_nested():
             return handler(*args, **kwargs)
-
-    setattr(in_savepoint, SERIAL, True)
-    return in_savepoint  # type: ignore[return-value]
+    answer = handler(*args, **kwargs)
+    # Read off the event loop's thread: at worst a request that just arrived finds the group
+    # committed and opens the next one.
+    if not gate.statistics().tasks_waiting:
+        session.commit()
+    return answer
 
 
 def sheddable(handler: _Handler) -> _Handler:

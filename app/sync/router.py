@@ -1,10 +1,11 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import col, select
 
-from app.auth.deps import AdminUser, RepUser
+from app.auth.deps import AdminUser, RepUser, rep_in_turn
 from app.auth.models import User
+from app.core.answers import refusals
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.observability import SYNC_MUTATIONS, SYNC_PULLS
@@ -32,13 +33,16 @@ def pull(
     return pull_service.pull(session, rep=user, cursor=cursor, limit=limit, zone=settings.zone)
 
 
-@router.post("/push", response_model=PushResponse)
+@router.post("/push", response_model=PushResponse, responses=refusals(401, 403))
 @serial_writes  # a worker's pushes take turns and share commits (app/core/turns.py)
-def push(body: PushRequest, session: SessionDep, user: RepUser, settings: SettingsDep) -> Response:
+def push(
+    body: PushRequest, request: Request, session: SessionDep, settings: SettingsDep
+) -> Response:
     """Apply a batch of mutations, each exactly once; one result per mutation, in order."""
+    rep = rep_in_turn(request, session, settings)
     answer = push_service.push(
         session,
-        rep_id=user.id,
+        rep_id=rep.id,
         device_id=body.device_id,
         mutations=body.mutations,
         zone=settings.zone,
