@@ -119,12 +119,15 @@ def require_role(*roles: Role) -> Callable[[User], Awaitable[User]]:
     return check
 
 
-def rep_in_turn(request: Request, session: Session, settings: Settings) -> User:
-    """The rep making a `serial_writes` request (the push), signed in inside the request's own
-    transaction on the thread that runs its handler: the write turn is taken first, then one
-    hand-off to a worker thread does both, where a dependency would cost a hand-off (and, on
-    SQLite, a read session) of its own. A sliding expiry is written with the request's
-    changes. Such a route names its 401 and 403 with `refusals`."""
+def signed_in_rep(request: Request, session: Session, settings: Settings) -> User:
+    """The rep making a request whose route signs in on the thread that runs its handler
+    (`app.core.turns.one_hand_off`, `serial_writes`): one hand-off to a worker thread does
+    both, where a dependency would cost a hand-off (and, for a write on SQLite, a read session)
+    of its own. A write signs in inside its own transaction, after its write turn was taken, and
+    its sliding expiry is written with its changes. Such a route names its 401 and 403 with
+    `refusals`."""
+    if request.method in READ_METHODS:
+        return _allowed(get_principal(request, session, settings).user, (Role.rep,))
     found = authenticate(session, settings, _token(request))
     if found is None:
         raise errors.Unauthorized(SESSION_ENDED, code="session_ended")

@@ -156,7 +156,8 @@ async def _transaction(engine: Engine) -> AsyncIterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
-            await commit(session)
+            if session.in_transaction():  # not committed by the handler's thread already
+                await commit(session)
         except IntegrityError as error:
             # The checks before a write cannot see another request's uncommitted row (two
             # admins adding one email at once); the unique index decides, and the loser hears

@@ -211,45 +211,66 @@ SHEDDABLE = "strang_sheddable"
 _Handler = TypeVar("_Handler", bound=Callable[..., Any])
 
 
-def serial_writes(handler: _Handler) -> _Handler:
-    """Mark a sync route (with a `Request` and a `Session` parameter) whose writes run one at
-    a time anyway: on PostgreSQL too its requests then queue on the event loop, not on worker
-    threads, and requests in line share commits (see "group commit" above). The handler must
-    not commit.
+def one_hand_off(handler: _Handler) -> _Handler:
+    """Mark a sync route (with a `Request` and a `Session` parameter) that signs its caller in
+    itself (`app.auth.deps.signed_in_rep`) and answers with a serialised `Response`.
 
-    Once its turn is taken, a request makes one hand-off to a worker thread, which runs the
-    handler (and so its authentication: `app.auth.deps.rep_in_turn`) and, when no request
-    waits behind it, the commit: each hand-off costs about as much CPU as a small query. A
-    request that continues the transaction of requests before it writes in a savepoint of its
-    own, so one that fails leaves the others of its group intact."""
+    FastAPI hands each sync dependency, the handler, the answer's validation and the commit
+    to a worker thread one by one, and each hand-off costs about as much CPU as a small query;
+    here one hand-off runs the handler and the commit."""
+
+    @functools.wraps(handler)
+    async def in_one_hand_off(*args: Any, **kwargs: Any) -> Any:
+        call = functools.partial(handler, *args, **kwargs)
+        return await anyio.to_thread.run_sync(_run_and_commit, call, _argument(kwargs, Session))
+
+    return in_one_hand_off  # type: ignore[return-value]
+
+
+def serial_writes(handler: _Handler) -> _Handler:
+    """Mark a sync route whose writes run one at a time anyway, made like a `one_hand_off`
+    route: on PostgreSQL too its requests then queue on the event loop, not on worker threads,
+    and requests in line share commits (see "group commit" above). The handler must not
+    commit: its hand-off commits when no request waits behind it. A request that continues the
+    transaction of requests before it writes in a savepoint of its own, so one that fails
+    leaves the others of its group intact."""
 
     @functools.wraps(handler)
     async def in_turn(*args: Any, **kwargs: Any) -> Any:
-        session = next(value for value in kwargs.values() if isinstance(value, Session))
-        request = next(value for value in kwargs.values() if isinstance(value, Request))
-        line = _per_loop(request.app.state, "write_line", _Line)
-        run = functools.partial(_run_in_turn, handler, line, session, args, kwargs)
-        return await anyio.to_thread.run_sync(run)
+        line = _per_loop(_argument(kwargs, Request).app.state, "write_line", _Line)
+        call = functools.partial(handler, *args, **kwargs)
+        return await anyio.to_thread.run_sync(_run_in_turn, call, _argument(kwargs, Session), line)
 
     setattr(in_turn, SERIAL, True)
     return in_turn  # type: ignore[return-value]
 
 
-def _run_in_turn(
-    handler: Callable[..., Any],
-    line: _Line,
-    session: Session,
-    args: tuple[Any, ...],
-    kwargs: dict[str, Any],
-) -> Any:
+_Value = TypeVar("_Value")
+
+
+def _argument(kwargs: dict[str, Any], kind: type[_Value]) -> _Value:
+    return next(value for value in kwargs.values() if isinstance(value, kind))
+
+
+def _run_and_commit(call: Callable[[], Any], session: Session) -> Any:
+    answer = call()
+    _commit_and_close(session)
+    return answer
+
+
+def _run_in_turn(call: Callable[[], Any], session: Session, line: _Line) -> Any:
     if session.in_transaction():  # a group's later member
         with session.begin_nested():
-            return handler(*args, **kwargs)
-    answer = handler(*args, **kwargs)
+            return call()
+    answer = call()
     if not line.waiting:  # read off the event loop: one arriving now opens the next group
-        session.commit()
-        session.close()
+        _commit_and_close(session)
     return answer
+
+
+def _commit_and_close(session: Session) -> None:
+    session.commit()
+    session.close()
 
 
 def sheddable(handler: _Handler) -> _Handler:

@@ -3,13 +3,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import col, select
 
-from app.auth.deps import AdminUser, RepUser, rep_in_turn
+from app.auth.deps import AdminUser, signed_in_rep
 from app.auth.models import User
 from app.core.answers import refusals
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep
 from app.core.observability import SYNC_MUTATIONS, SYNC_PULLS
-from app.core.turns import serial_writes, sheddable
+from app.core.turns import one_hand_off, serial_writes, sheddable
 from app.sync import ledger
 from app.sync import pull as pull_service
 from app.sync import push as push_service
@@ -19,18 +19,23 @@ from app.sync.schemas import DevicePublic, PullResponse, PushRequest, PushRespon
 router = APIRouter(prefix="/sync", tags=["sync"])
 
 
-@router.get("/pull")
+# A phone's pulls and pushes are most of the requests: each signs its rep in on the thread
+# that runs it (app/core/turns.py, `one_hand_off`).
+@router.get("/pull", response_model=PullResponse, responses=refusals(401, 403))
 @sheddable  # a phone told to come back pulls again after Retry-After
+@one_hand_off
 def pull(
+    request: Request,
     session: SessionDep,
-    user: RepUser,
     settings: SettingsDep,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
-) -> PullResponse:
+) -> Response:
     """What changed for this rep since `cursor` (all, without one); see app/sync/README.md."""
+    rep = signed_in_rep(request, session, settings)
     SYNC_PULLS.inc()
-    return pull_service.pull(session, rep=user, cursor=cursor, limit=limit, zone=settings.zone)
+    answer = pull_service.pull(session, rep=rep, cursor=cursor, limit=limit, zone=settings.zone)
+    return Response(answer.model_dump_json(), media_type="application/json")
 
 
 @router.post("/push", response_model=PushResponse, responses=refusals(401, 403))
@@ -39,7 +44,7 @@ def push(
     body: PushRequest, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Apply a batch of mutations, each exactly once; one result per mutation, in order."""
-    rep = rep_in_turn(request, session, settings)
+    rep = signed_in_rep(request, session, settings)
     answer = push_service.push(
         session,
         rep_id=rep.id,

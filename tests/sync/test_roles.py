@@ -1,6 +1,8 @@
+from collections.abc import Callable
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import update
 from sqlmodel import Session, select
 
@@ -37,31 +39,42 @@ def test_a_rep_never_receives_another_reps_lead(
     assert phone.ids("leads") == {str(mine.id)}
 
 
-def test_a_push_slides_its_session_and_one_whose_session_ended_stores_nothing(
+def test_pushes_and_pulls_slide_their_session_and_an_ended_one_stores_nothing(
     client: TestClient, factory: Factory, content: Content, db: Session
 ) -> None:
-    """The push signs its rep in inside its own write turn (app.auth.deps.rep_in_turn): the
-    session's sliding expiry is written with the push, and an ended session, a deactivated
-    rep or a marketer's session is refused before anything is stored."""
+    """Pushes and pulls sign their rep in on the thread that runs them
+    (app.auth.deps.signed_in_rep; a push inside its own write turn): each slides the session's
+    expiry, and an ended session or a marketer's is refused before anything is stored."""
     rep, headers = factory.login_as(Role.rep)
     lead_id = content.lead(rep).id
-    db.execute(
-        update(AuthSession).values(
-            last_seen_at=utcnow() - timedelta(days=2), expires_at=utcnow() + timedelta(days=3)
-        )
-    )
-    db.commit()
-    body = {"device_id": "d", "mutations": [outcome(lead_id)]}
-    assert client.post(PUSH, json=body, headers=headers).status_code == 200
-    db.expire_all()
-    slid = db.scalars(select(AuthSession).where(AuthSession.user_id == rep.id)).one()
-    assert slid.expires_at > utcnow() + timedelta(days=29)
+
+    def slides(call: Callable[[], Response]) -> bool:
+        old = {
+            "last_seen_at": utcnow() - timedelta(days=2),
+            "expires_at": utcnow() + timedelta(days=3),
+        }
+        db.execute(update(AuthSession).values(**old))
+        db.commit()
+        assert call().status_code == 200
+        db.expire_all()
+        expires = db.scalars(select(AuthSession.expires_at).where(AuthSession.user_id == rep.id))
+        slid = expires.one() > utcnow() + timedelta(days=29)
+        db.commit()
+        return slid
+
+    def push(with_headers: dict[str, str] = headers) -> Response:
+        body = {"device_id": "d", "mutations": [outcome(lead_id)]}
+        return client.post(PUSH, json=body, headers=with_headers)
+
+    def pull() -> Response:
+        return client.get("/api/v1/sync/pull", headers=headers)
+
+    assert slides(push) and slides(pull)
     db.execute(update(AuthSession).values(expires_at=utcnow() - timedelta(seconds=1)))
     db.commit()
-    ended = client.post(PUSH, json={**body, "mutations": [outcome(lead_id)]}, headers=headers)
-    assert ended.status_code == 401 and ended.json()["code"] == "session_ended"
-    _, marketing = factory.login_as(Role.marketing)
-    refused = client.post(PUSH, json={**body, "mutations": [outcome(lead_id)]}, headers=marketing)
+    for ended in (push(), pull()):
+        assert ended.status_code == 401 and ended.json()["code"] == "session_ended"
+    refused = push(factory.login_as(Role.marketing)[1])
     assert refused.status_code == 403 and refused.json()["code"] == "role_forbidden"
     assert len(db.scalars(select(Outcome)).all()) == 1
     db.commit()
