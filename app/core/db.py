@@ -11,8 +11,9 @@ are unqualified everywhere: SQLite finds each in the file that has it.
 
 Connections: a request holds its pooled connection from its first query until the dependency
 commits, across several hops onto worker threads (dependencies, the handler, the answer's
-validation). So a process admits at most `SESSION_SLOTS` requests into a database session at a
-time (plus the one gated writer), waiting on the event loop for a slot (`app/core/turns.py`).
+validation; a push or a pull makes one hop, `app.core.turns.one_hand_off`). So a process
+admits at most `SESSION_SLOTS` requests into a database session at a time (plus the one gated
+writer), waiting on the event loop for a slot (`app/core/turns.py`).
 Without that, requests holding a connection could wait for a worker thread while the worker
 threads waited for a connection, until the pool timed out (HTTP 500, "QueuePool limit ...
 reached"). The pool holds two connections per slot (authentication may refresh the session's
