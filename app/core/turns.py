@@ -128,7 +128,7 @@ async def grouped_write(state: Any, engine: Engine) -> AsyncIterator[Session]:
             group.members += 1
             if not group.session.in_transaction():  # committed by the handler's thread
                 group.done.set()
-            elif gate.statistics().tasks_waiting and group.members < GROUP_LIMIT:
+            elif line.waiting and group.members < GROUP_LIMIT:
                 _per_loop(state, "open_groups", _Slot).group = group
             else:
                 await _finish(group)
