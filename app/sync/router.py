@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request
 from sqlmodel import col, select
 
 from app.auth.deps import AdminUser, signed_in_rep
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/sync", tags=["sync"])
 
 # A phone's pulls and pushes are most of the requests: each signs its rep in on the thread
 # that runs it (app/core/turns.py, `one_hand_off`).
-@router.get("/pull", response_model=PullResponse, responses=refusals(401, 403))
+@router.get("/pull", responses=refusals(401, 403))
 @sheddable  # a phone told to come back pulls again after Retry-After
 @one_hand_off
 def pull(
@@ -30,19 +30,18 @@ def pull(
     settings: SettingsDep,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
-) -> Response:
+) -> PullResponse:
     """What changed for this rep since `cursor` (all, without one); see app/sync/README.md."""
     rep = signed_in_rep(request, session, settings)
     SYNC_PULLS.inc()
-    answer = pull_service.pull(session, rep=rep, cursor=cursor, limit=limit, zone=settings.zone)
-    return Response(answer.model_dump_json(), media_type="application/json")
+    return pull_service.pull(session, rep=rep, cursor=cursor, limit=limit, zone=settings.zone)
 
 
-@router.post("/push", response_model=PushResponse, responses=refusals(401, 403))
+@router.post("/push", responses=refusals(401, 403))
 @serial_writes  # a worker's pushes take turns and share commits (app/core/turns.py)
 def push(
     body: PushRequest, request: Request, session: SessionDep, settings: SettingsDep
-) -> Response:
+) -> PushResponse:
     """Apply a batch of mutations, each exactly once; one result per mutation, in order."""
     rep = signed_in_rep(request, session, settings)
     answer = push_service.push(
@@ -54,9 +53,7 @@ def push(
     )
     for result in answer.results:  # counted before the commit: a rolled-back batch is retried
         SYNC_MUTATIONS.labels(result.status.value).inc()
-    # Serialised here, on this worker thread: FastAPI would validate the answer on one more
-    # hop to a thread, time in which the push holds the write gate.
-    return Response(answer.model_dump_json(), media_type="application/json")
+    return answer
 
 
 @router.get("/devices")
